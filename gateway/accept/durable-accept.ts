@@ -1,0 +1,218 @@
+/**
+ * The gateway's first promise: a message is acknowledged (SMTP 250, HTTP 2xx, IMAP flag) only
+ * after it is durable — its raw bytes and its inbound row recorded in the fsync'd accept journal
+ * (see journal.ts) — and its row is committed to the database.
+ *
+ * Group commit: messages that finish arriving while a batch is being made durable wait for the
+ * next batch, which then pays one journal fsync and one INSERT for all of them.
+ */
+import { and, eq, or } from 'drizzle-orm';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../store/blobs.ts';
+import type { Database } from '../store/db.ts';
+import { newId } from '../store/ids.ts';
+import { inboundMessages } from '../store/schema.ts';
+import { AcceptJournal, type JournalRecord } from './journal.ts';
+import { spoolMessage, type SpooledMessage } from './spool.ts';
+
+export type AcceptSource = 'smtp' | 'haraka' | 'imap' | 'api' | 'cli';
+
+export interface AcceptEnvelope {
+  source: AcceptSource;
+  mailFrom: string | null;
+  rcptTo: string[];
+  unitIds: string[];
+  remoteIp?: string | null;
+  helo?: string | null;
+}
+
+export interface AcceptResult {
+  id: string;
+  /** True when this message (same Message-ID, same content) was already stored. */
+  duplicate: boolean;
+}
+
+export class StorageError extends Error {
+  constructor(cause: unknown) {
+    super(`storage failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StorageError';
+  }
+}
+
+type InboundInsert = typeof inboundMessages.$inferInsert;
+type JournalRow = Omit<InboundInsert, 'receivedAt'> & { receivedAt: string };
+
+interface Pending {
+  spooled: SpooledMessage;
+  row: InboundInsert;
+  resolve(r: AcceptResult): void;
+  reject(e: unknown): void;
+}
+
+export interface DurableAcceptOptions {
+  database: Database;
+  blobs: BlobStore;
+  maxBytes: number;
+  maxBatch?: number;
+  /** How often journaled blobs and rows are made durable on their own and the journal trimmed. */
+  checkpointMs?: number;
+  /** Called after a batch committed, with the ids of the new (non-duplicate) messages. */
+  onCommitted?: (ids: string[]) => void;
+  onCheckpointError?: (err: unknown) => void;
+}
+
+export class DurableAccept {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private readonly journal: AcceptJournal<JournalRow>;
+  private unsynced: string[] = [];
+  private lastCheckpoint = Date.now();
+  private checkpointing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: DurableAcceptOptions) {
+    this.journal = new AcceptJournal(opts.blobs.root);
+  }
+
+  /** Replays what a crashed process left in the journal; starts the checkpoint timer. Returns records replayed. */
+  async init(): Promise<number> {
+    const replayed = await this.journal.recover((records) => this.replay(records));
+    const every = this.opts.checkpointMs ?? 2000;
+    this.timer = setInterval(() => {
+      if (!this.flushing && Date.now() - this.lastCheckpoint >= every) void this.checkpoint();
+    }, every);
+    this.timer.unref();
+    return replayed;
+  }
+
+  /** Waits for pending batches, then makes everything durable on its own and trims the journal. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+    await this.checkpoint();
+  }
+
+  /** Spools the stream, then waits until the message is durable. Throws MessageTooLargeError or StorageError. */
+  async accept(stream: Readable, envelope: AcceptEnvelope): Promise<AcceptResult> {
+    let spooled: SpooledMessage;
+    try {
+      spooled = await spoolMessage(stream, this.opts.blobs, this.opts.maxBytes);
+    } catch (err) {
+      if ((err as Error).name === 'MessageTooLargeError') throw err;
+      throw new StorageError(err);
+    }
+    return new Promise<AcceptResult>((resolve, reject) => {
+      this.queue.push({ spooled, row: toRow(spooled, envelope), resolve, reject });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        await this.commitBatch(this.queue.splice(0, this.opts.maxBatch ?? 256));
+        if (Date.now() - this.lastCheckpoint >= (this.opts.checkpointMs ?? 2000)) void this.checkpoint();
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    let results: AcceptResult[];
+    try {
+      // Large messages are fsync'd as blobs first, so a journaled row never names a missing blob.
+      await this.opts.blobs.commit(batch.filter((p) => !p.spooled.data).map((p) => p.spooled));
+      await this.journal.append(batch.map((p) => ({ row: { ...p.row, receivedAt: (p.row.receivedAt as Date).toISOString() }, data: p.spooled.data })));
+      const small = batch.filter((p) => p.spooled.data);
+      this.unsynced.push(...(await Promise.all(small.map((p) => this.opts.blobs.writeUnsynced(p.spooled.sha256, p.spooled.data!)))));
+      results = await this.insertRows(batch.map((p) => p.row));
+    } catch (err) {
+      await Promise.all(batch.map((p) => this.opts.blobs.discard(p.spooled).catch(() => undefined)));
+      for (const p of batch) p.reject(new StorageError(err));
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]));
+    const fresh = results.filter((r) => !r.duplicate).map((r) => r.id);
+    if (fresh.length) this.opts.onCommitted?.(fresh);
+  }
+
+  /**
+   * Runs between batches only (every row in the sealed segment is already inserted): seals the
+   * segment, then fsyncs its blobs and the database off the accept path and deletes it.
+   */
+  private checkpoint(): Promise<void> {
+    if (this.checkpointing) return this.checkpointing;
+    this.lastCheckpoint = Date.now();
+    const paths = this.unsynced.splice(0);
+    this.checkpointing = (async () => {
+      const segment = await this.journal.seal();
+      if (!segment && !paths.length) return;
+      try {
+        await this.opts.blobs.syncPaths(paths);
+        await this.opts.database.syncCommitted();
+      } catch (err) {
+        // The sealed segment stays on disk (recovery will replay it); retry these paths next time.
+        this.unsynced.push(...paths);
+        this.opts.onCheckpointError?.(err);
+        return;
+      }
+      if (segment) await this.journal.drop(segment);
+    })().finally(() => {
+      this.checkpointing = null;
+    });
+    return this.checkpointing;
+  }
+
+  /** Recovery: rewrites missing blobs durably, inserts missing rows, makes the database durable. */
+  private async replay(records: JournalRecord<JournalRow>[]): Promise<void> {
+    const rows: InboundInsert[] = [];
+    for (const { row, data } of records) {
+      if (data) {
+        if (!(await this.opts.blobs.holds(row.blobSha256, data.length, true))) await this.opts.blobs.put(data);
+      } else if (!(await this.opts.blobs.holds(row.blobSha256, row.size))) continue; // its batch never finished
+      rows.push({ ...row, receivedAt: new Date(row.receivedAt) });
+    }
+    if (rows.length) await this.opts.database.db.insert(inboundMessages).values(rows).onConflictDoNothing();
+    await this.opts.database.syncCommitted();
+  }
+
+  private async insertRows(rows: InboundInsert[]): Promise<AcceptResult[]> {
+    const { db } = this.opts.database;
+    const inserted = await db
+      .insert(inboundMessages)
+      .values(rows)
+      .onConflictDoNothing({ target: [inboundMessages.messageId, inboundMessages.contentHash] })
+      .returning({ id: inboundMessages.id });
+    const fresh = new Set(inserted.map((r) => r.id));
+    if (fresh.size === rows.length) return rows.map((r) => ({ id: r.id, duplicate: false }));
+    // Some were already stored (or repeated within this batch): answer with the stored row's id.
+    const dupes = rows.filter((r) => !fresh.has(r.id));
+    const existing = await db
+      .select({ id: inboundMessages.id, messageId: inboundMessages.messageId, contentHash: inboundMessages.contentHash })
+      .from(inboundMessages)
+      .where(or(...dupes.map((r) => and(eq(inboundMessages.messageId, r.messageId), eq(inboundMessages.contentHash, r.contentHash)))));
+    const byKey = new Map(existing.map((r) => [`${r.messageId}\0${r.contentHash}`, r.id]));
+    return rows.map((r) => (fresh.has(r.id) ? { id: r.id, duplicate: false } : { id: byKey.get(`${r.messageId}\0${r.contentHash}`) ?? r.id, duplicate: true }));
+  }
+}
+
+function toRow(s: SpooledMessage, e: AcceptEnvelope): InboundInsert {
+  return {
+    id: newId(),
+    receivedAt: new Date(),
+    source: e.source,
+    // Without a Message-ID, only byte-identical copies count as the same message.
+    messageId: s.messageId ?? `<${s.sha256}@sha256.vanthu.invalid>`,
+    contentHash: s.bodyHash,
+    blobSha256: s.sha256,
+    size: s.size,
+    mailFrom: e.mailFrom,
+    rcptTo: e.rcptTo,
+    unitIds: e.unitIds,
+    remoteIp: e.remoteIp ?? null,
+    helo: e.helo ?? null,
+  };
+}

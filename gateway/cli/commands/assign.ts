@@ -1,0 +1,24 @@
+import { loadConfig } from '../../config.ts';
+import { callRegistry, runCli } from '../../registry/cli-client.ts';
+import { present } from '../../registry/detail.ts';
+import { assign } from '../../registry/workflow.ts';
+import type { Command } from '../main.ts';
+import { parse, printJson, UsageError } from '../args.ts';
+
+const USAGE = 'vanthu assign <document-id> [--department D] [--officer EMAIL]';
+
+export const command: Command = {
+  summary: 'assign or re-assign a registered document to a department and/or officer',
+  async run(args) {
+    const { values, positionals } = parse(args, { department: { type: 'string' }, officer: { type: 'string' } }, USAGE);
+    const id = positionals[0];
+    if (!id) throw new UsageError(`missing document id\nUsage: ${USAGE}`);
+    if (!values.department && !values.officer) throw new UsageError(`give --department and/or --officer\nUsage: ${USAGE}`);
+    const config = loadConfig();
+    const body = { department: values.department, officer: values.officer };
+    return runCli('assign', async () => {
+      printJson(await callRegistry(config, { method: 'POST', path: `/api/documents/${id}/assign`, body, direct: async (rt, p) => present(await assign(rt, p, id, body)) }));
+      return 0;
+    });
+  },
+};

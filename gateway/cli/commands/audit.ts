@@ -1,0 +1,21 @@
+import { loadConfig } from '../../config.ts';
+import { verifyAudit } from '../../registry/audit.ts';
+import { callRegistry, runCli } from '../../registry/cli-client.ts';
+import type { Command } from '../main.ts';
+import { parse, printJson, UsageError } from '../args.ts';
+
+const USAGE = 'vanthu audit verify';
+
+export const command: Command = {
+  summary: "check the audit log's hash chain (exit 1 when broken)",
+  async run(args) {
+    const { positionals } = parse(args, {}, USAGE);
+    if (positionals[0] !== 'verify') throw new UsageError(`Usage: ${USAGE}`);
+    const config = loadConfig();
+    return runCli('audit', async () => {
+      const r = (await callRegistry(config, { method: 'GET', path: '/api/audit/verify', direct: (rt) => verifyAudit(rt.db) })) as { ok: boolean };
+      printJson(r);
+      return r.ok ? 0 : 1;
+    });
+  },
+};

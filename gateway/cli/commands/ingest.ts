@@ -1,0 +1,74 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { openStorage } from '../../app.ts';
+import { addressBook, loadConfig, type Config } from '../../config.ts';
+import { DurableAccept } from '../../accept/durable-accept.ts';
+import { recipientsFromHeaders } from '../../mail/recipients.ts';
+import { silentLogger } from '../../log.ts';
+import { enqueueAccepted } from '../../../workers/outbox.ts';
+import { IngestQueue, producerConnection } from '../../../workers/queues.ts';
+import { redisOptionsFromUrl } from '../../../workers/redis.ts';
+import type { Command } from '../main.ts';
+import { parse, printJson, UsageError } from '../args.ts';
+import { gatewayClient, isUnreachable, readError } from '../gateway-client.ts';
+
+const USAGE = 'vanthu ingest <file.eml> [--to <unit address>]...';
+
+export const command: Command = {
+  summary: 'store a message file through the same durable path as SMTP',
+  async run(args) {
+    const { values, positionals } = parse(args, { to: { type: 'string', multiple: true } }, USAGE);
+    const file = positionals[0];
+    if (!file) throw new UsageError(`missing file\nUsage: ${USAGE}`);
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a regular file');
+    } catch (err) {
+      process.stderr.write(`vanthu ingest: cannot read ${file}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const config = loadConfig();
+    const to = values.to ?? [];
+    const client = gatewayClient(config);
+    const query = to.map((a) => `to=${encodeURIComponent(a)}`).join('&');
+    try {
+      const body = Readable.toWeb(createReadStream(file)) as unknown as BodyInit;
+      const res = await client.request('POST', `/api/messages${query ? `?${query}` : ''}`, { body, headers: { 'content-type': 'message/rfc822' } });
+      if (!res.ok) {
+        process.stderr.write(`vanthu ingest: ${file}: gateway answered ${res.status}: ${await readError(res)}\n`);
+        return 1;
+      }
+      printJson({ ...((await res.json()) as object), via: 'gateway' });
+      return 0;
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+    }
+    return ingestDirect(config, file, to);
+  },
+};
+
+/** No gateway running: store it ourselves, and queue it if Redis answers (else the next start's sweep does). */
+async function ingestDirect(config: Config, file: string, to: string[]): Promise<number> {
+  const units = addressBook(config);
+  const { rcptTo, body } = to.length ? { rcptTo: to.map((a) => a.toLowerCase()), body: createReadStream(file) } : await recipientsFromHeaders(createReadStream(file));
+  const known = rcptTo.filter((a) => units.has(a));
+  if (!known.length) {
+    process.stderr.write(`vanthu ingest: ${file}: no configured unit address among the recipients (${rcptTo.join(', ') || 'none'}); pass --to\n`);
+    return 1;
+  }
+  const storage = await openStorage(config);
+  const { database, blobs } = storage;
+  try {
+    const accept = new DurableAccept({ database, blobs, maxBytes: config.smtp.maxMessageBytes });
+    await accept.init();
+    const r = await accept.accept(body, { source: 'cli', mailFrom: null, rcptTo: known, unitIds: [...new Set(known.map((a) => units.get(a)!.id))] });
+    const queue = new IngestQueue(producerConnection(config.redis.url ? redisOptionsFromUrl(config.redis.url) : { host: '127.0.0.1', port: 6379 }), config.redis.prefix);
+    await accept.close();
+    const queued = r.duplicate ? false : await enqueueAccepted(database, queue, [r.id], silentLogger);
+    await queue.close();
+    printJson({ ...r, via: 'direct', queued });
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,28 @@
+import { startVanthu, type Role } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { createLogger } from '../../log.ts';
+import type { Command } from '../main.ts';
+import { parse, UsageError } from '../args.ts';
+
+const USAGE = 'vanthu start [--role all|gateway|worker]';
+
+export const command: Command = {
+  summary: 'run the gateway (SMTP + HTTP) and/or the workers',
+  async run(args) {
+    const { values } = parse(args, { role: { type: 'string', default: 'all' } }, USAGE);
+    const role = values.role as Role;
+    if (!['all', 'gateway', 'worker'].includes(role)) throw new UsageError(`unknown role "${role}"\nUsage: ${USAGE}`);
+    const log = createLogger();
+    const config = loadConfig();
+    const app = await startVanthu(config, role, log);
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        log.info({ signal }, 'stopping');
+        app.stop().then(resolve, resolve);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,58 @@
+import { loadConfig } from '../../config.ts';
+import { addUser, listUsers } from '../../registry/users.ts';
+import { callRegistry, runCli } from '../../registry/cli-client.ts';
+import type { Role } from '../../registry/config-schema.ts';
+import type { Command } from '../main.ts';
+import { parse, printJson, UsageError } from '../args.ts';
+
+const USAGE = 'vanthu users add --unit U --role officer|clerk|leader|admin --name NAME --email EMAIL [--department D] (--password-stdin | --ldap)\n       vanthu users list [--unit U]';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export const command: Command = {
+  summary: 'add and list users (roles officer, clerk, leader, admin)',
+  async run(args) {
+    const { values, positionals } = parse(
+      args,
+      {
+        unit: { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        email: { type: 'string' },
+        department: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        ldap: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const config = loadConfig();
+    const sub = positionals[0];
+    if (sub === 'list') {
+      const q = values.unit ? `?unit=${encodeURIComponent(values.unit)}` : '';
+      return runCli('users', async () => {
+        printJson(await callRegistry(config, { method: 'GET', path: `/api/users${q}`, direct: async (rt) => ({ items: await listUsers(rt.db, values.unit ?? null) }) }));
+        return 0;
+      });
+    }
+    if (sub !== 'add') throw new UsageError(`expected "add" or "list"\nUsage: ${USAGE}`);
+    for (const k of ['unit', 'role', 'name', 'email'] as const) if (!values[k]) throw new UsageError(`missing --${k}\nUsage: ${USAGE}`);
+    if (values['password-stdin'] === values.ldap) throw new UsageError(`give exactly one of --password-stdin or --ldap\nUsage: ${USAGE}`);
+    const password = values['password-stdin'] ? await readStdin() : undefined;
+    const body = { unit: values.unit!, role: values.role as Role, name: values.name!, email: values.email!, department: values.department, password, source: values.ldap ? ('ldap' as const) : ('local' as const) };
+    return runCli('users', async () => {
+      printJson(
+        await callRegistry(config, {
+          method: 'POST',
+          path: '/api/users',
+          body,
+          direct: (rt, p) => addUser(rt.db, config, { ...body, unitId: body.unit }, p.name, rt.clock),
+        }),
+      );
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * Classifies one RFC 5322 message: what it is, and for a document its metadata from the most
+ * trusted source — an edXML envelope, then attached documents (PDF, DOCX, TXT), then the body,
+ * then the subject.
+ */
+import { simpleParser, type ParsedMail, type HeaderValue } from 'mailparser';
+import { mergeCandidates, pickDocument, type Candidate } from './decide.ts';
+import { envelopeMetadata } from './edxml/to-metadata.ts';
+import type { EdXml } from './edxml/parse.ts';
+import { parseEdXml } from './edxml/parse.ts';
+import { DOCUMENT_EVIDENCE, extractDocument } from './extract.ts';
+import { automatedReason, dsnReason, type MailFacts } from './kinds/automated.ts';
+import { receiptOf } from './kinds/receipt.ts';
+import { resolveLimits } from './limits.ts';
+import { prepareText } from './prepare.ts';
+import { attachmentText } from './sources/attachment.ts';
+import { htmlToText } from './sources/html.ts';
+import { extractFromSubject } from './subject.ts';
+import type { Classification, ClassifyLimits, ClassifyOptions } from './types.ts';
+
+function headerText(v: HeaderValue | undefined): string {
+  if (v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map((x) => headerText(x as HeaderValue)).join(', ');
+  if (typeof v === 'object' && v !== null && 'value' in v) return String((v as { value: unknown }).value);
+  if (typeof v === 'object' && v !== null && 'text' in v) return String((v as { text: unknown }).text);
+  return String(v);
+}
+
+function mailFacts(mail: ParsedMail): MailFacts {
+  const headers = new Map<string, string>();
+  for (const [k, v] of mail.headers) headers.set(k.toLowerCase(), headerText(v));
+  const ct = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  return {
+    subject: mail.subject ?? '',
+    from: mail.from?.value[0]?.address ?? '',
+    headers,
+    contentType: ct?.value?.toLowerCase() ?? '',
+    reportType: ct?.params?.['report-type']?.toLowerCase() ?? null,
+    partTypes: mail.attachments.map((a) => a.contentType.toLowerCase()),
+    // The HTML part keeps the table layout of a pasted document; its plain alternative often does not.
+    bodyText: typeof mail.html === 'string' && mail.html ? htmlToText(mail.html) : mail.text ?? '',
+  };
+}
+
+export function statusResult(edxml: Extract<EdXml, { kind: 'status' }>, reasons: string[] = []): Classification {
+  const s = edxml.status;
+  const what = [
+    `edXML status ${s.statusCode ?? '?'} (${s.status ?? 'unknown code'})`,
+    s.responseFor.code ? `for ${s.responseFor.code}` : null,
+    s.from.name ? `from ${s.from.name}` : null,
+  ].filter(Boolean);
+  return { kind: 'status', document: null, confidence: s.status ? 0.98 : 0.8, reasons: [what.join(' '), ...reasons] };
+}
+
+function textCandidate(text: string, source: Candidate['source'], label: string, now: Date, limits: ClassifyLimits, layout = false): Candidate {
+  const x = extractDocument(prepareText(text, limits.maxTextChars, layout), now);
+  return { source, label, ...x };
+}
+
+export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): Promise<Classification> {
+  const limits = resolveLimits(opts);
+  const now = opts?.now ?? mail.date ?? new Date();
+  const facts = mailFacts(mail);
+  const notes: string[] = [];
+
+  const attachments = mail.attachments.filter((a) => !a.contentType.startsWith('message/') && a.contentType !== 'text/rfc822-headers');
+  if (attachments.length > limits.maxAttachments) notes.push(`${attachments.length} attachments; only the first ${limits.maxAttachments} read`);
+  const read = [];
+  for (const a of attachments.slice(0, limits.maxAttachments)) read.push(await attachmentText(a.filename ?? '', a.contentType, a.content, limits));
+  // A message that is itself an edXML document (single XML part) has its envelope as the body.
+  const bodyEdXml = mail.text && /^\s*<\?xml|^\s*<([\w-]+:)?edXML/i.test(mail.text) ? parseEdXml(mail.text) : null;
+  const edxmls = [bodyEdXml, ...read.map((r) => r.edxml)].filter((e): e is EdXml => e !== null);
+  for (const r of read) notes.push(...r.reasons);
+
+  const status = edxmls.find((e) => e.kind === 'status');
+  if (status && status.kind === 'status') return statusResult(status, notes);
+  const dsn = dsnReason(facts);
+  if (dsn) return { kind: 'automated', document: null, confidence: 0.99, reasons: [dsn] };
+  if (facts.reportType === 'disposition-notification' || facts.partTypes.includes('message/disposition-notification')) {
+    return { kind: 'status', document: null, confidence: 0.95, reasons: ['message disposition notification (RFC 8098 read receipt)'] };
+  }
+
+  const candidates: Candidate[] = [];
+  const envelope = edxmls.find((e) => e.kind === 'envelope');
+  if (envelope && envelope.kind === 'envelope') {
+    const { source, ...fields } = envelopeMetadata(envelope.envelope);
+    candidates.push({ source, label: 'the edXML envelope', fields, evidence: 10, confidence: 0.97, reasons: [] });
+  }
+  for (const r of read) if (r.text.trim()) candidates.push(textCandidate(r.text, 'attachment', `attachment ${r.name}`, now, limits, r.layout));
+  const attached = pickDocument(candidates, DOCUMENT_EVIDENCE);
+
+  const body = facts.bodyText.trim() ? textCandidate(facts.bodyText, 'body', 'the message body', now, limits) : null;
+  if (!attached) {
+    const receipt = receiptOf(facts);
+    if (receipt) return { kind: 'status', document: null, confidence: 0.85, reasons: [receipt.reason + (receipt.notation ? ` for ${receipt.notation}` : ''), ...notes] };
+    const auto = automatedReason(facts);
+    // Auto-replies quote what they answer; a system that generates mail may send a real document.
+    const generatedDocument = auto !== null && /auto-generated/.test(auto) && (body?.evidence ?? 0) >= DOCUMENT_EVIDENCE;
+    if (auto && !generatedDocument) return { kind: 'automated', document: null, confidence: 0.95, reasons: [auto, ...notes] };
+  }
+
+  if (body) candidates.push(body);
+  const fromSubject = extractFromSubject(facts.subject);
+  if (fromSubject) {
+    candidates.push({ source: 'subject', label: 'the mail subject', fields: fromSubject, evidence: DOCUMENT_EVIDENCE, confidence: 0.35, reasons: ['metadata read from the mail subject only'] });
+  }
+  const primary = attached ?? pickDocument(candidates, DOCUMENT_EVIDENCE);
+  if (!primary) {
+    // An attachment that could not be read may have been the document: say so through the confidence.
+    const unread = read.some((r) => r.reasons.length > 0 && !r.text.trim() && !r.edxml);
+    return { kind: 'correspondence', document: null, confidence: unread ? 0.5 : 0.9, reasons: ['no official document found in the attachments, body or subject', ...notes] };
+  }
+  // Only sources that look like the same document may complete it.
+  const result = mergeCandidates(primary, candidates.filter((c) => c !== primary && c.evidence >= 2));
+  result.reasons.push(...notes);
+  return result;
+}
+
+export async function classifyMessage(raw: Buffer, opts?: ClassifyOptions): Promise<Classification> {
+  const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  return classifyParsed(mail, opts);
+}

@@ -1,0 +1,64 @@
+/** Urgency (độ khẩn) and secrecy (độ mật) marks, stamped as standalone words near the notation. */
+import type { Doc } from '../prepare.ts';
+import type { Secrecy, Urgency } from '../types.ts';
+import { modernToneMarks } from '../text.ts';
+
+const URGENCY: Array<[string, Urgency]> = [
+  ['hỏa tốc hẹn giờ', 'hoa_toc'],
+  ['hỏa tốc', 'hoa_toc'],
+  ['thượng khẩn', 'thuong_khan'],
+  ['khẩn', 'khan'],
+];
+const SECRECY: Array<[string, Secrecy]> = [
+  ['tuyệt mật', 'tuyet_mat'],
+  ['tối mật', 'toi_mat'],
+  ['mật', 'mat'],
+];
+
+function key(line: string): string {
+  // Marks are often boxed or bracketed: "[KHẨN]", "(MẬT)", "Độ khẩn: Khẩn".
+  return modernToneMarks(line)
+    .toLowerCase()
+    .replace(/^(độ khẩn|độ mật)\s*:\s*/, '')
+    .replace(/[[\]()|*:.\s]+/g, ' ')
+    .trim();
+}
+
+function lookup<T>(line: string, table: Array<[string, T]>): T | undefined {
+  const k = key(line);
+  return table.find(([mark]) => k === mark)?.[1];
+}
+
+export function isMarkLine(line: string): boolean {
+  return lookup(line, URGENCY) !== undefined || lookup(line, SECRECY) !== undefined;
+}
+
+/** Marks as whole lines within the header (first `limit` lines); body words like "khẩn trương" never count. */
+export function findMarks(doc: Doc, limit = 40): { urgency: Urgency; secrecy: Secrecy } {
+  let urgency: Urgency = 'normal';
+  let secrecy: Secrecy = 'normal';
+  for (let i = 0; i < Math.min(limit, doc.lines.length); i++) {
+    const line = doc.lines[i];
+    if (line.length > 24) continue;
+    urgency = urgency === 'normal' ? lookup(line, URGENCY) ?? urgency : urgency;
+    secrecy = secrecy === 'normal' ? lookup(line, SECRECY) ?? secrecy : secrecy;
+  }
+  return { urgency, secrecy };
+}
+
+/**
+ * Marks at the start of a mail subject: "[KHẨN] …", "HỎA TỐC: …", "MẬT - …". A delimiter or capitals
+ * are required so "Khẩn trương triển khai…" is not urgent.
+ */
+export function subjectMarks(subject: string): { urgency: Urgency; secrecy: Secrecy } {
+  const text = modernToneMarks(subject.trim());
+  const head = text.toLowerCase();
+  const marked = (m: string) => {
+    const re = new RegExp(`^[\\[(]?\\s*${m}\\s*([\\])\\-:–]|$)`, 'u');
+    const caps = new RegExp(`^[\\[(]?\\s*${m.toUpperCase()}\\s`, 'u');
+    return re.test(head) || caps.test(text);
+  };
+  const urgency = URGENCY.find(([m]) => marked(m))?.[1] ?? 'normal';
+  const secrecy = SECRECY.find(([m]) => marked(m))?.[1] ?? 'normal';
+  return { urgency, secrecy };
+}

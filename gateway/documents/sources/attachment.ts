@@ -1,0 +1,63 @@
+/** Text (or an edXML message) from one attached file, chosen by its type and name. */
+import { parseEdXml, type EdXml } from '../edxml/parse.ts';
+import type { ClassifyLimits } from '../types.ts';
+import { decodeText } from './decode.ts';
+import { docxText } from './docx.ts';
+import { pdfText } from './pdf.ts';
+
+export interface AttachmentText {
+  name: string;
+  text: string;
+  edxml: EdXml | null;
+  reasons: string[];
+  /** The text's line breaks follow a page layout (PDF). */
+  layout: boolean;
+}
+
+export type FileKind = 'pdf' | 'docx' | 'txt' | 'xml' | 'other';
+
+export function fileKind(name: string, contentType = ''): FileKind {
+  const n = name.toLowerCase();
+  const t = contentType.toLowerCase();
+  if (n.endsWith('.pdf') || t === 'application/pdf') return 'pdf';
+  if (n.endsWith('.docx') || t.includes('wordprocessingml')) return 'docx';
+  if (n.endsWith('.xml') || n.endsWith('.edxml') || t.endsWith('/xml')) return 'xml';
+  if (n.endsWith('.txt') || t === 'text/plain') return 'txt';
+  return 'other';
+}
+
+export async function attachmentText(name: string, contentType: string, data: Buffer, limits: ClassifyLimits): Promise<AttachmentText> {
+  const label = name || contentType || 'attachment';
+  const out: AttachmentText = { name: label, text: '', edxml: null, reasons: [], layout: false };
+  if (data.length > limits.maxAttachmentBytes) {
+    out.reasons.push(`${label}: ${data.length} bytes is over the ${limits.maxAttachmentBytes}-byte limit; not read`);
+    return out;
+  }
+  switch (fileKind(name, contentType)) {
+    case 'pdf': {
+      const r = await pdfText(data, limits);
+      out.text = r.text;
+      out.layout = true;
+      out.reasons.push(...r.reasons.map((x) => `${label}: ${x}`));
+      break;
+    }
+    case 'docx': {
+      const r = docxText(data, limits);
+      out.text = r.text;
+      out.reasons.push(...r.reasons.map((x) => `${label}: ${x}`));
+      break;
+    }
+    case 'xml':
+      out.edxml = parseEdXml(decodeText(data));
+      if (!out.edxml) out.reasons.push(`${label}: XML that is not an edXML envelope or status message; ignored`);
+      break;
+    case 'txt':
+      out.text = decodeText(data);
+      break;
+    default:
+      if (/\.doc$/i.test(name) || contentType === 'application/msword') {
+        out.reasons.push(`${label}: legacy Word .doc is not read; ask the sender for PDF or DOCX`);
+      }
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+/**
+ * Text layer of a PDF through pdfjs-dist (legacy build, the one meant for Node), rebuilt into
+ * lines: items on one baseline form a line, and a wide horizontal gap starts a new cell, so the
+ * two columns of the header ("ỦY BAN NHÂN DÂN" | "CỘNG HÒA XÃ HỘI…") come out as separate lines.
+ * Page and time caps keep hostile files bounded; errors become reasons, never exceptions.
+ */
+import type { ClassifyLimits } from '../types.ts';
+import { openFastPdf, OverBudget, PageBudget, type TextItem as Item } from './pdf-fast.ts';
+
+export interface PdfText {
+  text: string;
+  pages: number;
+  reasons: string[];
+}
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let loading: Promise<PdfJs> | null = null;
+
+/**
+ * Loads pdfjs and its worker in this thread. The legacy build bundles core-js, which replaces
+ * Array.prototype.push with a much slower polyfill for the whole process (a V8 length-check it
+ * distrusts); the native method is put back, which changes nothing for ordinary arrays.
+ */
+function loadPdfJs(): Promise<PdfJs> {
+  loading ??= (async () => {
+    const nativePush = Array.prototype.push;
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    // Preloading the worker module makes pdfjs run it in this thread (its "fake worker").
+    const workerModule = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(workerModule);
+    Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
+    pdfjs.GlobalWorkerOptions.workerSrc ||= workerModule;
+    return pdfjs;
+  })();
+  return loading;
+}
+
+class Timeout extends Error {}
+
+function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
+  // A promise abandoned at the deadline still rejects later (pdfjs: "Loading aborted"); mark it handled.
+  p.catch(() => undefined);
+  const left = deadline - Date.now();
+  if (left <= 0) return Promise.reject(new Timeout());
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout()), left);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Groups items into lines (same baseline) and cells (separated by a wide gap). An empty line marks
+ * a paragraph break: a change of font or size (the bold summary gives way to the regular body) or
+ * a vertical gap wider than the leading.
+ */
+export function itemsToLines(items: Item[]): string[] {
+  const near = (a: Item, b: Item) => Math.abs(a.y - b.y) <= Math.max(1, 0.3 * Math.min(a.size, b.size));
+  // pdfjs marks a wide gap with a whitespace item as wide as the gap; positions tell the gap instead.
+  const sorted = items.filter((i) => i.str.trim().length > 0).sort((a, b) => (near(a, b) ? a.x - b.x : b.y - a.y));
+  const out: string[] = [];
+  let cell = '';
+  let prev: Item | null = null;
+  let lineStart: Item | null = null;
+  for (const it of sorted) {
+    if (prev) {
+      const sameLine = near(it, prev);
+      const gap = it.x - (prev.x + prev.width);
+      if (!sameLine || gap > Math.max(12, 2 * it.size)) {
+        out.push(cell);
+        cell = '';
+      } else if (gap > 0.15 * it.size && !cell.endsWith(' ') && !it.str.startsWith(' ')) {
+        cell += ' ';
+      }
+      if (!sameLine && lineStart) {
+        const drop = lineStart.y - it.y;
+        const restyled = it.font !== lineStart.font || Math.abs(it.size - lineStart.size) > 0.5;
+        if (restyled || drop > 1.7 * it.size) out.push('');
+      }
+    }
+    if (!prev || !near(it, prev)) lineStart = it;
+    cell += it.str;
+    prev = it;
+  }
+  if (cell) out.push(cell);
+  return out;
+}
+
+function pagesToRead(count: number, max: number): number[] {
+  if (count <= max) return Array.from({ length: count }, (_, i) => i + 1);
+  if (max <= 1) return [1];
+  // The metadata sits on the first page(s) and the signer block on the last.
+  return [...Array.from({ length: max - 1 }, (_, i) => i + 1), count];
+}
+
+/**
+ * The fast path (pdf-fast.ts) for the common producers, pdfjs for everything else. pdfjs builds a
+ * positioned item per glyph run and passes it between its "worker" and main sides, which costs
+ * about 10 ms for a two-page document; the fast path reads the same runs in about 1 ms.
+ */
+export async function pdfText(data: Uint8Array, limits: ClassifyLimits): Promise<PdfText> {
+  return fastPdfText(data, limits) ?? pdfjsText(data, limits);
+}
+
+/** Null when the file needs pdfjs (unsupported feature, damage, or no text found). */
+export function fastPdfText(data: Uint8Array, limits: ClassifyLimits): PdfText | null {
+  try {
+    const doc = openFastPdf(data);
+    const wanted = pagesToRead(doc.pages, limits.maxPdfPages);
+    const budget = new PageBudget(5_000_000, Date.now() + limits.pdfTimeBudgetMs);
+    const lines: string[] = [];
+    for (const n of wanted) lines.push(...itemsToLines(doc.pageItems(n - 1, budget)), '');
+    if (!lines.some((l) => l.trim())) return null;
+    const reasons = wanted.length < doc.pages ? [`PDF has ${doc.pages} pages; read ${wanted.length} (first and last)`] : [];
+    return { text: lines.join('\n'), pages: doc.pages, reasons };
+  } catch (err) {
+    if (err instanceof OverBudget) return { text: '', pages: 0, reasons: ['PDF text extraction exceeded its time budget'] };
+    return null;
+  }
+}
+
+export async function pdfjsText(data: Uint8Array, limits: ClassifyLimits): Promise<PdfText> {
+  const reasons: string[] = [];
+  const pdfjs = await loadPdfJs();
+  const deadline = Date.now() + limits.pdfTimeBudgetMs;
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(data),
+    verbosity: 0,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+  });
+  const lines: string[] = [];
+  let pages = 0;
+  try {
+    const pdf = await withDeadline(task.promise, deadline);
+    pages = pdf.numPages;
+    const wanted = pagesToRead(pages, limits.maxPdfPages);
+    if (wanted.length < pages) reasons.push(`PDF has ${pages} pages; read ${wanted.length} (first and last)`);
+    for (const n of wanted) {
+      const page = await withDeadline(pdf.getPage(n), deadline);
+      const content = await withDeadline(page.getTextContent({ disableNormalization: true }), deadline);
+      const items: Item[] = [];
+      for (const raw of content.items) {
+        if (!('str' in raw)) continue;
+        const [a, b, , , x, y] = raw.transform as number[];
+        items.push({ str: raw.str, x, y, width: raw.width, size: Math.hypot(a, b) || raw.height || 10, font: raw.fontName });
+      }
+      lines.push(...itemsToLines(items), '');
+      page.cleanup();
+    }
+    if (lines.join('').trim().length === 0) reasons.push('PDF has no text layer (scanned image?)');
+  } catch (err) {
+    reasons.push(describePdfError(err));
+  } finally {
+    await task.destroy().catch(() => undefined);
+  }
+  return { text: lines.join('\n'), pages, reasons };
+}
+
+function describePdfError(err: unknown): string {
+  if (err instanceof Timeout) return 'PDF text extraction exceeded its time budget';
+  const name = (err as { name?: string })?.name ?? '';
+  if (name === 'PasswordException') return 'PDF is encrypted with a password; its text cannot be read';
+  if (name === 'InvalidPDFException') return 'PDF is corrupt or not a PDF';
+  return `PDF could not be read: ${(err as Error)?.message ?? String(err)}`;
+}

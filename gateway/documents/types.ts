@@ -1,0 +1,60 @@
+/** The result shape of classification: exactly the `vanthu classify` contract (shared/contracts/README.md). */
+
+export type Kind = 'document' | 'status' | 'correspondence' | 'automated';
+export type Urgency = 'normal' | 'khan' | 'thuong_khan' | 'hoa_toc';
+export type Secrecy = 'normal' | 'mat' | 'toi_mat' | 'tuyet_mat';
+export type Source = 'body' | 'attachment' | 'edxml' | 'subject';
+
+export interface Signer {
+  name: string | null;
+  title: string | null;
+  authority: string | null;
+}
+
+export interface DocumentMetadata {
+  typeCode: string | null;
+  typeName: string | null;
+  number: string | null;
+  notation: string | null;
+  issuer: string | null;
+  place: string | null;
+  issuedDate: string | null;
+  subject: string | null;
+  signer: Signer | null;
+  recipients: string[];
+  urgency: Urgency;
+  secrecy: Secrecy;
+  dueDate: string | null;
+  source: Source;
+}
+
+export interface Classification {
+  kind: Kind;
+  document: DocumentMetadata | null;
+  confidence: number;
+  reasons: string[];
+}
+
+/** Caps against hostile input; every one has a default in limits.ts. */
+export interface ClassifyLimits {
+  /** Attachments (and single files) larger than this are not parsed. */
+  maxAttachmentBytes: number;
+  /** Pages of a PDF whose text is read; longer documents are read at the start and the end. */
+  maxPdfPages: number;
+  /** Wall-clock budget for the text extraction of one PDF. */
+  pdfTimeBudgetMs: number;
+  /** Largest uncompressed size accepted for a DOCX part (word/document.xml). */
+  maxDocxXmlBytes: number;
+  /** Largest accepted uncompressed/compressed ratio of a DOCX part. */
+  maxDocxRatio: number;
+  /** Attachments examined per message. */
+  maxAttachments: number;
+  /** Characters of text kept per source (the metadata sits at the start and the end). */
+  maxTextChars: number;
+}
+
+export interface ClassifyOptions {
+  limits?: Partial<ClassifyLimits>;
+  /** "Today" for date plausibility checks; defaults to the message date or the clock. */
+  now?: Date;
+}

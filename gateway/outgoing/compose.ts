@@ -1,0 +1,99 @@
+/**
+ * Composing an outgoing official document: nodemailer's MailComposer builds the MIME message
+ * (text + the document, or an edXML package: envelope first, attachments referenced by
+ * Content-ID), then the unit's keys sign it (sign.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { buildEnvelope } from '../documents/edxml/build.ts';
+import { dkimSignMessage, smimeSign, type DkimKey, type SmimeKey } from './sign.ts';
+
+export interface ComposeInput {
+  from: { name: string; address: string; organId: string | null };
+  to: Array<{ name: string | null; address: string; organId: string | null }>;
+  notation: string;
+  issuedDate: string;
+  typeCode: string | null;
+  typeName: string | null;
+  subject: string;
+  body: string | null;
+  document: { filename: string; content: Buffer; contentType: string };
+  edxml: boolean;
+  signer: string | null;
+  now: Date;
+}
+
+export interface Composed {
+  raw: Buffer;
+  messageId: string;
+  documentId: string | null;
+}
+
+const streamToBuffer = (mail: ReturnType<MailComposer['compile']>): Promise<Buffer> =>
+  new Promise((resolve, reject) => mail.build((err, msg) => (err ? reject(err) : resolve(msg))));
+
+export function mailSubject(i: Pick<ComposeInput, 'notation' | 'typeName' | 'subject'>): string {
+  return `${i.typeName ?? 'Văn bản'} số ${i.notation}: ${i.subject}`.normalize('NFC');
+}
+
+function bodyText(i: ComposeInput): string {
+  return [
+    i.body ?? `${i.from.name} gửi ${(i.typeName ?? 'văn bản').toLowerCase()} số ${i.notation} ngày ${i.issuedDate}.`,
+    `V/v: ${i.subject}`,
+    '',
+    'Đề nghị đơn vị nhận phản hồi thư này để xác nhận đã nhận văn bản.',
+    `${i.from.name} sent document ${i.notation}; please acknowledge receipt by replying.`,
+  ]
+    .join('\n')
+    .normalize('NFC');
+}
+
+function edxmlPart(i: ComposeInput, documentId: string, cid: string): { filename: string; content: string; contentType: string } {
+  const xml = buildEnvelope({
+    from: { id: i.from.organId ?? '', name: i.from.name, email: i.from.address },
+    to: i.to.map((t) => ({ id: t.organId ?? '', name: t.name ?? t.address, email: t.address })),
+    documentId,
+    document: {
+      typeCode: i.typeCode,
+      typeName: i.typeName,
+      number: i.notation.split('/')[0] ?? null,
+      notation: i.notation,
+      issuer: i.from.name,
+      place: null,
+      issuedDate: i.issuedDate,
+      subject: i.subject,
+      signer: i.signer ? { name: i.signer, title: null, authority: null } : null,
+      recipients: i.to.map((t) => t.name ?? t.address),
+      urgency: 'normal',
+      secrecy: 'normal',
+      dueDate: null,
+    },
+    attachments: [{ contentId: cid, name: i.document.filename, contentType: i.document.contentType }],
+  });
+  return { filename: 'edxml.xml', content: xml, contentType: 'application/xml' };
+}
+
+export async function composeDocument(i: ComposeInput, keys: { dkim: DkimKey | null; smime: SmimeKey | null }): Promise<Composed> {
+  const domain = i.from.address.split('@')[1] ?? 'localhost';
+  const messageId = `<${i.now.getTime().toString(36)}.${randomBytes(9).toString('hex')}@${domain}>`;
+  const documentId = i.edxml ? `${i.from.organId ?? domain},${i.now.toISOString().slice(0, 10)},${i.notation}` : null;
+  const cid = `doc-${randomBytes(6).toString('hex')}@${domain}`;
+  const attachments = [
+    ...(documentId ? [edxmlPart(i, documentId, cid)] : []),
+    { filename: i.document.filename.normalize('NFC'), content: i.document.content, contentType: i.document.contentType, cid: i.edxml ? cid : undefined },
+  ];
+  const mail = new MailComposer({
+    from: { name: i.from.name, address: i.from.address },
+    to: i.to.map((t) => (t.name ? { name: t.name, address: t.address } : t.address)),
+    subject: mailSubject(i),
+    text: bodyText(i),
+    messageId,
+    date: i.now,
+    attachments,
+    headers: { 'X-Vanthu-Notation': i.notation, ...(documentId ? { 'X-Vanthu-DocumentId': documentId } : {}) },
+  }).compile();
+  let raw = await streamToBuffer(mail);
+  if (keys.smime) raw = smimeSign(raw, keys.smime, i.now);
+  if (keys.dkim) raw = await dkimSignMessage(raw, keys.dkim);
+  return { raw, messageId, documentId };
+}

@@ -1,0 +1,63 @@
+/**
+ * The directory of agencies a unit can send to: the configured `directory` plus the gateway's own
+ * units. Users pick an agency by (part of) its name, with or without diacritics; an address that
+ * is in no entry is still allowed, with a warning.
+ */
+import type { Config } from '../config.ts';
+import { foldDiacritics } from '../documents/text.ts';
+
+export interface Agency {
+  name: string;
+  address: string;
+  organId: string | null;
+  /** The local unit id when the agency is one of this gateway's units. */
+  unitId: string | null;
+  aliases: string[];
+}
+
+export function directoryOf(config: Config): Agency[] {
+  const own: Agency[] = config.units.map((u) => ({ name: u.name, address: u.addresses[0], organId: u.organId, unitId: u.id, aliases: [] }));
+  const known = new Set(own.map((a) => a.address));
+  const listed = config.directory.filter((d) => !known.has(d.address)).map((d) => ({ name: d.name.normalize('NFC'), address: d.address, organId: d.organId, unitId: null, aliases: d.aliases }));
+  return [...listed, ...own];
+}
+
+const fold = (s: string) => foldDiacritics(s).replace(/\s+/g, ' ').trim();
+
+/** Every word of the query must occur in the name, an alias, the address or the organ id. */
+export function searchDirectory(entries: Agency[], q: string | undefined): Agency[] {
+  const words = fold(q ?? '').split(' ').filter(Boolean);
+  if (!words.length) return entries;
+  return entries.filter((a) => {
+    const hay = fold([a.name, ...a.aliases, a.address, a.organId ?? ''].join(' '));
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+export interface ResolvedRecipient {
+  name: string | null;
+  address: string;
+  organId: string | null;
+  known: boolean;
+}
+
+export class RecipientError extends Error {}
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+/**
+ * A recipient given as an address, a local unit id, an organ id or an exact agency name. Names
+ * that match several agencies are refused: sending to the wrong agency is worse than asking.
+ */
+export function resolveRecipient(entries: Agency[], given: string): ResolvedRecipient {
+  const v = given.trim().normalize('NFC');
+  const lower = v.toLowerCase();
+  const exact = entries.find((a) => a.address === lower || a.unitId === v || (a.organId !== null && a.organId === v));
+  if (exact) return { name: exact.name, address: exact.address, organId: exact.organId, known: true };
+  if (ADDRESS.test(v)) return { name: null, address: lower, organId: null, known: false };
+  const byName = entries.filter((a) => [a.name, ...a.aliases].some((n) => fold(n) === fold(v)));
+  const hits = byName.length ? byName : searchDirectory(entries, v);
+  if (hits.length === 1) return { name: hits[0].name, address: hits[0].address, organId: hits[0].organId, known: true };
+  if (!hits.length) throw new RecipientError(`Không tìm thấy đơn vị nhận "${v}" trong danh bạ (unknown recipient)`);
+  throw new RecipientError(`"${v}" khớp nhiều đơn vị: ${hits.map((h) => h.name).join('; ')} (ambiguous recipient)`);
+}

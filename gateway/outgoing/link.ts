@@ -1,0 +1,103 @@
+/**
+ * Linking incoming mail to the outgoing documents it answers: receipts and replies (In-Reply-To /
+ * References = our Message-ID), edXML status notices (ResponseFor DocumentId or code), status
+ * notices naming our notation, and delivery status notifications (RFC 3464). Only records the
+ * link on the recipient's row; what the registry does with the message is its own decision.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { StatusName } from '../documents/edxml/names.ts';
+import { parseEdXml } from '../documents/edxml/parse.ts';
+import { foldDiacritics } from '../documents/text.ts';
+import type { Db } from '../store/db.ts';
+import { outgoingDeliveries, outgoingMessages } from './schema.ts';
+import type { DeliveryRow, DeliveryState, OutgoingMessageRow } from './tracking.ts';
+
+export interface IncomingFacts {
+  unitIds: string[];
+  from: string | null;
+  subject: string | null;
+  text: string | null;
+  messageIds: string[];
+  kind: string | null;
+  notation: string | null;
+  /** Contents of attached parts that may be edXML or delivery reports. */
+  parts: Array<{ contentType: string; content: string }>;
+}
+
+export interface LinkFinding {
+  outgoingId: string;
+  deliveryId: string;
+  state: DeliveryState;
+  note: string | null;
+}
+
+const EDXML_STATE: Record<StatusName, DeliveryState> = { received: 'received', accepted: 'received', assigned: 'received', in_progress: 'received', completed: 'handled', refused: 'failed' };
+
+/** "Done" wording of a plain-text notice (Vietnamese or English), folded. */
+const DONE = /(hoan thanh|da xu ly xong|\(done\)|completed)/;
+
+function edxmlStatus(parts: IncomingFacts['parts']) {
+  for (const p of parts.filter((x) => /xml/i.test(x.contentType))) {
+    const parsed = parseEdXml(p.content);
+    if (parsed?.kind === 'status') return parsed.status;
+  }
+  return null;
+}
+
+/** RFC 3464: per-recipient Action (failed | delivered | …) with the Final-Recipient address. */
+export function dsnResults(parts: IncomingFacts['parts']): Array<{ recipient: string; action: string; status: string | null }> {
+  const report = parts.find((p) => /message\/(global-)?delivery-status/i.test(p.contentType));
+  if (!report) return [];
+  return report.content
+    .split(/\r?\n\r?\n/)
+    .map((block) => {
+      const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(block)?.[1].trim() ?? null;
+      const recipient = field('Final-Recipient')?.replace(/^rfc822;\s*/i, '').toLowerCase() ?? null;
+      return recipient ? { recipient, action: (field('Action') ?? '').toLowerCase(), status: field('Status') } : null;
+    })
+    .filter((r): r is { recipient: string; action: string; status: string | null } => r !== null);
+}
+
+async function findMessage(db: Db, f: IncomingFacts, documentId: string | null, code: string | null): Promise<OutgoingMessageRow | null> {
+  const ids = f.messageIds.filter(Boolean);
+  if (ids.length) {
+    const [m] = await db.select().from(outgoingMessages).where(inArray(outgoingMessages.messageId, ids)).limit(1);
+    if (m) return m;
+  }
+  if (documentId) {
+    const [m] = await db.select().from(outgoingMessages).where(eq(outgoingMessages.documentId, documentId)).limit(1);
+    if (m) return m;
+  }
+  const notation = code ?? (f.kind === 'status' ? f.notation : null);
+  if (notation && f.unitIds.length) {
+    const [m] = await db.select().from(outgoingMessages).where(and(eq(outgoingMessages.notation, notation), inArray(outgoingMessages.unitId, f.unitIds))).limit(1);
+    if (m) return m;
+  }
+  return null;
+}
+
+/** The recipient a notice speaks for: its sender's address, else its organ id, else the same domain, else the only one. */
+function pickDelivery(rows: DeliveryRow[], from: string | null, organId: string | null): DeliveryRow | null {
+  const addr = from?.toLowerCase() ?? null;
+  const domain = addr?.split('@')[1] ?? null;
+  return rows.find((r) => r.recipient === addr) ?? rows.find((r) => organId && r.organId === organId) ?? rows.find((r) => domain && r.recipient.endsWith(`@${domain}`)) ?? (rows.length === 1 ? rows[0] : null);
+}
+
+export async function findLinks(db: Db, f: IncomingFacts): Promise<LinkFinding[]> {
+  const status = edxmlStatus(f.parts);
+  const dsn = dsnResults(f.parts);
+  const message = await findMessage(db, f, status?.responseFor.documentId ?? null, status?.responseFor.code ?? null);
+  if (!message) return [];
+  const rows = await db.select().from(outgoingDeliveries).where(eq(outgoingDeliveries.outgoingId, message.id));
+  if (dsn.length) {
+    return dsn
+      .map((d) => ({ d, row: rows.find((r) => r.recipient === d.recipient) }))
+      .filter((x) => x.row && (x.d.action === 'failed' || x.d.action === 'delivered'))
+      .map(({ d, row }) => ({ outgoingId: message.id, deliveryId: row!.id, state: d.action === 'failed' ? 'failed' : 'delivered', note: `DSN ${d.action} ${d.status ?? ''}`.trim() }));
+  }
+  const row = pickDelivery(rows, f.from, status?.from.id ?? null);
+  if (!row) return [];
+  if (status?.status) return [{ outgoingId: message.id, deliveryId: row.id, state: EDXML_STATE[status.status], note: `edXML ${status.status}${status.description ? `: ${status.description}` : ''}` }];
+  const done = DONE.test(foldDiacritics(`${f.subject ?? ''}\n${f.text ?? ''}`));
+  return [{ outgoingId: message.id, deliveryId: row.id, state: done ? 'handled' : 'received', note: f.subject }];
+}

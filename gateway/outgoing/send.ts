@@ -1,0 +1,135 @@
+/**
+ * Sending an official document: check recipients and keys first (nothing is numbered for a send
+ * that cannot happen), take the next number of the unit's outgoing book (the registry's
+ * registerOutgoing, gap-free), compose and sign, store the message, queue one delivery per recipient.
+ */
+import type { Config, UnitConfig } from '../config.ts';
+import { registerOutgoing } from '../registry/books.ts';
+import { RegistryError } from '../registry/errors.ts';
+import type { RegistryRuntime } from '../registry/runtime.ts';
+import type { BlobStore } from '../store/blobs.ts';
+import { newId } from '../store/ids.ts';
+import { composeDocument, mailSubject } from './compose.ts';
+import { directoryOf, resolveRecipient, type ResolvedRecipient } from './directory.ts';
+import { outgoingDeliveries, outgoingMessages } from './schema.ts';
+import { loadDkimKey, loadPkcs12, type DkimKey, type SmimeKey } from './sign.ts';
+import { outgoingView, type OutgoingView } from './tracking.ts';
+
+/** Answered by the registry's error handler with its status (RegistryError). */
+export class SendError extends RegistryError {}
+
+export interface SendInput {
+  unitId: string;
+  to: string[];
+  subject: string;
+  typeCode?: string | null;
+  typeName?: string | null;
+  body?: string | null;
+  signer?: string | null;
+  document: { filename: string; content: Buffer; contentType?: string };
+  edxml?: boolean;
+  smime?: boolean;
+  /** Who sends (user e-mail or service name): the audit actor, told about permanent failures. */
+  actor: string;
+  senderEmail: string | null;
+}
+
+export interface SendResult extends OutgoingView {
+  warnings: string[];
+}
+
+export type Enqueue = (deliveryIds: string[]) => Promise<void>;
+
+function unitOf(config: Config, unitId: string): UnitConfig {
+  const unit = config.units.find((u) => u.id === unitId);
+  if (!unit) throw new SendError(400, `unit: không có đơn vị "${unitId}" (unknown unit)`);
+  return unit;
+}
+
+function keysFor(config: Config, unitId: string, smime: boolean): { dkim: DkimKey | null; smime: SmimeKey | null } {
+  const cfg = config.outgoing.units[unitId];
+  if (smime && !cfg?.smime) throw new SendError(400, `smime: đơn vị "${unitId}" chưa cấu hình chứng thư số (no outgoing.units.${unitId}.smime in the configuration)`);
+  try {
+    return { dkim: cfg?.dkim ? loadDkimKey(cfg.dkim) : null, smime: smime && cfg?.smime ? loadPkcs12(cfg.smime.pkcs12, cfg.smime.password) : null };
+  } catch (err) {
+    throw new SendError(500, `Khóa ký của đơn vị không dùng được (signing key unusable): ${(err as Error).message}`);
+  }
+}
+
+function recipientsOf(config: Config, given: string[]): { list: ResolvedRecipient[]; warnings: string[] } {
+  if (!given.length) throw new SendError(400, 'to: cần ít nhất một đơn vị nhận (at least one recipient)');
+  const entries = directoryOf(config);
+  const list: ResolvedRecipient[] = [];
+  for (const g of given) {
+    try {
+      const r = resolveRecipient(entries, g);
+      if (!list.some((x) => x.address === r.address)) list.push(r);
+    } catch (err) {
+      throw new SendError(400, `to: ${(err as Error).message}`);
+    }
+  }
+  const warnings = list.filter((r) => !r.known).map((r) => `Địa chỉ ${r.address} không có trong danh bạ (address not in the directory)`);
+  return { list, warnings };
+}
+
+export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueue: Enqueue, input: SendInput): Promise<SendResult> {
+  const { config } = rt;
+  const unit = unitOf(config, input.unitId);
+  const subject = input.subject.normalize('NFC').trim();
+  if (!subject) throw new SendError(400, 'subject: thiếu trích yếu (subject is required)');
+  if (!input.document.content.length) throw new SendError(400, 'document: tệp văn bản rỗng (empty document)');
+  const { list, warnings } = recipientsOf(config, input.to);
+  const keys = keysFor(config, unit.id, Boolean(input.smime));
+  const unitCfg = config.outgoing.units[unit.id];
+  const from = unitCfg?.from ?? unit.addresses[0];
+  const typeCode = input.typeCode && input.typeCode !== 'CV' ? input.typeCode : null;
+  const entry = await registerOutgoing(
+    rt.db,
+    { unitId: unit.id, codeSuffix: unitCfg?.codeSuffix ?? unit.id.toUpperCase(), typeCode, typeName: input.typeName ?? (typeCode ? null : 'Công văn'), subject, signer: input.signer ?? null, recipients: list.map((r) => r.name ?? r.address) },
+    input.actor,
+    rt.clock,
+    rt.tz,
+  );
+  const now = rt.clock.now();
+  const composed = await composeDocument(
+    {
+      from: { name: unit.name, address: from, organId: unit.organId },
+      to: list,
+      notation: entry.notation,
+      issuedDate: entry.issuedDate,
+      typeCode,
+      typeName: entry.typeName,
+      subject,
+      body: input.body ?? null,
+      document: { filename: input.document.filename, content: input.document.content, contentType: input.document.contentType ?? 'application/pdf' },
+      edxml: Boolean(input.edxml),
+      signer: input.signer ?? null,
+      now,
+    },
+    keys,
+  );
+  const { sha256 } = await blobs.put(composed.raw);
+  const id = newId(now.getTime());
+  const deliveryIds = list.map(() => newId(now.getTime()));
+  await rt.db.transaction(async (tx) => {
+    await tx.insert(outgoingMessages).values({
+      id,
+      entryId: entry.id,
+      unitId: unit.id,
+      notation: entry.notation,
+      messageId: composed.messageId,
+      documentId: composed.documentId,
+      subject: mailSubject({ notation: entry.notation, typeName: entry.typeName, subject }),
+      fromAddress: from,
+      senderEmail: input.senderEmail,
+      rawSha256: sha256,
+      signing: { dkim: Boolean(keys.dkim), smime: Boolean(keys.smime), edxml: Boolean(input.edxml) },
+      createdAt: now,
+    });
+    await tx.insert(outgoingDeliveries).values(list.map((r, i) => ({ id: deliveryIds[i], outgoingId: id, recipient: r.address, recipientName: r.name, organId: r.organId, state: 'queued', updatedAt: now })));
+  });
+  // A failed enqueue loses nothing: the delivery worker re-queues rows still "queued" when it sweeps.
+  await enqueue(deliveryIds).catch((err) => rt.log.warn({ err: (err as Error).message, id }, 'delivery enqueue failed; the sweep will retry'));
+  const [view] = await outgoingView(rt.db, { id });
+  return { ...view, warnings };
+}

@@ -1,0 +1,90 @@
+/**
+ * The audit log: every state change of the registry, appended in the same transaction as the
+ * change. Rows are hash-chained (hash = SHA-256 of the previous hash and the row's canonical
+ * JSON), and appends serialise on the one-row audit_head, so the chain is total across processes.
+ */
+import { createHash } from 'node:crypto';
+import { asc, gt, sql } from 'drizzle-orm';
+import type { Db } from '../store/db.ts';
+import { auditLog } from './schema.ts';
+import { rows, type Tx } from './db.ts';
+
+export const GENESIS = '0'.repeat(64);
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  data?: Record<string, unknown>;
+}
+
+/** JSON with object keys sorted at every level: the same value always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+interface Hashed {
+  seq: number;
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  data: unknown;
+}
+
+export function rowHash(prevHash: string, r: Hashed): string {
+  const body = canonicalJson({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, action: r.action, entity: r.entity, entityId: r.entityId, data: r.data });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date): Promise<number> {
+  await tx.execute(sql`insert into audit_head (id, seq, hash) values (1, 0, ${GENESIS}) on conflict do nothing`);
+  const [head] = await rows<{ seq: string | number; hash: string }>(tx, sql`update audit_head set seq = seq + 1 where id = 1 returning seq, hash`);
+  const seq = Number(head.seq);
+  // Millisecond precision survives the timestamptz round trip, so verify recomputes the same hash.
+  const row: Hashed = { seq, at: new Date(at.getTime()), actor: entry.actor, action: entry.action, entity: entry.entity, entityId: entry.entityId, data: JSON.parse(JSON.stringify(entry.data ?? {})) };
+  const hash = rowHash(head.hash, row);
+  await tx.insert(auditLog).values({ ...row, data: row.data as object, prevHash: head.hash, hash });
+  await tx.execute(sql`update audit_head set hash = ${hash} where id = 1`);
+  return seq;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  rows: number;
+  head: string;
+  /** First row that does not fit the chain, with why. */
+  broken: null | { seq: number; reason: string };
+}
+
+export async function verifyAudit(db: Db, pageSize = 1000): Promise<AuditVerification> {
+  let prev = GENESIS;
+  let expectSeq = 1;
+  let count = 0;
+  for (;;) {
+    const page = await db.select().from(auditLog).where(gt(auditLog.seq, expectSeq - 1)).orderBy(asc(auditLog.seq)).limit(pageSize);
+    for (const r of page) {
+      const fail = (reason: string): AuditVerification => ({ ok: false, rows: count, head: prev, broken: { seq: r.seq, reason } });
+      if (r.seq !== expectSeq) return fail(`missing row ${expectSeq} (next is ${r.seq})`);
+      if (r.prevHash !== prev) return fail('prev_hash does not match the previous row');
+      if (rowHash(prev, r) !== r.hash) return fail('row content does not match its hash (changed after writing)');
+      prev = r.hash;
+      expectSeq++;
+      count++;
+    }
+    if (page.length < pageSize) break;
+  }
+  const [head] = await rows<{ seq: string | number; hash: string }>(db, sql`select seq, hash from audit_head where id = 1`);
+  if (head && (Number(head.seq) !== count || head.hash !== prev)) {
+    return { ok: false, rows: count, head: prev, broken: { seq: count + 1, reason: `rows after ${count} were removed (head says ${head.seq})` } };
+  }
+  return { ok: true, rows: count, head: prev, broken: null };
+}

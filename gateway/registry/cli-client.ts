@@ -1,0 +1,75 @@
+/**
+ * How the registry's CLI commands reach it: through the running gateway's API (it owns the
+ * embedded database; the token is VANTHU_API_TOKEN — a login token acts with that user's role —
+ * or the first config token), else by opening storage directly as a service principal. Changes
+ * made directly are picked up by the follow-up sweep of the next running worker.
+ */
+import { openStorage } from '../app.ts';
+import type { Config } from '../config.ts';
+import { gatewayClient, isUnreachable, readError } from '../cli/gateway-client.ts';
+import { silentLogger } from '../log.ts';
+import type { Principal } from './access.ts';
+import { RegistryError } from './errors.ts';
+import { createRuntime, type RegistryRuntime } from './runtime.ts';
+
+export const CLI_PRINCIPAL: Principal = { kind: 'service', id: null, name: 'cli', email: null, role: 'admin', unitId: null, department: null };
+
+export interface RegistryCall<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  /** Binary answer (a printed book): the bytes instead of JSON. */
+  raw?: boolean;
+  direct(rt: RegistryRuntime, p: Principal): Promise<T>;
+}
+
+export class CliFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function callRegistry<T>(config: Config, call: RegistryCall<T>): Promise<T | Buffer> {
+  try {
+    const init = call.body === undefined ? {} : { body: JSON.stringify(call.body), headers: { 'content-type': 'application/json' } };
+    const res = await gatewayClient(config).request(call.method, call.path, init);
+    if (!res.ok) throw new CliFailure(res.status, `gateway answered ${res.status}: ${await readError(res)}`);
+    return call.raw ? Buffer.from(await res.arrayBuffer()) : ((await res.json()) as T);
+  } catch (err) {
+    if (!isUnreachable(err)) throw err;
+  }
+  const storage = await openStorage(config);
+  try {
+    return await call.direct(createRuntime({ database: storage.database, config, log: silentLogger }), CLI_PRINCIPAL);
+  } catch (err) {
+    if (err instanceof RegistryError) throw new CliFailure(err.status, err.message);
+    throw err;
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Runs a command body, printing a CliFailure as one line on stderr with exit code 1. */
+export async function runCli(name: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (!(err instanceof CliFailure)) throw err;
+    process.stderr.write(`vanthu ${name}: ${err.message}\n`);
+    return 1;
+  }
+}
+
+/** "--set field=value" pairs → corrections; "field=" clears the field. */
+export function corrections(pairs: string[] | undefined): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const p of pairs ?? []) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new CliFailure(2, `--set expects field=value, got "${p}"`);
+    out[p.slice(0, i)] = p.slice(i + 1) || null;
+  }
+  return out;
+}

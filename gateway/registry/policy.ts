@@ -1,0 +1,61 @@
+/**
+ * The decision for a classified message (DESIGN.md "Policy"): register automatically, send to the
+ * clerk's review queue with reasons, quarantine secret documents, link status notices and
+ * duplicates, keep ordinary correspondence, drop automated mail. Pure: the caller looks up
+ * duplicates and stores the result.
+ */
+import type { Classification } from '../documents/types.ts';
+import type { RegistryConfig } from './config-schema.ts';
+
+export interface VerifyResult {
+  verdict: string;
+  signatures?: Array<{ layer: string; verdict: string; reasons?: string[] }>;
+}
+
+export type Action = 'register' | 'review' | 'quarantine' | 'link' | 'keep' | 'drop';
+
+export interface Decision {
+  action: Action;
+  reasons: string[];
+  linkTo: string | null;
+}
+
+export interface PolicyInput {
+  classification: Classification | null;
+  verify: VerifyResult | null;
+  policy: RegistryConfig['policy'];
+  /** An earlier document of the same unit this one repeats (same notation + issuer + date, or same attachment). */
+  duplicateOf: string | null;
+  /** The outgoing document a status notice answers, when found. */
+  answers: string | null;
+}
+
+export function unitPolicy(reg: RegistryConfig, unitId: string): RegistryConfig['policy'] {
+  return { ...reg.policy, ...(reg.units[unitId]?.policy ?? {}) };
+}
+
+export function decide(input: PolicyInput): Decision {
+  const c = input.classification;
+  if (!c) return { action: 'review', reasons: ['Chưa có kết quả phân loại (no classification result)'], linkTo: null };
+  if (c.kind === 'automated') return { action: 'drop', reasons: ['Thư tự động (automated mail)'], linkTo: null };
+  if (c.kind === 'correspondence') return { action: 'keep', reasons: ['Thư thông thường, không phải văn bản (ordinary correspondence)'], linkTo: null };
+  if (c.kind === 'status') return { action: 'link', reasons: ['Thông báo trạng thái văn bản (status notice)'], linkTo: input.answers };
+  const d = c.document;
+  if (d && d.secrecy !== 'normal') {
+    return { action: 'quarantine', reasons: [`Văn bản mật (${d.secrecy}): không được gửi qua thư điện tử thông thường (secret document must not travel by ordinary e-mail)`], linkTo: null };
+  }
+  if (input.duplicateOf) return { action: 'link', reasons: ['Trùng với văn bản đã nhận (duplicate of a document already received)'], linkTo: input.duplicateOf };
+  const reasons: string[] = [];
+  if (!d) reasons.push('Không trích xuất được thông tin văn bản (no document metadata)');
+  else {
+    if (!d.notation) reasons.push('Thiếu số, ký hiệu (no number and notation)');
+    if (!d.issuer) reasons.push('Thiếu cơ quan ban hành (no issuer)');
+  }
+  if (!input.verify) reasons.push('Chưa kiểm tra chữ ký (signature check missing)');
+  else if (input.verify.verdict !== 'valid') reasons.push(`Chữ ký số: ${input.verify.verdict} (document signatures not all valid)`);
+  if (c.confidence < input.policy.confidenceThreshold) reasons.push(`Độ tin cậy ${c.confidence.toFixed(2)} < ${input.policy.confidenceThreshold} (low classification confidence)`);
+  if (!input.policy.autoRegister) reasons.push('Đơn vị không bật tự động vào sổ (auto-register is off for this unit)');
+  for (const r of c.reasons) reasons.push(`Phân loại: ${r}`);
+  const blocking = reasons.filter((r) => !r.startsWith('Phân loại: '));
+  return blocking.length ? { action: 'review', reasons, linkTo: null } : { action: 'register', reasons, linkTo: null };
+}

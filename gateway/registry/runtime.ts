@@ -1,0 +1,31 @@
+/** What every registry operation needs, built once per process (gateway or worker). */
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Database, Db } from '../store/db.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { calendar, type Calendar } from './deadlines.ts';
+
+export interface RegistryRuntime {
+  database: Database;
+  db: Db;
+  config: Config;
+  clock: Clock;
+  calendar: Calendar;
+  log: Logger;
+  tz: string;
+  /** Tells the follow-up scheduler that documents changed (set by workers/followup.ts; no-op without one). */
+  kick(): void;
+}
+
+export function createRuntime(opts: { database: Database; config: Config; log: Logger; clock?: Clock }): RegistryRuntime {
+  return {
+    database: opts.database,
+    db: opts.database.db,
+    config: opts.config,
+    clock: opts.clock ?? systemClock,
+    calendar: calendar(opts.config.registry.holidays),
+    log: opts.log,
+    tz: opts.config.registry.timezone,
+    kick: () => undefined,
+  };
+}

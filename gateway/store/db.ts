@@ -1,0 +1,101 @@
+/**
+ * Opens the database: embedded PGlite under <dataDir>/db when no URL is configured, PostgreSQL
+ * (node-postgres pool) otherwise. Both get the same Drizzle schema and the same migrations.
+ */
+import { mkdirSync, readdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema.ts';
+import { acquireDirLock, type DirLock } from './lock.ts';
+import { fsyncFile } from './blobs.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  /**
+   * Makes what has been committed so far survive a power loss. PostgreSQL does that on commit;
+   * PGlite on Node never fsyncs (Emscripten's NODEFS has no fsync), so this fsyncs its WAL.
+   */
+  syncCommitted(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url: string | null;
+  dataDir: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(path.join(opts.dataDir, 'db'));
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  mkdirSync(dir, { recursive: true });
+  // PGlite is a single-process database: a second opener would corrupt it, so take a lock first.
+  const lock: DirLock = acquireDirLock(dir, 'the embedded database');
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const client = await PGlite.create(dir);
+    const db = drizzle(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      migrate: () => migrate(db as never, { migrationsFolder: MIGRATIONS }),
+      ping: async () => void (await db.execute(sql`select 1`)),
+      syncCommitted: () => fsyncNewestWal(path.join(dir, 'pg_wal')),
+      close: async () => {
+        await client.close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  // libpq falls back to the OS user when the URL names none; node-postgres needs it spelled out.
+  const parsed = new URL(url);
+  if (!parsed.username) parsed.username = process.env.PGUSER || userInfo().username;
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max });
+  // An idle client that loses its server emits 'error'; without a listener that kills the process.
+  pool.on('error', () => undefined);
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    migrate: () => migrate(db as never, { migrationsFolder: MIGRATIONS }),
+    ping: async () => void (await db.execute(sql`select 1`)),
+    syncCommitted: async () => undefined,
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * WAL segment names grow monotonically; a commit's records lie in the newest segment, or straddle
+ * it and the one before, so those two are fsync'd.
+ */
+async function fsyncNewestWal(walDir: string): Promise<void> {
+  const segments = readdirSync(walDir)
+    .filter((n) => /^[0-9A-F]{24}$/.test(n))
+    .sort()
+    .slice(-2);
+  await Promise.all(segments.map((n) => fsyncFile(path.join(walDir, n))));
+}

@@ -1,0 +1,73 @@
+/**
+ * Database schema (Drizzle, PostgreSQL dialect — PGlite and PostgreSQL share it and its migrations).
+ * After changing it: `npx drizzle-kit generate` writes a new migration under gateway/store/migrations.
+ */
+
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** One row per accepted message: written in the same commit that allows SMTP 250. */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: text('id').primaryKey(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    source: text('source').notNull(), // smtp | haraka | imap | api | cli
+    messageId: text('message_id').notNull(), // Message-ID header, or a synthetic one from the hash
+    contentHash: text('content_hash').notNull(), // SHA-256 of the body: equal across trace-header differences
+    blobSha256: text('blob_sha256').notNull(), // the raw message in the blob store
+    size: integer('size').notNull(),
+    mailFrom: text('mail_from'),
+    rcptTo: jsonb('rcpt_to').$type<string[]>().notNull(),
+    unitIds: jsonb('unit_ids').$type<string[]>().notNull(),
+    remoteIp: text('remote_ip'),
+    helo: text('helo'),
+    subject: text('subject'),
+    fromAddr: text('from_addr'),
+    state: text('state').notNull().default('accepted'), // accepted | processing | <last stage done> | failed
+    enqueuedAt: timestamp('enqueued_at', { withTimezone: true, mode: 'date' }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('inbound_messages_dedup').on(t.messageId, t.contentHash),
+    index('inbound_messages_outbox').on(t.state, t.enqueuedAt),
+    index('inbound_messages_received').on(t.receivedAt),
+  ],
+);
+
+/** The stored result of each pipeline stage: re-running a stage replaces its row. */
+export const messageStages = pgTable(
+  'message_stages',
+  {
+    messageId: text('message_id')
+      .notNull()
+      .references(() => inboundMessages.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    status: text('status').notNull(), // done | failed
+    result: jsonb('result'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.stage] })],
+);
+
+/** Attachments and other leaf parts, each stored as a blob. */
+export const messageAttachments = pgTable(
+  'message_attachments',
+  {
+    messageId: text('message_id')
+      .notNull()
+      .references(() => inboundMessages.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    filename: text('filename'),
+    contentType: text('content_type').notNull(),
+    disposition: text('disposition'),
+    contentId: text('content_id'),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.idx] }), index('message_attachments_sha').on(t.sha256)],
+);
+

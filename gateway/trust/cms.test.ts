@@ -1,0 +1,41 @@
+import forge from 'node-forge';
+import { describe, expect, it } from 'vitest';
+import { parseSignedData, CmsError } from './cms.ts';
+import { signatureScheme } from './algorithms.ts';
+import { parseDer } from './der.ts';
+
+describe('CMS parsing of hostile input', () => {
+  it('rejects garbage, truncation and non-SignedData with CmsError', () => {
+    expect(() => parseSignedData(Buffer.from('not der at all'))).toThrow(CmsError);
+    expect(() => parseSignedData(Buffer.from('3082ffff3003', 'hex'))).toThrow(CmsError);
+    // ContentInfo { id-data, [0] OCTET STRING "x" }: valid DER, wrong content type
+    const data = Buffer.from('3012' + '06092a864886f70d010701' + 'a005' + '040378797a', 'hex');
+    expect(() => parseSignedData(data)).toThrow(/not SignedData/);
+    expect(() => parseSignedData(Buffer.alloc(0))).toThrow(CmsError);
+  });
+
+  it('refuses deep nesting without blowing the stack', () => {
+    const deep = Buffer.concat([Buffer.from('3080'.repeat(5000), 'hex'), Buffer.alloc(10000)]);
+    expect(() => parseSignedData(deep)).toThrow(CmsError);
+  });
+});
+
+describe('signature algorithms', () => {
+  const alg = (hex: string) => {
+    const node = parseDer(Buffer.from(hex, 'hex'));
+    const [oid, params] = node.value as ReturnType<typeof parseDer>[];
+    return { oid: forge.asn1.derToOid(oid.value as string), params: params ?? null };
+  };
+
+  it('maps RSA, RSA-PSS and ECDSA identifiers, and says why others are not supported', () => {
+    expect(signatureScheme({ oid: '1.2.840.113549.1.1.11', params: null }, null)).toEqual({ kind: 'rsa-pkcs1', hash: 'sha256' });
+    expect(signatureScheme({ oid: '1.2.840.10045.4.3.2', params: null }, null)).toEqual({ kind: 'ecdsa', hash: 'sha256' });
+    expect(signatureScheme({ oid: '1.2.840.113549.1.1.1', params: null }, 'sha384')).toEqual({ kind: 'rsa-pkcs1', hash: 'sha384' });
+    expect(signatureScheme({ oid: '1.2.840.113549.1.1.1', params: null }, null)).toMatch(/unsupported/);
+    expect(signatureScheme({ oid: '1.2.3.4', params: null }, 'sha256')).toMatch(/unsupported signature algorithm 1\.2\.3\.4/);
+    // RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32
+    const pss = alg('3041' + '06092a864886f70d01010a' + '3034' + 'a00f300d06096086480165030402010500' +
+      'a11c301a06092a864886f70d010108300d06096086480165030402010500' + 'a203020120');
+    expect(signatureScheme(pss, null)).toEqual({ kind: 'rsa-pss', hash: 'sha256', saltLength: 32 });
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * The trust stage's public API: verify a message, a document or a file against a trust store.
+ * See DESIGN.md (Trust) for the verdicts and contracts/README.md for the report shape.
+ */
+export { verifyMessage, verifyDocument, verifyFile, fileKind, UnreadableFileError } from './verify.ts';
+export type { VerifyOptions, DocumentKind } from './verify.ts';
+export { loadTrustStore, anchorsFromEnv, TrustStore } from './store.ts';
+export type { TrustStoreConfig } from './store.ts';
+export { loadZoneFile, parseZone, zoneResolver, systemResolver, ZoneFileError } from './dns.ts';
+export type { DnsResolver, ZoneRecord } from './dns.ts';
+export type { SmtpSession } from './mailauth.ts';
+export { overallVerdict, worst } from './report.ts';
+export type {
+  VerifyReport, SignatureReport, SignatureVerdict, OverallVerdict, SignatureLayer, SignerIdentity,
+} from './report.ts';

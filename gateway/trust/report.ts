@@ -1,0 +1,87 @@
+/**
+ * The verdict vocabulary of the trust stage and the report shape of `vanthu verify`
+ * (shared/contracts/README.md). Keep these shapes stable: add fields, never rename.
+ */
+
+export type SignatureVerdict = 'valid' | 'invalid' | 'untrusted' | 'expired' | 'revoked' | 'indeterminate';
+export type OverallVerdict = SignatureVerdict | 'unsigned';
+
+export type MailLayer = 'dkim' | 'spf' | 'dmarc' | 'arc';
+export type DocumentLayer = 'smime' | 'pdf' | 'xml';
+export type SignatureLayer = MailLayer | DocumentLayer;
+
+export interface SignerIdentity {
+  commonName: string | null;
+  organization: string | null;
+  email: string | null;
+}
+
+export interface SignatureReport {
+  layer: SignatureLayer;
+  verdict: SignatureVerdict;
+  signer: SignerIdentity | null;
+  /** ISO timestamp, when known. */
+  signedAt: string | null;
+  /** File name of the PDF/XML attachment inside a message; null for the message's own layers. */
+  attachment: string | null;
+  /** PDF only: bytes were added after the signed range (incremental update). */
+  modifiedAfterSigning: boolean;
+  reasons: string[];
+}
+
+export interface VerifyReport {
+  verdict: OverallVerdict;
+  signatures: SignatureReport[];
+}
+
+/** Worst first: the order in which one bad finding outweighs another. */
+const SEVERITY: readonly SignatureVerdict[] = ['invalid', 'revoked', 'expired', 'untrusted', 'indeterminate', 'valid'];
+
+const DOCUMENT_LAYERS: ReadonlySet<SignatureLayer> = new Set<SignatureLayer>(['smime', 'pdf', 'xml']);
+
+export function isDocumentLayer(layer: SignatureLayer): layer is DocumentLayer {
+  return DOCUMENT_LAYERS.has(layer);
+}
+
+/** The worse of the given verdicts; `valid` for none. */
+export function worst(verdicts: Iterable<SignatureVerdict>): SignatureVerdict {
+  let rank = SEVERITY.length - 1;
+  for (const v of verdicts) rank = Math.min(rank, SEVERITY.indexOf(v));
+  return SEVERITY[rank];
+}
+
+/**
+ * Mail-authentication layers are reported but never decide: they speak for the sending domain,
+ * not for the document, and depend on DNS at the time of checking.
+ */
+export function overallVerdict(signatures: readonly SignatureReport[]): OverallVerdict {
+  const documentVerdicts = signatures.filter((s) => isDocumentLayer(s.layer)).map((s) => s.verdict);
+  return documentVerdicts.length === 0 ? 'unsigned' : worst(documentVerdicts);
+}
+
+export function makeReport(signatures: SignatureReport[]): VerifyReport {
+  return { verdict: overallVerdict(signatures), signatures };
+}
+
+/** A report entry with the contract's defaults filled in, so every key is present. */
+export function signature(layer: SignatureLayer, verdict: SignatureVerdict, extra: Partial<SignatureReport> = {}): SignatureReport {
+  return {
+    layer,
+    verdict,
+    signer: extra.signer ?? null,
+    signedAt: extra.signedAt ?? null,
+    attachment: extra.attachment ?? null,
+    modifiedAfterSigning: extra.modifiedAfterSigning ?? false,
+    reasons: extra.reasons ?? [],
+  };
+}
+
+/** A finding that pulls a verdict down, with the reason the clerk will read. */
+export interface Finding {
+  verdict: SignatureVerdict;
+  reason: string;
+}
+
+export function finding(verdict: SignatureVerdict, reason: string): Finding {
+  return { verdict, reason };
+}

@@ -1,0 +1,102 @@
+/**
+ * XML signatures of edXML envelopes (QCVN 102:2016): enveloped XMLDSig with the signer's
+ * certificate in KeyInfo/X509Data. xml-crypto checks digests and the signature value; this
+ * module insists that the signature covers the whole envelope (a signature over one small
+ * element would leave the rest forgeable) and hands the certificate to the common chain check.
+ */
+import { DOMParser } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { certificate, type CertInfo } from './certs.ts';
+import { assessSigner, unreadable, type LayerInfo, type TrustContext } from './assess.ts';
+import { finding, type Finding, type SignatureReport } from './report.ts';
+import type { SignerCheck } from './cms.ts';
+
+const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
+const SHA1 = /#(rsa-)?sha1$|#dsa-sha1$|ecdsa-sha1$/;
+
+type XmlElement = Element;
+
+export function verifyXml(bytes: Buffer, ctx: TrustContext, attachment: string | null = null): SignatureReport[] {
+  const info: LayerInfo = { layer: 'xml', attachment };
+  const xml = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const errors: string[] = [];
+  const doc = new DOMParser({ errorHandler: { error: (m) => errors.push(m), fatalError: (m) => errors.push(m) } })
+    .parseFromString(xml, 'text/xml');
+  const root = doc?.documentElement;
+  if (!root || errors.length > 0) {
+    return [unreadable(info, 'indeterminate', `not well-formed XML${errors[0] ? ` (${errors[0].split('\n')[0]})` : ''}`)];
+  }
+  const signatures = Array.from(doc.getElementsByTagNameNS(DSIG, 'Signature'));
+  return signatures.map((node) => verifySignatureElement(xml, root, node, ctx, info));
+}
+
+function verifySignatureElement(xml: string, root: XmlElement, node: XmlElement, ctx: TrustContext, info: LayerInfo): SignatureReport {
+  const certs: CertInfo[] = [];
+  for (const el of Array.from(node.getElementsByTagNameNS(DSIG, 'X509Certificate'))) {
+    try {
+      certs.push(certificate(Buffer.from(el.textContent ?? '', 'base64')));
+    } catch {
+      // an unreadable extra certificate only matters if it was the signer's, which shows below
+    }
+  }
+  const leaf = signerOf(certs);
+  if (!leaf) return unreadable(info, 'indeterminate', 'the XML signature carries no readable X509Certificate in KeyInfo');
+
+  const findings: Finding[] = [];
+  const signedInfo = node.getElementsByTagNameNS(DSIG, 'SignedInfo')[0];
+  if (!signedInfo) return unreadable(info, 'invalid', 'the XML signature has no SignedInfo');
+  if (!coversDocument(root, signedInfo)) {
+    findings.push(finding('indeterminate', 'the XML signature does not cover the whole document (no reference to the root element)'));
+  }
+  // Only SignedInfo's algorithms: XAdES certificate digests (often SHA-1) are not the signature.
+  const algorithms = [...attributeValues(signedInfo, 'SignatureMethod'), ...attributeValues(signedInfo, 'DigestMethod')];
+  if (algorithms.some((a) => SHA1.test(a))) {
+    findings.push(finding('indeterminate', 'signed with SHA-1, which is no longer accepted as secure'));
+  }
+  findings.push(...checkCrypto(xml, node, leaf));
+  const signingTime = Array.from(node.getElementsByTagNameNS('*', 'SigningTime'))[0]?.textContent;
+  const parsedTime = signingTime ? new Date(signingTime.trim()) : null;
+  const check: SignerCheck = {
+    certificate: leaf,
+    pool: certs.filter((c) => c !== leaf),
+    signingTime: parsedTime && !Number.isNaN(parsedTime.getTime()) ? parsedTime : null,
+    signatureValue: Buffer.alloc(0),
+    timestampToken: null,
+    findings,
+  };
+  return assessSigner(check, ctx, info);
+}
+
+function checkCrypto(xml: string, node: XmlElement, leaf: CertInfo): Finding[] {
+  const sig = new SignedXml({ getCertFromKeyInfo: () => leaf.x509.toString() });
+  try {
+    sig.loadSignature(node as unknown as Node);
+    if (!sig.checkSignature(xml)) {
+      return [finding('invalid', 'a digest of the signed XML does not match: the document was changed after signing')];
+    }
+    return [];
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/is not supported/.test(message)) return [finding('indeterminate', `XML signature: ${message}`)];
+    if (/^invalid signature/.test(message)) {
+      return [finding('invalid', "the XML signature value does not verify with the signer's key")];
+    }
+    return [finding('invalid', `XML signature does not verify: ${message}`)];
+  }
+}
+
+/** The end-entity among the KeyInfo certificates: the one that issued none of the others. */
+function signerOf(certs: readonly CertInfo[]): CertInfo | null {
+  return certs.find((c) => !certs.some((o) => o !== c && o.issuerName === c.subjectName)) ?? certs[0] ?? null;
+}
+
+function attributeValues(node: XmlElement, localName: string): string[] {
+  return Array.from(node.getElementsByTagNameNS(DSIG, localName)).map((el) => el.getAttribute('Algorithm') ?? '');
+}
+
+/** A reference to "" (the whole document) or to the root element's Id. */
+function coversDocument(root: XmlElement, signedInfo: XmlElement): boolean {
+  const rootIds = ['Id', 'ID', 'id'].map((a) => root.getAttribute(a)).filter((v): v is string => !!v);
+  const uris = Array.from(signedInfo.getElementsByTagNameNS(DSIG, 'Reference')).map((r) => r.getAttribute('URI'));
+  return uris.some((u) => u === '' || (u !== null && u.startsWith('#') && rootIds.includes(u.slice(1))));
+}

@@ -1,0 +1,77 @@
+/**
+ * Starts a real vanthu in-process for a test: its own data dir and database, SMTP and HTTP on free
+ * loopback ports, the machine's Redis (REDIS_URL or 127.0.0.1:6379) under a private key prefix.
+ */
+import { randomBytes } from 'node:crypto';
+import { startVanthu, type Role, type Vanthu } from '../../gateway/app.ts';
+import { loadConfig, type Config } from '../../gateway/config.ts';
+import { createLogger, silentLogger } from '../../gateway/log.ts';
+import { createTestStorage, type Backend, type TestStorage } from './databases.ts';
+
+export interface TestGateway extends Vanthu {
+  storage: TestStorage;
+  token: string;
+  api(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  backend: Backend;
+  role?: Role;
+  /** Edits applied to the loaded config before start. */
+  configure?: (cfg: Config) => void;
+  env?: Record<string, string>;
+}
+
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function testEnv(storage: TestStorage, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    VANTHU_DATA_DIR: storage.dataDir,
+    VANTHU_SMTP_PORT: '0',
+    VANTHU_HTTP_PORT: '0',
+    REDIS_URL: TEST_REDIS_URL,
+    VANTHU_REDIS_PREFIX: `vt${randomBytes(5).toString('hex')}`,
+    VANTHU_DNS: 'off', // mail authentication is tested with zone files, not the machine's resolver
+    ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+    ...extra,
+  };
+}
+
+export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGateway> {
+  const storage = await createTestStorage(opts.backend);
+  const config = loadConfig({ ...testEnv(storage, opts.env) });
+  config.ingest.outboxSweepMs = 200;
+  opts.configure?.(config);
+  const log = process.env.VANTHU_TEST_LOG ? createLogger('test') : silentLogger;
+  let app: Vanthu;
+  try {
+    app = await startVanthu(config, opts.role ?? 'all', log);
+  } catch (err) {
+    await storage.cleanup();
+    throw err;
+  }
+  const token = config.http.tokens[0].token;
+  return Object.assign(app, {
+    storage,
+    token,
+    api: (p: string, init: RequestInit = {}) =>
+      fetch(`http://127.0.0.1:${app.httpPort}${p}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } }),
+    close: async () => {
+      await app.stop();
+      await storage.cleanup();
+    },
+  });
+}
+
+/** Polls until fn returns a truthy value; fails with the last value seen after timeoutMs. */
+export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}

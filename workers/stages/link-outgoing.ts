@@ -1,0 +1,64 @@
+/**
+ * Stage "link-outgoing": receipts, status notices and delivery reports about documents this
+ * gateway sent move the matching recipient forward (gateway/outgoing/link.ts). It only records
+ * the link; the register stage still decides what the message itself becomes.
+ */
+import { eq } from 'drizzle-orm';
+import { findLinks } from '../../gateway/outgoing/link.ts';
+import { advance } from '../../gateway/outgoing/tracking.ts';
+import { createMailer } from '../../gateway/registry/mailer.ts';
+import { systemClock } from '../../gateway/registry/clock.ts';
+import { messageAttachments } from '../../gateway/store/schema.ts';
+import { markFailed } from '../delivery.ts';
+import type { Stage, StageContext } from '../pipeline.ts';
+
+interface ParseResult {
+  inReplyTo?: string | null;
+  references?: string[];
+  subject?: string | null;
+  text?: string | null;
+  from?: Array<{ address: string | null }>;
+}
+
+const REPORT_PART = /xml|delivery-status/i;
+
+async function reportParts(ctx: StageContext): Promise<Array<{ contentType: string; content: string }>> {
+  const rows = await ctx.database.db.select().from(messageAttachments).where(eq(messageAttachments.messageId, ctx.message.id));
+  const wanted = rows.filter((r) => REPORT_PART.test(r.contentType) || /\.xml$/i.test(r.filename ?? '')).slice(0, 5);
+  return Promise.all(wanted.map(async (r) => ({ contentType: r.contentType, content: (await ctx.blobs.read(r.sha256)).toString('utf8') })));
+}
+
+export const linkOutgoingStage: Stage = {
+  name: 'link-outgoing',
+  doneState: 'verified',
+  async run(ctx) {
+    const parse = (ctx.results.parse ?? {}) as ParseResult;
+    const classify = (ctx.results.classify ?? null) as { kind?: string; document?: { notation?: string | null } | null } | null;
+    const { db } = ctx.database;
+    const links = await findLinks(db, {
+      unitIds: ctx.message.unitIds,
+      from: parse.from?.[0]?.address ?? ctx.message.fromAddr ?? ctx.message.mailFrom,
+      subject: parse.subject ?? ctx.message.subject,
+      text: parse.text ?? null,
+      messageIds: [parse.inReplyTo ?? '', ...(parse.references ?? [])],
+      kind: classify?.kind ?? null,
+      notation: classify?.document?.notation ?? null,
+      parts: await reportParts(ctx),
+    });
+    const at = systemClock.now();
+    for (const l of links) {
+      const evidence = { inboundId: ctx.message.id, note: l.note };
+      if (l.state !== 'failed') {
+        await advance(db, l.deliveryId, l.state, at, { evidence });
+        continue;
+      }
+      const mailer = createMailer(db, ctx.config, systemClock);
+      try {
+        await markFailed({ db, blobs: ctx.blobs, config: ctx.config, log: ctx.log, mailer, now: () => at }, l.deliveryId, l.note ?? 'DSN', evidence);
+      } finally {
+        mailer.close();
+      }
+    }
+    return { links };
+  },
+};

@@ -1,0 +1,35 @@
+/**
+ * Stage "register": the unit policy decides what a classified, verified message becomes — an
+ * incoming-book entry, a review item, a quarantined item, a link to an earlier document — and
+ * the registry records it. A missing classify/verify result means "needs review", never a guess.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { intakeMessage } from '../../gateway/registry/intake.ts';
+import { createRuntime, type RegistryRuntime } from '../../gateway/registry/runtime.ts';
+import { messageStages } from '../../gateway/store/schema.ts';
+import type { Stage, StageContext } from '../pipeline.ts';
+
+const INPUTS = ['parse', 'classify', 'verify'];
+
+/** Results of earlier stages: from this run, else as stored (e.g. written by a stage run elsewhere). */
+async function inputs(ctx: StageContext): Promise<Record<string, unknown>> {
+  const missing = INPUTS.filter((s) => ctx.results[s] === undefined);
+  if (!missing.length) return ctx.results;
+  const stored = await ctx.database.db
+    .select({ stage: messageStages.stage, result: messageStages.result })
+    .from(messageStages)
+    .where(and(eq(messageStages.messageId, ctx.message.id), inArray(messageStages.stage, missing), eq(messageStages.status, 'done')));
+  return { ...ctx.results, ...Object.fromEntries(stored.map((s) => [s.stage, s.result])) };
+}
+
+export const registerStage: Stage = {
+  name: 'register',
+  doneState: 'decided',
+  async run(ctx) {
+    // The worker passes its runtime (clock, follow-up kick) through the context; a bare pipeline
+    // run (CLI reprocess, tests) gets one on the system clock.
+    const rt = (ctx as StageContext & { registry?: RegistryRuntime }).registry ?? createRuntime(ctx);
+    const decisions = await intakeMessage(rt, ctx.message, await inputs(ctx));
+    return { decisions };
+  },
+};
