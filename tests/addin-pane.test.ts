@@ -129,7 +129,7 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     // Document A is already in the book, assigned to the officer, and overdue.
     const a = await docFor(MAIL_A.mid);
     if (a.status === 'review') await json(await post(`/api/documents/${a.id}/approve`, { corrections: { notation: '1520/UBND-KT', issuer: 'Ủy ban nhân dân tỉnh Vĩnh Long' } }));
-    await json(await post(`/api/documents/${a.id}/assign`, { officer: OFFICER.email }));
+    await json(await post(`/api/documents/${a.id}/assign`, { officer: OFFICER.email, department: 'ns' }));
     await json(await post(`/api/documents/${a.id}/deadline`, { dueDate: isoDay(-5) }));
   });
   afterAll(async () => {
@@ -150,6 +150,8 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => number.textContent()).toBe(String(a.bookNumber));
     await expect.poll(() => page.locator('.number-row [data-status]').getAttribute('data-status')).toBe('assigned');
     await expect.poll(() => page.locator('[data-due]').first().getAttribute('data-due')).toBe('overdueBy');
+    // The department by its configured name, not its id.
+    await page.locator('dd', { hasText: 'Phòng Ngân sách' }).first().waitFor();
     await shot(page, '02-registered-document');
 
     // Change status with a note.

@@ -12,28 +12,13 @@ import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
 import { freePort } from './helpers/processes.ts';
 import { startHaraka, type TestHaraka } from './helpers/haraka.ts';
+import { BENTRE_SENDER, plainMail } from './helpers/mime.ts';
 import { rawSmtp } from './helpers/smtp.ts';
 
 const UNIT = 'taichinh@lamdong.gov.vn';
-const SENDER = 'vanthu@ubnd.bentre.gov.vn';
+const SENDER = BENTRE_SENDER;
 
-function mail(id: string): string {
-  return [
-    `From: =?UTF-8?Q?V=C4=83n_th=C6=B0?= <${SENDER}>`,
-    `To: ${UNIT}`,
-    'Subject: =?UTF-8?B?Q8O0bmcgdsSDbiBz4buRIDEyMy9VQk5ELVZY?=',
-    `Message-ID: <${id}@ubnd.bentre.gov.vn>`,
-    'Date: Mon, 23 Nov 2026 09:00:00 +0700',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    'Kính gửi: Sở Tài chính tỉnh Lâm Đồng',
-    'Số: 123/UBND-VX',
-    '.dòng bắt đầu bằng dấu chấm',
-    '',
-  ].join('\r\n');
-}
+const mail = (id: string) => plainMail(id, UNIT, ['Kính gửi: Sở Tài chính tỉnh Lâm Đồng', 'Số: 123/UBND-VX', '.dòng bắt đầu bằng dấu chấm', '']);
 
 async function send(port: number, raw: string) {
   const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, name: 'mail.ubnd.bentre.gov.vn' });

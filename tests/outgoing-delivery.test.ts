@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
+import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zoneResolver } from '../gateway/trust/dns.ts';
@@ -118,6 +119,62 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
     expect(view.deliveries[0].attempts).toBe(1);
     expect(view.deliveries[0].lastError).toMatch(/550/);
     await waitFor(() => smtp.received.find((m) => m.to.includes('vanthu@stc.lamdong.gov.vn') && m.raw.toString().includes('reject@nowhere.example')), 10_000, 'failure notice');
+  }, 40_000);
+
+  it('marks a sent recipient failed when a delivery status notification (RFC 3464) comes back', async () => {
+    const res = await send({ to: ['vanthu@stp.lamdong.gov.vn'], subject: 'Thông báo lịch họp tháng 12', typeCode: 'TB', typeName: undefined });
+    const sent = (await res.json()) as { id: string; notation: string; messageId: string };
+    // One outgoing book per unit and year: the number continues across types (1, 2 KH; 3 to reject@).
+    expect(sent.notation).toBe('4/TB-STC-VP');
+    await waitFor(async () => ((await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string }> }).deliveries[0].state === 'sent', 20_000, 'sent');
+    // A bounce as Postfix writes it: no In-Reply-To; the original Message-ID only in the returned headers.
+    const dsn = [
+      'From: MAILER-DAEMON@mx.stp.lamdong.gov.vn (Mail Delivery System)',
+      'To: vanthu@stc.lamdong.gov.vn',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Auto-Submitted: auto-replied',
+      'Message-ID: <dsn-1@mx.stp.lamdong.gov.vn>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="BOUNDARY"',
+      '',
+      '--BOUNDARY',
+      'Content-Description: Notification',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      'This is the mail system at host mx.stp.lamdong.gov.vn.',
+      '<vanthu@stp.lamdong.gov.vn>: mailbox full, gave up after 5 days',
+      '',
+      '--BOUNDARY',
+      'Content-Description: Delivery report',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.stp.lamdong.gov.vn',
+      '',
+      'Final-Recipient: rfc822; vanthu@stp.lamdong.gov.vn',
+      'Action: failed',
+      'Status: 5.2.2',
+      'Diagnostic-Code: smtp; 552 5.2.2 mailbox full',
+      '',
+      '--BOUNDARY',
+      'Content-Description: Undelivered Message Headers',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${sent.messageId}`,
+      'From: vanthu@stc.lamdong.gov.vn',
+      'To: vanthu@stp.lamdong.gov.vn',
+      '',
+      '--BOUNDARY--',
+      '',
+    ].join('\r\n');
+    const tr = nodemailer.createTransport({ host: '127.0.0.1', port: gw.smtpPort!, secure: false, ignoreTLS: true });
+    await tr.sendMail({ envelope: { from: '', to: ['vanthu@stc.lamdong.gov.vn'] }, raw: dsn });
+    tr.close();
+    const view = await waitFor(async () => {
+      const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string; lastError: string; evidence: Array<{ state: string; note: string }> }> };
+      return v.deliveries[0].state === 'failed' ? v : null;
+    }, 20_000, 'DSN to mark the recipient failed');
+    expect(view.deliveries[0].evidence).toMatchObject([{ state: 'failed', note: 'DSN failed 5.2.2' }]);
+    await waitFor(() => smtp.received.find((m) => m.to.includes('vanthu@stc.lamdong.gov.vn') && m.raw.toString().includes(sent.notation)), 10_000, 'failure notice to the sender');
   }, 40_000);
 
   it('refuses bad input with a clear message', async () => {

@@ -11,6 +11,8 @@ import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.t
 const A = { id: 'stc', name: 'Sở Tài chính tỉnh Lâm Đồng', organId: '000.00.12.H41', addresses: ['vanthu@stc.lamdong.gov.vn'] };
 const B = { id: 'vpubnd', name: 'Văn phòng UBND tỉnh Lâm Đồng', organId: '000.00.01.H41', addresses: ['vanthu@vpubnd.lamdong.gov.vn'] };
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+// Another file: B's registry treats the same attached file in two messages as one document.
+const REPORT_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Title(bao cao)>>endobj\ntrailer<<>>\n%%EOF\n');
 
 function configureUnit(cfg: Config, self: typeof A, other: typeof A, otherSmtpPort: number): void {
   cfg.units = [self];
@@ -27,12 +29,16 @@ type Delivery = { recipient: string; state: string; response: string | null; evi
 describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
   let a: TestGateway;
   let b: TestGateway;
+  let token: string;
 
   beforeAll(async () => {
     // A first (its smarthost is fixed below, once B's port is known); B's mailer points at A.
     a = await startTestGateway({ backend, configure: (cfg) => configureUnit(cfg, A, B, 1) });
     b = await startTestGateway({ backend, configure: (cfg) => configureUnit(cfg, B, A, a.smtpPort!) });
     a.config.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port: b.smtpPort!, secure: false, requireTls: false, user: null, pass: null };
+    // B's clerk, who registers what arrives.
+    await json(post(b, '/api/users', { email: 'clerk@vpubnd.lamdong.gov.vn', name: 'Văn thư VP', unit: 'vpubnd', role: 'clerk', password: 'mat-khau-du-dai-1' }), 201);
+    token = (await json<{ token: string }>(fetch(`http://127.0.0.1:${b.httpPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'clerk@vpubnd.lamdong.gov.vn', password: 'mat-khau-du-dai-1' }) }))).token;
   }, 90_000);
 
   afterAll(async () => {
@@ -63,9 +69,7 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
     const delivered = await waitFor(async () => ((await recipientOf(sent.id)).state === 'sent' ? recipientOf(sent.id) : null), 20_000, 'A → B over SMTP');
     expect(delivered.response).toMatch(/^250/);
 
-    // B: the message lands as a review item (unsigned); B's clerk logs in and registers it.
-    await json(post(b, '/api/users', { email: 'clerk@vpubnd.lamdong.gov.vn', name: 'Văn thư VP', unit: 'vpubnd', role: 'clerk', password: 'mat-khau-du-dai-1' }), 201);
-    const { token } = await json<{ token: string }>(fetch(`http://127.0.0.1:${b.httpPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'clerk@vpubnd.lamdong.gov.vn', password: 'mat-khau-du-dai-1' }) }));
+    // B: the message lands as a review item (unsigned); B's clerk registers it.
     const asClerk = { headers: { authorization: `Bearer ${token}` } };
     const item = await waitFor(async () => {
       const list = await json<{ items: Array<{ id: string; status: string; notation: string | null }> }>(b.api('/api/documents?unit=vpubnd', asClerk));
@@ -83,6 +87,27 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
     await waitFor(async () => ((await recipientOf(sent.id)).state === 'handled' ? true : null), 30_000, 'done notice at A');
     const view = await json<{ acknowledged: boolean }>(a.api(`/api/outgoing/${sent.id}`));
     expect(view.acknowledged).toBe(true);
-    console.log(JSON.stringify(view));
+  }, 120_000);
+
+  it('follows a plain (non-edXML) document by Message-ID: the mail receipt, then the done notice', async () => {
+    const sent = await json<{ id: string; notation: string; documentId: string | null }>(
+      post(a, '/api/outgoing', { unit: 'stc', to: ['vanthu@vpubnd.lamdong.gov.vn'], typeCode: 'BC', subject: 'Tình hình thu chi ngân sách quý IV năm 2026', signer: 'Nguyễn Văn An', document: { filename: 'bao-cao.pdf', content: REPORT_PDF.toString('base64') } }),
+      201,
+    );
+    expect(sent.documentId).toBeNull();
+    await waitFor(async () => ((await recipientOf(sent.id)).state === 'sent' ? true : null), 20_000, 'A → B over SMTP');
+
+    const asClerk = { headers: { authorization: `Bearer ${token}` } };
+    const item = await waitFor(async () => {
+      const list = await json<{ items: Array<{ id: string; status: string; notation: string | null }> }>(b.api('/api/documents?unit=vpubnd', asClerk));
+      return list.items.find((d) => d.notation === sent.notation);
+    }, 30_000, 'B to store the plain document');
+    if (item.status === 'review') await json(post(b, `/api/documents/${item.id}/approve`, {}, token));
+
+    const received = await waitFor(async () => ((await recipientOf(sent.id)).state === 'received' ? recipientOf(sent.id) : null), 30_000, 'mail receipt at A');
+    expect(received.evidence.map((e) => e.state)).toEqual(['received']);
+    await json(post(b, `/api/documents/${item.id}/status`, { status: 'done' }));
+    const handled = await waitFor(async () => ((await recipientOf(sent.id)).state === 'handled' ? recipientOf(sent.id) : null), 30_000, 'done notice at A');
+    expect(handled.evidence.map((e) => e.state)).toEqual(['received', 'handled']);
   }, 120_000);
 });

@@ -58,6 +58,8 @@ describe('policy', () => {
     expect(decide({ ...base, duplicateOf: 'X', classification: classification() })).toMatchObject({ action: 'link', linkTo: 'X' });
     expect(decide({ ...base, answers: 'O', classification: { kind: 'status', document: null, confidence: 1, reasons: [] } })).toMatchObject({ action: 'link', linkTo: 'O' });
     expect(decide({ ...base, classification: { kind: 'correspondence', document: null, confidence: 1, reasons: [] } }).action).toBe('keep');
+    // An unreadable attachment leaves the classifier unsure: a clerk looks rather than the letter being kept aside.
+    expect(decide({ ...base, classification: { kind: 'correspondence', document: null, confidence: 0.5, reasons: ['Giấy mời.pdf: PDF is corrupt or not a PDF'] } })).toMatchObject({ action: 'review', reasons: [expect.stringMatching(/low confidence/), expect.stringMatching(/corrupt/)] });
     expect(decide({ ...base, classification: { kind: 'automated', document: null, confidence: 1, reasons: [] } }).action).toBe('drop');
   });
   it('treats the same notation, issuer and date as the same document whatever the spelling of case and marks', () => {

@@ -9,23 +9,11 @@ import { inboundMessages } from '../gateway/store/schema.ts';
 import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
 import { rawSmtp, transport } from './helpers/smtp.ts';
+import { plainMail } from './helpers/mime.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
 
-function message(id: string, body = 'Kính gửi: Sở Tài chính tỉnh Lâm Đồng\r\nSố: 123/UBND-VX\r\n'): string {
-  return [
-    'From: =?UTF-8?Q?V=C4=83n_th=C6=B0?= <vanthu@ubnd.bentre.gov.vn>',
-    `To: ${UNIT}`,
-    'Subject: =?UTF-8?B?Q8O0bmcgdsSDbiBz4buRIDEyMy9VQk5ELVZY?=',
-    `Message-ID: <${id}@ubnd.bentre.gov.vn>`,
-    'Date: Mon, 23 Nov 2026 09:00:00 +0700',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    body,
-  ].join('\r\n');
-}
+const message = (id: string, body = 'Kính gửi: Sở Tài chính tỉnh Lâm Đồng\r\nSố: 123/UBND-VX\r\n') => plainMail(id, UNIT, [body]);
 
 describe.each(BACKENDS)('SMTP durable accept on %s', (backend) => {
   let gw: TestGateway;

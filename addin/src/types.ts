@@ -48,6 +48,8 @@ export interface DocumentInfo {
   confidence?: number | null;
   verdict?: string | null;
   department: string | null;
+  /** The department's name from the unit's configuration (detail views only). */
+  departmentName?: string | null;
   assigneeId: string | null;
   dueDate: string | null;
   handlingNotes?: string | null;

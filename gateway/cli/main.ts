@@ -28,6 +28,8 @@ const commands: Record<string, Loader> = {
   done: () => import('./commands/done.ts'),
   book: () => import('./commands/book.ts'),
   audit: () => import('./commands/audit.ts'),
+  'send-document': () => import('./commands/send-document.ts'),
+  directory: () => import('./commands/directory.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -32,6 +32,16 @@ export interface Composed {
 const streamToBuffer = (mail: ReturnType<MailComposer['compile']>): Promise<Buffer> =>
   new Promise((resolve, reject) => mail.build((err, msg) => (err ? reject(err) : resolve(msg))));
 
+/**
+ * MailComposer keeps the bare LFs of a text part; SMTP carries CRLF, so the bytes a receiver sees
+ * would differ from the bytes we signed and every S/MIME signature would fail. Sign the canonical
+ * CRLF form (RFC 5322 §2.3, RFC 8551 §3.1.1); every part is base64 or quoted-printable, so this
+ * changes line ends only.
+ */
+export function toCrlf(raw: Buffer): Buffer {
+  return Buffer.from(raw.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+}
+
 export function mailSubject(i: Pick<ComposeInput, 'notation' | 'typeName' | 'subject'>): string {
   return `${i.typeName ?? 'Văn bản'} số ${i.notation}: ${i.subject}`.normalize('NFC');
 }
@@ -41,8 +51,9 @@ function bodyText(i: ComposeInput): string {
     i.body ?? `${i.from.name} gửi ${(i.typeName ?? 'văn bản').toLowerCase()} số ${i.notation} ngày ${i.issuedDate}.`,
     `V/v: ${i.subject}`,
     '',
-    'Đề nghị đơn vị nhận phản hồi thư này để xác nhận đã nhận văn bản.',
-    `${i.from.name} sent document ${i.notation}; please acknowledge receipt by replying.`,
+    // Not "xác nhận đã nhận văn bản": a receiving system (vanthu's own classifier too) reads that as a receipt.
+    'Đề nghị quý cơ quan trả lời thư này khi văn bản đã đến nơi.',
+    `${i.from.name} sent document ${i.notation}; please reply to this message when it has arrived.`,
   ]
     .join('\n')
     .normalize('NFC');
@@ -92,7 +103,7 @@ export async function composeDocument(i: ComposeInput, keys: { dkim: DkimKey | n
     attachments,
     headers: { 'X-Vanthu-Notation': i.notation, ...(documentId ? { 'X-Vanthu-DocumentId': documentId } : {}) },
   }).compile();
-  let raw = await streamToBuffer(mail);
+  let raw = toCrlf(await streamToBuffer(mail));
   if (keys.smime) raw = smimeSign(raw, keys.smime, i.now);
   if (keys.dkim) raw = await dkimSignMessage(raw, keys.dkim);
   return { raw, messageId, documentId };

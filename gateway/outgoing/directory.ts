@@ -34,6 +34,19 @@ export function searchDirectory(entries: Agency[], q: string | undefined): Agenc
   });
 }
 
+/**
+ * Part of a name picks an agency only by whole words, and at least two of them: "so" or "tai"
+ * alone must not send a document to whichever agency happens to contain it.
+ */
+function wholeWordMatches(entries: Agency[], q: string): Agency[] {
+  const words = fold(q).split(' ').filter(Boolean);
+  if (words.length < 2) return [];
+  return entries.filter((a) => [a.name, ...a.aliases].some((n) => {
+    const have = new Set(fold(n).split(' '));
+    return words.every((w) => have.has(w));
+  }));
+}
+
 export interface ResolvedRecipient {
   name: string | null;
   address: string;
@@ -56,8 +69,11 @@ export function resolveRecipient(entries: Agency[], given: string): ResolvedReci
   if (exact) return { name: exact.name, address: exact.address, organId: exact.organId, known: true };
   if (ADDRESS.test(v)) return { name: null, address: lower, organId: null, known: false };
   const byName = entries.filter((a) => [a.name, ...a.aliases].some((n) => fold(n) === fold(v)));
-  const hits = byName.length ? byName : searchDirectory(entries, v);
+  const hits = byName.length ? byName : wholeWordMatches(entries, v);
   if (hits.length === 1) return { name: hits[0].name, address: hits[0].address, organId: hits[0].organId, known: true };
+  const loose = hits.length ? [] : searchDirectory(entries, v);
+  if (loose.length === 1) throw new RecipientError(`"${v}" chưa đủ rõ; ghi đầy đủ tên đơn vị, ví dụ "${loose[0].name}" (give the agency's full name)`);
+  if (loose.length > 1) throw new RecipientError(`"${v}" khớp nhiều đơn vị: ${loose.map((h) => h.name).join('; ')} (ambiguous recipient)`);
   if (!hits.length) throw new RecipientError(`Không tìm thấy đơn vị nhận "${v}" trong danh bạ (unknown recipient)`);
   throw new RecipientError(`"${v}" khớp nhiều đơn vị: ${hits.map((h) => h.name).join('; ')} (ambiguous recipient)`);
 }

@@ -44,11 +44,15 @@ function edxmlStatus(parts: IncomingFacts['parts']) {
   return null;
 }
 
-/** RFC 3464: per-recipient Action (failed | delivered | …) with the Final-Recipient address. */
-export function dsnResults(parts: IncomingFacts['parts']): Array<{ recipient: string; action: string; status: string | null }> {
-  const report = parts.find((p) => /message\/(global-)?delivery-status/i.test(p.contentType));
+/**
+ * RFC 3464: per-recipient Action (failed | delivered | …) with the Final-Recipient address. The
+ * report is a message/delivery-status part; mailparser folds that part into the text, so the text
+ * of a message classified as automated is read too.
+ */
+export function dsnResults(parts: IncomingFacts['parts'], text: string | null = null): Array<{ recipient: string; action: string; status: string | null }> {
+  const report = parts.find((p) => /message\/(global-)?delivery-status/i.test(p.contentType))?.content ?? (text && /^final-recipient:/im.test(text) ? text : null);
   if (!report) return [];
-  return report.content
+  return report
     .split(/\r?\n\r?\n/)
     .map((block) => {
       const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(block)?.[1].trim() ?? null;
@@ -58,8 +62,21 @@ export function dsnResults(parts: IncomingFacts['parts']): Array<{ recipient: st
     .filter((r): r is { recipient: string; action: string; status: string | null } => r !== null);
 }
 
+const RETURNED = /^(text\/rfc822-headers|message\/(rfc822|global|global-headers))\b/i;
+
+/**
+ * Message-IDs of the messages a bounce returns (RFC 3462 text/rfc822-headers, message/rfc822):
+ * MTAs such as Postfix put our Message-ID there and nowhere else (no In-Reply-To).
+ */
+export function returnedMessageIds(parts: IncomingFacts['parts']): string[] {
+  return parts
+    .filter((p) => RETURNED.test(p.contentType))
+    .map((p) => /^message-id:\s*(<[^>\s]+>)/im.exec(p.content.split(/\r?\n\r?\n/)[0])?.[1] ?? null)
+    .filter((id): id is string => id !== null);
+}
+
 async function findMessage(db: Db, f: IncomingFacts, documentId: string | null, code: string | null): Promise<OutgoingMessageRow | null> {
-  const ids = f.messageIds.filter(Boolean);
+  const ids = [...f.messageIds, ...returnedMessageIds(f.parts)].filter(Boolean);
   if (ids.length) {
     const [m] = await db.select().from(outgoingMessages).where(inArray(outgoingMessages.messageId, ids)).limit(1);
     if (m) return m;
@@ -85,7 +102,7 @@ function pickDelivery(rows: DeliveryRow[], from: string | null, organId: string 
 
 export async function findLinks(db: Db, f: IncomingFacts): Promise<LinkFinding[]> {
   const status = edxmlStatus(f.parts);
-  const dsn = dsnResults(f.parts);
+  const dsn = dsnResults(f.parts, f.kind === 'automated' ? f.text : null);
   const message = await findMessage(db, f, status?.responseFor.documentId ?? null, status?.responseFor.code ?? null);
   if (!message) return [];
   const rows = await db.select().from(outgoingDeliveries).where(eq(outgoingDeliveries.outgoingId, message.id));
@@ -99,5 +116,7 @@ export async function findLinks(db: Db, f: IncomingFacts): Promise<LinkFinding[]
   if (!row) return [];
   if (status?.status) return [{ outgoingId: message.id, deliveryId: row.id, state: EDXML_STATE[status.status], note: `edXML ${status.status}${status.description ? `: ${status.description}` : ''}` }];
   const done = DONE.test(foldDiacritics(`${f.subject ?? ''}\n${f.text ?? ''}`));
-  return [{ outgoingId: message.id, deliveryId: row.id, state: done ? 'handled' : 'received', note: f.subject }];
+  // Any other automatic answer (out of office, a mailbox's auto-reply) proves delivery, not receipt by a clerk.
+  const state: DeliveryState = done ? 'handled' : f.kind === 'automated' ? 'delivered' : 'received';
+  return [{ outgoingId: message.id, deliveryId: row.id, state, note: f.subject }];
 }

@@ -4,6 +4,7 @@
  * registerOutgoing, gap-free), compose and sign, store the message, queue one delivery per recipient.
  */
 import type { Config, UnitConfig } from '../config.ts';
+import { typeByCode } from '../documents/rules/type-codes.ts';
 import { registerOutgoing } from '../registry/books.ts';
 import { RegistryError } from '../registry/errors.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
@@ -72,6 +73,20 @@ function recipientsOf(config: Config, given: string[]): { list: ResolvedRecipien
   return { list, warnings };
 }
 
+/**
+ * The Decree 30 type: a code as typed ("QD" finds "QĐ"), its name from the table when not given,
+ * "Công văn" without a code. The name goes into the subject and the edXML TypeName, so a receiver
+ * reads the same type whichever it looks at.
+ */
+export function documentType(code: string | null | undefined, name: string | null | undefined): { typeCode: string | null; typeName: string } {
+  const given = name?.normalize('NFC').trim() || null;
+  const c = code?.normalize('NFC').trim();
+  if (!c || c.toUpperCase() === 'CV') return { typeCode: null, typeName: given ?? 'Công văn' };
+  const type = typeByCode(c);
+  if (!type) throw new SendError(400, `typeCode: không có loại văn bản mã "${c}" (unknown document type code; e.g. KH, QĐ, TB, BC, CV)`);
+  return { typeCode: type.code, typeName: given ?? type.name };
+}
+
 export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueue: Enqueue, input: SendInput): Promise<SendResult> {
   const { config } = rt;
   const unit = unitOf(config, input.unitId);
@@ -82,10 +97,11 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
   const keys = keysFor(config, unit.id, Boolean(input.smime));
   const unitCfg = config.outgoing.units[unit.id];
   const from = unitCfg?.from ?? unit.addresses[0];
-  const typeCode = input.typeCode && input.typeCode !== 'CV' ? input.typeCode : null;
+  const { typeCode, typeName } = documentType(input.typeCode, input.typeName);
+  const signer = input.signer?.normalize('NFC').trim() || null;
   const entry = await registerOutgoing(
     rt.db,
-    { unitId: unit.id, codeSuffix: unitCfg?.codeSuffix ?? unit.id.toUpperCase(), typeCode, typeName: input.typeName ?? (typeCode ? null : 'Công văn'), subject, signer: input.signer ?? null, recipients: list.map((r) => r.name ?? r.address) },
+    { unitId: unit.id, codeSuffix: unitCfg?.codeSuffix ?? unit.id.toUpperCase(), typeCode, typeName, subject, signer, recipients: list.map((r) => r.name ?? r.address) },
     input.actor,
     rt.clock,
     rt.tz,
@@ -103,7 +119,7 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       body: input.body ?? null,
       document: { filename: input.document.filename, content: input.document.content, contentType: input.document.contentType ?? 'application/pdf' },
       edxml: Boolean(input.edxml),
-      signer: input.signer ?? null,
+      signer,
       now,
     },
     keys,

@@ -3,7 +3,7 @@
  * node-forge from the unit's PKCS#12) and DKIM (mailauth's dkimSign with the unit's key). S/MIME
  * comes first: DKIM must cover the final bytes.
  */
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dkimSign } from 'mailauth';
@@ -44,9 +44,37 @@ export function loadPkcs12(file: string, password: string): SmimeKey {
   ][0];
   const certs = (p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []).map((b) => b.cert).filter((c): c is forge.pki.Certificate => Boolean(c));
   if (!keyBag?.key || !certs.length) throw new SigningError(`${full}: PKCS#12 must hold a private key and its certificate`);
+  // node-forge signs PKCS#7 with RSA only; an EC key would fail later, after the document was numbered.
+  if (!('n' in keyBag.key)) throw new SigningError(`${full}: only RSA keys can sign S/MIME here (khóa phải là RSA)`);
   const pub = forge.pki.setRsaPublicKey((keyBag.key as forge.pki.rsa.PrivateKey).n, (keyBag.key as forge.pki.rsa.PrivateKey).e);
   const own = certs.find((c) => forge.pki.publicKeyToPem(c.publicKey) === forge.pki.publicKeyToPem(pub)) ?? certs[0];
   return { key: keyBag.key, cert: own, chain: certs.filter((c) => c !== own) };
+}
+
+type Asn1 = forge.asn1.Asn1;
+
+/**
+ * node-forge writes the SignerInfo's issuerAndSerialNumber from the parsed certificate fields and
+ * gets non-ASCII names wrong (UTF8String values are UTF-8-encoded a second time), so a verifier
+ * such as `openssl cms -verify` finds no certificate for the signer of a Vietnamese-named CA. The
+ * issuer and serial are copied from the certificate's own TBSCertificate instead; they are not
+ * covered by the signature, so replacing them after signing is safe.
+ */
+function withOriginalIssuer(contentInfo: Asn1, cert: forge.pki.Certificate): Asn1 {
+  const tbs = (cert as unknown as { tbsCertificate?: Asn1 }).tbsCertificate;
+  if (!tbs || !Array.isArray(tbs.value)) return contentInfo;
+  // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, ... }
+  const fields = tbs.value as Asn1[];
+  const at = fields[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+  const [serial, issuer] = [fields[at], fields[at + 2]];
+  // ContentInfo ::= SEQUENCE { contentType, [0] EXPLICIT SignedData }; signerInfos is SignedData's last field.
+  const signedData = ((contentInfo.value as Asn1[])[1].value as Asn1[])[0];
+  const signerInfos = (signedData.value as Asn1[])[(signedData.value as Asn1[]).length - 1];
+  for (const info of signerInfos.value as Asn1[]) {
+    const sid = (info.value as Asn1[])[1];
+    sid.value = [issuer, serial];
+  }
+  return contentInfo;
 }
 
 /** Wraps the message body in multipart/signed; the top-level headers (From, To, …) stay outside. */
@@ -68,7 +96,7 @@ export function smimeSign(raw: Buffer, signer: SmimeKey, now: Date): Buffer {
     ],
   });
   p7.sign({ detached: true });
-  const der = Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
+  const der = Buffer.from(forge.asn1.toDer(withOriginalIssuer(p7.toAsn1(), signer.cert)).getBytes(), 'binary');
   const boundary = `----vanthu-signed-${randomBytes(12).toString('hex')}`;
   const outer = headers.filter((h) => !isContentHeader(h));
   const sig = der.toString('base64').replace(/.{76}/g, `$&${CRLF}`);
@@ -103,11 +131,19 @@ export interface DkimKey {
 
 export function loadDkimKey(cfg: { domain: string; selector: string; privateKey: string }): DkimKey {
   const full = path.resolve(PROJECT_ROOT, cfg.privateKey);
+  let pem: string;
   try {
-    return { domain: cfg.domain, selector: cfg.selector, privateKey: readFileSync(full, 'utf8') };
+    pem = readFileSync(full, 'utf8');
   } catch (err) {
     throw new SigningError(`${full}: cannot read DKIM private key (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
+  // Parsed now so a bad key fails the send before the document takes a number.
+  try {
+    createPrivateKey(pem);
+  } catch (err) {
+    throw new SigningError(`${full}: not a PEM private key (${(err as Error).message})`);
+  }
+  return { domain: cfg.domain, selector: cfg.selector, privateKey: pem };
 }
 
 export async function dkimSignMessage(raw: Buffer, key: DkimKey): Promise<Buffer> {

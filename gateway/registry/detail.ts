@@ -19,7 +19,9 @@ export async function documentDetail(rt: RegistryRuntime, p: Principal, id: stri
   authorize(p, 'read', doc);
   const [assignee] = doc.assigneeId ? await rt.db.select({ id: users.id, email: users.email, name: users.name, department: users.department }).from(users).where(eq(users.id, doc.assigneeId)) : [];
   const comments = await rt.db.select().from(documentComments).where(eq(documentComments.documentId, id)).orderBy(asc(documentComments.createdAt));
-  return { ...present(doc), assignee: assignee ?? null, comments, history: await history(rt, id) };
+  // Clerks know departments by name; the id stays for API clients that assign.
+  const departmentName = doc.department ? (rt.config.registry.units[doc.unitId]?.departments.find((d) => d.id === doc.department)?.name ?? null) : null;
+  return { ...present(doc), departmentName, assignee: assignee ?? null, comments, history: await history(rt, id) };
 }
 
 export async function history(rt: RegistryRuntime, id: string) {

@@ -38,7 +38,14 @@ export function decide(input: PolicyInput): Decision {
   const c = input.classification;
   if (!c) return { action: 'review', reasons: ['Chưa có kết quả phân loại (no classification result)'], linkTo: null };
   if (c.kind === 'automated') return { action: 'drop', reasons: ['Thư tự động (automated mail)'], linkTo: null };
-  if (c.kind === 'correspondence') return { action: 'keep', reasons: ['Thư thông thường, không phải văn bản (ordinary correspondence)'], linkTo: null };
+  if (c.kind === 'correspondence') {
+    // Unsure correspondence (an attachment that could not be read may have been the document)
+    // goes to a clerk: a missed official document costs more than a look at a letter.
+    if (c.confidence < input.policy.confidenceThreshold) {
+      return { action: 'review', reasons: [`Có thể là văn bản: độ tin cậy ${c.confidence.toFixed(2)} (possibly a document: low confidence)`, ...c.reasons.map((r) => `Phân loại: ${r}`)], linkTo: null };
+    }
+    return { action: 'keep', reasons: ['Thư thông thường, không phải văn bản (ordinary correspondence)'], linkTo: null };
+  }
   if (c.kind === 'status') return { action: 'link', reasons: ['Thông báo trạng thái văn bản (status notice)'], linkTo: input.answers };
   const d = c.document;
   if (d && d.secrecy !== 'normal') {

@@ -66,8 +66,27 @@ export function createSmtpListener(config: Config, accept: DurableAccept, log: L
   return {
     server,
     port: () => ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => closeServer(server),
   };
+}
+
+/**
+ * Stops listening and ends idle sessions at once (a peer's pooled connection would otherwise hold
+ * the shutdown for smtp-server's 30 s close timeout); a session in DATA keeps that grace period,
+ * so its message is still answered 250 or 451. A closed session answers 421, which MTAs retry.
+ */
+function closeServer(server: SMTPServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    type Session = { _dataStream: unknown; _upgrading: boolean; send(code: number, text: string): void; close(): void };
+    const connections = (server as unknown as { connections?: Set<Session> }).connections;
+    for (const c of connections ?? []) {
+      // In DATA: let it finish. Mid-STARTTLS: writing plaintext would break the handshake; the timeout ends it.
+      if (c._dataStream || c._upgrading) continue;
+      c.send(421, '4.3.2 Server shutting down, try again later');
+      c.close();
+    }
+  });
 }
 
 export function listen(listener: SmtpListener, port: number, host: string): Promise<number> {

@@ -42,6 +42,9 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   const storage = await createTestStorage(opts.backend);
   const config = loadConfig({ ...testEnv(storage, opts.env) });
   config.ingest.outboxSweepMs = 200;
+  // Receipts and notices of a test gateway must never look up real MX hosts: port 9 on loopback
+  // refuses at once; tests that follow outgoing mail point this at their own server.
+  config.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port: 9, secure: false, requireTls: false, user: null, pass: null };
   opts.configure?.(config);
   const log = process.env.VANTHU_TEST_LOG ? createLogger('test') : silentLogger;
   let app: Vanthu;

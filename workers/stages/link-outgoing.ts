@@ -20,12 +20,18 @@ interface ParseResult {
   from?: Array<{ address: string | null }>;
 }
 
-const REPORT_PART = /xml|delivery-status/i;
+/** edXML status notices, delivery reports, and the headers or copy of the message a bounce returns. */
+const REPORT_PART = /xml|delivery-status|rfc822|message\/global/i;
 
 async function reportParts(ctx: StageContext): Promise<Array<{ contentType: string; content: string }>> {
   const rows = await ctx.database.db.select().from(messageAttachments).where(eq(messageAttachments.messageId, ctx.message.id));
   const wanted = rows.filter((r) => REPORT_PART.test(r.contentType) || /\.xml$/i.test(r.filename ?? '')).slice(0, 5);
-  return Promise.all(wanted.map(async (r) => ({ contentType: r.contentType, content: (await ctx.blobs.read(r.sha256)).toString('utf8') })));
+  // A returned message (message/rfc822) may carry the whole document; only its headers are read.
+  const read = async (r: (typeof rows)[number]) => {
+    const bytes = await ctx.blobs.read(r.sha256);
+    return (/rfc822|message\/global/i.test(r.contentType) ? bytes.subarray(0, 64 * 1024) : bytes).toString('utf8');
+  };
+  return Promise.all(wanted.map(async (r) => ({ contentType: r.contentType, content: await read(r) })));
 }
 
 export const linkOutgoingStage: Stage = {

@@ -57,7 +57,7 @@ function summary(ctx: ViewContext, d: DocumentDetail, verification: LookupResult
       [t('issuer'), doc.issuer],
       [t('issuedDate'), formatDate(doc.issuedDate)],
       [t('assignee'), d.assignee ? d.assignee.name : t('unassigned')],
-      [t('department'), doc.department],
+      [t('department'), doc.departmentName ?? doc.department],
       [t('deadline'), doc.dueDate ? h('span', {}, formatDate(doc.dueDate), ' ', dueBadge(t, doc.dueDate, ctx.today)) : t('noDeadline')],
       [t('signature'), verdictBadge(t, verification?.verdict ?? doc.verdict)],
     ]),
