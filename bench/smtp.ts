@@ -137,5 +137,4 @@ process.stdout.write(
     target: { messagesPerSecond: 1600, met: gw.rate >= 1600 },
   }) + '\n',
 );
-process.stderr.write(JSON.stringify((globalThis as any).__prof) + '\n');
 process.exit(0);
