@@ -87,7 +87,7 @@ async function nullSink(): Promise<{ rate: number; p50: number; p99: number }> {
   return { rate: MESSAGES / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99) };
 }
 
-async function durable(): Promise<{ rate: number; p50: number; p99: number; stored: number; backend: string }> {
+async function durable(): Promise<{ rate: number; p50: number; p99: number; stored: number; backend: string; unpack: { messages: number; seconds: number } }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vanthu-bench-'));
   const env = { ...process.env, VANTHU_DATA_DIR: dataDir } as NodeJS.ProcessEnv;
   if (values.pg) env.DATABASE_URL ??= 'postgres://127.0.0.1:5432/test';
@@ -113,11 +113,14 @@ async function durable(): Promise<{ rate: number; p50: number; p99: number; stor
   const port = await listen(smtp, 0, '127.0.0.1');
   const seconds = await drive(port);
   await smtp.close();
+  const u0 = performance.now();
+  const unpacked = await inner.unpackAll();
+  const unpack = { messages: unpacked, seconds: (performance.now() - u0) / 1000 };
   await inner.close();
   await storage.close();
   rmSync(dataDir, { recursive: true, force: true });
   lat.sort((a, b) => a - b);
-  return { rate: MESSAGES / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), stored, backend: database.kind };
+  return { rate: MESSAGES / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), stored, backend: database.kind, unpack };
 }
 
 const sink = await nullSink();
@@ -132,6 +135,7 @@ process.stdout.write(
     connections: CONNECTIONS,
     backend: gw.backend,
     durable: { messagesPerSecond: round(gw.rate), acceptLatencyMs: { p50: round(gw.p50, 2), p99: round(gw.p99, 2) }, stored: gw.stored },
+    unpackAfterwards: { messages: gw.unpack.messages, seconds: round(gw.unpack.seconds, 2), messagesPerSecond: round(gw.unpack.messages / gw.unpack.seconds) },
     nullSink: { messagesPerSecond: round(sink.rate), acceptLatencyMs: { p50: round(sink.p50, 2), p99: round(sink.p99, 2) } },
     ratioDurableToNullSink: round(gw.rate / sink.rate, 3),
     target: { messagesPerSecond: 1600, met: gw.rate >= 1600 },

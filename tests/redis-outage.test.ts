@@ -31,6 +31,8 @@ describe.each(BACKENDS)('Redis outage on %s', (backend) => {
   });
 
   it('accepts mail while Redis is down and processes it after Redis returns', async () => {
+    // Redis goes away once the gateway is up and its queues are connected (not mid-start-up).
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${gw.httpPort}/readyz`)).status === 200, 10_000, 'the gateway ready');
     await killHard(redis);
     const t = transport(gw.smtpPort!);
     const mids: string[] = [];

@@ -4,7 +4,7 @@
  * last attempt marks the recipient failed and tells the sender. A sweep re-queues rows still
  * "queued" (enqueue lost while Redis was away).
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Config } from '../gateway/config.ts';
@@ -14,25 +14,25 @@ import type { BlobStore } from '../gateway/store/blobs.ts';
 import type { Db } from '../gateway/store/db.ts';
 import { outgoingDeliveries, outgoingMessages } from '../gateway/outgoing/schema.ts';
 import { advance, countAttempt } from '../gateway/outgoing/tracking.ts';
+import { ProducerQueue } from './queues.ts';
 import { deliver, isPermanent } from '../gateway/outgoing/transport.ts';
 
 export const DELIVERY_QUEUE = 'delivery';
 
 export class DeliveryQueue {
-  readonly queue: Queue;
+  private readonly queue: ProducerQueue;
 
   constructor(
     private readonly connection: Redis,
     private readonly config: Config,
   ) {
-    this.queue = new Queue(DELIVERY_QUEUE, { connection, prefix: config.redis.prefix });
-    this.queue.on('error', () => undefined);
+    this.queue = new ProducerQueue(DELIVERY_QUEUE, connection, config.redis.prefix);
   }
 
   async enqueue(ids: string[]): Promise<void> {
     if (!ids.length) return;
     const { attempts, backoffMs } = this.config.outgoing.delivery;
-    await this.queue.addBulk(
+    await (await this.queue.get()).addBulk(
       ids.map((id) => ({ name: 'deliver', data: { id }, opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 } })),
     );
   }

@@ -18,21 +18,60 @@ export function workerConnection(options: RedisOptions): Redis {
   return conn;
 }
 
+/**
+ * A producer's BullMQ Queue that survives Redis dropping while it starts: BullMQ keeps the error of
+ * its start-up check (an INFO sent as soon as the connection is up) and every later add fails with
+ * it, even once Redis is back. `get()` then replaces it with a fresh Queue on the same connection.
+ */
+export class ProducerQueue {
+  private current: Queue;
+
+  constructor(
+    private readonly name: string,
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {
+    this.current = this.make();
+  }
+
+  async get(): Promise<Queue> {
+    const failed = await this.current.waitUntilReady().then(
+      () => false,
+      () => true,
+    );
+    if (failed) {
+      const old = this.current;
+      this.current = this.make();
+      void old.close().catch(() => undefined);
+    }
+    return this.current;
+  }
+
+  close(): Promise<void> {
+    return this.current.close();
+  }
+
+  private make(): Queue {
+    const q = new Queue(this.name, { connection: this.connection, prefix: this.prefix });
+    q.on('error', () => undefined);
+    return q;
+  }
+}
+
 export class IngestQueue {
-  readonly queue: Queue;
+  private readonly queue: ProducerQueue;
 
   constructor(
     private readonly connection: Redis,
     prefix: string,
   ) {
-    this.queue = new Queue(INGEST_QUEUE, { connection, prefix });
-    this.queue.on('error', () => undefined);
+    this.queue = new ProducerQueue(INGEST_QUEUE, connection, prefix);
   }
 
   /** Job id = message id, so a message queued twice (accept + outbox sweep) is one job. */
   async enqueue(ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await this.queue.addBulk(
+    await (await this.queue.get()).addBulk(
       ids.map((id) => ({
         name: 'ingest',
         data: { id },

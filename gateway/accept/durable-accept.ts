@@ -4,7 +4,8 @@
  * (see journal.ts) — and its row is committed to the database.
  *
  * Group commit: messages that finish arriving while a batch is being made durable wait for the
- * next batch, which then pays one journal fsync and one INSERT for all of them.
+ * next batch, which then pays one journal fsync and one INSERT for all of them. Small messages'
+ * bytes stay in the journal's packs until the gateway is idle (see unpacker.ts).
  */
 import { and, eq, or } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
@@ -13,6 +14,7 @@ import type { Database } from '../store/db.ts';
 import { newId } from '../store/ids.ts';
 import { inboundMessages } from '../store/schema.ts';
 import { AcceptJournal, type JournalRecord } from './journal.ts';
+import { Unpacker } from './unpacker.ts';
 import { spoolMessage, type SpooledMessage } from './spool.ts';
 
 export type AcceptSource = 'smtp' | 'haraka' | 'imap' | 'api' | 'cli';
@@ -54,8 +56,12 @@ export interface DurableAcceptOptions {
   blobs: BlobStore;
   maxBytes: number;
   maxBatch?: number;
-  /** How often journaled blobs and rows are made durable on their own and the journal trimmed. */
+  /** How often journaled rows are made durable in the database and the journal trimmed. */
   checkpointMs?: number;
+  /** Packs are unpacked into loose blobs after this long without a message (default 2 s)... */
+  unpackIdleMs?: number;
+  /** ...or, busy or not, once the oldest is this old (default 10 min). */
+  unpackMaxAgeMs?: number;
   /** Called after a batch committed, with the ids of the new (non-duplicate) messages. */
   onCommitted?: (ids: string[]) => void;
   onCheckpointError?: (err: unknown) => void;
@@ -65,13 +71,16 @@ export class DurableAccept {
   private queue: Pending[] = [];
   private flushing = false;
   private readonly journal: AcceptJournal<JournalRow>;
-  private unsynced: string[] = [];
+  private readonly unpacker: Unpacker;
+  /** Sealed segments whose rows are not yet known to be durable in the database. */
+  private sealed: string[] = [];
   private lastCheckpoint = Date.now();
   private checkpointing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: DurableAcceptOptions) {
-    this.journal = new AcceptJournal(opts.blobs.root);
+    this.journal = new AcceptJournal(opts.blobs.packs);
+    this.unpacker = new Unpacker(this.journal, opts.blobs, { idleMs: opts.unpackIdleMs ?? 2000, maxAgeMs: opts.unpackMaxAgeMs ?? 600_000 });
   }
 
   /** Replays what a crashed process left in the journal; starts the checkpoint timer. Returns records replayed. */
@@ -80,7 +89,8 @@ export class DurableAccept {
     const every = this.opts.checkpointMs ?? 2000;
     this.timer = setInterval(() => {
       if (!this.flushing && Date.now() - this.lastCheckpoint >= every) void this.checkpoint();
-    }, every);
+      void this.unpacker.tick().catch((err) => this.opts.onCheckpointError?.(err));
+    }, Math.min(every, 1000));
     this.timer.unref();
     return replayed;
   }
@@ -88,7 +98,19 @@ export class DurableAccept {
   /** Waits for pending batches, then makes everything durable on its own and trims the journal. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.settle();
+    await this.unpacker.stop();
+  }
+
+  /** Checkpoints and unpacks everything now (tests, benchmarks); returns the raw messages written out. */
+  async unpackAll(): Promise<number> {
+    await this.settle();
+    return this.unpacker.unpackAll();
+  }
+
+  private async settle(): Promise<void> {
     while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+    await this.checkpointing; // it may have sealed before the last batches
     await this.checkpoint();
   }
 
@@ -101,6 +123,7 @@ export class DurableAccept {
       if ((err as Error).name === 'MessageTooLargeError') throw err;
       throw new StorageError(err);
     }
+    this.unpacker.busy();
     return new Promise<AcceptResult>((resolve, reject) => {
       this.queue.push({ spooled, row: toRow(spooled, envelope), resolve, reject });
       void this.flush();
@@ -147,13 +170,12 @@ export class DurableAccept {
     try {
       // Large messages are fsync'd as blobs first, so a journaled row never names a missing blob.
       await this.opts.blobs.commit(batch.filter((p) => !p.spooled.data).map((p) => p.spooled));
-      const small = batch.filter((p) => p.spooled.data);
-      // Small messages travel inside the journal record; their blob files are fsync'd at the checkpoint.
-      const [, paths] = await Promise.all([
-        this.journal.append(batch.map((p) => ({ row: { ...p.row, receivedAt: (p.row.receivedAt as Date).toISOString() }, data: p.spooled.data }))),
-        Promise.all(small.map((p) => this.opts.blobs.writeUnsynced(p.spooled.sha256, p.spooled.data!))),
-      ]);
-      this.unsynced.push(...paths);
+      await this.journal.append(
+        batch.map((p) => ({
+          row: { ...p.row, receivedAt: (p.row.receivedAt as Date).toISOString() },
+          blob: p.spooled.data ? { sha256: p.spooled.sha256, data: p.spooled.data } : undefined,
+        })),
+      );
       return true;
     } catch (err) {
       await this.fail(batch, err);
@@ -181,38 +203,32 @@ export class DurableAccept {
 
   /**
    * Runs between batches only (every row in the sealed segment is already inserted): seals the
-   * segment, then fsyncs its blobs and the database off the accept path and deletes it.
+   * segment, fsyncs the database off the accept path, and retires the segment to a pack.
    */
   private checkpoint(): Promise<void> {
     if (this.checkpointing) return this.checkpointing;
     this.lastCheckpoint = Date.now();
-    const paths = this.unsynced.splice(0);
     this.checkpointing = (async () => {
-      const segment = await this.journal.seal();
-      if (!segment && !paths.length) return;
+      this.sealed.push(...(await this.journal.seal()));
+      if (!this.sealed.length) return;
       try {
-        await this.opts.blobs.syncPaths(paths);
         await this.opts.database.syncCommitted();
+        while (this.sealed.length) await this.journal.retire(this.sealed[0]).then(() => this.sealed.shift());
       } catch (err) {
-        // The sealed segment stays on disk (recovery will replay it); retry these paths next time.
-        this.unsynced.push(...paths);
+        // What is left stays a segment: retried at the next checkpoint, replayed after a restart.
         this.opts.onCheckpointError?.(err);
-        return;
       }
-      if (segment) await this.journal.drop(segment);
     })().finally(() => {
       this.checkpointing = null;
     });
     return this.checkpointing;
   }
 
-  /** Recovery: rewrites missing blobs durably, inserts missing rows, makes the database durable. */
+  /** Recovery: inserts missing rows (small messages' bytes stay in the retired pack), makes the database durable. */
   private async replay(records: JournalRecord<JournalRow>[]): Promise<void> {
     const rows: InboundInsert[] = [];
-    for (const { row, data } of records) {
-      if (data) {
-        if (!(await this.opts.blobs.holds(row.blobSha256, data.length, true))) await this.opts.blobs.put(data);
-      } else if (!(await this.opts.blobs.holds(row.blobSha256, row.size))) continue; // its batch never finished
+    for (const { row, blob } of records) {
+      if (!blob && !(await this.opts.blobs.holds(row.blobSha256, row.size))) continue; // its batch never finished
       rows.push({ ...row, receivedAt: new Date(row.receivedAt) });
     }
     if (rows.length) await this.opts.database.db.insert(inboundMessages).values(rows).onConflictDoNothing();

@@ -2,30 +2,46 @@ import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, appendFi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AcceptJournal, parseSegment } from './journal.ts';
+import { PackIndex, parseSegment } from '../store/packs.ts';
+import { AcceptJournal } from './journal.ts';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function journal() {
+function journal(rotateBytes?: number) {
   const d = mkdtempSync(path.join(tmpdir(), 'vanthu-journal-'));
   dirs.push(d);
-  return new AcceptJournal<{ id: string }>(d);
+  const index = new PackIndex(d);
+  return { j: new AcceptJournal<{ id: string }>(index, rotateBytes), index };
 }
 
+const blob = (text: string) => ({ sha256: text.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 64), data: Buffer.from(text) });
+
 describe('accept journal', () => {
-  it('reads back every record of a batch, rows and bytes', async () => {
-    const j = journal();
-    await j.append([{ row: { id: 'a' }, data: Buffer.from('raw a') }, { row: { id: 'b' } }]);
-    await j.append([{ row: { id: 'c' }, data: Buffer.from('raw c') }]);
+  it('reads back every record of a batch, rows and bytes, and indexes the bytes where they lie', async () => {
+    const { j, index } = journal();
+    await j.append([{ row: { id: 'a' }, blob: blob('raw a') }, { row: { id: 'b' } }]);
+    await j.append([{ row: { id: 'c' }, blob: blob('raw c') }]);
     const [seg] = readdirSync(j.dir);
     const records = parseSegment<{ id: string }>(readFileSync(path.join(j.dir, seg)));
-    expect(records.map((r) => [r.row.id, r.data?.toString() ?? null])).toEqual([['a', 'raw a'], ['b', null], ['c', 'raw c']]);
+    expect(records.map((r) => [r.row.id, r.blob?.data.toString() ?? null])).toEqual([['a', 'raw a'], ['b', null], ['c', 'raw c']]);
+    const loc = await index.lookup(blob('raw c').sha256);
+    expect((await index.read(loc!)).toString()).toBe('raw c');
+  });
+
+  it('hands segments closed by rotation to the next seal', async () => {
+    const { j } = journal(1); // every append fills a segment
+    await j.append([{ row: { id: 'a' }, blob: blob('a') }]);
+    await j.append([{ row: { id: 'b' }, blob: blob('b') }]);
+    const sealed = await j.seal();
+    expect(sealed).toHaveLength(2);
+    expect(readdirSync(j.dir).sort()).toEqual(sealed.map((s) => path.basename(s)).sort());
+    expect(await j.seal()).toEqual([]);
   });
 
   it('ignores a torn tail and anything after a corrupt entry', async () => {
-    const j = journal();
-    await j.append([{ row: { id: 'a' }, data: Buffer.from('first') }]);
+    const { j } = journal();
+    await j.append([{ row: { id: 'a' }, blob: blob('first') }]);
     await j.seal();
     const seg = path.join(j.dir, readdirSync(j.dir)[0]);
     const whole = readFileSync(seg);
@@ -37,9 +53,9 @@ describe('accept journal', () => {
     expect(parseSegment(readFileSync(seg))).toHaveLength(0);
   });
 
-  it('recovers segments of dead processes and deletes them, leaving live ones alone', async () => {
-    const j = journal();
-    await j.append([{ row: { id: 'mine' } }]);
+  it('recovers segments of dead processes into packs, leaving live ones alone', async () => {
+    const { j } = journal();
+    await j.append([{ row: { id: 'mine' }, blob: blob('bytes') }]);
     await j.seal();
     const [mine] = readdirSync(j.dir);
     // A segment "owned" by a dead pid (pid 2^22+1 cannot exist on Linux) and one by a live process (pid 1).
@@ -51,6 +67,8 @@ describe('accept journal', () => {
     const n = await j.recover(async (records) => void seen.push(...records.map((r) => r.row.id)));
     expect(n).toBe(2);
     expect(seen).toEqual(['mine', 'mine']);
-    expect(readdirSync(j.dir)).toEqual([live]);
+    // Their rows are in the database now; their bytes stay readable in the packs until unpacked.
+    expect(readdirSync(j.dir).sort()).toEqual([dead.replace('.seg', '.pack'), live, mine.replace('.seg', '.pack')].sort());
+    expect(await j.packs()).toHaveLength(2);
   });
 });

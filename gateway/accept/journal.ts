@@ -1,90 +1,107 @@
 /**
  * The accept journal: group commit for DurableAccept. Each batch of accepted messages is appended
  * to one segment file — the inbound row and, for small messages, the raw bytes — and made durable
- * with ONE fdatasync. That is the moment a message may be acknowledged. Blob files are renamed into
- * place and rows inserted without further fsyncs; a checkpoint later fsyncs them in bulk (blobs,
- * their directories, PGlite's WAL) and deletes the segments they came from.
+ * with ONE fdatasync. That is the moment a message may be acknowledged; rows are then inserted
+ * without waiting for the database's own fsync. A checkpoint fsyncs the database and renames the
+ * segment to a `.pack`: its rows need it no more, but its raw bytes are still the only copy until
+ * the unpacker has written them out as loose blobs (see store/packs.ts for the entry format).
  *
- * After a crash, recover() replays surviving segments: blobs missing or incomplete are rewritten
- * durably and rows missing from the database are inserted. A replayed message that was never
- * acknowledged (crash between fsync and reply) is simply stored; the sender's retry is then a
- * duplicate and gets 250 with the same id.
- *
- * Entry: "VTJ2" | sha256 of payload (32) | row length (u32 BE) | data length (u64 BE) | row JSON | data.
- * A torn tail entry (hash mismatch, short) belongs to a batch whose fsync never returned: ignored.
+ * After a crash, recover() replays segments that never reached a checkpoint: rows missing from the
+ * database are inserted. A replayed message that was never acknowledged (crash between fsync and
+ * reply) is simply stored; the sender's retry is then a duplicate and gets 250 with the same id.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { fsyncDir } from '../store/blobs.ts';
+import { encodeEntry, parseSegment, type PackEntry, type PackIndex } from '../store/packs.ts';
 
-const MAGIC = Buffer.from('VTJ2');
-const HEAD = 4 + 32 + 4 + 8;
 const ROTATE_BYTES = 64 * 1024 * 1024;
 
-export interface JournalRecord<Row> {
-  row: Row;
-  /** Raw bytes of a small message; large ones were fsync'd as blobs before the append. */
-  data?: Buffer;
-}
+export type JournalRecord<Row> = PackEntry<Row>;
 
 export class AcceptJournal<Row> {
   private fh: fs.FileHandle | null = null;
   private segment = '';
   private written = 0;
+  /** Segments closed by rotation, handed to the next seal(). */
+  private rotated: string[] = [];
   readonly dir: string;
 
-  constructor(blobRoot: string) {
-    // One journal per host: hosts sharing the blob root each recover only their own.
-    this.dir = path.join(blobRoot, 'journal', hostname());
+  constructor(
+    private readonly index: PackIndex,
+    private readonly rotateBytes = ROTATE_BYTES,
+  ) {
+    // One directory per host: hosts sharing the blob root each recover only their own segments.
+    this.dir = path.join(index.root, hostname());
   }
 
   /** Appends a batch and fsyncs it once. Callers serialise batches (DurableAccept does). */
   async append(records: JournalRecord<Row>[]): Promise<void> {
-    if (!this.fh || this.written > ROTATE_BYTES) await this.open();
+    if (!this.fh || this.written >= this.rotateBytes) await this.open();
     const bufs: Buffer[] = [];
+    const blobs: Array<{ sha256: string; offset: number; length: number }> = [];
+    let at = this.written;
     for (const r of records) {
-      const row = Buffer.from(JSON.stringify(r.row));
-      const data = r.data ?? Buffer.alloc(0);
-      const head = Buffer.alloc(HEAD);
-      MAGIC.copy(head, 0);
-      createHash('sha256').update(row).update(data).digest().copy(head, 4);
-      head.writeUInt32BE(row.length, 36);
-      head.writeBigUInt64BE(BigInt(data.length), 40);
-      bufs.push(head, row, data);
-      this.written += HEAD + row.length + data.length;
+      const e = encodeEntry(r.row, r.blob);
+      if (r.blob) blobs.push({ sha256: r.blob.sha256, offset: at + e.dataOffset, length: r.blob.data.length });
+      bufs.push(...e.bufs);
+      at += e.size;
     }
+    this.written = at;
     await this.fh!.writev(bufs);
     await this.fh!.datasync();
+    this.index.appended(this.segment, blobs, at);
   }
 
-  /** Closes the current segment (the next append opens a new one) and returns its path. */
-  async seal(): Promise<string | null> {
+  /** Closes the current segment (the next append opens a new one); returns it and any rotated before it. */
+  async seal(): Promise<string[]> {
     const fh = this.fh;
-    const segment = this.segment;
-    if (!fh) return null;
+    const closed = this.rotated.splice(0);
+    if (!fh) return closed;
     // Detach first: an append arriving while this closes must open a new segment, not reuse this one.
     this.fh = null;
     this.written = 0;
+    closed.push(this.segment);
     await fh.close();
-    return segment;
+    return closed;
   }
 
-  /** Deletes a sealed segment whose records are durable elsewhere now. */
-  async drop(segment: string): Promise<void> {
-    await fs.rm(segment, { force: true });
+  /** A sealed segment whose rows are durable in the database becomes a pack of raw messages. */
+  async retire(segment: string): Promise<string> {
+    const pack = segment.replace(/\.seg$/, '.pack');
+    await fs.rename(segment, pack);
+    await fsyncDir(path.dirname(pack));
+    this.index.moved(segment, pack);
+    return pack;
+  }
+
+  /** This host's packs, oldest first. */
+  async packs(): Promise<string[]> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.pack')).sort().map((n) => path.join(this.dir, n));
+  }
+
+  /** Deletes a pack whose raw messages are all loose blobs now. */
+  async drop(pack: string): Promise<void> {
+    await fs.rm(pack, { force: true });
+    this.index.forget(pack);
   }
 
   private async open(): Promise<void> {
-    if (this.fh) await this.fh.close();
+    if (this.fh) {
+      await this.fh.close();
+      this.rotated.push(this.segment);
+    }
     await fs.mkdir(this.dir, { recursive: true });
     this.segment = path.join(this.dir, `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}.seg`);
     this.fh = await fs.open(this.segment, 'a');
     this.written = 0;
-    await syncPath(this.dir, 'r'); // the new segment's name must survive a crash too
+    await fsyncDir(this.dir); // the new segment's name must survive a crash too
   }
 
-  /** Reads segments left by dead processes; `apply` makes their records durable, then they are deleted. */
+  /** Replays segments left by dead processes (`apply` makes their rows durable), then retires them. */
   async recover(apply: (records: JournalRecord<Row>[]) => Promise<void>): Promise<number> {
     await fs.mkdir(this.dir, { recursive: true });
     let count = 0;
@@ -93,27 +110,11 @@ export class AcceptJournal<Row> {
       const records = parseSegment<Row>(await fs.readFile(seg));
       if (records.length) await apply(records);
       count += records.length;
-      await fs.rm(seg, { force: true });
+      if (records.some((r) => r.blob)) await this.retire(seg);
+      else await fs.rm(seg, { force: true });
     }
     return count;
   }
-}
-
-export function parseSegment<Row>(buf: Buffer): JournalRecord<Row>[] {
-  const out: JournalRecord<Row>[] = [];
-  for (let off = 0; off + HEAD <= buf.length; ) {
-    if (!buf.subarray(off, off + 4).equals(MAGIC)) break;
-    const rowLen = buf.readUInt32BE(off + 36);
-    const dataLen = Number(buf.readBigUInt64BE(off + 40));
-    const end = off + HEAD + rowLen + dataLen;
-    if (end > buf.length) break;
-    const row = buf.subarray(off + HEAD, off + HEAD + rowLen);
-    const data = buf.subarray(off + HEAD + rowLen, end);
-    if (!createHash('sha256').update(row).update(data).digest().equals(buf.subarray(off + 4, off + 36))) break;
-    out.push({ row: JSON.parse(row.toString()) as Row, data: dataLen ? Buffer.from(data) : undefined });
-    off = end;
-  }
-  return out;
 }
 
 /** Segments are named <time>-<pid>-<random>.seg; a live process other than us still owns its own. */
@@ -125,15 +126,5 @@ function ownedByLiveProcess(name: string): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export async function syncPath(p: string, flags: 'r' | 'r+'): Promise<void> {
-  const fh = await fs.open(p, flags).catch(() => null); // removed meanwhile: nothing to sync
-  if (!fh) return;
-  try {
-    await (flags === 'r' ? fh.sync() : fh.datasync());
-  } finally {
-    await fh.close();
   }
 }

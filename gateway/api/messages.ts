@@ -57,7 +57,7 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
     if (!message) return reply.code(404).send(notFound);
     reply.header('content-type', 'message/rfc822');
     reply.header('content-disposition', `attachment; filename="${req.params.id}.eml"`);
-    return reply.send(deps.blobs.stream(message.sha));
+    return reply.send(await deps.blobs.stream(message.sha));
   });
 
   app.post<{ Querystring: { to?: string | string[] } & RelayQuery }>(

@@ -1,14 +1,14 @@
 /**
- * Content-addressed blob store: <root>/<first two hex digits>/<sha256>.
- * A blob is written under <root>/tmp and renamed into place. `commit` makes blobs durable on their
- * own (fsync file, rename, fsync directory). `writeUnsynced` only writes: for blobs whose bytes another
- * fsync'd record already holds (the accept journal), made durable later in bulk with `syncPaths`.
+ * Content-addressed blob store: loose files <root>/<first two hex digits>/<sha256>, written under
+ * <root>/tmp, fsync'd, renamed into place, directory fsync'd (`commit`). Small raw messages arrive
+ * in packs instead (the accept journal's files under <root>/journal, see packs.ts) and become loose
+ * files when the gateway is idle; readers look for a loose file first, then in the packs.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { PackIndex, type PackLocation } from './packs.ts';
 
 export interface PendingBlob {
   tmpPath: string;
@@ -23,9 +23,11 @@ export const JOURNAL_MAX_BYTES = 1024 * 1024;
 
 export class BlobStore {
   readonly tmpDir: string;
+  readonly packs: PackIndex;
 
   constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
+    this.packs = new PackIndex(path.join(root, 'journal'));
   }
 
   /** Creates the shard directories up front so the hot path never has to mkdir (and fsync a parent). */
@@ -65,24 +67,16 @@ export class BlobStore {
     );
   }
 
-  /**
-   * Writes a blob straight to its final name without fsync, for bytes another fsync'd record holds
-   * (the accept journal, which repairs a torn file on recovery). An existing blob is left alone.
-   */
-  async writeUnsynced(sha256: string, data: Buffer): Promise<string> {
-    const dest = this.pathOf(sha256);
-    await fs.writeFile(dest, data, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
-    return dest;
-  }
-
-  /** Fsyncs placed blobs and their directories a few at a time, leaving the threadpool to the accept path. */
-  async syncPaths(paths: string[]): Promise<void> {
-    const width = 4;
-    for (let i = 0; i < paths.length; i += width) await Promise.all(paths.slice(i, i + width).map((p) => fsyncFile(p).catch(ignoreMissing)));
-    const dirs = [...new Set(paths.map((p) => path.dirname(p)))];
-    for (let i = 0; i < dirs.length; i += width) await Promise.all(dirs.slice(i, i + width).map(fsyncDir));
+  /** Writes buffers as loose blobs and makes them durable, skipping those already loose. */
+  async putMany(items: Array<{ sha256: string; data: Buffer }>): Promise<void> {
+    const missing: PendingBlob[] = [];
+    for (const it of items) {
+      if (await this.holdsLoose(it.sha256, it.data.length)) continue;
+      const tmpPath = this.newTmpPath();
+      await fs.writeFile(tmpPath, it.data);
+      missing.push({ tmpPath, sha256: it.sha256, size: it.data.length });
+    }
+    await this.commit(missing);
   }
 
   async discard(item: Pick<PendingBlob, 'tmpPath'>): Promise<void> {
@@ -99,19 +93,50 @@ export class BlobStore {
     return { sha256, size: data.length };
   }
 
-  /** True when the blob exists with the expected size (and, when checked, content). */
+  /** True when the blob exists, loose or packed, with the expected size (and, when checked, content). */
   async holds(sha256: string, size: number, verify = false): Promise<boolean> {
-    const st = await fs.stat(this.pathOf(sha256)).catch(() => null);
-    if (!st || st.size !== size) return false;
+    if (!(await this.holdsLoose(sha256, size)) && (await this.packs.lookup(sha256))?.length !== size) return false;
     return !verify || createHash('sha256').update(await this.read(sha256)).digest('hex') === sha256;
   }
 
-  stream(sha256: string): Readable {
-    return createReadStream(this.pathOf(sha256));
+  private async holdsLoose(sha256: string, size: number): Promise<boolean> {
+    const st = await fs.stat(this.pathOf(sha256)).catch(() => null);
+    return st?.size === size;
+  }
+
+  /** A stream of the blob's bytes; rejects with ENOENT when it is nowhere. */
+  stream(sha256: string): Promise<Readable> {
+    return this.find(
+      sha256,
+      async (p) => (await fs.open(p, 'r')).createReadStream(),
+      (loc) => this.packs.stream(loc),
+    );
   }
 
   read(sha256: string): Promise<Buffer> {
-    return fs.readFile(this.pathOf(sha256));
+    return this.find(sha256, (p) => fs.readFile(p), (loc) => this.packs.read(loc));
+  }
+
+  /**
+   * Loose file first, then the packs. A pack can be unpacked and deleted between the two looks,
+   * so a vanished pack means: look again (the loose file exists by then).
+   */
+  private async find<T>(sha256: string, loose: (p: string) => Promise<T>, packed: (loc: PackLocation) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await loose(this.pathOf(sha256));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        const loc = await this.packs.lookup(sha256);
+        if (!loc) throw err;
+        try {
+          return await packed(loc);
+        } catch (packErr) {
+          if ((packErr as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw packErr;
+          await this.packs.refresh();
+        }
+      }
+    }
   }
 
   /** Removes temp files left by a crash mid-write (their messages were never acknowledged). */

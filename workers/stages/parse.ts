@@ -8,7 +8,7 @@ export const parseStage: Stage = {
   name: 'parse',
   doneState: 'parsed',
   async run({ message, blobs, database }) {
-    const parsed = await parseMessage(blobs.stream(message.blobSha256));
+    const parsed = await parseMessage(await blobs.stream(message.blobSha256));
     const stored: (typeof messageAttachments.$inferInsert)[] = [];
     for (const [idx, a] of parsed.attachments.entries()) {
       const { sha256 } = await blobs.put(a.content);
