@@ -106,6 +106,8 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
     database,
     blobs,
     maxBytes: config.smtp.maxMessageBytes,
+    unpackIdleMs: config.ingest.unpackIdleMs,
+    unpackMaxAgeMs: config.ingest.unpackMaxAgeMs,
     onCommitted: (ids) => void enqueueAccepted(database, queue, ids, log),
     onCheckpointError: (err) => log.error({ err: (err as Error).message }, 'accept journal checkpoint failed; will retry'),
   });

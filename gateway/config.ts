@@ -60,6 +60,10 @@ export const configSchema = z.strictObject({
     concurrency: z.number().int().positive().default(4),
     /** BullMQ job lock; a job whose worker died is retried after about this long. */
     lockMs: z.number().int().min(1000).default(30_000),
+    /** Small messages stay in the accept journal's packs until the gateway is idle this long... */
+    unpackIdleMs: z.number().int().positive().default(2000),
+    /** ...or a pack is this old, busy or not; then they become loose blob files. */
+    unpackMaxAgeMs: z.number().int().positive().default(600_000),
   }),
   trust: z
     .strictObject({

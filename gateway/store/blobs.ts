@@ -86,7 +86,8 @@ export class BlobStore {
   /** Stores a whole buffer durably (attachments; recovery). */
   async put(data: Buffer): Promise<{ sha256: string; size: number }> {
     const sha256 = createHash('sha256').update(data).digest('hex');
-    if (await this.holds(sha256, data.length)) return { sha256, size: data.length };
+    // Loose only: looking in the packs would rescan them for every attachment, and a loose copy is harmless.
+    if (await this.holdsLoose(sha256, data.length)) return { sha256, size: data.length };
     const tmpPath = this.newTmpPath();
     await fs.writeFile(tmpPath, data);
     await this.commit([{ tmpPath, sha256, size: data.length }]);

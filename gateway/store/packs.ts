@@ -91,6 +91,8 @@ interface Scanned {
   /** Bytes indexed so far: the end of the last intact entry. */
   upTo: number;
   shas: string[];
+  /** A `.pack` already scanned whole: packs never grow, so it is not read again. */
+  complete?: boolean;
 }
 
 /**
@@ -100,6 +102,7 @@ interface Scanned {
 export class PackIndex {
   private readonly where = new Map<string, { stem: string; offset: number; length: number }>();
   private readonly files = new Map<string, Scanned>();
+  private refreshing: Promise<void> | null = null;
 
   /** `root` holds one directory of segments per host. */
   constructor(readonly root: string) {}
@@ -130,7 +133,8 @@ export class PackIndex {
   }
 
   async lookup(sha256: string): Promise<PackLocation | null> {
-    if (!this.where.has(sha256)) await this.refresh();
+    // A refresh already under way may have listed the directory before this blob was written.
+    for (let i = 0; i < 2 && !this.where.has(sha256); i++) await this.refresh();
     const w = this.where.get(sha256);
     const f = w && this.files.get(w.stem);
     return w && f ? { file: f.file, offset: w.offset, length: w.length } : null;
@@ -159,7 +163,12 @@ export class PackIndex {
   }
 
   /** Picks up new segments and new tails, follows `.seg` → `.pack` renames, drops deleted packs. */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    this.refreshing ??= this.rescan().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async rescan(): Promise<void> {
     const present = new Map<string, string>();
     for (const host of await fs.readdir(this.root).catch(() => [] as string[])) {
       const dir = path.join(this.root, host);
@@ -173,11 +182,13 @@ export class PackIndex {
     for (const stem of [...this.files.keys()]) if (!present.has(stem)) this.forget(stem);
     for (const [stem, file] of present) {
       const f = this.files.get(stem) ?? { file, upTo: 0, shas: [] };
+      if (f.complete) continue;
       f.file = file;
       this.files.set(stem, f);
       await this.scanTail(stem, f).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
       });
+      if (file.endsWith('.pack')) f.complete = true;
     }
   }
 
