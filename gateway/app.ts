@@ -109,7 +109,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
     unpackIdleMs: config.ingest.unpackIdleMs,
     unpackMaxAgeMs: config.ingest.unpackMaxAgeMs,
     onCommitted: (ids) => void enqueueAccepted(database, queue, ids, log),
-    onCheckpointError: (err) => log.error({ err: (err as Error).message }, 'accept journal checkpoint failed; will retry'),
+    onCheckpointError: (err) => log.error({ err: (err as Error).message }, 'accept journal checkpoint or unpacking failed; will retry'),
   });
   const replayed = await accept.init();
   if (replayed) log.warn({ replayed }, 'replayed the accept journal after an unclean stop');
