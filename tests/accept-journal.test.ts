@@ -3,7 +3,8 @@
  * fsync'd but whose row never made it (the process died) is restored on the next start, and its
  * raw bytes, kept in the journal, become a loose blob when unpacked.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,6 +57,27 @@ describe.each(BACKENDS)('accept journal recovery on %s', (backend) => {
       await recovering.close();
     } finally {
       await again.close();
+    }
+  });
+
+  it('removes temp files a crash left behind, but not ones still being written', async () => {
+    const ts = await createTestStorage(backend);
+    cleanups.push(ts);
+    const storage = await openStorage(loadConfig(testEnv(ts)));
+    try {
+      const stale = path.join(storage.blobs.tmpDir, 'crashed-large-message');
+      const fresh = path.join(storage.blobs.tmpDir, 'arriving-now');
+      writeFileSync(stale, 'half a message');
+      writeFileSync(fresh, 'a message still arriving');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      utimesSync(stale, twoHoursAgo, twoHoursAgo);
+      const accept = new DurableAccept({ database: storage.database, blobs: storage.blobs, maxBytes: 1 << 20 });
+      await accept.init();
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(fresh)).toBe(true);
+      await accept.close();
+    } finally {
+      await storage.close();
     }
   });
 });

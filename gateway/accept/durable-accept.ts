@@ -83,9 +83,10 @@ export class DurableAccept {
     this.unpacker = new Unpacker(this.journal, opts.blobs, { idleMs: opts.unpackIdleMs ?? 2000, maxAgeMs: opts.unpackMaxAgeMs ?? 600_000 });
   }
 
-  /** Replays what a crashed process left in the journal; starts the checkpoint timer. Returns records replayed. */
+  /** Replays what a crashed process left in the journal and clears its stale temp files; starts the timer. Returns records replayed. */
   async init(): Promise<number> {
     const replayed = await this.journal.recover((records) => this.replay(records));
+    await this.opts.blobs.sweepTmp(); // half-written blobs of a crash: never acknowledged, never named
     const every = this.opts.checkpointMs ?? 2000;
     this.timer = setInterval(() => {
       if (!this.flushing && Date.now() - this.lastCheckpoint >= every) void this.checkpoint();
