@@ -15,6 +15,7 @@ import fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fsyncDir } from '../store/blobs.ts';
+import { processAlive } from '../store/lock.ts';
 import { encodeEntry, parseSegment, type PackEntry, type PackIndex } from '../store/packs.ts';
 
 const ROTATE_BYTES = 64 * 1024 * 1024;
@@ -120,11 +121,5 @@ export class AcceptJournal<Row> {
 /** Segments are named <time>-<pid>-<random>.seg; a live process other than us still owns its own. */
 function ownedByLiveProcess(name: string): boolean {
   const pid = Number(name.split('-')[1]);
-  if (!Number.isInteger(pid) || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Number.isInteger(pid) && pid !== process.pid && processAlive(pid);
 }

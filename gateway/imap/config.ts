@@ -47,8 +47,10 @@ export const imapSectionSchema = z
     /** Reconnect back-off after a failure: doubles from min to max. */
     backoffMinMs: z.number().int().positive().default(1000),
     backoffMaxMs: z.number().int().positive().default(300_000),
+    /** Gateways sharing a database poll an account one at a time: the holder renews its lease; another takes over once it lapses. */
+    leaseMs: z.number().int().min(1000).default(60_000),
   })
-  .default({ accounts: [], backoffMinMs: 1000, backoffMaxMs: 300_000 });
+  .default({ accounts: [], backoffMinMs: 1000, backoffMaxMs: 300_000, leaseMs: 60_000 });
 
 export type ImapSection = z.infer<typeof imapSectionSchema>;
 export type ImapAccountConfig = z.infer<typeof accountSchema>;

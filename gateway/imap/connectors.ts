@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Database } from '../store/db.ts';
 import { resolveTarget, type ImapAccountConfig, type ResolvedTarget } from './config.ts';
 import { AccountPoller, baseStatus, type AccountStatus } from './poller.ts';
+import { LeaseStore } from './lease.ts';
 import { FolderStateStore } from './state.ts';
 
 export interface FolderReport {
@@ -40,6 +41,7 @@ function target(a: ImapAccountConfig, config: Config): ResolvedTarget {
 export class ImapConnectors {
   private readonly pollers = new Map<string, AccountPoller>();
   private readonly state: FolderStateStore;
+  readonly leases: LeaseStore;
 
   constructor(
     private readonly config: Config,
@@ -48,8 +50,10 @@ export class ImapConnectors {
     log: Logger,
   ) {
     this.state = new FolderStateStore(database);
-    const deps = { accept, state: this.state, log: log.child({ component: 'imap' }), backoffMinMs: config.imap.backoffMinMs, backoffMaxMs: config.imap.backoffMaxMs };
-    for (const a of config.imap.accounts) if (a.enabled) this.pollers.set(a.id, new AccountPoller(a, target(a, config), deps));
+    this.leases = new LeaseStore(database, config.imap.leaseMs);
+    const { backoffMinMs, backoffMaxMs, leaseMs } = config.imap;
+    const deps = { accept, state: this.state, log: log.child({ component: 'imap' }), backoffMinMs, backoffMaxMs, leaseMs };
+    for (const a of config.imap.accounts) if (a.enabled) this.pollers.set(a.id, new AccountPoller(a, target(a, config), deps, this.leases.forAccount(a.id)));
   }
 
   get size(): number {

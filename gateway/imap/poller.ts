@@ -1,17 +1,20 @@
 /**
  * One IMAP account: one connection, kept open. Syncs every watched folder, then waits in IDLE on
  * the first folder (imapflow falls back to NOOP polling when the server has no IDLE) until new
- * mail, the poll interval, or a dropped connection; reconnects with doubling back-off. Its status
- * feeds GET /api/connectors.
+ * mail, the poll interval, or a dropped connection; reconnects with doubling back-off. Only while
+ * it holds the account's lease (lease.ts): otherwise it stands by. Its status feeds
+ * GET /api/connectors.
  */
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { DurableAccept } from '../accept/durable-accept.ts';
 import type { Logger } from '../log.ts';
 import type { ImapAccountConfig, ResolvedTarget } from './config.ts';
+import type { Lease } from './lease.ts';
 import type { FolderStateStore } from './state.ts';
 import { FolderSync, type SyncCounts } from './sync.ts';
 
-export type AccountState = 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
+/** `standby`: another gateway holds the account's lease and polls it. */
+export type AccountState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
 
 export interface AccountStatus {
   id: string;
@@ -42,6 +45,7 @@ export interface PollerDeps {
   log: Logger;
   backoffMinMs: number;
   backoffMaxMs: number;
+  leaseMs: number;
 }
 
 export function clientOptions(a: ImapAccountConfig): ImapFlowOptions {
@@ -111,6 +115,7 @@ export class AccountPoller {
     private readonly account: ImapAccountConfig,
     private readonly target: ResolvedTarget,
     private readonly deps: PollerDeps,
+    private readonly lease: Lease,
   ) {
     this.status = baseStatus(account, target);
   }
@@ -132,17 +137,25 @@ export class AccountPoller {
     await Promise.race([this.loop, new Promise((r) => setTimeout(r, 10_000).unref())]);
     this.client?.close();
     await this.loop?.catch(() => undefined);
+    await this.lease.release().catch(() => undefined); // the next gateway need not wait for it to lapse
     this.status.state = 'stopped';
     this.status.connected = false;
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      if (!(await this.lease.acquire().catch(() => false))) {
+        this.status.state = 'standby';
+        await this.pause(this.deps.leaseMs / 3);
+        continue;
+      }
+      const renewal = setInterval(() => void this.renew(), this.deps.leaseMs / 3);
       try {
         await this.session();
       } catch (err) {
         if (!this.stopped) this.recordError(err);
       } finally {
+        clearInterval(renewal);
         this.client?.close();
         this.client = null;
         this.status.connected = false;
@@ -150,6 +163,13 @@ export class AccountPoller {
       if (this.stopped) break;
       await this.backoff();
     }
+  }
+
+  /** Keeps the lease while connected; a lease lost (database away, or taken after a lapse) ends the session. */
+  private async renew(): Promise<void> {
+    if (await this.lease.acquire().catch(() => false)) return;
+    this.deps.log.warn({ account: this.account.id }, 'imap lease lost; another gateway may poll this account now');
+    this.client?.close();
   }
 
   private async session(): Promise<void> {
@@ -238,6 +258,11 @@ export class AccountPoller {
     this.status.state = 'backoff';
     this.status.backoffMs = ms;
     this.status.nextAttemptAt = new Date(Date.now() + ms).toISOString();
+    await this.pause(ms);
+  }
+
+  /** Sleeps, or less when stop() wakes it. */
+  private async pause(ms: number): Promise<void> {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {

@@ -20,3 +20,10 @@ export const imapFolderState = pgTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.folder] })],
 );
+
+/** Which gateway polls an account now (see lease.ts). */
+export const imapLeases = pgTable('imap_leases', {
+  accountId: text('account_id').primaryKey(),
+  owner: text('owner').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});

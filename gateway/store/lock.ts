@@ -16,7 +16,8 @@ export class LockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid runs on this host (EPERM: it does, under another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -47,7 +48,7 @@ export function acquireDirLock(dir: string, what: string): DirLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new LockedError(what, pid);
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) throw new LockedError(what, pid);
       unlinkSync(file); // stale: its process died (kill -9) without releasing it
     }
   }
