@@ -108,6 +108,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
     maxBytes: config.smtp.maxMessageBytes,
     unpackIdleMs: config.ingest.unpackIdleMs,
     unpackMaxAgeMs: config.ingest.unpackMaxAgeMs,
+    maxPackedBytes: config.ingest.maxPackedBytes,
     onCommitted: (ids) => void enqueueAccepted(database, queue, ids, log),
     onCheckpointError: (err) => log.error({ err: (err as Error).message }, 'accept journal checkpoint or unpacking failed; will retry'),
   });

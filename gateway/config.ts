@@ -64,6 +64,8 @@ export const configSchema = z.strictObject({
     unpackIdleMs: z.number().int().positive().default(2000),
     /** ...or a pack is this old, busy or not; then they become loose blob files. */
     unpackMaxAgeMs: z.number().int().positive().default(600_000),
+    /** Past this many bytes of packs new messages wait for the unpacker: mail that never pauses cannot grow them without bound. */
+    maxPackedBytes: z.number().int().positive().default(2 * 1024 ** 3),
   }),
   trust: z
     .strictObject({

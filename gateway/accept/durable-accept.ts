@@ -62,6 +62,8 @@ export interface DurableAcceptOptions {
   unpackIdleMs?: number;
   /** ...or, busy or not, once the oldest is this old (default 10 min). */
   unpackMaxAgeMs?: number;
+  /** Past this many bytes of packs, new messages wait for the unpacker (default 2 GiB). */
+  maxPackedBytes?: number;
   /** Called after a batch committed, with the ids of the new (non-duplicate) messages. */
   onCommitted?: (ids: string[]) => void;
   onCheckpointError?: (err: unknown) => void;
@@ -80,7 +82,11 @@ export class DurableAccept {
 
   constructor(private readonly opts: DurableAcceptOptions) {
     this.journal = new AcceptJournal(opts.blobs.packs);
-    this.unpacker = new Unpacker(this.journal, opts.blobs, { idleMs: opts.unpackIdleMs ?? 2000, maxAgeMs: opts.unpackMaxAgeMs ?? 600_000 });
+    this.unpacker = new Unpacker(this.journal, opts.blobs, {
+      idleMs: opts.unpackIdleMs ?? 2000,
+      maxAgeMs: opts.unpackMaxAgeMs ?? 600_000,
+      maxBytes: opts.maxPackedBytes ?? 2 * 1024 ** 3,
+    });
   }
 
   /** Replays what a crashed process left in the journal and clears its stale temp files; starts the timer. Returns records replayed. */
@@ -117,6 +123,8 @@ export class DurableAccept {
 
   /** Spools the stream, then waits until the message is durable. Throws MessageTooLargeError or StorageError. */
   async accept(stream: Readable, envelope: AcceptEnvelope): Promise<AcceptResult> {
+    this.unpacker.busy();
+    await this.unpacker.room(); // before reading: a sender waits on TCP, with nothing taken yet
     let spooled: SpooledMessage;
     try {
       spooled = await spoolMessage(stream, this.opts.blobs, this.opts.maxBytes);
@@ -124,7 +132,6 @@ export class DurableAccept {
       if ((err as Error).name === 'MessageTooLargeError') throw err;
       throw new StorageError(err);
     }
-    this.unpacker.busy();
     return new Promise<AcceptResult>((resolve, reject) => {
       this.queue.push({ spooled, row: toRow(spooled, envelope), resolve, reject });
       void this.flush();

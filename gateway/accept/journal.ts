@@ -84,6 +84,13 @@ export class AcceptJournal<Row> {
     return names.filter((n) => n.endsWith('.pack')).sort().map((n) => path.join(this.dir, n));
   }
 
+  /** Bytes in this host's segments and packs: raw messages not yet written out as loose blobs. */
+  async backlogBytes(): Promise<number> {
+    const names = (await fs.readdir(this.dir).catch(() => [] as string[])).filter((n) => /\.(seg|pack)$/.test(n));
+    const sizes = await Promise.all(names.map((n) => fs.stat(path.join(this.dir, n)).then((st) => st.size, () => 0)));
+    return sizes.reduce((a, b) => a + b, 0);
+  }
+
   /** Deletes a pack whose raw messages are all loose blobs now. */
   async drop(pack: string): Promise<void> {
     await fs.rm(pack, { force: true });

@@ -3,6 +3,9 @@
  * It waits for quiet: file creation is the dearest part of storing a message, so a burst of mail
  * is answered from the packs and the loose files follow once the burst is over — or after
  * `maxAgeMs` regardless, so that packs (and the index of them every reader keeps) stay bounded.
+ * Mail that never pauses would outrun it: past `maxBytes` of packs it unpacks without waiting
+ * and new messages wait for room (their senders feel it as a slow SMTP DATA), so the backlog is
+ * bounded and the gateway settles at the rate it can store loose files.
  * Idempotent: a pack interrupted half-way (busy again, crash) is simply unpacked again later.
  */
 import fs from 'node:fs/promises';
@@ -15,12 +18,16 @@ const CHUNK = 64;
 export interface UnpackerOptions {
   idleMs: number;
   maxAgeMs: number;
+  /** Bytes of packs past which accepting waits for the unpacker. */
+  maxBytes: number;
 }
 
 export class Unpacker {
   private lastBusy = Date.now();
   private running: Promise<number> | null = null;
   private stopped = false;
+  private full = false;
+  private waiters: Array<() => void> = [];
 
   constructor(
     private readonly journal: AcceptJournal<unknown>,
@@ -33,11 +40,26 @@ export class Unpacker {
     this.lastBusy = Date.now();
   }
 
-  /** Called by a timer: unpacks what is due, giving way to mail unless a pack is overdue. */
-  tick(): Promise<number> {
-    if (this.running || this.stopped) return Promise.resolve(0);
+  /** Resolves at once unless the packs are full; then when the unpacker has made room. */
+  room(): Promise<void> {
+    if (!this.full || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Called by a timer: unpacks what is due, giving way to mail unless a pack is overdue or the packs are full. */
+  async tick(): Promise<number> {
+    if (this.stopped) return 0;
+    await this.measure();
+    if (this.running) return 0;
     this.running = this.run(false).finally(() => (this.running = null));
     return this.running;
+  }
+
+  /** Full above maxBytes, and until back under nine tenths of it. */
+  private async measure(): Promise<void> {
+    const bytes = await this.journal.backlogBytes();
+    this.full = bytes > this.opts.maxBytes * (this.full ? 0.9 : 1);
+    if (!this.full) this.waiters.splice(0).forEach((w) => w());
   }
 
   async unpackAll(): Promise<number> {
@@ -48,25 +70,28 @@ export class Unpacker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.waiters.splice(0).forEach((w) => w());
     await this.running?.catch(() => undefined);
   }
 
-  private idle(): boolean {
-    return Date.now() - this.lastBusy >= this.opts.idleMs;
+  /** Whether to go on unpacking now rather than leave the machine to incoming mail. */
+  private due(overdue: boolean): boolean {
+    return overdue || this.full || Date.now() - this.lastBusy >= this.opts.idleMs;
   }
 
   private async run(all: boolean): Promise<number> {
     let written = 0;
     for (const pack of await this.journal.packs()) {
       const overdue = Date.now() - (await fs.stat(pack)).mtimeMs >= this.opts.maxAgeMs;
-      if (!all && !overdue && !this.idle()) break;
+      if (!all && !this.due(overdue)) break;
       const entries = parseSegment<unknown>(await fs.readFile(pack)).flatMap((e) => (e.blob ? [e.blob] : []));
       for (let i = 0; i < entries.length; i += CHUNK) {
-        if (this.stopped || (!all && !overdue && !this.idle())) return written;
+        if (this.stopped || (!all && !this.due(overdue))) return written;
         await this.blobs.putMany(entries.slice(i, i + CHUNK));
         written += Math.min(CHUNK, entries.length - i);
       }
       await this.journal.drop(pack);
+      if (this.full) await this.measure();
     }
     return written;
   }

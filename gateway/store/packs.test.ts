@@ -41,7 +41,7 @@ describe('packs', () => {
     await journal.retire(seg);
     expect(await text(await reader.stream(b.sha256))).toBe('Quyết định số 7/QĐ-UBND'); // new tail, renamed file
 
-    const unpacker = new Unpacker(journal as AcceptJournal<unknown>, writer, { idleMs: 0, maxAgeMs: 60_000 });
+    const unpacker = new Unpacker(journal as AcceptJournal<unknown>, writer, { idleMs: 0, maxAgeMs: 60_000, maxBytes: 1 << 30 });
     expect(await unpacker.unpackAll()).toBe(2);
     expect(await journal.packs()).toEqual([]);
     // The pack is gone (the reader's index still names it): both read the loose files now.
@@ -53,12 +53,31 @@ describe('packs', () => {
     const { writer, journal } = await stores();
     await journal.append([{ row: { n: 1 }, blob: blob('x') }]);
     await journal.retire((await journal.seal())[0]);
-    const patient = new Unpacker(journal as AcceptJournal<unknown>, writer, { idleMs: 60_000, maxAgeMs: 60_000 });
+    const patient = new Unpacker(journal as AcceptJournal<unknown>, writer, { idleMs: 60_000, maxAgeMs: 60_000, maxBytes: 1 << 30 });
     patient.busy();
     expect(await patient.tick()).toBe(0);
-    const overdue = new Unpacker(journal as AcceptJournal<unknown>, writer, { idleMs: 60_000, maxAgeMs: 0 });
+    const overdue = new Unpacker(journal as AcceptJournal<unknown>, writer, { idleMs: 60_000, maxAgeMs: 0, maxBytes: 1 << 30 });
     overdue.busy();
     expect(await overdue.tick()).toBe(1);
+  });
+
+  it('unpacks at once when the packs are full, and holds new mail until there is room', async () => {
+    const { writer, journal } = await stores();
+    await journal.append([{ row: { n: 1 }, blob: blob('x'.repeat(200)) }]);
+    await journal.retire((await journal.seal())[0]);
+    await journal.append([{ row: { n: 2 }, blob: blob('y'.repeat(200)) }]); // still being written
+    const unpacker = new Unpacker(journal as AcceptJournal<unknown>, writer, { idleMs: 60_000, maxAgeMs: 60_000, maxBytes: 100 });
+    unpacker.busy();
+    expect(await unpacker.tick()).toBe(1); // not idle, not overdue: full
+    let roomy = false;
+    void unpacker.room().then(() => (roomy = true));
+    await unpacker.tick(); // the live segment alone still exceeds the limit
+    expect(roomy).toBe(false);
+    await journal.retire((await journal.seal())[0]);
+    expect(await unpacker.tick()).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    expect(roomy).toBe(true);
+    expect(await journal.packs()).toEqual([]);
   });
 
   it('reports a blob that is nowhere as ENOENT', async () => {
