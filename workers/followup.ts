@@ -7,7 +7,7 @@
  * Fire times come from the injected clock; promoteDue() lets tests (and operators) run jobs whose
  * time has come on that clock.
  */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { localDate, zonedInstant } from '../gateway/registry/clock.ts';
@@ -16,6 +16,7 @@ import type { DocumentRow } from '../gateway/registry/register.ts';
 import type { RegistryRuntime } from '../gateway/registry/runtime.ts';
 import { documents } from '../gateway/registry/schema.ts';
 import { OPEN_STATUSES } from '../gateway/registry/search.ts';
+import { ProducerQueue } from './queues.ts';
 
 export const FOLLOWUP_QUEUE = 'followup';
 
@@ -41,7 +42,7 @@ export function fireTimes(rt: RegistryRuntime, unitId: string, dueDate: string, 
 const jobOpts = (jobId: string, delay = 0) => ({ jobId, delay, attempts: 6, backoff: { type: 'exponential' as const, delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 });
 
 export class FollowupScheduler {
-  readonly queue: Queue<FollowupJob>;
+  private readonly producer: ProducerQueue<FollowupJob>;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private kicked = false;
@@ -51,9 +52,12 @@ export class FollowupScheduler {
     connection: Redis,
     prefix: string,
   ) {
-    this.queue = new Queue<FollowupJob>(FOLLOWUP_QUEUE, { connection, prefix });
-    this.queue.on('error', () => undefined);
+    this.producer = new ProducerQueue<FollowupJob>(FOLLOWUP_QUEUE, connection, prefix);
     rt.kick = () => this.kick();
+  }
+
+  get queue(): Queue<FollowupJob> {
+    return this.producer.queue;
   }
 
   /** Periodic sync and the daily digest schedule (worker role). */
@@ -65,7 +69,7 @@ export class FollowupScheduler {
     };
     this.timer = setTimeout(tick, 0);
     if (withDigest) {
-      await this.queue.upsertJobScheduler('digest', { pattern: this.rt.config.registry.followup.digestCron, tz: this.rt.tz }, { name: 'digest', data: { kind: 'digest' } }).catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'digest schedule not set'));
+      await (await this.producer.get()).upsertJobScheduler('digest', { pattern: this.rt.config.registry.followup.digestCron, tz: this.rt.tz }, { name: 'digest', data: { kind: 'digest' } }).catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'digest schedule not set'));
     }
   }
 
@@ -87,6 +91,7 @@ export class FollowupScheduler {
   }
 
   async sync(limit = 200): Promise<number> {
+    await this.producer.get(); // a Queue whose start-up failed is replaced before it is used
     const pending = await this.rt.db.select().from(documents).where(eq(documents.followupPending, true)).limit(limit);
     for (const doc of pending) {
       const settled = await this.apply(doc);
@@ -140,7 +145,7 @@ export class FollowupScheduler {
   async promoteDue(): Promise<number> {
     const now = this.rt.clock.now().getTime();
     let n = 0;
-    for (const job of await this.queue.getDelayed()) {
+    for (const job of await (await this.producer.get()).getDelayed()) {
       if (job.data && 'fireAt' in job.data && job.data.fireAt <= now) {
         await job.promote();
         n++;
@@ -150,7 +155,7 @@ export class FollowupScheduler {
   }
 
   async runDigest(): Promise<void> {
-    await this.queue.add('digest', { kind: 'digest' }, { removeOnComplete: true, removeOnFail: 100 });
+    await (await this.producer.get()).add('digest', { kind: 'digest' }, { removeOnComplete: true, removeOnFail: 100 });
   }
 
   async close(): Promise<void> {
@@ -158,6 +163,6 @@ export class FollowupScheduler {
     this.timer = null;
     this.rt.kick = () => undefined;
     await this.settle();
-    await this.queue.close();
+    await this.producer.close();
   }
 }

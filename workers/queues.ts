@@ -23,8 +23,8 @@ export function workerConnection(options: RedisOptions): Redis {
  * its start-up check (an INFO sent as soon as the connection is up) and every later add fails with
  * it, even once Redis is back. `get()` then replaces it with a fresh Queue on the same connection.
  */
-export class ProducerQueue {
-  private current: Queue;
+export class ProducerQueue<T = unknown> {
+  private current: Queue<T>;
 
   constructor(
     private readonly name: string,
@@ -34,7 +34,12 @@ export class ProducerQueue {
     this.current = this.make();
   }
 
-  async get(): Promise<Queue> {
+  /** The Queue as it is now, not yet checked (for reads that may fail while Redis is away). */
+  get queue(): Queue<T> {
+    return this.current;
+  }
+
+  async get(): Promise<Queue<T>> {
     const failed = await this.current.waitUntilReady().then(
       () => false,
       () => true,
@@ -51,8 +56,8 @@ export class ProducerQueue {
     return this.current.close();
   }
 
-  private make(): Queue {
-    const q = new Queue(this.name, { connection: this.connection, prefix: this.prefix });
+  private make(): Queue<T> {
+    const q = new Queue<T>(this.name, { connection: this.connection, prefix: this.prefix });
     q.on('error', () => undefined);
     return q;
   }

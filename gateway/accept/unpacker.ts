@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs/promises';
 import type { BlobStore } from '../store/blobs.ts';
-import { parseSegment } from '../store/packs.ts';
+import { packedBlobs } from '../store/packs.ts';
 import type { AcceptJournal } from './journal.ts';
 
 const CHUNK = 64;
@@ -84,7 +84,7 @@ export class Unpacker {
     for (const pack of await this.journal.packs()) {
       const overdue = Date.now() - (await fs.stat(pack)).mtimeMs >= this.opts.maxAgeMs;
       if (!all && !this.due(overdue)) break;
-      const entries = parseSegment<unknown>(await fs.readFile(pack)).flatMap((e) => (e.blob ? [e.blob] : []));
+      const entries = packedBlobs(await fs.readFile(pack));
       for (let i = 0; i < entries.length; i += CHUNK) {
         if (this.stopped || (!all && !this.due(overdue))) return written;
         await this.blobs.putMany(entries.slice(i, i + CHUNK));

@@ -36,7 +36,7 @@ export class LeaseStore {
     const t = imapLeases;
     const rows = await this.database.db
       .insert(t)
-      .values({ accountId, owner: this.owner, expiresAt: sql`now() + ${this.ttlMs} * interval '1 millisecond'` })
+      .values({ accountId, owner: this.owner, expiresAt: this.expiry() })
       .onConflictDoUpdate({
         target: t.accountId,
         set: { owner: sql`excluded.owner`, expiresAt: sql`excluded.expires_at` },
@@ -48,20 +48,19 @@ export class LeaseStore {
     if (!held || !deadHere(held.owner)) return false;
     const taken = await this.database.db
       .update(t)
-      .set({ owner: this.owner, expiresAt: sql`now() + ${this.ttlMs} * interval '1 millisecond'` })
+      .set({ owner: this.owner, expiresAt: this.expiry() })
       .where(and(eq(t.accountId, accountId), eq(t.owner, held.owner)))
       .returning({ owner: t.owner });
     return taken.length === 1;
   }
 
-  async release(accountId: string): Promise<void> {
-    await this.database.db.delete(imapLeases).where(and(eq(imapLeases.accountId, accountId), eq(imapLeases.owner, this.owner)));
+  /** A lease runs out this long after the database's now. */
+  private expiry() {
+    return sql`now() + ${this.ttlMs} * interval '1 millisecond'`;
   }
 
-  /** Who holds each account's lease now (for the status report). */
-  async holders(): Promise<Map<string, string>> {
-    const rows = await this.database.db.select().from(imapLeases).where(sql`${imapLeases.expiresAt} >= now()`);
-    return new Map(rows.map((r) => [r.accountId, r.owner]));
+  async release(accountId: string): Promise<void> {
+    await this.database.db.delete(imapLeases).where(and(eq(imapLeases.accountId, accountId), eq(imapLeases.owner, this.owner)));
   }
 }
 

@@ -87,17 +87,13 @@ export class BlobStore {
   async put(data: Buffer): Promise<{ sha256: string; size: number }> {
     const sha256 = createHash('sha256').update(data).digest('hex');
     // Loose only: looking in the packs would rescan them for every attachment, and a loose copy is harmless.
-    if (await this.holdsLoose(sha256, data.length)) return { sha256, size: data.length };
-    const tmpPath = this.newTmpPath();
-    await fs.writeFile(tmpPath, data);
-    await this.commit([{ tmpPath, sha256, size: data.length }]);
+    await this.putMany([{ sha256, data }]);
     return { sha256, size: data.length };
   }
 
-  /** True when the blob exists, loose or packed, with the expected size (and, when checked, content). */
-  async holds(sha256: string, size: number, verify = false): Promise<boolean> {
-    if (!(await this.holdsLoose(sha256, size)) && (await this.packs.lookup(sha256))?.length !== size) return false;
-    return !verify || createHash('sha256').update(await this.read(sha256)).digest('hex') === sha256;
+  /** True when the blob exists, loose or packed, with the expected size. */
+  async holds(sha256: string, size: number): Promise<boolean> {
+    return (await this.holdsLoose(sha256, size)) || (await this.packs.lookup(sha256))?.length === size;
   }
 
   private async holdsLoose(sha256: string, size: number): Promise<boolean> {
@@ -154,10 +150,6 @@ export class BlobStore {
     }
     return removed;
   }
-}
-
-function ignoreMissing(err: NodeJS.ErrnoException): void {
-  if (err.code !== 'ENOENT') throw err;
 }
 
 export async function fsyncFile(p: string): Promise<void> {

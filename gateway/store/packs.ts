@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
 const MAGIC = Buffer.from('VTJ3');
-export const ENTRY_HEAD = 4 + 4 + 32 + 4 + 8;
+const ENTRY_HEAD = 4 + 4 + 32 + 4 + 8;
 const NO_BLOB = Buffer.alloc(32);
 
 export interface PackBlob {
@@ -81,6 +81,11 @@ export function parseSegment<Row>(buf: Buffer): PackEntry<Row>[] {
     row: JSON.parse(e.row.toString()) as Row,
     blob: e.sha256 ? { sha256: e.sha256, data: Buffer.from(buf.subarray(e.dataOffset, e.dataOffset + e.dataLength)) } : undefined,
   }));
+}
+
+/** The raw messages of a pack, as views into `buf` (unpacking: no rows parsed, nothing copied). */
+export function packedBlobs(buf: Buffer): PackBlob[] {
+  return [...decodeEntries(buf)].flatMap((e) => (e.sha256 ? [{ sha256: e.sha256, data: buf.subarray(e.dataOffset, e.dataOffset + e.dataLength) }] : []));
 }
 
 /** A segment file's stem: the same for its `.seg` and, once checkpointed, its `.pack` name. */
