@@ -22,7 +22,7 @@ import { enqueueAccepted, OutboxSweeper } from '../workers/outbox.ts';
 import { IngestQueue, producerConnection, workerConnection } from '../workers/queues.ts';
 import { resolveRedis, type RedisTarget } from '../workers/redis.ts';
 import { startRegistry, type RegistryService } from './registry/assemble.ts';
-import type { Clock } from './registry/clock.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { startOutgoing, type OutgoingService } from './outgoing/assemble.ts';
 
 export type Role = 'all' | 'gateway' | 'worker';
@@ -69,11 +69,12 @@ export async function openStorage(config: Config): Promise<Storage> {
   }
 }
 
-/** `clock` replaces the system clock of the registry (tests drive deadlines with it). */
+/** `clock` replaces the system clock everywhere a time reaches a record (tests drive arrival times, deadlines and book years with it). */
 export async function startVanthu(config: Config, role: Role, log: Logger, opts: { clock?: Clock } = {}): Promise<Vanthu> {
   if (role !== 'all' && !config.database.url) {
     throw new StartupError(`--role ${role} needs a shared PostgreSQL (DATABASE_URL): the embedded PGlite database lives inside one process.`);
   }
+  const clock = opts.clock ?? systemClock;
   const storage = await openStorage(config);
   const { database, blobs } = storage;
   const stops: Array<() => Promise<unknown>> = [() => storage.close()];
@@ -84,7 +85,7 @@ export async function startVanthu(config: Config, role: Role, log: Logger, opts:
     const redis = await resolveRedis(config.redis.url, config.instance.dataDir, log);
     stops.push(() => redis.stop());
     const app: Vanthu = { config, database, blobs, redis, accept: null, smtp: null, http: null, smtpPort: null, httpPort: null, registry: null, outgoing: null, stop };
-    app.registry = await startRegistry({ config, database, blobs, redis }, role, log, opts.clock);
+    app.registry = await startRegistry({ config, database, blobs, redis }, role, log, clock);
     stops.push(() => app.registry!.stop());
     app.outgoing = startOutgoing({ rt: app.registry.rt, blobs, redis }, role, log);
     stops.push(() => app.outgoing!.stop());
@@ -105,6 +106,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
   const accept = new DurableAccept({
     database,
     blobs,
+    clock: app.registry?.rt.clock,
     maxBytes: config.smtp.maxMessageBytes,
     unpackIdleMs: config.ingest.unpackIdleMs,
     unpackMaxAgeMs: config.ingest.unpackMaxAgeMs,
@@ -142,7 +144,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
 
 function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknown>>): void {
   const conn = workerConnection(app.redis.options);
-  const worker: Worker = startIngestWorker({ database: app.database, blobs: app.blobs, config: app.config, log, registry: app.registry?.rt }, conn, app.config.ingest.concurrency);
+  const worker: Worker = startIngestWorker({ database: app.database, blobs: app.blobs, config: app.config, log, clock: app.registry?.rt.clock ?? systemClock, registry: app.registry?.rt }, conn, app.config.ingest.concurrency);
   stops.push(async () => {
     await worker.close();
     conn.disconnect();

@@ -3,7 +3,7 @@
  * fsync'd but whose row never made it (the process died) is restored on the next start, and its
  * raw bytes, kept in the journal, become a loose blob when unpacked.
  */
-import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
@@ -12,6 +12,7 @@ import { DurableAccept } from '../gateway/accept/durable-accept.ts';
 import { openStorage } from '../gateway/app.ts';
 import { loadConfig } from '../gateway/config.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
+import { stampedName } from '../gateway/store/stamped-names.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { testEnv } from './helpers/gateway.ts';
 
@@ -65,12 +66,11 @@ describe.each(BACKENDS)('accept journal recovery on %s', (backend) => {
     cleanups.push(ts);
     const storage = await openStorage(loadConfig(testEnv(ts)));
     try {
-      const stale = path.join(storage.blobs.tmpDir, 'crashed-large-message');
-      const fresh = path.join(storage.blobs.tmpDir, 'arriving-now');
+      // Temp files are named by their creation time (gateway/store/stamped-names.ts).
+      const stale = path.join(storage.blobs.tmpDir, `${(Date.now() - 2 * 3600_000).toString(36)}-crashed-large-message`);
+      const fresh = path.join(storage.blobs.tmpDir, stampedName('arriving-now'));
       writeFileSync(stale, 'half a message');
       writeFileSync(fresh, 'a message still arriving');
-      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
-      utimesSync(stale, twoHoursAgo, twoHoursAgo);
       const accept = new DurableAccept({ database: storage.database, blobs: storage.blobs, maxBytes: 1 << 20 });
       await accept.init();
       expect(existsSync(stale)).toBe(false);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVanthu, type Vanthu } from '../gateway/app.ts';
 import { loadConfig } from '../gateway/config.ts';
 import { silentLogger } from '../gateway/log.ts';
-import { ManualClock } from '../gateway/registry/clock.ts';
+import { ManualClock } from '../gateway/clock.ts';
 import { intakeMessage } from '../gateway/registry/intake.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
@@ -90,7 +90,7 @@ describe.each(BACKENDS)('registry API and CLI on %s', (backend) => {
   };
 
   async function intake(unit: string, cls: unknown, verify: unknown, mid: string): Promise<{ doc: string; inbound: string }> {
-    const inbound = await insertInbound(app.database.db, { unitIds: [unit], rcptTo: [unit === 'stc' ? 'vanthu@stc.lamdong.gov.vn' : 'vanthu@vpubnd.lamdong.gov.vn'] });
+    const inbound = await insertInbound(app.database.db, { receivedAt: clock.now(), unitIds: [unit], rcptTo: [unit === 'stc' ? 'vanthu@stc.lamdong.gov.vn' : 'vanthu@vpubnd.lamdong.gov.vn'] });
     await app.database.db.update(inboundMessages).set({ messageId: mid }).where(eq(inboundMessages.id, inbound));
     const [msg] = await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, inbound));
     const [o] = await intakeMessage(app.registry!.rt, msg, cls ? { classify: cls, verify } : {});

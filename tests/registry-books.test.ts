@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../gateway/config.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { verifyAudit } from '../gateway/registry/audit.ts';
 import { nextBookNumber, registerOutgoing } from '../gateway/registry/books.ts';
-import { ManualClock } from '../gateway/registry/clock.ts';
+import { ManualClock } from '../gateway/clock.ts';
 import { intakeMessage } from '../gateway/registry/intake.ts';
 import { createRuntime, type RegistryRuntime } from '../gateway/registry/runtime.ts';
 import { documents } from '../gateway/registry/schema.ts';
@@ -56,7 +56,7 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
   async function reviewItems(count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const id = await insertInbound(database.db);
+      const id = await insertInbound(database.db, { receivedAt: clock.now() });
       const [msg] = await database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id));
       const [outcome] = await intakeMessage(rt, msg, {});
       expect(outcome.action).toBe('review');
@@ -134,7 +134,7 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
     const themes = { ns: ['Dự toán ngân sách năm 2027', 'Quyết toán ngân sách xã', 'Bổ sung dự toán chi thường xuyên'], tin: ['Triển khai chữ ký số', 'Nâng cấp phần mềm quản lý văn bản', 'An toàn thông tin mạng'] };
     for (const [department, subjects] of Object.entries(themes)) {
       for (const subject of subjects) {
-        const id = await insertInbound(database.db);
+        const id = await insertInbound(database.db, { receivedAt: clock.now() });
         const [msg] = await database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id));
         const [o] = await intakeMessage(rt, msg, { classify: classification({ notation: `${subject.length}/X-${department}`, subject }), verify: VALID });
         await assign(rt, ADMIN, o.documentId!, { department });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVanthu, type Vanthu } from '../gateway/app.ts';
 import { loadConfig } from '../gateway/config.ts';
 import { silentLogger } from '../gateway/log.ts';
-import { ManualClock } from '../gateway/registry/clock.ts';
+import { ManualClock } from '../gateway/clock.ts';
 import { documents } from '../gateway/registry/schema.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { processMessage } from '../workers/ingest-worker.ts';
@@ -72,7 +72,7 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
     await waitFor(async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, inbound)))[0]?.state === 'decided', 15_000, 'register stage');
     await insertStage(app.database.db, inbound, 'classify', cls);
     await insertStage(app.database.db, inbound, 'verify', verify);
-    await processMessage({ database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, registry: app.registry!.rt }, inbound, ['register']);
+    await processMessage({ database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, clock: app.registry!.rt.clock, registry: app.registry!.rt }, inbound, ['register']);
     await app.registry!.followup.settle();
     return inbound;
   }
@@ -194,7 +194,7 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
     await waitFor(async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, b)))[0]?.state === 'decided', 15_000, 'upload decided');
     await insertStage(app.database.db, b, 'classify', cls);
     await insertStage(app.database.db, b, 'verify', VALID);
-    await processMessage({ database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, registry: app.registry!.rt }, b, ['register']);
+    await processMessage({ database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, clock: app.registry!.rt.clock, registry: app.registry!.rt }, b, ['register']);
     const c = await arrive('path-c', 'Kế hoạch (bản chụp)', classification({ notation: null, issuer: null, subject: 'Kế hoạch' }), VALID, true);
     const [da, db, dc] = [await docOf(a), await docOf(b), await docOf(c)];
     expect(da.status).toBe('received');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../gateway/config.ts';
 import { canonicalJson, GENESIS, rowHash } from '../gateway/registry/audit.ts';
 import { NaiveBayes, syllables } from '../gateway/registry/bayes.ts';
-import { zonedInstant, localDate } from '../gateway/registry/clock.ts';
+import { zonedInstant, localDate } from '../gateway/clock.ts';
 import { addWorkingDays, calendar, computeDeadline, subtractWorkingDays } from '../gateway/registry/deadlines.ts';
 import { dedupKey } from '../gateway/registry/fields.ts';
 import { userDn } from '../gateway/registry/ldap.ts';

@@ -92,12 +92,12 @@ export async function processDelivery(deps: DeliveryDeps, job: Job<{ id: string 
   if (row.state !== 'queued') return row.state; // re-delivered job: already handed over
   try {
     const res = await deliver(deps.config, await deps.blobs.read(row.raw), row.from, row.recipient);
-    await countAttempt(deps.db, id, null);
+    await countAttempt(deps.db, id, null, deps.now());
     await advance(deps.db, id, 'sent', deps.now(), { response: res.response, lastError: null });
     return 'sent';
   } catch (err) {
     const reason = (err as Error).message;
-    await countAttempt(deps.db, id, reason);
+    await countAttempt(deps.db, id, reason, deps.now());
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isPermanent(err) || last) {
       await markFailed(deps, id, reason);

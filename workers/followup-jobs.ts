@@ -7,7 +7,7 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { appendAudit } from '../gateway/registry/audit.ts';
-import { localDate } from '../gateway/registry/clock.ts';
+import { localDate } from '../gateway/clock.ts';
 import type { Mailer } from '../gateway/registry/mailer.ts';
 import { alertNotice, digestNotice, doneNotice, escalationNotice, receiptNotice, reminderNotice, returnNotice, type Notice } from '../gateway/registry/notices.ts';
 import type { DocumentRow } from '../gateway/registry/register.ts';

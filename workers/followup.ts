@@ -10,7 +10,7 @@
 import type { Queue } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import { localDate, zonedInstant } from '../gateway/registry/clock.ts';
+import { localDate, zonedInstant } from '../gateway/clock.ts';
 import { addDays, addWorkingDays, subtractWorkingDays } from '../gateway/registry/deadlines.ts';
 import type { DocumentRow } from '../gateway/registry/register.ts';
 import type { RegistryRuntime } from '../gateway/registry/runtime.ts';

@@ -3,6 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Config } from '../gateway/config.ts';
+import type { Clock } from '../gateway/clock.ts';
 import type { Logger } from '../gateway/log.ts';
 import type { BlobStore } from '../gateway/store/blobs.ts';
 import type { Database } from '../gateway/store/db.ts';
@@ -24,8 +25,10 @@ export interface IngestDeps {
   blobs: BlobStore;
   config: Config;
   log: Logger;
+  /** The app's clock: stage times and classification's "now" come from it. */
+  clock: Clock;
   stages?: Stage[];
-  /** The registry's clock and follow-up kick, read by the register stage through the stage context. */
+  /** The registry's runtime (follow-up kick), read by the register stage through the stage context. */
   registry?: RegistryRuntime;
 }
 

@@ -6,6 +6,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../gateway/config.ts';
+import type { Clock } from '../gateway/clock.ts';
 import type { Logger } from '../gateway/log.ts';
 import type { BlobStore } from '../gateway/store/blobs.ts';
 import type { Database } from '../gateway/store/db.ts';
@@ -19,6 +20,8 @@ export interface StageContext {
   blobs: BlobStore;
   config: Config;
   log: Logger;
+  /** Where stage times come from: the app's one clock, so tests set it instead of reading the wall clock. */
+  clock: Clock;
   /** Results of the stages that ran (or had run) before, by stage name. */
   results: Record<string, unknown>;
 }
@@ -50,25 +53,26 @@ export async function runPipeline(stages: Stage[], ctx: StageContext, opts: Pipe
     try {
       const result = (await stage.run(ctx)) ?? null;
       ctx.results[stage.name] = result;
-      await saveStage(ctx.database, id, stage.name, 'done', result, null);
+      await saveStage(ctx, stage.name, 'done', result, null);
       state = stage.doneState;
-      await db.update(inboundMessages).set({ state, lastError: null, updatedAt: new Date() }).where(eq(inboundMessages.id, id));
+      await db.update(inboundMessages).set({ state, lastError: null, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await saveStage(ctx.database, id, stage.name, 'failed', null, message);
-      await db.update(inboundMessages).set({ lastError: `${stage.name}: ${message}`, updatedAt: new Date() }).where(eq(inboundMessages.id, id));
+      await saveStage(ctx, stage.name, 'failed', null, message);
+      await db.update(inboundMessages).set({ lastError: `${stage.name}: ${message}`, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
       throw err;
     }
   }
   if (state !== ctx.message.state) await db.update(inboundMessages).set({ state }).where(and(eq(inboundMessages.id, id)));
 }
 
-async function saveStage(database: Database, messageId: string, stage: string, status: string, result: unknown, error: string | null): Promise<void> {
-  await database.db
+async function saveStage(ctx: StageContext, stage: string, status: string, result: unknown, error: string | null): Promise<void> {
+  const messageId = ctx.message.id;
+  await ctx.database.db
     .insert(messageStages)
-    .values({ messageId, stage, status, result, error })
+    .values({ messageId, stage, status, result, error, updatedAt: ctx.clock.now() })
     .onConflictDoUpdate({
       target: [messageStages.messageId, messageStages.stage],
-      set: { status, result, error, attempts: sql`${messageStages.attempts} + 1`, updatedAt: new Date() },
+      set: { status, result, error, attempts: sql`${messageStages.attempts} + 1`, updatedAt: ctx.clock.now() },
     });
 }

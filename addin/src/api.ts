@@ -33,11 +33,22 @@ export interface RequestOptions {
 }
 
 export class Api {
+  /** The gateway's clock minus this computer's, from the Date header of its last answer. */
+  private skewMs = 0;
+
   constructor(
     readonly base: string,
     private token: string | null = null,
     private readonly fetcher: typeof fetch = (...a) => fetch(...a),
   ) {}
+
+  /**
+   * The time by the gateway's clock: deadlines are counted on the server's calendar, so a PC whose
+   * clock is off by a day must not show an item as overdue (or not) differently from the books.
+   */
+  now(): Date {
+    return new Date(Date.now() + this.skewMs);
+  }
 
   setToken(token: string | null): void {
     this.token = token;
@@ -62,6 +73,8 @@ export class Api {
     } catch (err) {
       throw new ApiError('unreachable', 0, (err as Error).message);
     }
+    const served = Date.parse(res.headers.get('date') ?? '');
+    if (Number.isFinite(served)) this.skewMs = served - Date.now();
     const text = await res.text();
     let data: unknown = null;
     try {

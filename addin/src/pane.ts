@@ -65,7 +65,7 @@ export class Pane {
       t: this.t,
       registry: this.registry,
       session: this.session!,
-      today: localToday(),
+      today: localToday(this.registry.api.now()),
       call: (fn) => this.call(fn),
     };
   }

@@ -194,8 +194,7 @@ export function corrections(original: RegisterFields, values: RegisterFields): P
   return out;
 }
 
-/** Today's date where the person is (the registry counts deadlines in local dates). */
-export function localToday(now: Date = new Date()): string {
-  const d = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 10);
+/** Today's date in Hà Nội (the registry counts deadlines in Vietnamese calendar days, wherever the PC is). */
+export function localToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { realClockEnv } from '../../tests/helpers/processes.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -47,7 +48,7 @@ export interface PaneBrowser {
 export async function launchPaneBrowser(): Promise<PaneBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's "chromium" package (or set CHROMIUM_PATH)`);
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'vanthu-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 320, height: 720 }, locale: 'vi-VN' });
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, env: realClockEnv(), headless: true, args: CHROMIUM_ARGS, viewport: { width: 320, height: 720 }, locale: 'vi-VN' });
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.hostname === 'appsforoffice.microsoft.com') return route.fulfill({ contentType: 'application/javascript', body: OFFICE_DOUBLE });

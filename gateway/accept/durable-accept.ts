@@ -11,6 +11,7 @@ import { and, eq, or } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { newId } from '../store/ids.ts';
 import { inboundMessages } from '../store/schema.ts';
 import { AcceptJournal, type JournalRecord } from './journal.ts';
@@ -67,6 +68,8 @@ export interface DurableAcceptOptions {
   /** Called after a batch committed, with the ids of the new (non-duplicate) messages. */
   onCommitted?: (ids: string[]) => void;
   onCheckpointError?: (err: unknown) => void;
+  /** The arrival time recorded on each message ("Ngày đến" in the book); the system clock by default. */
+  clock?: Clock;
 }
 
 export class DurableAccept {
@@ -133,7 +136,7 @@ export class DurableAccept {
       throw new StorageError(err);
     }
     return new Promise<AcceptResult>((resolve, reject) => {
-      this.queue.push({ spooled, row: toRow(spooled, envelope), resolve, reject });
+      this.queue.push({ spooled, row: toRow(spooled, envelope, (this.opts.clock ?? systemClock).now()), resolve, reject });
       void this.flush();
     });
   }
@@ -281,10 +284,10 @@ const INSERT_INBOUND = `insert into inbound_messages (id, received_at, source, m
   on conflict (message_id, content_hash) do nothing
   returning id`;
 
-function toRow(s: SpooledMessage, e: AcceptEnvelope): InboundInsert {
+function toRow(s: SpooledMessage, e: AcceptEnvelope, receivedAt: Date): InboundInsert {
   return {
     id: newId(),
-    receivedAt: new Date(),
+    receivedAt,
     source: e.source,
     // Without a Message-ID, only byte-identical copies count as the same message.
     messageId: s.messageId ?? `<${s.sha256}@sha256.vanthu.invalid>`,

@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { fsyncDir } from '../store/blobs.ts';
 import { processAlive } from '../store/lock.ts';
+import { stampedName } from '../store/stamped-names.ts';
 import { encodeEntry, parseSegment, type PackEntry, type PackIndex } from '../store/packs.ts';
 
 const ROTATE_BYTES = 64 * 1024 * 1024;
@@ -103,7 +104,7 @@ export class AcceptJournal<Row> {
       this.rotated.push(this.segment);
     }
     await fs.mkdir(this.dir, { recursive: true });
-    this.segment = path.join(this.dir, `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}.seg`);
+    this.segment = path.join(this.dir, `${stampedName(String(process.pid), randomBytes(4).toString('hex'))}.seg`);
     this.fh = await fs.open(this.segment, 'a');
     this.written = 0;
     await fsyncDir(this.dir); // the new segment's name must survive a crash too

@@ -11,6 +11,7 @@
 import fs from 'node:fs/promises';
 import type { BlobStore } from '../store/blobs.ts';
 import { packedBlobs } from '../store/packs.ts';
+import { fileAgeMs } from '../store/stamped-names.ts';
 import type { AcceptJournal } from './journal.ts';
 
 const CHUNK = 64;
@@ -82,7 +83,7 @@ export class Unpacker {
   private async run(all: boolean): Promise<number> {
     let written = 0;
     for (const pack of await this.journal.packs()) {
-      const overdue = Date.now() - (await fs.stat(pack)).mtimeMs >= this.opts.maxAgeMs;
+      const overdue = ((await fileAgeMs(pack)) ?? Infinity) >= this.opts.maxAgeMs;
       if (!all && !this.due(overdue)) break;
       const entries = packedBlobs(await fs.readFile(pack));
       for (let i = 0; i < entries.length; i += CHUNK) {

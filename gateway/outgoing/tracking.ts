@@ -47,8 +47,8 @@ export async function advance(db: Db, id: string, state: DeliveryState, at: Date
   });
 }
 
-export async function countAttempt(db: Db, id: string, error: string | null): Promise<void> {
-  await db.update(outgoingDeliveries).set({ attempts: sql`${outgoingDeliveries.attempts} + 1`, lastError: error, updatedAt: new Date() }).where(eq(outgoingDeliveries.id, id));
+export async function countAttempt(db: Db, id: string, error: string | null, at: Date): Promise<void> {
+  await db.update(outgoingDeliveries).set({ attempts: sql`${outgoingDeliveries.attempts} + 1`, lastError: error, updatedAt: at }).where(eq(outgoingDeliveries.id, id));
 }
 
 export interface OutgoingView extends OutgoingMessageRow {

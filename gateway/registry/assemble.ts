@@ -13,7 +13,7 @@ import { startFollowupWorker } from '../../workers/followup-jobs.ts';
 import { producerConnection, workerConnection } from '../../workers/queues.ts';
 import type { RedisTarget } from '../../workers/redis.ts';
 import { registryApi } from './api/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { createMailer } from './mailer.ts';
 import { createRuntime, type RegistryRuntime } from './runtime.ts';
 

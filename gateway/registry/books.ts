@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { newId } from '../store/ids.ts';
 import { appendAudit } from './audit.ts';
-import { localDate, type Clock } from './clock.ts';
+import { localDate, type Clock } from '../clock.ts';
 import { rows, type Tx } from './db.ts';
 import { outgoingEntries } from './schema.ts';
 

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { outboundMail } from './schema.ts';
 
 export interface OutgoingMail {

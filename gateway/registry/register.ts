@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { appendAudit } from './audit.ts';
 import { nextBookNumber } from './books.ts';
-import { localDate } from './clock.ts';
+import { localDate } from '../clock.ts';
 import type { Tx } from './db.ts';
 import { computeDeadline } from './deadlines.ts';
 import { suggestRoute, type RoutingSuggestion } from './routing.ts';

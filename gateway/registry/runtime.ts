@@ -2,7 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Database, Db } from '../store/db.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { calendar, type Calendar } from './deadlines.ts';
 
 export interface RegistryRuntime {

@@ -7,7 +7,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, like, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { foldDiacritics } from '../documents/text.ts';
 import { unitScope, type Principal } from './access.ts';
-import { localDate } from './clock.ts';
+import { localDate } from '../clock.ts';
 import type { RegistryRuntime } from './runtime.ts';
 import { documents, users } from './schema.ts';
 

@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { newId } from '../store/ids.ts';
 import { appendAudit } from './audit.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { ROLES, type Role } from './config-schema.ts';
 import { ldapBind } from './ldap.ts';
 import { checkPassword, hashPassword } from './passwords.ts';

@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PackIndex, type PackLocation } from './packs.ts';
+import { fileAgeMs, stampedName } from './stamped-names.ts';
 
 export interface PendingBlob {
   tmpPath: string;
@@ -44,7 +45,7 @@ export class BlobStore {
   }
 
   newTmpPath(): string {
-    return path.join(this.tmpDir, `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`);
+    return path.join(this.tmpDir, stampedName(randomBytes(8).toString('hex')));
   }
 
   /** Makes pending blobs durable under their content names. */
@@ -142,8 +143,8 @@ export class BlobStore {
     let removed = 0;
     for (const n of names) {
       const p = path.join(this.tmpDir, n);
-      const st = await fs.stat(p).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > olderThanMs) {
+      const age = await fileAgeMs(p);
+      if (age !== null && age > olderThanMs) {
         await fs.rm(p, { force: true });
         removed++;
       }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { freePort } from './processes.ts';
+import { freePort, realClockEnv } from './processes.ts';
 
 export interface DovecotUser {
   user: string;
@@ -118,7 +118,7 @@ export async function startDovecot(users: DovecotUser[], opts: { tls?: boolean }
   const tlsPort = opts.tls ? await freePort() : null;
   writeFileSync(confFile, config(dir, port, tlsPort));
   const logFile = path.join(dir, 'dovecot.log');
-  const child = spawn(DOVECOT, ['-F', '-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(DOVECOT, ['-F', '-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'], env: realClockEnv() });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   try {

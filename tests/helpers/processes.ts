@@ -20,8 +20,21 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function spawnChild(cmd: string, args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(cmd, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The environment for third-party servers (Redis, Dovecot, Chromium): the host's real clock. The
+ * suite is also run under faketime to prove vanthu never reads the wall clock where its own clock
+ * belongs (docs/testing.md); those servers are not ours, and some (jemalloc in redis-server) break
+ * under libfaketime's preload.
+ */
+export function realClockEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of Object.keys(out)) if (k === 'LD_PRELOAD' || k.startsWith('FAKETIME') || k === 'DONT_FAKE_MONOTONIC') delete out[k];
+  return out;
+}
+
+export function spawnChild(cmd: string, args: string[], env: Record<string, string> = {}, opts: { realClock?: boolean } = {}): Child {
+  const base = opts.realClock ? realClockEnv() : process.env;
+  const proc = spawn(cmd, args, { cwd: PROJECT_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d) => (err = (err + d.toString()).slice(-20_000)));
   proc.stdout!.resume();
@@ -57,7 +70,7 @@ export async function killHard(child: Child): Promise<void> {
 
 /** A redis-server of the test's own on a loopback port (fails the test if redis-server is missing). */
 export async function startRedis(port: number, dir: string): Promise<Child> {
-  const child = spawnChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
+  const child = spawnChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {}, { realClock: true });
   const end = Date.now() + 10_000;
   while (Date.now() < end) {
     if (child.proc.exitCode !== null) throw new Error(`redis-server exited: ${child.stderr()}`);

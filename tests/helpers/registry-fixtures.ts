@@ -41,11 +41,12 @@ export interface InboundFixture {
   rcptTo?: string[];
   from?: string;
   subject?: string;
-  receivedAt?: Date;
+  /** The arrival time: the test's clock, never the wall clock (the book prints it as "Ngày đến"). */
+  receivedAt: Date;
 }
 
 /** An inbound row as the accept path would have written it (content is not needed by the registry). */
-export async function insertInbound(db: Db, f: InboundFixture = {}): Promise<string> {
+export async function insertInbound(db: Db, f: InboundFixture): Promise<string> {
   const id = newId();
   const hash = createHash('sha256').update(randomBytes(16)).digest('hex');
   await db.insert(inboundMessages).values({
@@ -60,7 +61,7 @@ export async function insertInbound(db: Db, f: InboundFixture = {}): Promise<str
     rcptTo: f.rcptTo ?? ['vanthu@stc.lamdong.gov.vn'],
     unitIds: f.unitIds ?? ['stc'],
     subject: f.subject ?? 'Công văn 123/UBND-VX',
-    receivedAt: f.receivedAt ?? new Date(),
+    receivedAt: f.receivedAt,
     state: 'parsed',
   });
   return id;

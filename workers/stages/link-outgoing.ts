@@ -7,7 +7,6 @@ import { eq } from 'drizzle-orm';
 import { findLinks } from '../../gateway/outgoing/link.ts';
 import { advance } from '../../gateway/outgoing/tracking.ts';
 import { createMailer } from '../../gateway/registry/mailer.ts';
-import { systemClock } from '../../gateway/registry/clock.ts';
 import { messageAttachments } from '../../gateway/store/schema.ts';
 import { markFailed } from '../delivery.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
@@ -51,14 +50,14 @@ export const linkOutgoingStage: Stage = {
       notation: classify?.document?.notation ?? null,
       parts: await reportParts(ctx),
     });
-    const at = systemClock.now();
+    const at = ctx.clock.now();
     for (const l of links) {
       const evidence = { inboundId: ctx.message.id, note: l.note };
       if (l.state !== 'failed') {
         await advance(db, l.deliveryId, l.state, at, { evidence });
         continue;
       }
-      const mailer = createMailer(db, ctx.config, systemClock);
+      const mailer = createMailer(db, ctx.config, ctx.clock);
       try {
         await markFailed({ db, blobs: ctx.blobs, config: ctx.config, log: ctx.log, mailer, now: () => at }, l.deliveryId, l.note ?? 'DSN', evidence);
       } finally {

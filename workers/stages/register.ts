@@ -26,8 +26,8 @@ export const registerStage: Stage = {
   name: 'register',
   doneState: 'decided',
   async run(ctx) {
-    // The worker passes its runtime (clock, follow-up kick) through the context; a bare pipeline
-    // run (CLI reprocess, tests) gets one on the system clock.
+    // The worker passes its runtime (follow-up kick) through the context; a bare pipeline run
+    // (CLI reprocess, tests) gets one on the context's clock.
     const rt = (ctx as StageContext & { registry?: RegistryRuntime }).registry ?? createRuntime(ctx);
     const decisions = await intakeMessage(rt, ctx.message, await inputs(ctx));
     return { decisions };

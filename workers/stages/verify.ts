@@ -23,10 +23,10 @@ function trustFor(config: Config) {
 export const verifyStage: Stage = {
   name: 'verify',
   doneState: 'verified',
-  async run({ message, blobs, config }) {
+  async run({ message, blobs, config, clock }) {
     const { trust, dns } = await trustFor(config);
     const raw = await blobs.read(message.blobSha256);
     const smtp = message.remoteIp ? { ip: message.remoteIp, helo: message.helo ?? '', mailFrom: message.mailFrom ?? '' } : undefined;
-    return verifyMessage(raw, { trust, dns, smtp });
+    return verifyMessage(raw, { trust, dns, smtp, now: clock.now() });
   },
 };

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config.ts';
 import { bookCsv, bookTable, bookXlsx } from '../../registry/book-data.ts';
 import { bookPdf } from '../../registry/book-pdf.ts';
 import { callRegistry, runCli } from '../../registry/cli-client.ts';
-import { localDate } from '../../registry/clock.ts';
+import { localDate } from '../../clock.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 

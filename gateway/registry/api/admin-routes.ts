@@ -5,7 +5,7 @@ import { verifyAudit } from '../audit.ts';
 import { bookCsv, bookTable, bookXlsx } from '../book-data.ts';
 import { bookPdf } from '../book-pdf.ts';
 import { registerOutgoing } from '../books.ts';
-import { localDate } from '../clock.ts';
+import { localDate } from '../../clock.ts';
 import { ROLES, type Role } from '../config-schema.ts';
 import { RegistryError } from '../errors.ts';
 import type { RegistryRuntime } from '../runtime.ts';
