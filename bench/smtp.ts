@@ -5,6 +5,8 @@
  * Target: the gateway's listener + DurableAccept (spool, fsync, rename, INSERT, WAL fsync) on the
  * embedded PGlite (default) or PostgreSQL (`--pg`, DATABASE_URL or the local server). The null
  * sink is smtp-server draining each message and answering 250 without storing anything.
+ * The load comes from 127.0.0.1, a relay in the default config (smtp.relays), so the edge's
+ * per-address connection and message-rate limits do not throttle it (docs/security-smtp.md).
  * Usage: npm run bench:smtp [-- --messages 20000 --size 20000 --connections 20 --pg]
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -118,7 +118,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
   if (replayed) log.warn({ replayed }, 'replayed the accept journal after an unclean stop');
   stops.push(() => accept.close());
   app.accept = accept;
-  const sweeper = new OutboxSweeper(database, queue, log, config.ingest.outboxSweepMs);
+  const sweeper = new OutboxSweeper(database, queue, log, config.ingest.outboxSweepMs, config.ingest.leaseMs);
   sweeper.start();
   stops.push(() => sweeper.stop());
 

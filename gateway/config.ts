@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { imapProblem, imapSectionSchema } from './imap/config.ts';
 import { mailConfigSchema, registryConfigSchema } from './registry/config-schema.ts';
 import { directoryEntrySchema, outgoingConfigSchema } from './outgoing/config-schema.ts';
+import { checkSmtpEdge, smtpEdgeShape } from './smtp/config-schema.ts';
+import { DEFAULT_LIMITS_CONFIG, limitsSchema } from './limits.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_CONFIG_FILE = path.join(PROJECT_ROOT, 'config', 'default.yaml');
@@ -33,21 +35,26 @@ export const configSchema = z.strictObject({
   smtp: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: port.default(2525),
-    hostname: z.string().default('localhost'),
+    /** Said in the greeting and EHLO reply: ASCII (an internationalised name in its xn-- form). */
+    hostname: z.string().regex(/^[\x21-\x7e]+$/, 'ASCII only (write an internationalised name as xn--...)').default('localhost'),
     maxMessageBytes: z.number().int().positive().default(25 * 1024 * 1024),
     maxRecipients: z.number().int().positive().default(50),
     maxClients: z.number().int().positive().default(200),
-    socketTimeoutMs: z.number().int().positive().default(60_000),
+    /** Timeouts, per-address connection and message limits, relays (gateway/smtp/config-schema.ts). */
+    ...smtpEdgeShape,
     tls: z.strictObject({ key: z.string(), cert: z.string() }).nullable().default(null),
-  }),
+  }).superRefine(checkSmtpEdge),
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: port.default(8080),
-    tokens: z.array(z.strictObject({ name: z.string(), token: z.string().min(12, 'at least 12 characters') })).default([]),
+    /** Service tokens: role admin (scripts, the CLI) or relay (the Haraka plugin: unit directory and uploads with an SMTP envelope only). */
+    tokens: z.array(z.strictObject({ name: z.string(), token: z.string().min(12, 'at least 12 characters'), role: z.enum(['admin', 'relay']).default('admin') })).default([]),
     /** Serve HTTPS (Office add-ins require it): PEM file paths, relative to the project root or absolute. */
     tls: z.strictObject({ key: z.string(), cert: z.string() }).nullable().default(null),
     /** The URL people reach this gateway at (used in the add-in manifest served at /addin/manifest.xml). */
     publicUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    /** Origins besides Outlook on the web that may frame the add-in's pages (CSP frame-ancestors), e.g. an on-premises OWA: https://mail.stc.lamdong.gov.vn */
+    addinFrameAncestors: z.array(z.url({ protocol: /^https$/ }).transform((u) => new URL(u).origin)).default([]),
   }),
   database: z.strictObject({ url: z.string().nullable().default(null) }),
   redis: z.strictObject({
@@ -60,6 +67,8 @@ export const configSchema = z.strictObject({
     concurrency: z.number().int().positive().default(4),
     /** BullMQ job lock; a job whose worker died is retried after about this long. */
     lockMs: z.number().int().min(1000).default(30_000),
+    /** A worker holds a message's lease this long, renewing it every third; the sweep re-queues a pending message nobody holds that was queued longer ago than this (workers/lease.ts, workers/outbox.ts). */
+    leaseMs: z.number().int().min(200).default(60_000),
     /** Small messages stay in the accept journal's packs until the gateway is idle this long... */
     unpackIdleMs: z.number().int().positive().default(2000),
     /** ...or a pack is this old, busy or not; then they become loose blob files. */
@@ -67,6 +76,8 @@ export const configSchema = z.strictObject({
     /** Past this many bytes of packs new messages wait for the unpacker: mail that never pauses cannot grow them without bound. */
     maxPackedBytes: z.number().int().positive().default(2 * 1024 ** 3),
   }),
+  /** Bounds on hostile input; going over one sends the message to review with outcome limit:<name> (gateway/limits.ts, docs/security-limits.md). */
+  limits: limitsSchema.default(DEFAULT_LIMITS_CONFIG),
   trust: z
     .strictObject({
       anchors: z.array(z.string()).default([]),

@@ -76,7 +76,7 @@ const WALL_CLOCK_ALLOWED: Record<string, { max: number; why: string }> = {
   'gateway/documents/extract.ts': { max: 1, why: 'default "now" for year-less dates when classifying a lone file from the CLI' },
   'gateway/documents/file.ts': { max: 1, why: 'default "now" for a lone file (CLI classify)' },
   'gateway/documents/message.ts': { max: 1, why: 'default "now" when a lone message has no Date header (CLI classify)' },
-  'workers/outbox.ts': { max: 2, why: 'enqueue bookkeeping (moves to the Clock with the stuck-row sweep)' },
+  'workers/lease.ts': { max: 1, why: 'BullMQ delays a held job by wall-clock time' },
   'gateway/trust/verify.ts': { max: 1, why: 'default verification time for the CLI; the pipeline passes the Clock' },
 };
 

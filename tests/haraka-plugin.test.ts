@@ -18,7 +18,7 @@ describe('vanthu Haraka plugin logic', () => {
     });
     expect(lib.readSettings({ url: 'https://vanthu.example', token: 't', timeout: '5', refresh: '60', reject_unknown: false })).toMatchObject({ timeoutMs: 5000, refreshMs: 60_000, rejectUnknown: false });
     expect(() => lib.readSettings({ url: 'vanthu.example', token: 't' })).toThrow(/main\.url/);
-    expect(() => lib.readSettings({ url: 'http://x' })).toThrow(/main\.token/);
+    expect(() => lib.readSettings({ url: 'http://x' })).toThrow(/main\.token.*role: relay/);
   });
 
   it('takes the lower-case address of Haraka address objects, old and new, and the null sender', () => {
@@ -37,6 +37,10 @@ describe('vanthu Haraka plugin logic', () => {
     expect(dsn).toMatchObject({ code: 451, reply: expect.stringMatching(/^4\.3\.0 .*storage failed/) });
     expect(lib.queueReply({ status: 401, body: null })[0]).toBe(lib.C.DENYSOFT);
     expect(lib.queueReply({ status: 413, body: null })).toEqual([lib.C.DENY, expect.objectContaining({ reply: expect.stringMatching(/^5\.3\.4 /) })]);
+    // A credential vanthu refuses is the operator's to fix: the sender retries, Haraka's log says why.
+    expect(lib.queueReply({ status: 403, body: { message: 'relay credential needed' } })[0]).toBe(lib.C.DENYSOFT);
+    expect(lib.credentialHint(403)).toMatch(/role: relay/);
+    expect(lib.credentialHint(201)).toBeNull();
   });
 
   it('keeps the last directory when a refresh fails, and fails lookups before the first load', async () => {

@@ -2,7 +2,8 @@
  * The vanthu Haraka plugin in a real Haraka, handing mail to a real vanthu gateway: mail for a
  * unit is stored with source "haraka" and parsed; other recipients get 550; when vanthu cannot
  * store the message (storage failing, gateway down) Haraka answers a temporary failure so the
- * sender retries, and nothing is half-stored.
+ * sender retries, and nothing is half-stored. The plugin speaks with a relay token: with any other
+ * credential vanthu refuses the SMTP envelope.
  */
 import { eq, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
@@ -11,7 +12,7 @@ import { inboundMessages } from '../gateway/store/schema.ts';
 import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
 import { freePort } from './helpers/processes.ts';
-import { startHaraka, type TestHaraka } from './helpers/haraka.ts';
+import { addRelayToken, RELAY_TOKEN, startHaraka, type TestHaraka } from './helpers/haraka.ts';
 import { BENTRE_SENDER, plainMail } from './helpers/mime.ts';
 import { rawSmtp } from './helpers/smtp.ts';
 
@@ -31,8 +32,8 @@ describe.each(BACKENDS)('Haraka plugin with vanthu on %s', (backend) => {
   const rows = (messageId: string) => gw.database.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, messageId));
 
   beforeAll(async () => {
-    gw = await startTestGateway({ backend });
-    haraka = await startHaraka({ vanthu: { url: `http://127.0.0.1:${gw.httpPort}`, token: gw.token, timeout: 10, refresh: 60 } });
+    gw = await startTestGateway({ backend, configure: addRelayToken });
+    haraka = await startHaraka({ vanthu: { url: `http://127.0.0.1:${gw.httpPort}`, token: RELAY_TOKEN, timeout: 10, refresh: 60 } });
   });
   afterAll(async () => {
     await haraka?.stop();
@@ -81,6 +82,19 @@ describe.each(BACKENDS)('Haraka plugin with vanthu on %s', (backend) => {
     const retry = await send(haraka.port, mail(`haraka-2-${backend}`));
     expect(retry.response).toMatch(/^250 vanthu /);
     expect(await rows(`<haraka-2-${backend}@ubnd.bentre.gov.vn>`)).toHaveLength(1);
+  });
+
+  it('refuses the envelope from a token that is not the relay\'s: nothing stored, the sender retries', async () => {
+    // An admin token: vanthu answers the hand-off 403, the plugin a temporary failure.
+    const wrong = await startHaraka({ vanthu: { url: `http://127.0.0.1:${gw.httpPort}`, token: gw.token, timeout: 10 } });
+    try {
+      const err = (await send(wrong.port, mail(`haraka-admin-${backend}`)).catch((e) => e)) as { responseCode?: number; response?: string };
+      expect(err.responseCode).toBe(450);
+      expect(err.response).toMatch(/^450 4\.3\.0 .*relay/);
+    } finally {
+      await wrong.stop();
+    }
+    expect(await rows(`<haraka-admin-${backend}@ubnd.bentre.gov.vn>`)).toHaveLength(0);
   });
 
   it('answers 451 4.3.0 at RCPT when vanthu cannot be reached at all', async () => {

@@ -102,7 +102,8 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
       const list = await json<{ items: Array<{ id: string; status: string; notation: string | null }> }>(b.api('/api/documents?unit=vpubnd', asClerk));
       return list.items.find((d) => d.notation === sent.notation);
     }, 30_000, 'B to store the plain document');
-    if (item.status === 'review') await json(post(b, `/api/documents/${item.id}/approve`, {}, token));
+    // The plain PDF names no issuer or date the classifier finds: the clerk supplies them (Decree 30's required fields).
+    if (item.status === 'review') await json(post(b, `/api/documents/${item.id}/approve`, { corrections: { issuer: 'Sở Tài chính tỉnh Lâm Đồng', issuedDate: '2026-11-23' } }, token));
 
     const received = await waitFor(async () => ((await recipientOf(sent.id)).state === 'received' ? recipientOf(sent.id) : null), 30_000, 'mail receipt at A');
     expect(received.evidence.map((e) => e.state)).toEqual(['received']);

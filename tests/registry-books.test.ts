@@ -28,6 +28,8 @@ interface LdapServer {
 const ldapjs = createRequire(import.meta.url)('ldapjs') as { createServer(): LdapServer; InvalidCredentialsError: new () => Error };
 
 const WORKERS = 8;
+/** The clerk's corrections that make an unclassified review item bookable (Decree 30's required fields). */
+const BOOKABLE = { notation: '123/UBND-VX', issuer: 'Ủy ban nhân dân tỉnh Bến Tre', issuedDate: '2026-02-27' };
 const N = 48;
 
 describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
@@ -85,7 +87,7 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
         .catch(() => 'aborted');
     const work = runtimes.map(async (r, w) => {
       for (let i = w; i < docs.length; i += WORKERS) {
-        await approve(r, ADMIN, docs[i]);
+        await approve(r, ADMIN, docs[i], BOOKABLE);
         if (i % 10 === 3) await aborted();
       }
     });
@@ -99,7 +101,7 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
   it('starts the book again at 1 on 1 January (local time)', async () => {
     clock.set('2026-12-31T17:30:00Z'); // 00:30 on 1 January 2027 in Hà Nội
     const [doc] = await reviewItems(1);
-    const row = await approve(rt, ADMIN, doc);
+    const row = await approve(rt, ADMIN, doc, BOOKABLE);
     expect([row.bookYear, row.bookNumber]).toEqual([2027, 1]);
     clock.set('2026-03-02T02:00:00Z');
   });

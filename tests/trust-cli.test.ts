@@ -2,7 +2,7 @@
  * `vanthu verify`: exactly one JSON object on stdout in the contract's shape, exit codes 0/1/2.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ function vanthu(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-const SIGNATURE_KEYS = ['attachment', 'layer', 'modifiedAfterSigning', 'reasons', 'signedAt', 'signer', 'verdict'];
+const SIGNATURE_KEYS = ['attachment', 'changes', 'changesAfterSigning', 'layer', 'modifiedAfterSigning', 'reasons', 'signedAt', 'signedRevision', 'signer', 'verdict'];
 
 function report(run: Run): { verdict: string; signatures: Array<Record<string, unknown>> } {
   const parsed = JSON.parse(run.stdout);
@@ -61,6 +61,25 @@ describe('vanthu verify', () => {
     expect([invalid.code, report(invalid).verdict]).toEqual([1, 'invalid']);
     expect([revoked.code, report(revoked).verdict]).toEqual([1, 'revoked']);
     expect([unsigned.code, report(unsigned)]).toEqual([1, { verdict: 'unsigned', signatures: [] }]);
+  });
+
+  it('exits 1 for a PDF changed after signing in a forbidden way, and extracts what was signed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vanthu-cli-'));
+    const [forged, later] = await Promise.all([
+      vanthu(['--trust', fx.pki.root, '--crl', fx.pki.crl, '--extract-signed', dir, fx.pdf['page-replaced']]),
+      vanthu(['--trust', fx.pki.root, '--crl', fx.pki.crl, fx.pdf['twice-signed']]),
+    ]);
+    expect(forged.code).toBe(1);
+    const r = report(forged);
+    expect(r.verdict).toBe('invalid');
+    expect(r.signatures[0]).toMatchObject({ verdict: 'invalid', modifiedAfterSigning: true, changesAfterSigning: 'forbidden', changes: [{ permitted: false, vi: 'trang 2 bị thay thế', en: 'page 2 was replaced' }] });
+    expect(readdirSync(dir)).toEqual(['page-replaced.signed-1.pdf']);
+    const extracted = readFileSync(join(dir, 'page-replaced.signed-1.pdf'));
+    expect(extracted.length).toBe((r.signatures[0].signedRevision as { length: number }).length);
+    expect(readFileSync(fx.pdf['page-replaced']).subarray(0, extracted.length).equals(extracted)).toBe(true);
+    expect(forged.stderr).toContain('page-replaced.signed-1.pdf');
+    // A later signature is a permitted change: still valid, exit 0.
+    expect([later.code, report(later).signatures.map((s) => s.changesAfterSigning)]).toEqual([0, ['permitted', 'none']]);
   });
 
   it('exits 2 with a message naming an unreadable file, and nothing on stdout', async () => {

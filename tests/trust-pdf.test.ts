@@ -1,11 +1,15 @@
 /**
- * PDF signatures against the fixture matrix, cross-checked with poppler's pdfsig on integrity.
+ * PDF signatures against the fixture matrix, cross-checked with poppler's pdfsig on integrity,
+ * and what changed after signing (DocMDP-style classification) cross-checked with pdfsig and
+ * pdftotext on the file and on the signed revision vanthu extracts.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyDocument, TrustStore, type SignatureReport } from '../gateway/trust/index.ts';
+import { signedRevisions, verifyDocument, TrustStore, type SignatureReport } from '../gateway/trust/index.ts';
 import { ensureFixtures, type Fixtures } from './fixtures/trust/make-fixtures.ts';
 import { fixtureStore } from './fixtures/trust/store.ts';
 import { PDF_CASES, type PdfCase } from './fixtures/trust/pdf.ts';
@@ -21,8 +25,9 @@ const verify = (name: PdfCase) => verifyDocument(readFileSync(fx.pdf[name]), 'pd
 
 const SEVERITY = ['invalid', 'revoked', 'expired', 'untrusted', 'indeterminate', 'valid'] as const;
 
-/** Expected [verdict, modifiedAfterSigning] per signature, in file order. */
-const EXPECTED: Record<PdfCase, Array<[SignatureReport['verdict'], boolean]>> = {
+/** Expected [verdict, modifiedAfterSigning, changesAfterSigning] per signature, in file order. */
+type Expected = [SignatureReport['verdict'], boolean, SignatureReport['changesAfterSigning']?];
+const EXPECTED: Record<PdfCase, Expected[]> = {
   valid: [['valid', false]],
   ecdsa: [['valid', false]],
   pss: [['valid', false]],
@@ -34,9 +39,9 @@ const EXPECTED: Record<PdfCase, Array<[SignatureReport['verdict'], boolean]>> = 
   timestamped: [['valid', false]],
   'timestamp-mismatch': [['valid', false]],
   'doc-timestamp': [['valid', false]],
-  'twice-signed': [['valid', true], ['valid', false]],
+  'twice-signed': [['valid', true, 'permitted'], ['valid', false]],
   'changed-byte': [['invalid', false]],
-  incremental: [['valid', true]],
+  incremental: [['invalid', true, 'forbidden']],
   'truncated-signature': [['invalid', false]],
   'lying-length': [['invalid', false]],
   'gap-too-wide': [['invalid', false]],
@@ -45,12 +50,32 @@ const EXPECTED: Record<PdfCase, Array<[SignatureReport['verdict'], boolean]>> = 
   unsigned: [],
   garbage: [['indeterminate', false]],
   hostile: [['invalid', false], ['invalid', false], ['invalid', false]],
+  'page-replaced': [['invalid', true, 'forbidden']],
+  'page-added': [['invalid', true, 'forbidden']],
+  'page-removed': [['invalid', true, 'forbidden']],
+  'font-replaced': [['invalid', true, 'forbidden']],
+  'shadow-xref': [['invalid', true, 'forbidden']],
+  'annotation-added': [['invalid', true, 'forbidden']],
+  'open-action': [['invalid', true, 'forbidden']],
+  'dss-added': [['valid', true, 'permitted']],
+  'doc-timestamp-added': [['valid', true, 'permitted'], ['valid', false]],
+  resaved: [['valid', true, 'permitted']],
+  'certified-p1': [['valid', false]],
+  'certified-p1-signed': [['invalid', true, 'forbidden'], ['valid', false]],
+  'certified-p1-dss': [['valid', true, 'permitted']],
+  'certified-p3-annotation': [['valid', true, 'permitted']],
+  'certified-p2-annotation': [['invalid', true, 'forbidden']],
 };
 
 describe('PDF signature matrix', () => {
   it.each(PDF_CASES)('%s', (name) => {
     const report = verify(name);
-    expect(report.signatures.map((s) => [s.verdict, s.modifiedAfterSigning])).toEqual(EXPECTED[name]);
+    expect(report.signatures.map((s) => [s.verdict, s.modifiedAfterSigning, s.changesAfterSigning])).toEqual(EXPECTED[name].map(([v, m, c]) => [v, m, c ?? 'none']));
+    for (const s of report.signatures) {
+      // A signature that does not cover the file names the revision it does cover, and every change.
+      expect(s.signedRevision !== null).toBe(s.modifiedAfterSigning && s.changesAfterSigning !== 'none');
+      expect(s.changes.length > 0).toBe(s.changesAfterSigning !== 'none');
+    }
     expect(report.signatures.every((s) => s.layer === 'pdf' && s.attachment === null)).toBe(true);
     const expected = EXPECTED[name].map(([v]) => v);
     expect(report.verdict).toBe(expected.length ? SEVERITY.find((v) => expected.includes(v)) : 'unsigned');
@@ -113,16 +138,76 @@ describe('agreement with poppler pdfsig on integrity', () => {
     theirs.forEach((p, i) => {
       const s = ours[i];
       if (p.validation === 'Signature is Valid.') {
-        // pdfsig -nocert does not look at the certificate, so key usage is the one stricter verdict.
-        expect(s.verdict !== 'invalid' || s.reasons.some((r) => r.includes('key usage'))).toBe(true);
+        // pdfsig -nocert does not look at the certificate, so key usage is one stricter verdict;
+        // the other is a forbidden change after signing, which pdfsig does not judge.
+        expect(s.verdict !== 'invalid' || s.reasons.some((r) => r.includes('key usage')) || s.changesAfterSigning === 'forbidden').toBe(true);
       } else if (/Digest Mismatch|Invalid|Failure/.test(p.validation)) {
         expect(s.verdict).toBe('invalid');
       } else {
         // "not yet verified": pdfsig could not check it (lying range, placeholder, document time-stamp)
-        expect(s.verdict === 'valid' ? name === 'doc-timestamp' : true).toBe(true);
+        expect(s.verdict === 'valid' ? s.reasons[0].includes('document time-stamp') : true).toBe(true);
       }
       if (p.total === false) expect(s.modifiedAfterSigning || s.verdict === 'invalid').toBe(true);
       if (p.total === true && s.modifiedAfterSigning) throw new Error(`${name}: pdfsig says the whole file is signed`);
     });
+  });
+});
+
+const pdftotext = async (file: string, page?: number) =>
+  (await promisify(execFile)('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), file, '-'])).stdout.replace(/\s+/g, ' ');
+
+describe('changes after signing (DocMDP / PAdES)', () => {
+  const changes = (name: PdfCase, i = 0) => verify(name).signatures[i].changes;
+
+  it('names each forbidden change in Vietnamese and English', () => {
+    expect(changes('page-replaced')).toEqual([{ permitted: false, vi: 'trang 2 bị thay thế', en: 'page 2 was replaced' }]);
+    expect(changes('incremental')).toEqual([{ permitted: false, vi: 'nội dung trang 1 bị thay đổi', en: 'the content of page 1 was changed' }]);
+    expect(changes('page-added')[0]).toMatchObject({ permitted: false, vi: 'thêm 1 trang (từ 2 thành 3 trang)' });
+    expect(changes('page-removed')[0]).toMatchObject({ permitted: false, vi: 'bớt 1 trang (từ 2 còn 1 trang)' });
+    expect(changes('font-replaced')[0]).toMatchObject({ permitted: false, en: 'the resources (fonts, images) of page 1 were changed' });
+    expect(changes('open-action')[0]).toMatchObject({ permitted: false, en: 'the document catalog entry /OpenAction was added' });
+    // An annotation painted over the number: vanthu's default without a certification is P=2.
+    expect(changes('annotation-added')[0]).toMatchObject({ permitted: false, en: expect.stringMatching(/FreeText annotation was added on page 1 .*P ≥ 3/) });
+    expect(changes('certified-p2-annotation')[0]).toMatchObject({ permitted: false });
+    expect(changes('certified-p1-signed')[0]).toMatchObject({ permitted: false, en: expect.stringMatching(/later signature was added .*P ≥ 2/) });
+    expect(verify('page-replaced').signatures[0].reasons[0]).toMatch(/changed after signing in ways the signature does not allow: page 2 was replaced/);
+    expect(verify('certified-p1-signed').signatures[0].reasons[0]).toMatch(/DocMDP P=1/);
+  });
+
+  it('allows later signatures, time-stamps, validation data and, where DocMDP P=3, annotations', () => {
+    expect(changes('twice-signed')).toEqual([{ permitted: true, vi: 'thêm chữ ký số sau (trường “Signature2”)', en: 'a later signature was added (field “Signature2”)' }]);
+    expect(changes('doc-timestamp-added')[0]).toMatchObject({ permitted: true, en: 'a document time-stamp was added' });
+    expect(changes('dss-added')[0]).toMatchObject({ permitted: true, en: 'validation data (DSS) was added or updated' });
+    expect(changes('certified-p1-dss')[0]).toMatchObject({ permitted: true });
+    expect(changes('certified-p3-annotation')[0]).toMatchObject({ permitted: true, en: 'a /Text annotation was added on page 1' });
+    expect(changes('resaved')[0]).toMatchObject({ permitted: true, en: expect.stringMatching(/change nothing/) });
+  });
+
+  it('the changes are real: poppler renders what was added after signing', async () => {
+    expect(await pdftotext(fx.pdf['page-replaced'], 2)).toContain('da bi thay');
+    expect(await pdftotext(fx.pdf['shadow-xref'])).toContain('99/CT-UBND'); // no new object, only an xref entry
+    expect(await pdftotext(fx.pdf['page-added'])).toContain('PHU LUC');
+  });
+
+  it('extracts the signed revision: what the signer signed, fully covered and valid for pdfsig too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vanthu-revision-'));
+    for (const name of ['page-replaced', 'shadow-xref', 'twice-signed', 'certified-p1-signed'] as const) {
+      const bytes = readFileSync(fx.pdf[name]);
+      const [rev, ...more] = signedRevisions(bytes);
+      expect(more).toEqual([]); // the last signature of each covers its whole file
+      const report = verifyDocument(bytes, 'pdf', { trust }).signatures[0];
+      expect(report.signedRevision).toEqual({ length: rev.length, sha256: rev.sha256 });
+      const file = join(dir, `${name}.pdf`);
+      writeFileSync(file, rev.bytes);
+      const mine = verifyDocument(rev.bytes, 'pdf', { trust }).signatures[0];
+      expect([mine.verdict, mine.modifiedAfterSigning, mine.changesAfterSigning]).toEqual(['valid', false, 'none']);
+      const theirs = await pdfsig(file);
+      expect(theirs).toEqual([{ validation: 'Signature is Valid.', total: true }]);
+    }
+    const original = join(dir, 'page-replaced.pdf');
+    expect(await pdftotext(original, 2)).toContain('Noi nhan: So TTTT');
+    expect(await pdftotext(original, 2)).not.toContain('da bi thay');
+    expect(await pdftotext(join(dir, 'shadow-xref.pdf'))).toContain('So: 25/CT-UBND');
+    expect(signedRevisions(readFileSync(fx.pdf.valid))).toEqual([]);
   });
 });

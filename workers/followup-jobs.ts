@@ -9,7 +9,8 @@ import type { Redis } from 'ioredis';
 import { appendAudit } from '../gateway/registry/audit.ts';
 import { localDate } from '../gateway/clock.ts';
 import type { Mailer } from '../gateway/registry/mailer.ts';
-import { alertNotice, digestNotice, doneNotice, escalationNotice, receiptNotice, reminderNotice, returnNotice, type Notice } from '../gateway/registry/notices.ts';
+import { isDuplicateAlert } from '../gateway/registry/integrity.ts';
+import { alertNotice, digestNotice, duplicateAlertNotice, doneNotice, escalationNotice, receiptNotice, reminderNotice, returnNotice, type Notice } from '../gateway/registry/notices.ts';
 import type { DocumentRow } from '../gateway/registry/register.ts';
 import type { RegistryRuntime } from '../gateway/registry/runtime.ts';
 import { documents, users } from '../gateway/registry/schema.ts';
@@ -73,6 +74,12 @@ async function senderMail(deps: FollowupDeps, job: { kind: 'receipt' | 'alert' |
   if (job.kind === 'return') {
     if (doc.status !== 'returned' || !doc.senderAddress) return 'not-returned';
     return mailAbout(deps, doc, `return:${doc.id}`, [doc.senderAddress], returnNotice(doc, name, doc.remarks ?? ''));
+  }
+  if (doc.status !== 'quarantined' && isDuplicateAlert(doc.reasons)) {
+    const clerks = await unitUsers(rt, doc.unitId, ['clerk']);
+    const to = clerks.length ? [...clerks, ...rt.config.mail.alertTo] : [...rt.config.mail.alertTo, ...(await unitUsers(rt, doc.unitId, ['leader', 'admin']))];
+    if (!to.length) return 'no-recipient';
+    return mailAbout(deps, doc, `dupalert:${doc.id}`, to, duplicateAlertNotice(doc, name));
   }
   if (doc.status !== 'quarantined') return 'not-quarantined';
   const to = [...(await unitUsers(rt, doc.unitId, ['clerk'])), ...rt.config.mail.alertTo];

@@ -15,6 +15,7 @@ import { addDays, addWorkingDays, subtractWorkingDays } from '../gateway/registr
 import type { DocumentRow } from '../gateway/registry/register.ts';
 import type { RegistryRuntime } from '../gateway/registry/runtime.ts';
 import { documents } from '../gateway/registry/schema.ts';
+import { isDuplicateAlert } from '../gateway/registry/integrity.ts';
 import { OPEN_STATUSES } from '../gateway/registry/search.ts';
 import { ProducerQueue } from './queues.ts';
 
@@ -107,6 +108,8 @@ export class FollowupScheduler {
     else settled = await this.cancel(doc.id);
     if (doc.bookNumber !== null && doc.senderAddress) await this.queue.add('receipt', { kind: 'receipt', docId: doc.id }, jobOpts(`receipt-${doc.id}`));
     if (doc.status === 'quarantined') await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`alert-${doc.id}`));
+    // A copy that differs from the document it repeats (gateway/registry/integrity.ts): the clerks are told.
+    else if (isDuplicateAlert(doc.reasons)) await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`dupalert-${doc.id}`));
     if (doc.status === 'returned') await this.queue.add('return', { kind: 'return', docId: doc.id }, jobOpts(`return-${doc.id}`));
     // Tells the sender the document was handled (gateway/outgoing tracks it as "handled").
     if (doc.status === 'done' && doc.bookNumber !== null && doc.senderAddress) await this.queue.add('done', { kind: 'done', docId: doc.id }, jobOpts(`done-${doc.id}`));

@@ -11,6 +11,9 @@ import type { Logger } from '../gateway/log.ts';
 import type { BlobStore } from '../gateway/store/blobs.ts';
 import type { Database } from '../gateway/store/db.ts';
 import { inboundMessages, messageStages } from '../gateway/store/schema.ts';
+import { describeError, errorText, type ErrorInfo } from '../gateway/errors.ts';
+import { LimitExceeded } from '../gateway/limits.ts';
+import { cleanDeep, cleanField } from '../gateway/mail/sanitize.ts';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 
@@ -24,6 +27,8 @@ export interface StageContext {
   clock: Clock;
   /** Results of the stages that ran (or had run) before, by stage name. */
   results: Record<string, unknown>;
+  /** Set when a content stage ended the message with a permanent outcome (see runPipeline). */
+  outcome?: StageOutcome | null;
 }
 
 export interface Stage {
@@ -31,6 +36,23 @@ export interface Stage {
   /** The message's state once this stage is done, e.g. "parsed". */
   doneState: string;
   run(ctx: StageContext): Promise<unknown>;
+  /**
+   * Runs even when an earlier stage ended the message with a permanent outcome (a limit passed,
+   * mail that cannot be parsed): the register stage, which then sends the message to review.
+   */
+  afterOutcome?: boolean;
+}
+
+/** A permanent failure of a content stage: the message is not processed further, a clerk reviews it. */
+export interface StageOutcome {
+  stage: string;
+  /** e.g. "limit:pdf-inflated-bytes", "mime-unreadable". */
+  code: string;
+  /** English detail. */
+  message: string;
+  /** The limit passed, and the attachment it was passed in, when the outcome is a limit. */
+  max: number | null;
+  where: string | null;
 }
 
 export interface PipelineOptions {
@@ -38,32 +60,101 @@ export interface PipelineOptions {
   force?: string[];
 }
 
+/** What message_stages.status says about a stage. */
+export const STAGE_DONE = 'done';
+export const STAGE_FAILED = 'failed';
+/** The stage ended the message with a permanent outcome; later content stages were skipped. */
+export const STAGE_STOPPED = 'stopped';
+
+/**
+ * Runs the stages in order, skipping those already done.
+ *
+ * Failures are typed (gateway/errors.ts). A permanent one in a content stage (parse, classify,
+ * verify, link-outgoing) is an outcome, not a crash: the stage is stored as "stopped" with the
+ * code, the later content stages are skipped, and the stages marked afterOutcome (register) run
+ * with `ctx.outcome` set, so the message ends `decided` with a review item; lastError keeps
+ * "<stage>: <code>: <detail>". A permanent failure anywhere else leaves the message `failed` with
+ * lastError set, and is thrown for the worker not to retry. A transient failure records lastError
+ * and is thrown to be retried.
+ *
+ * Results are cleaned before they are stored or handed on (no NUL, well-formed text), and the
+ * failure itself is recorded with a bounded, clean message: a message with a NUL in its subject
+ * once failed to store its own error text and ended `failed` with lastError empty.
+ */
 export async function runPipeline(stages: Stage[], ctx: StageContext, opts: PipelineOptions = {}): Promise<void> {
   const { db } = ctx.database;
   const id = ctx.message.id;
   const done = await db.select().from(messageStages).where(eq(messageStages.messageId, id));
-  const stored = new Map(done.filter((r) => r.status === 'done').map((r) => [r.stage, r.result]));
+  const stored = new Map(done.filter((r) => r.status === STAGE_DONE).map((r) => [r.stage, r.result]));
+  const stopped = done.find((r) => r.status === STAGE_STOPPED && !opts.force?.includes(r.stage));
+  if (stopped) ctx.outcome = outcomeOf(stopped.stage, stopped.result, stopped.error);
   let state = ctx.message.state;
   for (const stage of stages) {
+    if (ctx.outcome && !stage.afterOutcome) continue;
     if (stored.has(stage.name) && !opts.force?.includes(stage.name)) {
       ctx.results[stage.name] = stored.get(stage.name);
       state = stage.doneState;
       continue;
     }
+    let result: unknown;
     try {
-      const result = (await stage.run(ctx)) ?? null;
-      ctx.results[stage.name] = result;
-      await saveStage(ctx, stage.name, 'done', result, null);
-      state = stage.doneState;
-      await db.update(inboundMessages).set({ state, lastError: null, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
+      result = cleanDeep((await stage.run(ctx)) ?? null);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await saveStage(ctx, stage.name, 'failed', null, message);
-      await db.update(inboundMessages).set({ lastError: `${stage.name}: ${message}`, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
+      const info = describeError(err);
+      if (info.permanent && !stage.afterOutcome && !ctx.outcome) {
+        const limit = err instanceof LimitExceeded ? err : null;
+        ctx.outcome = { stage: stage.name, code: info.code, message: info.message, max: limit?.max ?? null, where: cleanField(limit?.where) };
+        await saveStage(ctx, stage.name, STAGE_STOPPED, { code: info.code, max: ctx.outcome.max, where: ctx.outcome.where }, info.message);
+        await db.update(inboundMessages).set({ lastError: `${stage.name}: ${errorText(info)}`, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
+        ctx.log.warn({ id, stage: stage.name, code: info.code, err: info.message }, 'message stopped with a permanent outcome; it goes to review');
+        continue;
+      }
+      await recordFailure(ctx, stage.name, info, info.permanent);
       throw err;
     }
+    ctx.results[stage.name] = result;
+    await saveStage(ctx, stage.name, STAGE_DONE, result, null);
+    state = stage.doneState;
+    const lastError = ctx.outcome ? `${ctx.outcome.stage}: ${ctx.outcome.code}: ${ctx.outcome.message}` : null;
+    await db.update(inboundMessages).set({ state, lastError, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
   }
+  // An outcome with no stage left to send the message to review (a pipeline without register): it ends failed, never pending.
+  if (ctx.outcome && !stages.some((s) => s.afterOutcome)) state = 'failed';
   if (state !== ctx.message.state) await db.update(inboundMessages).set({ state }).where(and(eq(inboundMessages.id, id)));
+}
+
+function outcomeOf(stage: string, result: unknown, error: string | null): StageOutcome {
+  const r = (result ?? {}) as { code?: unknown; max?: unknown; where?: unknown };
+  return {
+    stage,
+    code: typeof r.code === 'string' ? r.code : 'unreadable',
+    message: error ?? '',
+    max: typeof r.max === 'number' ? r.max : null,
+    where: typeof r.where === 'string' ? r.where : null,
+  };
+}
+
+/**
+ * Stores a failure; never throws over it (the original error is what the caller throws). A
+ * permanent failure also makes the message `failed` here, so the row is terminal before the job
+ * ends, whatever happens to the worker's "failed" event.
+ */
+async function recordFailure(ctx: StageContext, stage: string, info: ErrorInfo, terminal: boolean): Promise<void> {
+  const { db } = ctx.database;
+  const id = ctx.message.id;
+  try {
+    await saveStage(ctx, stage, STAGE_FAILED, null, errorText(info));
+  } catch (err) {
+    ctx.log.warn({ id, stage, err: describeError(err).message }, 'could not store the stage failure');
+  }
+  try {
+    await db
+      .update(inboundMessages)
+      .set({ lastError: `${stage}: ${errorText(info)}`, updatedAt: ctx.clock.now(), ...(terminal ? { state: 'failed' } : {}) })
+      .where(eq(inboundMessages.id, id));
+  } catch (err) {
+    ctx.log.warn({ id, stage, err: describeError(err).message }, 'could not record lastError');
+  }
 }
 
 async function saveStage(ctx: StageContext, stage: string, status: string, result: unknown, error: string | null): Promise<void> {

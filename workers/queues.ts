@@ -80,9 +80,30 @@ export class IngestQueue {
       ids.map((id) => ({
         name: 'ingest',
         data: { id },
+        // Attempts are for transient failures only: a permanent one ends the job at the first
+        // (UnrecoverableError, workers/ingest-worker.ts; docs/security-limits.md).
         opts: { jobId: id, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
       })),
     );
+  }
+
+  /** BullMQ's state of each message's job ('unknown' when there is none, e.g. after Redis lost its data). */
+  async jobStates(ids: string[]): Promise<Map<string, string>> {
+    const q = await this.queue.get();
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      const states = await Promise.all(chunk.map((id) => q.getJobState(id)));
+      chunk.forEach((id, j) => out.set(id, states[j]));
+    }
+    return out;
+  }
+
+  /** Queues messages whose job had finished: the finished job is removed first (adding a job id that exists does nothing). */
+  async requeue(ids: string[]): Promise<void> {
+    const q = await this.queue.get();
+    for (const id of ids) await q.remove(id);
+    await this.enqueue(ids);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { newId } from '../store/ids.ts';
+import { cleanField } from '../mail/sanitize.ts';
 import { inboundMessages } from '../store/schema.ts';
 import { AcceptJournal, type JournalRecord } from './journal.ts';
 import { Unpacker } from './unpacker.ts';
@@ -27,6 +28,9 @@ export interface AcceptEnvelope {
   unitIds: string[];
   remoteIp?: string | null;
   helo?: string | null;
+  /** Who stored it through the API (user e-mail or service:<token name>) and for which unit; null for SMTP and IMAP. */
+  uploadedBy?: string | null;
+  uploadedUnit?: string | null;
 }
 
 export interface AcceptResult {
@@ -261,6 +265,8 @@ export class DurableAccept {
       rows.map((r) => JSON.stringify(r.unitIds)),
       rows.map((r) => r.remoteIp ?? null),
       rows.map((r) => r.helo ?? null),
+      rows.map((r) => r.uploadedBy ?? null),
+      rows.map((r) => r.uploadedUnit ?? null),
     ]);
     const fresh = new Set(inserted.map((r) => r.id));
     if (fresh.size === rows.length) return rows.map((r) => ({ id: r.id, duplicate: false }));
@@ -279,8 +285,8 @@ export class DurableAccept {
  * The accept path's one INSERT per batch: the same statement text whatever the batch size (column
  * arrays through unnest), which costs PGlite less than half of the ORM's multi-row VALUES.
  */
-const INSERT_INBOUND = `insert into inbound_messages (id, received_at, source, message_id, content_hash, blob_sha256, size, mail_from, rcpt_to, unit_ids, remote_ip, helo)
-  select * from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])
+const INSERT_INBOUND = `insert into inbound_messages (id, received_at, source, message_id, content_hash, blob_sha256, size, mail_from, rcpt_to, unit_ids, remote_ip, helo, uploaded_by, uploaded_unit)
+  select * from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::text[])
   on conflict (message_id, content_hash) do nothing
   returning id`;
 
@@ -294,10 +300,13 @@ function toRow(s: SpooledMessage, e: AcceptEnvelope, receivedAt: Date): InboundI
     contentHash: s.bodyHash,
     blobSha256: s.sha256,
     size: s.size,
-    mailFrom: e.mailFrom,
+    // Envelope text from the client is stored: cleaned like header text (gateway/mail/sanitize.ts).
+    mailFrom: cleanField(e.mailFrom),
     rcptTo: e.rcptTo,
     unitIds: e.unitIds,
-    remoteIp: e.remoteIp ?? null,
-    helo: e.helo ?? null,
+    remoteIp: cleanField(e.remoteIp ?? null),
+    helo: cleanField(e.helo ?? null),
+    uploadedBy: e.uploadedBy ?? null,
+    uploadedUnit: e.uploadedUnit ?? null,
   };
 }

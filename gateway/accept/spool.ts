@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { JOURNAL_MAX_BYTES, type BlobStore, type PendingBlob } from '../store/blobs.ts';
+import { cleanField } from '../mail/sanitize.ts';
 
 /** A spooled message: `data` holds a small one in memory, else `tmpPath` names its temp file. */
 export interface SpooledMessage extends PendingBlob {
@@ -34,12 +35,16 @@ export function bodyOffset(buf: Buffer): number {
   return -1;
 }
 
-/** The Message-ID header value (angle brackets kept), unfolded; null when absent or empty. */
+/**
+ * The Message-ID header value (angle brackets kept), unfolded; null when absent or empty. It is
+ * stored as it is read here, so it is cleaned here (no NUL or control characters: PostgreSQL
+ * refuses a NUL, and one such message would fail its whole group-committed batch).
+ */
 export function extractMessageId(header: Buffer): string | null {
   const text = header.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
   const m = /^message-id:[ \t]*(.*)$/im.exec(text);
   if (!m) return null;
-  const value = m[1].trim();
+  const value = cleanField(m[1])!.trim();
   const bracketed = /<[^<>\s]+>/.exec(value);
   return bracketed ? bracketed[0] : value.length ? value.slice(0, 998) : null;
 }

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, type Config } from '../config.ts';
+import { addinHeaders } from './security-headers.ts';
 
 export const ADDIN_DIR = path.join(PROJECT_ROOT, 'addin');
 export const ADDIN_DIST = path.join(ADDIN_DIR, 'dist');
@@ -65,7 +66,13 @@ function requestBase(config: Config, req: FastifyRequest): URL {
 }
 
 export function addinRoutes(config: Config, dist: string = ADDIN_DIST) {
-  return async (app: FastifyInstance): Promise<void> => {
+  const headers = addinHeaders(config);
+  return async (root: FastifyInstance): Promise<void> => root.register(async (app) => {
+    // Every route here (the static files too) gets the pane's Content-Security-Policy instead of the API's.
+    app.addHook('onRoute', (route) => {
+      // (config.helmet is where @fastify/helmet reads a route's own options)
+      route.config = { ...route.config, helmet: headers } as typeof route.config;
+    });
     app.get('/addin', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/addin/taskpane.html'));
     app.get('/addin/manifest.xml', { schema: { summary: 'The Outlook add-in manifest for this gateway' } }, async (req, reply) => {
       const xml = renderManifest(readManifestTemplate(), { baseUrl: addinBaseUrl(requestBase(config, req).href, { allowHttp: true }) });
@@ -90,5 +97,5 @@ export function addinRoutes(config: Config, dist: string = ADDIN_DIST) {
         res.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) && /-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
-  };
+  });
 }

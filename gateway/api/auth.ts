@@ -1,31 +1,26 @@
 /**
- * Bearer-token guard for /api. Config tokens (http.tokens) are service principals with admin
- * rights, so scripts and the CLI keep working; the registry adds user sessions (login tokens)
- * through acceptSessionTokens.
+ * Who a bearer token is. Config tokens (http.tokens) are service principals with their configured
+ * role (`admin`, the default, or `relay` for the Haraka plugin); the registry adds user sessions
+ * (login tokens) through acceptSessionTokens. What a principal may do is decided by
+ * gateway/access/policy.ts, enforced for every route by the hook in server.ts.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-
-export interface ApiPrincipal {
-  name: string;
-  /** Absent for config tokens (service principals); registry users carry their role and unit. */
-  user?: {
-    id: string;
-    email: string;
-    role: 'officer' | 'clerk' | 'leader' | 'admin';
-    unitId: string;
-    department: string | null;
-  };
-}
+import type { FastifyRequest } from 'fastify';
+import { servicePrincipal, type Principal, type RouteAccess, type ServiceRole } from '../access/policy.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    principal?: ApiPrincipal;
+    /** Set by the access hook for every route that is not public. */
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Every /api route declares what it needs (gateway/access/policy.ts); the server refuses to start otherwise. */
+    permission?: RouteAccess;
   }
 }
 
-type TokenList = Array<{ name: string; token: string }>;
-type SessionResolver = (token: string) => Promise<ApiPrincipal | null>;
+export type TokenList = Array<{ name: string; token: string; role?: ServiceRole }>;
+type SessionResolver = (token: string) => Promise<Principal | null>;
 
 // Keyed by the config's token list: the guard is built from it alone, and each running gateway
 // (tests start several in one process) has its own list and its own database.
@@ -41,22 +36,18 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function bearerGuard(tokens: TokenList) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const found = m ? tokens.find((t) => same(t.token, m[1])) : undefined;
-    if (found) {
-      req.principal = { name: found.name };
-      return;
-    }
-    const resolve = sessionResolvers.get(tokens);
-    const session = m && resolve ? await resolve(m[1]) : null;
-    if (session) {
-      req.principal = session;
-      return;
-    }
-    reply.header('www-authenticate', 'Bearer realm="vanthu"');
-    return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Chưa đăng nhập: thiếu hoặc sai mã truy cập (missing or invalid bearer token)' });
-  };
+export function bearerToken(req: FastifyRequest): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
 }
+
+/** The principal behind the request's bearer token, or null (none, unknown, expired). */
+export async function authenticate(tokens: TokenList, req: FastifyRequest): Promise<Principal | null> {
+  const token = bearerToken(req);
+  if (!token) return null;
+  const found = tokens.find((t) => same(t.token, token));
+  if (found) return servicePrincipal(found.name, found.role ?? 'admin');
+  const resolve = sessionResolvers.get(tokens);
+  return resolve ? resolve(token) : null;
+}
+
+export const UNAUTHENTICATED = { statusCode: 401, error: 'Unauthorized', message: 'Chưa đăng nhập: thiếu hoặc sai mã truy cập (missing or invalid bearer token)' };

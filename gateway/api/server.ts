@@ -1,12 +1,21 @@
-/** The HTTP API (Fastify): health, readiness, OpenAPI document, and the /api routes behind bearer tokens. */
+/**
+ * The HTTP API (Fastify): health, readiness, OpenAPI document, and the /api routes behind bearer
+ * tokens. Every /api route declares what it needs (`config: { permission }`, see
+ * gateway/access/policy.ts): one hook authenticates the caller and applies that declaration, and
+ * the server refuses to start when an /api route declares nothing. Security headers on every
+ * response (security-headers.ts).
+ */
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FORBIDDEN_MESSAGE, isRouteAccess, routeDecision } from '../access/policy.ts';
 import { ConfigError, PROJECT_ROOT, type Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { bearerGuard } from './auth.ts';
+import { authenticate, UNAUTHENTICATED } from './auth.ts';
 import { messageRoutes, type MessagesDeps } from './messages.ts';
+import { apiHeaders } from './security-headers.ts';
 
 export interface ApiDeps extends MessagesDeps {
   log: Logger;
@@ -27,6 +36,29 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   // Raw messages are streamed straight into the durable accept, never buffered by Fastify.
   app.addContentTypeParser(['message/rfc822', 'application/octet-stream'], (_req, payload, done) => done(null, payload));
+
+  // An /api route without a declared permission is a hole: refuse to start.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!isApiPath(route.url)) return;
+    const declared = route.config?.permission;
+    if (!isRouteAccess(declared)) {
+      throw new Error(`${route.method} ${route.url}: no permission declared (config.permission must name one of gateway/access/policy.ts PERMISSIONS, 'public' or 'authenticated')`);
+    }
+  });
+  await app.register(helmet, { global: true, ...apiHeaders(deps.config) });
+  // The single enforcement point: authenticate, then the route's declared permission.
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config?.permission;
+    if (access === undefined || access === 'public') return;
+    const principal = await authenticate(deps.config.http.tokens, req);
+    const decision = routeDecision(principal, access);
+    if (decision === 'unauthenticated') {
+      reply.header('www-authenticate', 'Bearer realm="vanthu"');
+      return reply.code(401).send(UNAUTHENTICATED);
+    }
+    req.principal = principal!;
+    if (decision === 'forbidden') return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: FORBIDDEN_MESSAGE });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -51,19 +83,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
     return reply.code(ok ? 200 : 503).send({ ok, checks: results });
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   for (const plugin of deps.publicPlugins ?? []) await plugin(app);
 
   await app.register(async (api) => {
-    api.addHook('onRequest', async (req, reply) => {
-      if (req.url.startsWith('/api/openapi.json')) return;
-      return bearerGuard(deps.config.http.tokens)(req, reply);
-    });
     await messageRoutes(api, deps);
     for (const plugin of deps.plugins ?? []) await plugin(api);
   });
   return app;
 }
+
+const isApiPath = (url: string) => url === '/api' || url.startsWith('/api/');
 
 /** Fastify's https option when http.tls is configured (Office loads add-ins only over HTTPS). */
 function httpsOptions(config: Config): { https?: { key: Buffer; cert: Buffer } } {

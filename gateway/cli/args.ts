@@ -14,3 +14,13 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
+
+/**
+ * "showing 50 of 3,214 messages": what a list cut at its limit says, or null when nothing was left
+ * out (or the total is unknown). Commands print it on stderr when stdout carries JSON.
+ */
+export function shownOf(shown: number, total: number | null | undefined, what = ''): string | null {
+  if (total === null || total === undefined || shown >= total) return null;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `showing ${n(shown)} of ${n(total)}${what ? ` ${what}` : ''}`;
+}

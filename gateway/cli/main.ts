@@ -24,6 +24,7 @@ const commands: Record<string, Loader> = {
   users: () => import('./commands/users.ts'),
   review: () => import('./commands/review.ts'),
   register: () => import('./commands/register.ts'),
+  'signed-revision': () => import('./commands/signed-revision.ts'),
   assign: () => import('./commands/assign.ts'),
   done: () => import('./commands/done.ts'),
   book: () => import('./commands/book.ts'),

@@ -12,7 +12,7 @@ import type { Classification, ClassifyOptions } from './types.ts';
 /** Classifies a document that arrived without a message around it. */
 export async function classifyDocumentBytes(name: string, data: Buffer, opts?: ClassifyOptions): Promise<Classification> {
   const limits = resolveLimits(opts);
-  const att = await attachmentText(name, '', data, limits);
+  const att = await attachmentText(name, '', data, limits, opts?.onLimit);
   if (att.edxml?.kind === 'status') return statusResult(att.edxml, att.reasons);
   if (att.edxml?.kind === 'envelope') {
     return { kind: 'document', document: envelopeMetadata(att.edxml.envelope), confidence: 0.97, reasons: att.reasons };

@@ -1,14 +1,28 @@
+/** The classifier's limits, from the configured `limits:` (gateway/limits.ts); the defaults are its defaults. */
+import { DEFAULT_LIMITS_CONFIG, type Limits } from '../limits.ts';
 import type { ClassifyLimits, ClassifyOptions } from './types.ts';
 
-export const DEFAULT_LIMITS: ClassifyLimits = {
-  maxAttachmentBytes: 25 * 1024 * 1024,
-  maxPdfPages: 20,
-  pdfTimeBudgetMs: 5_000,
-  maxDocxXmlBytes: 20 * 1024 * 1024,
-  maxDocxRatio: 200,
-  maxAttachments: 10,
-  maxTextChars: 400_000,
-};
+export function classifyLimits(l: Limits): ClassifyLimits {
+  return {
+    maxAttachmentBytes: l.read.attachmentBytes,
+    maxPdfPages: l.read.pdfPages,
+    pdfTimeBudgetMs: l.read.pdfTimeMs,
+    maxDocxXmlBytes: l.archiveEntryBytes,
+    maxDocxRatio: l.archiveRatio,
+    maxAttachments: l.read.attachments,
+    maxTextChars: l.read.textChars,
+    maxPdfStreamBytes: l.pdfStreamBytes,
+    maxPdfDocumentBytes: l.pdfDocumentBytes,
+    maxPdfPageCount: l.pdfPages,
+    maxArchiveEntries: l.archiveEntries,
+    maxHeaderBytes: l.headerBytes,
+    maxMimeParts: l.mimeParts,
+    maxMimeDepth: l.mimeDepth,
+    maxMimeAttachments: l.attachments,
+  };
+}
+
+export const DEFAULT_LIMITS: ClassifyLimits = classifyLimits(DEFAULT_LIMITS_CONFIG);
 
 export function resolveLimits(opts?: ClassifyOptions): ClassifyLimits {
   return { ...DEFAULT_LIMITS, ...opts?.limits };

@@ -48,4 +48,9 @@ describe('classifyMessage', () => {
     const r = await classifyMessage(Buffer.from([0, 1, 2, 255, 254, 10, 13, 10]));
     expect(['correspondence', 'automated']).toContain(r.kind);
   });
+
+  it('reads a part whose Content-Type header is empty (mailparser gives `false`)', async () => {
+    const r = await classifyMessage(Buffer.from('Content-Type:;boundary=b0_189\n\n--b0_189\nContent-Type:'));
+    expect(r.kind).toBe('correspondence');
+  });
 });

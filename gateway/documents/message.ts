@@ -11,6 +11,8 @@ import { parseEdXml } from './edxml/parse.ts';
 import { DOCUMENT_EVIDENCE, extractDocument } from './extract.ts';
 import { automatedReason, dsnReason, type MailFacts } from './kinds/automated.ts';
 import { receiptOf } from './kinds/receipt.ts';
+import { checkMime } from '../mail/mime-guard.ts';
+import { LimitExceeded } from '../limits.ts';
 import { resolveLimits } from './limits.ts';
 import { prepareText } from './prepare.ts';
 import { attachmentText } from './sources/attachment.ts';
@@ -28,6 +30,11 @@ function headerText(v: HeaderValue | undefined): string {
   return String(v);
 }
 
+/** A part's content type, lower-cased; mailparser gives `false` for an empty Content-Type header. */
+export function partType(a: { contentType?: unknown }): string {
+  return typeof a.contentType === 'string' && a.contentType ? a.contentType.toLowerCase() : 'application/octet-stream';
+}
+
 function mailFacts(mail: ParsedMail): MailFacts {
   const headers = new Map<string, string>();
   for (const [k, v] of mail.headers) headers.set(k.toLowerCase(), headerText(v));
@@ -38,7 +45,7 @@ function mailFacts(mail: ParsedMail): MailFacts {
     headers,
     contentType: ct?.value?.toLowerCase() ?? '',
     reportType: ct?.params?.['report-type']?.toLowerCase() ?? null,
-    partTypes: mail.attachments.map((a) => a.contentType.toLowerCase()),
+    partTypes: mail.attachments.map(partType),
     // The HTML part keeps the table layout of a pasted document; its plain alternative often does not.
     bodyText: typeof mail.html === 'string' && mail.html ? htmlToText(mail.html) : mail.text ?? '',
   };
@@ -65,10 +72,12 @@ export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): 
   const facts = mailFacts(mail);
   const notes: string[] = [];
 
-  const attachments = mail.attachments.filter((a) => !a.contentType.startsWith('message/') && a.contentType !== 'text/rfc822-headers');
+  const attachments = mail.attachments
+    .map((a) => ({ ...a, contentType: partType(a) }))
+    .filter((a) => !a.contentType.startsWith('message/') && a.contentType !== 'text/rfc822-headers');
   if (attachments.length > limits.maxAttachments) notes.push(`${attachments.length} attachments; only the first ${limits.maxAttachments} read`);
   const read = [];
-  for (const a of attachments.slice(0, limits.maxAttachments)) read.push(await attachmentText(a.filename ?? '', a.contentType, a.content, limits));
+  for (const a of attachments.slice(0, limits.maxAttachments)) read.push(await attachmentText(typeof a.filename === 'string' ? a.filename : '', a.contentType, a.content, limits, opts?.onLimit));
   // A message that is itself an edXML document (single XML part) has its envelope as the body.
   const bodyEdXml = mail.text && /^\s*<\?xml|^\s*<([\w-]+:)?edXML/i.test(mail.text) ? parseEdXml(mail.text) : null;
   const edxmls = [bodyEdXml, ...read.map((r) => r.edxml)].filter((e): e is EdXml => e !== null);
@@ -118,7 +127,27 @@ export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): 
   return result;
 }
 
+/** Throws LimitExceeded when the MIME structure is over a limit (header bytes, parts, depth, attachments): there is nothing to classify safely. */
 export async function classifyMessage(raw: Buffer, opts?: ClassifyOptions): Promise<Classification> {
-  const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const limits = resolveLimits(opts);
+  checkMime(raw, { headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts, mimeDepth: limits.maxMimeDepth, attachments: limits.maxMimeAttachments });
+  let mail: ParsedMail;
+  try {
+    mail = await simpleParser(raw, {
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      // The check above decides; mailparser's own caps sit above it (see gateway/mail/parse.ts).
+      maxHeadSize: limits.maxHeaderBytes * 64,
+      maxChildNodes: limits.maxMimeParts + 16,
+    } as Parameters<typeof simpleParser>[1]);
+  } catch (err) {
+    // Should the check and mailparser ever disagree, mailparser's own caps are the same limits.
+    const message = (err as Error)?.message ?? String(err);
+    if (/child nodes exceeded/i.test(message)) throw new LimitExceeded('mime-parts', limits.maxMimeParts, null, `more than ${limits.maxMimeParts} MIME parts`);
+    if (/header size .* exceeded/i.test(message)) throw new LimitExceeded('header-bytes', limits.maxHeaderBytes, null, `a header block has more than ${limits.maxHeaderBytes} bytes`);
+    if (err instanceof LimitExceeded) throw err;
+    return { kind: 'correspondence', document: null, confidence: 0, reasons: [`the MIME structure cannot be parsed: ${message}`] };
+  }
   return classifyParsed(mail, opts);
 }

@@ -51,10 +51,32 @@ export interface ClassifyLimits {
   maxAttachments: number;
   /** Characters of text kept per source (the metadata sits at the start and the end). */
   maxTextChars: number;
+  /** Decoded bytes of one PDF stream; more is limit:pdf-inflated-bytes. */
+  maxPdfStreamBytes: number;
+  /** Decoded bytes of all the streams read from one PDF; more is limit:pdf-document-bytes. */
+  maxPdfDocumentBytes: number;
+  /** Pages of one PDF; more is limit:pdf-pages. */
+  maxPdfPageCount: number;
+  /** Entries of one archive (DOCX); more is limit:archive-entries. */
+  maxArchiveEntries: number;
+  /** Bytes of one header block; more is limit:header-bytes. */
+  maxHeaderBytes: number;
+  /** MIME entities of one message; more is limit:mime-parts. */
+  maxMimeParts: number;
+  /** Nesting depth of one message; more is limit:mime-depth. */
+  maxMimeDepth: number;
+  /** Attachments of one message; more is limit:attachments. */
+  maxMimeAttachments: number;
 }
 
 export interface ClassifyOptions {
   limits?: Partial<ClassifyLimits>;
   /** "Today" for date plausibility checks; defaults to the message date or the clock. */
   now?: Date;
+  /**
+   * A limit hit in an attachment (PDF, DOCX): 'reason' (default) notes it in the reasons and reads
+   * on, as the CLI does; 'throw' raises the LimitExceeded, as the pipeline wants (the message then
+   * goes to review with the named outcome). Limits of the MIME structure always throw.
+   */
+  onLimit?: 'reason' | 'throw';
 }

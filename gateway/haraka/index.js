@@ -6,7 +6,8 @@
  * rcpt: accepts the unit addresses vanthu publishes (GET /api/units, cached); 550 for others
  *   (or leaves them to other plugins with reject_unknown=false); 451 while vanthu cannot be asked.
  * queue: streams the message to vanthu (POST /api/messages?source=haraka) and answers OK only
- *   once vanthu has stored it durably; DENYSOFT otherwise, so the sender retries.
+ *   once vanthu has stored it durably; DENYSOFT otherwise, so the sender retries. The token in
+ *   vanthu.ini must be a relay token (http.tokens role: relay): only it may hand over the envelope.
  */
 const lib = require('./lib.js')
 
@@ -60,7 +61,10 @@ exports.vanthu_queue = function (next, connection) {
   lib.handOff(this.settings, envelope, (req) => txn.message_stream.pipe(req)).then(
     (res) => {
       const [code, msg] = lib.queueReply(res)
-      if (code !== lib.C.OK) connection.logwarn(this, `vanthu answered ${res.status}`)
+      if (code !== lib.C.OK) {
+        const hint = lib.credentialHint(res.status)
+        connection.logwarn(this, `vanthu answered ${res.status}${hint ? `: ${hint}` : ''}`)
+      }
       next(code, msg)
     },
     (err) => {

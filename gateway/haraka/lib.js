@@ -28,7 +28,7 @@ function readSettings(main) {
   const url = String(main.url || '').trim().replace(/\/+$/, '')
   if (!/^https?:\/\/[^/]+/.test(url)) throw new Error(`vanthu.ini: main.url must be the http(s) URL of the vanthu gateway, got "${main.url || ''}"`)
   const token = String(main.token || '').trim()
-  if (!token) throw new Error('vanthu.ini: main.token is empty (a bearer token from vanthu http.tokens)')
+  if (!token) throw new Error('vanthu.ini: main.token is empty (a relay token: an http.tokens entry of vanthu with role: relay)')
   return {
     url,
     token,
@@ -140,6 +140,13 @@ function handOff(settings, envelope, pipe) {
   return request(settings, 'POST', `/api/messages?${q}`, pipe)
 }
 
+/** Why vanthu refused the plugin's credential, for Haraka's log (the sender only hears 4xx). */
+function credentialHint(status) {
+  if (status === 401) return 'vanthu does not know the token in vanthu.ini'
+  if (status === 403) return 'the token in vanthu.ini is not a relay token (vanthu http.tokens: role: relay)'
+  return null
+}
+
 /** What the sender hears for vanthu's answer: [Haraka return code, message]. */
 function queueReply(res) {
   if (res.status === 201 || res.status === 200) return [C.OK, `vanthu ${res.body && res.body.id}${res.status === 200 ? ' (duplicate)' : ''}`]
@@ -152,4 +159,4 @@ function unavailable(err) {
   return [C.DENYSOFT, new DSN(451, '4.3.0', `vanthu tạm thời không trả lời, hãy gửi lại sau (temporarily unavailable: ${err.message})`)]
 }
 
-module.exports = { C, DSN, readSettings, addressOf, request, fetchDirectory, Directory, handOff, queueReply, unavailable }
+module.exports = { C, DSN, readSettings, addressOf, request, fetchDirectory, Directory, handOff, queueReply, unavailable, credentialHint }

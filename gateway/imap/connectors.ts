@@ -100,6 +100,6 @@ export async function connectorsReport(config: Config, state: FolderStateStore, 
 /** GET /api/connectors (registered through buildApi's `plugins`). */
 export function connectorRoutes(connectors: ImapConnectors) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/connectors', { schema: { summary: 'Status of the mailbox connectors (IMAP accounts): connection, last sync, last error, counts' } }, () => connectors.report());
+    app.get('/api/connectors', { config: { permission: 'connectors.read' }, schema: { summary: 'Status of the mailbox connectors (IMAP accounts): connection, last sync, last error, counts' } }, () => connectors.report());
   };
 }

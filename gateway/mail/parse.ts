@@ -1,6 +1,14 @@
-/** MIME parsing of a stored raw message (mailparser), reduced to what later stages and the API need. */
-import type { Readable } from 'node:stream';
+/**
+ * MIME parsing of a stored raw message (mailparser), reduced to what later stages and the API need.
+ * The raw bytes pass the MIME guard on their way in (mime-guard.ts: header bytes, parts, depth,
+ * attachments — LimitExceeded at the first one over); everything read out of the mail is cleaned
+ * (sanitize.ts: no NUL or control characters, well-formed UTF-16) before anyone stores it.
+ */
+import { pipeline, type Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment } from 'mailparser';
+import { PermanentError, TransientError, VanthuError } from '../errors.ts';
+import { checkMime, DEFAULT_MIME_LIMITS, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
+import { cleanField, cleanText } from './sanitize.ts';
 
 export interface ParsedAddress {
   name: string;
@@ -36,17 +44,21 @@ export interface ParsedMessage {
 
 const TEXT_CAP = 512 * 1024;
 
+// mailparser types its fields as strings but hands back other values for damaged headers (an
+// empty Content-Type of a part gives `contentType: false`): anything but a string is absent.
+const field = (s: unknown): string | null => (typeof s === 'string' ? cleanField(s)?.normalize('NFC') ?? null : null);
+
 function addresses(a: AddressObject | AddressObject[] | undefined): ParsedAddress[] {
   const list = Array.isArray(a) ? a : a ? [a] : [];
-  return list.flatMap((o) => o.value.map((v) => ({ name: (v.name ?? '').normalize('NFC'), address: v.address?.toLowerCase() ?? null })));
+  return list.flatMap((o) => o.value.map((v) => ({ name: field(v.name) ?? '', address: field(typeof v.address === 'string' ? v.address.toLowerCase() : null) })));
 }
 
 function part(att: Attachment): ParsedPart {
   return {
-    contentType: att.contentType,
-    filename: att.filename?.normalize('NFC') ?? null,
-    disposition: att.contentDisposition ?? null,
-    contentId: att.contentId ?? null,
+    contentType: field(att.contentType) ?? 'application/octet-stream',
+    filename: field(att.filename),
+    disposition: field(att.contentDisposition),
+    contentId: field(att.contentId),
     size: att.size ?? att.content.length,
     related: Boolean(att.related),
   };
@@ -57,8 +69,39 @@ function cap(s: string | undefined | false): { value: string | null; truncated: 
   return s.length > TEXT_CAP ? { value: s.slice(0, TEXT_CAP), truncated: true } : { value: s, truncated: false };
 }
 
-export async function parseMessage(source: Readable | Buffer): Promise<ParsedMessage> {
-  const m = await simpleParser(source, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: TEXT_CAP });
+/**
+ * Parses a raw message. Throws LimitExceeded (a limit of the MIME structure), PermanentError
+ * 'mime-unreadable' (mailparser gave up on these bytes: it would again), or TransientError
+ * 'blob-read' (the source stream failed: the bytes may be readable later).
+ */
+export async function parseMessage(source: Readable | Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS): Promise<ParsedMessage> {
+  let input: Readable | Buffer = source;
+  let sourceError: unknown = null;
+  if (Buffer.isBuffer(source)) checkMime(source, limits);
+  else {
+    const guard = new MimeGuardStream(limits);
+    source.once('error', (err) => (sourceError = err));
+    // pipeline: a limit in the guard destroys the source too (no file left open).
+    pipeline(source, guard, () => undefined);
+    input = guard;
+  }
+  let m;
+  try {
+    m = await simpleParser(input, {
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      maxHtmlLengthToParse: TEXT_CAP,
+      // The guard decides on these first; mailparser's own caps (it counts a header line as at
+      // least 64 bytes) sit above them so that they name no outcome of their own.
+      maxHeadSize: limits.headerBytes * 64,
+      maxChildNodes: limits.mimeParts + 16,
+    } as Parameters<typeof simpleParser>[1]);
+  } catch (err) {
+    if (err instanceof VanthuError) throw err;
+    if (sourceError !== null && err === sourceError) throw new TransientError('blob-read', `the raw message could not be read: ${(err as Error).message}`, { cause: err });
+    throw new PermanentError('mime-unreadable', `the MIME structure cannot be parsed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  }
   const text = cap(m.text);
   const html = cap(m.html);
   const attachments = m.attachments.map((a) => ({ ...part(a), content: a.content }));
@@ -69,20 +112,37 @@ export async function parseMessage(source: Readable | Buffer): Promise<ParsedMes
     ...attachments.map(({ content: _c, ...p }) => p),
   ];
   return {
-    messageId: m.messageId ?? null,
-    inReplyTo: m.inReplyTo ?? null,
-    references: refs,
-    subject: m.subject?.normalize('NFC') ?? null,
-    date: m.date ? m.date.toISOString() : null,
+    messageId: field(m.messageId),
+    inReplyTo: field(m.inReplyTo),
+    references: refs.map((r) => field(r) ?? ''),
+    subject: field(m.subject),
+    date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
     from: addresses(m.from),
     to: addresses(m.to),
     cc: addresses(m.cc),
     replyTo: addresses(m.replyTo),
-    headers: m.headerLines.map((h) => ({ key: h.key, line: h.line })),
-    text: text.value?.normalize('NFC') ?? null,
-    html: html.value,
+    headers: m.headerLines.map((h) => ({ key: field(h.key) ?? '', line: cleanText(h.line) })),
+    text: cleanText(text.value)?.normalize('NFC') ?? null,
+    html: cleanText(html.value),
     parts,
     attachments,
     textTruncated: text.truncated,
   };
+}
+
+/**
+ * Subject and From of a message the parse stage stopped on (a limit, unreadable MIME), for the
+ * review item: read from at most the first `maxBytes` of the header block only, never the body.
+ */
+export async function headerPreview(raw: Buffer, maxBytes = 64 * 1024): Promise<{ subject: string | null; from: ParsedAddress[] }> {
+  let head = raw.subarray(0, maxBytes);
+  const blank = /\r?\n\r?\n/.exec(head.toString('latin1'));
+  if (blank) head = head.subarray(0, blank.index);
+  else if (raw.length > maxBytes) head = head.subarray(0, Math.max(0, head.lastIndexOf(0x0a)));
+  try {
+    const m = await simpleParser(Buffer.concat([head, Buffer.from('\r\n\r\n')]), { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+    return { subject: field(m.subject), from: addresses(m.from) };
+  } catch {
+    return { subject: null, from: [] };
+  }
 }

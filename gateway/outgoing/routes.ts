@@ -1,27 +1,22 @@
 /** HTTP routes of the outgoing side: send a document, follow its recipients, search the directory. */
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../registry/access.ts';
+import { hidden, requirePermission, unitScope, type Principal } from '../access/policy.ts';
 import { installErrorHandler, principalOf } from '../registry/api/common.ts';
-import { RegistryError, forbidden, notFound } from '../registry/errors.ts';
+import { RegistryError } from '../registry/errors.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import { actorOf } from '../registry/workflow.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { directoryOf, searchDirectory } from './directory.ts';
 import { sendDocument, type Enqueue } from './send.ts';
-import { outgoingView } from './tracking.ts';
+import { outgoingCount, outgoingView } from './tracking.ts';
 
 const TAG = ['outgoing'];
-const SENDERS = ['clerk', 'officer', 'leader', 'admin'];
-
-/** Clerks, officers and leaders send for their own unit; admins and service tokens for any. */
+/** Clerks, officers and leaders send for their own unit; admins and admin services for any (the policy's unit scope). */
 function sendingUnit(p: Principal, unit: string | undefined): string {
-  if (!SENDERS.includes(p.role)) throw forbidden();
-  if (p.unitId === null) {
-    if (!unit) throw new RegistryError(400, 'unit: bắt buộc với tài khoản quản trị/dịch vụ (required for admins and services)');
-    return unit;
-  }
-  if (unit && unit !== p.unitId) throw forbidden();
-  return p.unitId;
+  requirePermission(p, 'outgoing.send');
+  const scoped = unitScope(p, unit);
+  if (!scoped) throw new RegistryError(400, 'unit: bắt buộc với tài khoản quản trị/dịch vụ (required for admins and services)');
+  return scoped;
 }
 
 interface SendBody {
@@ -65,7 +60,7 @@ export function outgoingRoutes(rt: RegistryRuntime, blobs: BlobStore, enqueue: E
     api.register(async (app) => {
       installErrorHandler(app);
 
-      app.post<{ Body: SendBody }>('/api/outgoing', { bodyLimit: 40 * 1024 * 1024, schema: { tags: TAG, summary: 'Number, sign and send an official document', body: sendSchema } }, async (req, reply) => {
+      app.post<{ Body: SendBody }>('/api/outgoing', { bodyLimit: 40 * 1024 * 1024, config: { permission: 'outgoing.send' }, schema: { tags: TAG, summary: 'Number, sign and send an official document', body: sendSchema } }, async (req, reply) => {
         const p = principalOf(req);
         const unitId = sendingUnit(p, req.body.unit);
         const { document, unit: _u, ...rest } = req.body;
@@ -79,21 +74,22 @@ export function outgoingRoutes(rt: RegistryRuntime, blobs: BlobStore, enqueue: E
         return reply.code(201).send(result);
       });
 
-      app.get<{ Params: { id: string } }>('/api/outgoing/:id', { schema: { tags: TAG, summary: 'An outgoing document and the state of each recipient' } }, async (req) => {
+      app.get<{ Params: { id: string } }>('/api/outgoing/:id', { config: { permission: 'outgoing.read' }, schema: { tags: TAG, summary: 'An outgoing document and the state of each recipient' } }, async (req) => {
         const p = principalOf(req);
         const [view] = await outgoingView(rt.db, { id: req.params.id });
-        if (!view) throw notFound('văn bản đi (outgoing document)');
-        if (p.unitId !== null && p.unitId !== view.unitId) throw forbidden();
+        // Another unit's document answers as one that does not exist.
+        if (!view || (p.role !== 'admin' && p.unitId !== view.unitId)) throw hidden('văn bản đi (outgoing document)');
         return view;
       });
 
-      app.get<{ Querystring: { unit?: string } }>('/api/outgoing', { schema: { tags: TAG, summary: 'Outgoing documents of a unit with their recipients', querystring: { type: 'object', properties: { unit: { type: 'string' } } } } }, async (req) => {
-        const p = principalOf(req);
-        if (p.unitId !== null && req.query.unit && req.query.unit !== p.unitId) throw forbidden();
-        return { items: await outgoingView(rt.db, { unitId: p.unitId ?? req.query.unit ?? null }) };
+      app.get<{ Querystring: { unit?: string } }>('/api/outgoing', { config: { permission: 'outgoing.read' }, schema: { tags: TAG, summary: 'Outgoing documents of a unit with their recipients', querystring: { type: 'object', properties: { unit: { type: 'string' } } } } }, async (req) => {
+        const unitId = unitScope(principalOf(req), req.query.unit);
+        const items = await outgoingView(rt.db, { unitId });
+        const total = await outgoingCount(rt.db, unitId); // the list stops at 100: say how many there are
+        return { items, total, hasMore: items.length < total };
       });
 
-      app.get<{ Querystring: { q?: string } }>('/api/directory', { schema: { tags: TAG, summary: 'Agencies to send to (search without diacritics works)', querystring: { type: 'object', properties: { q: { type: 'string' } } } } }, async (req) => ({
+      app.get<{ Querystring: { q?: string } }>('/api/directory', { config: { permission: 'directory.read' }, schema: { tags: TAG, summary: 'Agencies to send to (search without diacritics works)', querystring: { type: 'object', properties: { q: { type: 'string' } } } } }, async (req) => ({
         items: searchDirectory(directoryOf(rt.config), req.query.q).map(({ name, address, organId, unitId }) => ({ name, address, organId, unitId })),
       }));
     });

@@ -3,7 +3,7 @@
  * queued → sent → delivered | failed → received → handled; evidence (DSNs, receipts, status
  * notices) is kept with the row whatever order it arrives in.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { outgoingDeliveries, outgoingMessages } from './schema.ts';
 
@@ -55,6 +55,12 @@ export interface OutgoingView extends OutgoingMessageRow {
   deliveries: DeliveryRow[];
   /** True once every recipient has acknowledged (received or handled). */
   acknowledged: boolean;
+}
+
+/** How many outgoing documents a list of outgoingView(…, { unitId }) draws from (it shows at most its limit). */
+export async function outgoingCount(db: Db, unitId: string | null): Promise<number> {
+  const [{ n }] = await db.select({ n: count() }).from(outgoingMessages).where(unitId ? eq(outgoingMessages.unitId, unitId) : undefined);
+  return Number(n);
 }
 
 export async function outgoingView(db: Db, where: { id?: string; unitId?: string | null }, limit = 100): Promise<OutgoingView[]> {

@@ -30,7 +30,7 @@ export async function startRegistry(
   log: Logger,
   clock?: Clock,
 ): Promise<RegistryService> {
-  const rt = createRuntime({ database: parts.database, config: parts.config, log: log.child({ component: 'registry' }), clock });
+  const rt = createRuntime({ database: parts.database, config: parts.config, log: log.child({ component: 'registry' }), clock, blobs: parts.blobs });
   const conn = producerConnection(parts.redis.options);
   const followup = new FollowupScheduler(rt, conn, parts.config.redis.prefix);
   let worker: Worker | null = null;
@@ -44,7 +44,7 @@ export async function startRegistry(
   return {
     rt,
     followup,
-    api: registryApi(rt),
+    api: registryApi(rt, conn),
     async stop() {
       // A mail job stuck on a slow remote server must not hold the shutdown: after a grace period
       // the worker is closed by force and the job runs again later (its mail key prevents a resend

@@ -1,18 +1,20 @@
 /**
  * How the registry's CLI commands reach it: through the running gateway's API (it owns the
  * embedded database; the token is VANTHU_API_TOKEN — a login token acts with that user's role —
- * or the first config token), else by opening storage directly as a service principal. Changes
- * made directly are picked up by the follow-up sweep of the next running worker.
+ * or the first admin config token) — the authorisation policy applies to it as to any API call —
+ * else by opening storage directly as the operator (gateway/access/policy.ts OPERATOR, an admin:
+ * whoever can read the configuration and the data directory administers the installation).
+ * Changes made directly are picked up by the follow-up sweep of the next running worker.
  */
 import { openStorage } from '../app.ts';
 import type { Config } from '../config.ts';
 import { gatewayClient, isUnreachable, readError } from '../cli/gateway-client.ts';
 import { silentLogger } from '../log.ts';
-import type { Principal } from './access.ts';
+import { AccessDenied, OPERATOR, type Principal } from '../access/policy.ts';
 import { RegistryError } from './errors.ts';
 import { createRuntime, type RegistryRuntime } from './runtime.ts';
 
-export const CLI_PRINCIPAL: Principal = { kind: 'service', id: null, name: 'cli', email: null, role: 'admin', unitId: null, department: null };
+export const CLI_PRINCIPAL: Principal = OPERATOR;
 
 export interface RegistryCall<T> {
   method: 'GET' | 'POST';
@@ -43,9 +45,9 @@ export async function callRegistry<T>(config: Config, call: RegistryCall<T>): Pr
   }
   const storage = await openStorage(config);
   try {
-    return await call.direct(createRuntime({ database: storage.database, config, log: silentLogger }), CLI_PRINCIPAL);
+    return await call.direct(createRuntime({ database: storage.database, config, log: silentLogger, blobs: storage.blobs }), CLI_PRINCIPAL);
   } catch (err) {
-    if (err instanceof RegistryError) throw new CliFailure(err.status, err.message);
+    if (err instanceof RegistryError || err instanceof AccessDenied) throw new CliFailure(err.status, err.message);
     throw err;
   } finally {
     await storage.close();

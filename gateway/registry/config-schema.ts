@@ -46,6 +46,19 @@ const unitOverrides = z.strictObject({
 export const registryConfigSchema = z.strictObject({
   timezone: z.string().default('Asia/Ho_Chi_Minh'),
   sessionHours: z.number().positive().default(12),
+  /** Login throttle (gateway/registry/login-throttle.ts): consecutive failures per account and per IP, then a block that doubles each time. */
+  loginThrottle: z
+    .strictObject({
+      accountFailures: z.number().int().positive().default(5),
+      ipFailures: z.number().int().positive().default(20),
+      /** Failures count within this window; a good password clears the account's. */
+      windowSeconds: z.number().int().positive().default(900),
+      /** The first block; each further block within `historySeconds` doubles, up to maxBlockSeconds. */
+      blockSeconds: z.number().int().positive().default(60),
+      maxBlockSeconds: z.number().int().positive().default(3600),
+      historySeconds: z.number().int().positive().default(86_400),
+    })
+    .default({ accountFailures: 5, ipFailures: 20, windowSeconds: 900, blockSeconds: 60, maxBlockSeconds: 3600, historySeconds: 86_400 }),
   policy: policySchema.default(policySchema.parse({})),
   deadlines: deadlineSchema.default(deadlineSchema.parse({})),
   /** Per unit id: departments and overrides of policy and deadlines. */

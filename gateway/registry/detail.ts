@@ -1,7 +1,8 @@
 /** One document as the API shows it: its fields, assignee, comments and audit history. */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { authorize, can, type Principal } from './access.ts';
+import { authorizeDocument, canSeeDocument, type Principal } from './access.ts';
 import { notFound } from './errors.ts';
+import { duplicateAlerts, revisionFileName, storedRevisions } from './integrity.ts';
 import type { RegistryRuntime } from './runtime.ts';
 import { auditLog, documentComments, documents, users } from './schema.ts';
 
@@ -16,12 +17,16 @@ export function present(doc: Row) {
 export async function documentDetail(rt: RegistryRuntime, p: Principal, id: string) {
   const [doc] = await rt.db.select().from(documents).where(eq(documents.id, id));
   if (!doc) throw notFound();
-  authorize(p, 'read', doc);
+  authorizeDocument(p, 'documents.read', doc);
   const [assignee] = doc.assigneeId ? await rt.db.select({ id: users.id, email: users.email, name: users.name, department: users.department }).from(users).where(eq(users.id, doc.assigneeId)) : [];
   const comments = await rt.db.select().from(documentComments).where(eq(documentComments.documentId, id)).orderBy(asc(documentComments.createdAt));
   // Clerks know departments by name; the id stays for API clients that assign.
   const departmentName = doc.department ? (rt.config.registry.units[doc.unitId]?.departments.find((d) => d.id === doc.department)?.name ?? null) : null;
-  return { ...present(doc), departmentName, assignee: assignee ?? null, comments, history: await history(rt, id) };
+  // Integrity (integrity.ts): differing copies that arrived later, and the signed revisions of
+  // PDFs changed after signing (GET /api/documents/{id}/signed-revision?n=<index>).
+  const alerts = await duplicateAlerts(rt, id);
+  const signedRevisions = (await storedRevisions(rt, doc.inboundId)).map((r, n) => ({ ...r, fileName: revisionFileName(r), href: `/api/documents/${id}/signed-revision?n=${n}` }));
+  return { ...present(doc), departmentName, assignee: assignee ?? null, comments, history: await history(rt, id), alerts, signedRevisions };
 }
 
 export async function history(rt: RegistryRuntime, id: string) {
@@ -38,7 +43,7 @@ export async function byMessageId(rt: RegistryRuntime, p: Principal, mid: string
   const raw = mid.trim();
   const forms = [...new Set([raw, raw.startsWith('<') ? raw : `<${raw}>`, raw.replace(/^<|>$/g, '')])];
   const rows = await rt.db.select().from(documents).where(inArray(documents.internetMessageId, forms));
-  const visible = rows.filter((d) => can(p, 'read', d));
+  const visible = rows.filter((d) => canSeeDocument(p, d));
   // A book entry first, then anything still in the clerk's hands.
   visible.sort((a, b) => Number(b.bookNumber !== null) - Number(a.bookNumber !== null));
   if (!visible.length) throw notFound('văn bản cho thư này (document for this message)');

@@ -3,6 +3,8 @@ export class RegistryError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Extra fields of the answer's body, e.g. `{ fields: [...] }` for a 422. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'RegistryError';

@@ -11,6 +11,7 @@ import type { inboundMessages } from '../store/schema.ts';
 import { appendAudit } from './audit.ts';
 import { lockKey, type Tx } from './db.ts';
 import { dedupKey, fieldsFromClassification, searchText, type DocFields } from './fields.ts';
+import { ALERT_ACTION, alertRaised, duplicateAlertReason, duplicateDifferences, type Difference, type DuplicateAlert } from './integrity.ts';
 import { decide, unitPolicy, type Action, type VerifyResult } from './policy.ts';
 import { registerInTx, routeFor, type DocumentRow } from './register.ts';
 import type { RoutingSuggestion } from './routing.ts';
@@ -24,7 +25,7 @@ interface ParseResult {
   subject?: string | null;
   from?: Array<{ address: string | null }>;
   text?: string | null;
-  attachments?: Array<{ sha256: string; contentType: string }>;
+  attachments?: Array<{ sha256: string; contentType: string; filename?: string | null }>;
 }
 
 export interface IntakeOutcome {
@@ -46,13 +47,21 @@ function asClassification(v: unknown): Classification | null {
   return v && typeof v === 'object' && typeof (v as Classification).kind === 'string' ? (v as Classification) : null;
 }
 
+/** The permanent outcome the pipeline stopped the message with (results.outcome, set by the register stage). */
+function asOutcome(v: unknown): { code: string; reason: string } | null {
+  return v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'string' && typeof (v as { reason?: unknown }).reason === 'string' ? (v as { code: string; reason: string }) : null;
+}
+
 function asVerify(v: unknown): VerifyResult | null {
   return v && typeof v === 'object' && typeof (v as VerifyResult).verdict === 'string' ? (v as VerifyResult) : null;
 }
 
-/** Attachments that carry documents; images (logos, signature pictures) repeat across unrelated mail. */
+/**
+ * Attachments that carry documents; images (logos, signature pictures) repeat across unrelated mail,
+ * and an S/MIME signature part differs each time the same content is signed.
+ */
 function documentHashes(parse: ParseResult | null): string[] {
-  const list = (parse?.attachments ?? []).filter((a) => !/^(image|text)\//i.test(a.contentType)).map((a) => a.sha256);
+  const list = (parse?.attachments ?? []).filter((a) => !/^(image|text)\/|^application\/(x-)?pkcs7-signature/i.test(a.contentType)).map((a) => a.sha256);
   return [...new Set(list)];
 }
 
@@ -60,12 +69,13 @@ export async function intakeMessage(rt: RegistryRuntime, message: InboundRow, re
   const classification = asClassification(results.classify);
   const verify = asVerify(results.verify);
   const parse = (results.parse ?? null) as ParseResult | null;
+  const stoppedBy = asOutcome(results.outcome);
   const fields = fieldsFromClassification(classification, parse?.subject ?? message.subject);
   const hashes = documentHashes(parse);
   const out: IntakeOutcome[] = [];
   for (const unitId of message.unitIds) {
     const route = await routeFor(rt, { unitId, ...fields }, message.rcptTo, parse?.text ?? null);
-    const outcome = await rt.db.transaction((tx) => intakeForUnit(tx, rt, { message, unitId, fields, hashes, classification, verify, parse, route }));
+    const outcome = await rt.db.transaction((tx) => intakeForUnit(tx, rt, { message, unitId, fields, hashes, classification, verify, parse, route, outcome: stoppedBy }));
     out.push(outcome);
   }
   rt.kick();
@@ -81,6 +91,7 @@ interface UnitIntake {
   verify: VerifyResult | null;
   parse: ParseResult | null;
   route: RoutingSuggestion;
+  outcome: { code: string; reason: string } | null;
 }
 
 function outcomeOf(doc: DocumentRow, action: Action): IntakeOutcome {
@@ -95,9 +106,18 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
   const [existing] = await tx.select().from(documents).where(and(eq(documents.inboundId, u.message.id), eq(documents.unitId, u.unitId))).for('update');
   if (existing && existing.status !== 'review') return outcomeOf(existing, ACTION_OF[existing.status] ?? 'register');
   const key = dedupKey(u.fields);
-  const duplicateOf = await findDuplicate(tx, u.unitId, u.message.id, key, u.hashes);
+  const original = await findDuplicate(tx, u.unitId, u.message.id, key, u.hashes, u.parse?.messageId ?? u.message.messageId);
+  // A copy that differs from the document it repeats (other bytes, another verdict) is never a
+  // silent link: the original's record gets an alert, and a copy of a document still waiting for
+  // the clerk is decided on its own instead of hiding behind it.
+  const verdict = u.verify?.verdict ?? null;
+  const names = Object.fromEntries((u.parse?.attachments ?? []).map((a) => [a.sha256, a.filename ?? null]));
+  const differences: Difference[] = original ? duplicateDifferences({ hashes: original.attachmentHashes, verdict: original.verdict }, { hashes: u.hashes, verdict, names }) : [];
+  const originalWaits = !!original && original.bookNumber === null && ['review', 'quarantined'].includes(original.status);
+  const duplicateOf = original && !(differences.length && originalWaits) ? original.id : null;
   const answers = u.classification?.kind === 'status' ? await findOutgoing(tx, u.unitId, u.fields.notation) : null;
-  const decision = decide({ classification: u.classification, verify: u.verify, policy: unitPolicy(rt.config.registry, u.unitId), duplicateOf, answers });
+  const decision = decide({ classification: u.classification, verify: u.verify, policy: unitPolicy(rt.config.registry, u.unitId), duplicateOf, answers, fields: u.fields, outcome: u.outcome });
+  if (original && differences.length) decision.reasons.unshift(duplicateAlertReason(original.id, differences));
   const at = rt.clock.now();
   if ((decision.action === 'keep' || decision.action === 'drop') && !existing) {
     return { unitId: u.unitId, action: decision.action, documentId: null, status: null, bookYear: null, bookNumber: null, linkedTo: null, reasons: decision.reasons };
@@ -118,7 +138,7 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
     dedupKey: key,
     attachmentHashes: u.hashes,
     searchText: searchText(u.fields, u.parse?.text ?? null),
-    followupPending: status === 'quarantined',
+    followupPending: status === 'quarantined' || differences.length > 0,
     updatedAt: at,
   };
   let [doc] = existing
@@ -129,20 +149,39 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
         .returning();
   await appendAudit(tx, { actor: SYSTEM, action: 'document.intake', entity: 'document', entityId: doc.id, data: { inboundId: u.message.id, unitId: u.unitId, decision: decision.action, reasons: decision.reasons, linkedTo: decision.linkTo } }, at);
   if (decision.action === 'register') doc = await registerInTx(tx, rt, doc, SYSTEM, u.route);
+  if (original && differences.length && !(await alertRaised(tx, original.id, doc.id))) {
+    const alert: DuplicateAlert = {
+      duplicateId: doc.id,
+      inboundId: u.message.id,
+      internetMessageId: values.internetMessageId,
+      sender: values.senderAddress,
+      receivedAt: u.message.receivedAt.toISOString(),
+      originalVerdict: original.verdict,
+      duplicateVerdict: verdict,
+      originalHashes: original.attachmentHashes,
+      duplicateHashes: u.hashes,
+      differences,
+      handling: decision.action === 'link' ? 'linked' : decision.action === 'register' ? 'registered' : decision.action === 'review' ? 'review' : 'other',
+    };
+    await appendAudit(tx, { actor: SYSTEM, action: ALERT_ACTION, entity: 'document', entityId: original.id, data: { ...alert } }, at);
+  }
   return outcomeOf(doc, decision.action);
 }
 
-async function findDuplicate(tx: Tx, unitId: string, inboundId: string, key: string | null, hashes: string[]): Promise<string | null> {
+/** An earlier document of the unit this one repeats: same notation + issuer + date, same attachment, or same Internet Message-ID. */
+async function findDuplicate(tx: Tx, unitId: string, inboundId: string, key: string | null, hashes: string[], mid: string | null): Promise<DocumentRow | null> {
   const byKey = key ? eq(documents.dedupKey, key) : undefined;
   const byHash = hashes.length ? sql`${documents.attachmentHashes} ?| array[${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}]::text[]` : undefined;
-  if (!byKey && !byHash) return null;
+  // The same Message-ID with other bytes (the accept path merges identical ones): a copy to compare.
+  const byMid = mid ? eq(documents.internetMessageId, mid) : undefined;
+  if (!byKey && !byHash && !byMid) return null;
   const [first] = await tx
-    .select({ id: documents.id })
+    .select()
     .from(documents)
-    .where(and(eq(documents.unitId, unitId), ne(documents.inboundId, inboundId), notInArray(documents.status, SETTLED_ELSEWHERE), or(byKey, byHash)))
+    .where(and(eq(documents.unitId, unitId), ne(documents.inboundId, inboundId), notInArray(documents.status, SETTLED_ELSEWHERE), or(byKey, byHash, byMid)))
     .orderBy(documents.createdAt)
     .limit(1);
-  return first?.id ?? null;
+  return first ?? null;
 }
 
 async function findOutgoing(tx: Tx, unitId: string, notation: string | null): Promise<string | null> {

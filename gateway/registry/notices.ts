@@ -54,6 +54,23 @@ export function alertNotice(d: DocumentRow, unitName: string): Notice {
   };
 }
 
+/** A copy of a known document that differs from it (integrity.ts): its reasons say how. */
+export function duplicateAlertNotice(d: DocumentRow, unitName: string): Notice {
+  const why = d.reasons.filter((r) => r.startsWith('Cảnh báo:'));
+  return {
+    subject: `[CẢNH BÁO] Bản trùng khác với văn bản đã nhận ${d.notation ?? ''} — ${unitName} (a differing copy of a document arrived)`.replace(/\s+/g, ' '),
+    text: [
+      `Một thư gửi đến ${unitName} trùng với văn bản đã nhận nhưng khác bản gốc:`,
+      about(d),
+      ...why,
+      `Người gửi: ${d.senderAddress ?? '(không rõ)'}; mã bản trùng trong hệ thống: ${d.id}${d.linkedTo ? `; văn bản gốc: ${d.linkedTo}` : ''}`,
+      'Đề nghị kiểm tra trước khi xử lý: bản trùng có thể là bản đã bị sửa đổi.',
+      '',
+      `A copy of a document already received differs from it (copy ${d.id}); check it before acting on either.`,
+    ].join('\n'),
+  };
+}
+
 export function reminderNotice(d: DocumentRow): Notice {
   return {
     subject: `Nhắc hạn xử lý ${vnDate(d.dueDate)}: ${d.notation ?? d.subject ?? d.id} (deadline reminder)`,

@@ -6,10 +6,21 @@
  */
 import type { Classification } from '../documents/types.ts';
 import type { RegistryConfig } from './config-schema.ts';
+import type { DocFields } from './fields.ts';
+import { coverageReasons, missingRequired, REQUIRED_LABELS } from './integrity.ts';
 
 export interface VerifyResult {
   verdict: string;
-  signatures?: Array<{ layer: string; verdict: string; reasons?: string[] }>;
+  signatures?: Array<{
+    layer: string;
+    verdict: string;
+    reasons?: string[];
+    attachment?: string | null;
+    modifiedAfterSigning?: boolean;
+    /** none | permitted | forbidden | unknown (gateway/trust/pdf-changes.ts); absent in reports made before it existed. */
+    changesAfterSigning?: string;
+    changes?: Array<{ permitted: boolean; vi: string; en: string }>;
+  }>;
 }
 
 export type Action = 'register' | 'review' | 'quarantine' | 'link' | 'keep' | 'drop';
@@ -28,6 +39,10 @@ export interface PolicyInput {
   duplicateOf: string | null;
   /** The outgoing document a status notice answers, when found. */
   answers: string | null;
+  /** The fields the document would be booked with (classification + fallbacks); from the classification when absent. */
+  fields?: Pick<DocFields, 'notation' | 'issuer' | 'issuedDate' | 'subject' | 'typeCode' | 'typeName'>;
+  /** The pipeline stopped the message with a permanent outcome (a limit passed, unreadable mail; workers/pipeline.ts): review, with the clerk's reason. */
+  outcome?: { code: string; reason: string } | null;
 }
 
 export function unitPolicy(reg: RegistryConfig, unitId: string): RegistryConfig['policy'] {
@@ -35,6 +50,7 @@ export function unitPolicy(reg: RegistryConfig, unitId: string): RegistryConfig[
 }
 
 export function decide(input: PolicyInput): Decision {
+  if (input.outcome) return { action: 'review', reasons: [input.outcome.reason], linkTo: null };
   const c = input.classification;
   if (!c) return { action: 'review', reasons: ['Chưa có kết quả phân loại (no classification result)'], linkTo: null };
   if (c.kind === 'automated') return { action: 'drop', reasons: ['Thư tự động (automated mail)'], linkTo: null };
@@ -55,14 +71,18 @@ export function decide(input: PolicyInput): Decision {
   const reasons: string[] = [];
   if (!d) reasons.push('Không trích xuất được thông tin văn bản (no document metadata)');
   else {
-    if (!d.notation) reasons.push('Thiếu số, ký hiệu (no number and notation)');
-    if (!d.issuer) reasons.push('Thiếu cơ quan ban hành (no issuer)');
+    // The fields a clerk could not book empty either (integrity.ts): the book must not get them blank.
+    for (const k of missingRequired(input.fields ?? d)) reasons.push(`Thiếu ${REQUIRED_LABELS[k].vi} (no ${REQUIRED_LABELS[k].en})`);
   }
+  // A signature that does not cover what arrived: forbidden changes never go into the book unseen.
+  const coverage = coverageReasons(input.verify?.signatures);
+  reasons.push(...coverage.blocking);
   if (!input.verify) reasons.push('Chưa kiểm tra chữ ký (signature check missing)');
   else if (input.verify.verdict !== 'valid') reasons.push(`Chữ ký số: ${input.verify.verdict} (document signatures not all valid)`);
   if (c.confidence < input.policy.confidenceThreshold) reasons.push(`Độ tin cậy ${c.confidence.toFixed(2)} < ${input.policy.confidenceThreshold} (low classification confidence)`);
   if (!input.policy.autoRegister) reasons.push('Đơn vị không bật tự động vào sổ (auto-register is off for this unit)');
   for (const r of c.reasons) reasons.push(`Phân loại: ${r}`);
-  const blocking = reasons.filter((r) => !r.startsWith('Phân loại: '));
+  reasons.push(...coverage.notes);
+  const blocking = reasons.filter((r) => !r.startsWith('Phân loại: ') && !r.startsWith('Ghi chú: '));
   return blocking.length ? { action: 'review', reasons, linkTo: null } : { action: 'register', reasons, linkTo: null };
 }

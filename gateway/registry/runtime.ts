@@ -1,6 +1,7 @@
 /** What every registry operation needs, built once per process (gateway or worker). */
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { BlobStore } from '../store/blobs.ts';
 import type { Database, Db } from '../store/db.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { calendar, type Calendar } from './deadlines.ts';
@@ -13,11 +14,13 @@ export interface RegistryRuntime {
   calendar: Calendar;
   log: Logger;
   tz: string;
+  /** The blob store (signed revisions of documents); null where a runtime has none (unit tests). */
+  blobs: BlobStore | null;
   /** Tells the follow-up scheduler that documents changed (set by workers/followup.ts; no-op without one). */
   kick(): void;
 }
 
-export function createRuntime(opts: { database: Database; config: Config; log: Logger; clock?: Clock }): RegistryRuntime {
+export function createRuntime(opts: { database: Database; config: Config; log: Logger; clock?: Clock; blobs?: BlobStore | null }): RegistryRuntime {
   return {
     database: opts.database,
     db: opts.database.db,
@@ -26,6 +29,7 @@ export function createRuntime(opts: { database: Database; config: Config; log: L
     calendar: calendar(opts.config.registry.holidays),
     log: opts.log,
     tz: opts.config.registry.timezone,
+    blobs: opts.blobs ?? null,
     kick: () => undefined,
   };
 }

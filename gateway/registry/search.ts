@@ -4,9 +4,9 @@
  * PostgreSQL need no extension), with filters by book, year, status, assignee and deadline.
  * The principal's scope is always applied: officers see only their items.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, like, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { foldDiacritics } from '../documents/text.ts';
-import { unitScope, type Principal } from './access.ts';
+import { documentListScope, type Principal } from './access.ts';
 import { localDate } from '../clock.ts';
 import type { RegistryRuntime } from './runtime.ts';
 import { documents, users } from './schema.ts';
@@ -29,12 +29,21 @@ export interface DocumentQuery {
 
 export const OPEN_STATUSES = ['received', 'assigned', 'in_progress'];
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** LIKE's wildcards and its escape character, escaped: a search for "50%" finds "50%", not "500". */
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** `column LIKE pattern` with the escape character spelled out (PostgreSQL's default, but not every engine's). */
+export function likeEscaped(column: SQLWrapper, pattern: string): SQL {
+  return sql`${column} like ${pattern} escape '\\'`;
+}
+
+/** Sentence punctuation around a word ("ngân sách," "(2026)") is not part of it; %, _, /, - and the like are. */
+const EDGE = /^[\s"'“”‘’«»()[\]{}<>,.;:!?…]+|[\s"'“”‘’«»()[\]{}<>,.;:!?…]+$/gu;
 
 export function queryTokens(q: string): string[] {
   return foldDiacritics(q.normalize('NFC'))
     .split(/\s+/)
-    .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .map((t) => t.replace(EDGE, ''))
     .filter(Boolean)
     .slice(0, 12);
 }
@@ -48,10 +57,10 @@ async function assigneeId(rt: RegistryRuntime, p: Principal, a: string): Promise
 
 export async function searchDocuments(rt: RegistryRuntime, p: Principal, query: DocumentQuery) {
   const where: Array<SQL | undefined> = [];
-  const unit = unitScope(p, query.unit);
-  if (unit) where.push(eq(documents.unitId, unit));
-  if (p.role === 'officer') where.push(eq(documents.assigneeId, p.id ?? '-'));
-  for (const t of queryTokens(query.q ?? '')) where.push(like(documents.searchText, `%${escapeLike(t)}%`));
+  const scope = documentListScope(p, query.unit);
+  if (scope.unitId) where.push(eq(documents.unitId, scope.unitId));
+  if (scope.assigneeId) where.push(eq(documents.assigneeId, scope.assigneeId));
+  for (const t of queryTokens(query.q ?? '')) where.push(likeEscaped(documents.searchText, `%${escapeLike(t)}%`));
   if (query.year) where.push(eq(documents.bookYear, query.year));
   if (query.status?.length) where.push(inArray(documents.status, query.status));
   if (query.assignee) where.push(eq(documents.assigneeId, await assigneeId(rt, p, query.assignee)));

@@ -80,13 +80,25 @@ export interface LoginResult {
 
 /** Checks the password (locally or by LDAP bind) and opens a session; null when it does not match. */
 export async function login(db: Db, config: Config, email: string, password: string, clock: Clock): Promise<LoginResult | null> {
+  const r = await loginAttempt(db, config, email, password, clock);
+  return r.ok ? r.session : null;
+}
+
+export type LoginFailure = 'unknown-user' | 'inactive' | 'wrong-password';
+
+/** As login, saying why an attempt failed (for the audit log; the API answers every failure alike). */
+export async function loginAttempt(db: Db, config: Config, email: string, password: string, clock: Clock): Promise<{ ok: true; session: LoginResult } | { ok: false; reason: LoginFailure; userId: string | null }> {
   const user = await findUser(db, email.trim());
   if (!user || !user.active) {
     await checkPassword(password, null); // same work either way: no user enumeration by timing
-    return null;
+    return { ok: false, reason: user ? 'inactive' : 'unknown-user', userId: user?.id ?? null };
   }
   const ok = user.source === 'ldap' ? await ldapLogin(config, user, password) : await checkPassword(password, user.passwordHash);
-  if (!ok) return null;
+  if (!ok) return { ok: false, reason: 'wrong-password', userId: user.id };
+  return { ok: true, session: await openSession(db, config, user, clock) };
+}
+
+async function openSession(db: Db, config: Config, user: UserRow, clock: Clock): Promise<LoginResult> {
   const token = randomBytes(32).toString('base64url');
   const at = clock.now();
   const expiresAt = new Date(at.getTime() + config.registry.sessionHours * 3600_000);
@@ -116,4 +128,23 @@ export async function sessionUser(db: Db, token: string, clock: Clock): Promise<
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, clock.now())));
   return row && row.user.active ? row.user : null;
+}
+
+/** Every refused login goes into the audit log: who was tried, from where, why (never the password). */
+export async function recordLoginFailure(db: Db, attempt: { email: string; ip: string; reason: LoginFailure | 'throttled'; userId: string | null; retryAfter?: number }, clock: Clock): Promise<void> {
+  const email = attempt.email.trim().toLowerCase().slice(0, 320);
+  const at = clock.now();
+  await db.transaction((tx) =>
+    appendAudit(
+      tx,
+      {
+        actor: `ip:${attempt.ip}`,
+        action: attempt.reason === 'throttled' ? 'user.login_throttled' : 'user.login_failed',
+        entity: 'user',
+        entityId: attempt.userId ?? `email:${email}`,
+        data: { email, ip: attempt.ip, reason: attempt.reason, ...(attempt.retryAfter ? { retryAfter: attempt.retryAfter } : {}) },
+      },
+      at,
+    ),
+  );
 }

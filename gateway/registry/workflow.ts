@@ -7,11 +7,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { newId } from '../store/ids.ts';
 import { messageStages } from '../store/schema.ts';
-import { authorize, type Principal } from './access.ts';
+import { authorizeDocument, canSeeDocument, type Principal } from './access.ts';
 import { appendAudit } from './audit.ts';
 import type { Tx } from './db.ts';
 import { RegistryError, notFound } from './errors.ts';
 import { checkCorrections, dedupKey, searchText, type DocFields } from './fields.ts';
+import { requireFields } from './integrity.ts';
 import { registerInTx, routeFor, type DocumentRow } from './register.ts';
 import { forgetTraining } from './routing.ts';
 import type { RegistryRuntime } from './runtime.ts';
@@ -52,13 +53,15 @@ async function extractedText(rt: RegistryRuntime, inboundId: string | null): Pro
 export async function approve(rt: RegistryRuntime, p: Principal, id: string, corrections: Record<string, unknown> = {}): Promise<DocumentRow> {
   const patch = checkCorrections(corrections);
   const current = await readDocument(rt, id);
-  authorize(p, 'review', current);
+  authorizeDocument(p, 'documents.review', current);
   const merged = { ...current, ...patch } as DocumentRow & DocFields;
   // Routing reads the unit's history: outside the transaction (PGlite has one connection).
   const route = await routeFor(rt, merged, [], null);
   const text = Object.keys(patch).length ? await extractedText(rt, current.inboundId) : null;
   return withDocument(rt, id, async (tx, doc) => {
     expectStatus(doc, REVIEWABLE);
+    // Decree 30: no book entry without số/ký hiệu (where the type has one), issuer, date, trích yếu (422).
+    requireFields({ ...doc, ...patch });
     const at = rt.clock.now();
     if (Object.keys(patch).length) {
       const fields = { ...doc, ...patch };
@@ -80,7 +83,7 @@ export async function reject(rt: RegistryRuntime, p: Principal, id: string, reas
   const why = reason?.normalize('NFC').trim();
   if (!why) throw new RegistryError(400, 'Cần nêu lý do trả lại (a reason is required)');
   return withDocument(rt, id, async (tx, doc) => {
-    authorize(p, 'review', doc);
+    authorizeDocument(p, 'documents.review', doc);
     expectStatus(doc, [...REVIEWABLE, 'received']);
     return transition(tx, rt, p, doc, 'document.return', { status: 'returned', reasons: [...doc.reasons, `Trả lại: ${why}`], remarks: why }, { reason: why });
   });
@@ -88,7 +91,7 @@ export async function reject(rt: RegistryRuntime, p: Principal, id: string, reas
 
 export async function markNotDocument(rt: RegistryRuntime, p: Principal, id: string): Promise<DocumentRow> {
   return withDocument(rt, id, async (tx, doc) => {
-    authorize(p, 'review', doc);
+    authorizeDocument(p, 'documents.review', doc);
     expectStatus(doc, REVIEWABLE);
     return transition(tx, rt, p, doc, 'document.not_document', { status: 'not_document' }, {});
   });
@@ -112,7 +115,7 @@ export interface AssignInput {
 
 export async function assign(rt: RegistryRuntime, p: Principal, id: string, input: AssignInput): Promise<DocumentRow> {
   const current = await readDocument(rt, id);
-  authorize(p, 'assign', current);
+  authorizeDocument(p, 'documents.assign', current);
   const departments = rt.config.registry.units[current.unitId]?.departments ?? [];
   if (input.department && departments.length && !departments.some((d) => d.id === input.department)) {
     throw new RegistryError(400, `Không có phòng ban "${input.department}" trong đơn vị (unknown department; known: ${departments.map((d) => d.id).join(', ')})`);
@@ -136,7 +139,7 @@ export async function assign(rt: RegistryRuntime, p: Principal, id: string, inpu
 export async function setDeadline(rt: RegistryRuntime, p: Principal, id: string, dueDate: string): Promise<DocumentRow> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(dueDate ?? '')) throw new RegistryError(400, 'dueDate: ngày dạng YYYY-MM-DD (expected an ISO date)');
   return withDocument(rt, id, async (tx, doc) => {
-    authorize(p, 'assign', doc);
+    authorizeDocument(p, 'documents.assign', doc);
     expectStatus(doc, OPEN);
     return transition(tx, rt, p, doc, 'document.deadline', { dueDate, dueSource: 'manual' }, { before: doc.dueDate, after: dueDate });
   });
@@ -147,7 +150,7 @@ const NEXT: Record<string, string[]> = { in_progress: ['received', 'assigned'], 
 export async function setStatus(rt: RegistryRuntime, p: Principal, id: string, status: string, note?: string | null): Promise<DocumentRow> {
   if (!NEXT[status]) throw new RegistryError(400, `status: in_progress hoặc done (got ${status})`);
   return withDocument(rt, id, async (tx, doc) => {
-    authorize(p, 'progress', doc);
+    authorizeDocument(p, 'documents.progress', doc);
     expectStatus(doc, NEXT[status]);
     const at = rt.clock.now();
     const line = note?.trim() ? `${at.toISOString().slice(0, 10)} ${actorOf(p)}: ${note.normalize('NFC').trim()}` : null;
@@ -160,7 +163,7 @@ export async function addComment(rt: RegistryRuntime, p: Principal, id: string, 
   const text = body?.normalize('NFC').trim();
   if (!text) throw new RegistryError(400, 'Nội dung trống (empty comment)');
   return withDocument(rt, id, async (tx, doc) => {
-    authorize(p, 'comment', doc);
+    authorizeDocument(p, 'documents.comment', doc);
     const at = rt.clock.now();
     const [c] = await tx.insert(documentComments).values({ id: newId(at.getTime()), documentId: id, actor: actorOf(p), body: text, createdAt: at }).returning();
     await appendAudit(tx, { actor: actorOf(p), action: 'document.comment', entity: 'document', entityId: id, data: { commentId: c.id } }, at);
@@ -171,7 +174,7 @@ export async function addComment(rt: RegistryRuntime, p: Principal, id: string, 
 /** `vanthu register <message-id>`: approves the review items of one inbound message. */
 export async function registerMessage(rt: RegistryRuntime, p: Principal, inboundId: string, corrections: Record<string, unknown> = {}): Promise<DocumentRow[]> {
   const items = await rt.db.select().from(documents).where(and(eq(documents.inboundId, inboundId), inArray(documents.status, REVIEWABLE)));
-  const mine = items.filter((d) => p.unitId === null || d.unitId === p.unitId);
+  const mine = items.filter((d) => canSeeDocument(p, d));
   if (!mine.length) throw new RegistryError(404, `Thư ${inboundId} không có văn bản chờ duyệt (no review item for this message)`);
   const out: DocumentRow[] = [];
   for (const d of mine) out.push(await approve(rt, p, d.id, corrections));

@@ -1,99 +1,110 @@
 /**
  * The SMTP listener. Accepts RCPT only for published unit addresses and answers 250 to DATA only
  * after DurableAccept has made the message durable; any storage failure is 451 4.3.0 so the
- * sending MTA keeps the message and retries.
+ * sending MTA keeps the message and retries. Connections reach smtp-server through the edge
+ * (edge.ts): connection limits, timeouts, a message rate limit and ASCII-only replies.
  */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config, UnitConfig } from '../config.ts';
 import { addressBook } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { DurableAccept } from '../accept/durable-accept.ts';
+import { SmtpEdge, smtpError } from './edge.ts';
+
+export { smtpError };
 
 export interface SmtpListener {
   server: SMTPServer;
+  edge: SmtpEdge;
   port(): number;
   close(): Promise<void>;
-}
-
-/** An Error carrying the SMTP reply smtp-server sends for it. */
-export function smtpError(code: number, text: string): Error & { responseCode: number } {
-  return Object.assign(new Error(text), { responseCode: code });
 }
 
 export function normalizeAddress(address: string): string {
   return address.normalize('NFC').trim().toLowerCase();
 }
 
+/** Socket errors that only mean the client went away. */
+const QUIET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNECTION', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function errorCode(err: unknown): string | undefined {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code) return e.code;
+  }
+  return undefined;
+}
+
 export function createSmtpListener(config: Config, accept: DurableAccept, log: Logger): SmtpListener {
   const units = addressBook(config);
   const { smtp } = config;
   const tls = smtp.tls ? { key: readFileSync(smtp.tls.key), cert: readFileSync(smtp.tls.cert) } : null;
+  let edge: SmtpEdge;
 
   const server = new SMTPServer({
     name: smtp.hostname,
     banner: 'vanthu ESMTP',
     size: smtp.maxMessageBytes,
-    maxClients: smtp.maxClients,
+    maxClients: smtp.maxClients, // the edge refuses first; this is smtp-server's own backstop
     socketTimeout: smtp.socketTimeoutMs,
     authOptional: true,
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ?? {}),
     logger: false,
+    onMailFrom(_address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      cb(edge.admitMessage(session));
+    },
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) {
       const rcpt = normalizeAddress(address.address);
+      // Vietnamese is kept only for a client that negotiated SMTPUTF8; the edge folds it to ASCII for the others.
       if (!units.has(rcpt)) return cb(smtpError(550, `5.1.1 <${address.address}>: không có đơn vị nhận với địa chỉ này (no such unit address)`));
       if (session.envelope.rcptTo.length >= smtp.maxRecipients) return cb(smtpError(452, '4.5.3 Too many recipients'));
+      edge.progress(session);
       cb();
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void) {
       const rcptTo = session.envelope.rcptTo.map((r) => normalizeAddress(r.address));
       const unitIds = [...new Set(rcptTo.map((r) => (units.get(r) as UnitConfig).id))];
       const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+      edge.dataStarted(session, stream);
       accept
         .accept(stream, { source: 'smtp', mailFrom: mailFrom || null, rcptTo, unitIds, remoteIp: session.remoteAddress, helo: session.hostNameAppearsAs })
         .then((r) => cb(null, `2.0.0 Ok: queued as ${r.id}${r.duplicate ? ' (duplicate)' : ''}`))
         .catch((err: Error) => {
           if (err.name === 'MessageTooLargeError') return cb(smtpError(552, `5.3.4 Message too big (limit ${smtp.maxMessageBytes} bytes)`));
-          log.error({ err: err.message }, 'durable accept failed; answering 451');
+          if (QUIET_ERRORS.has(errorCode(err) ?? '')) log.info({ ip: session.remoteAddress }, 'client left before the end of DATA; nothing stored');
+          else log.error({ err: err.message }, 'durable accept failed; answering 451');
           cb(smtpError(451, '4.3.0 Temporary storage failure, try again later'));
-        });
+        })
+        .finally(() => edge.dataFinished(session));
+    },
+    onSecure(_socket, session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      cb(edge.secured(session));
+    },
+    onClose(session: SMTPServerSession) {
+      edge.closed(session);
     },
   });
-  server.on('error', (err) => log.error({ err: err.message }, 'smtp server error'));
+  edge = new SmtpEdge(server, smtp, log);
+  server.on('error', (err: Error & { code?: string }) => {
+    if (QUIET_ERRORS.has(err.code ?? '')) log.info({ err: err.message }, 'smtp client connection error');
+    else log.error({ err: err.message }, 'smtp server error');
+  });
 
   return {
     server,
-    port: () => ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port,
-    close: () => closeServer(server),
+    edge,
+    port: () => edge.port(),
+    close: () => edge.close(),
   };
-}
-
-/**
- * Stops listening and ends idle sessions at once (a peer's pooled connection would otherwise hold
- * the shutdown for smtp-server's 30 s close timeout); a session in DATA keeps that grace period,
- * so its message is still answered 250 or 451. A closed session answers 421, which MTAs retry.
- */
-function closeServer(server: SMTPServer): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    type Session = { _dataStream: unknown; _upgrading: boolean; send(code: number, text: string): void; close(): void };
-    const connections = (server as unknown as { connections?: Set<Session> }).connections;
-    for (const c of connections ?? []) {
-      // In DATA: let it finish. Mid-STARTTLS: writing plaintext would break the handshake; the timeout ends it.
-      if (c._dataStream || c._upgrading) continue;
-      c.send(421, '4.3.2 Server shutting down, try again later');
-      c.close();
-    }
-  });
 }
 
 export function listen(listener: SmtpListener, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    listener.server.once('error', reject);
-    listener.server.listen(port, host, () => {
-      listener.server.off('error', reject);
+    const tcp = listener.edge.listener;
+    tcp.once('error', reject);
+    tcp.listen(port, host, () => {
+      tcp.off('error', reject);
       resolve(listener.port());
     });
   });

@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.ts';
 import { acquireDirLock, type DirLock } from './lock.ts';
 import { fsyncFile } from './blobs.ts';
+import { registerDatabaseErrorClass } from '../errors.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -47,7 +48,8 @@ async function openPglite(dir: string): Promise<Database> {
   // PGlite is a single-process database: a second opener would corrupt it, so take a lock first.
   const lock: DirLock = acquireDirLock(dir, 'the embedded database');
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGlite, messages } = await import('@electric-sql/pglite');
+    registerDatabaseErrorClass(messages.DatabaseError);
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const client = await PGlite.create(dir);
@@ -72,6 +74,7 @@ async function openPglite(dir: string): Promise<Database> {
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: pg } = await import('pg');
+  registerDatabaseErrorClass(pg.DatabaseError);
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   // libpq falls back to the OS user when the URL names none; node-postgres needs it spelled out.

@@ -31,8 +31,11 @@ export function acquireDirLock(dir: string, what: string): DirLock {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd); // a failed write (disk full) must not leave the descriptor open
+      }
       let released = false;
       return {
         release() {

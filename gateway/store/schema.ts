@@ -21,10 +21,16 @@ export const inboundMessages = pgTable(
     unitIds: jsonb('unit_ids').$type<string[]>().notNull(),
     remoteIp: text('remote_ip'),
     helo: text('helo'),
+    /** Uploads through the API: who authenticated (user e-mail or service:<token>) and their unit; null for SMTP/IMAP. */
+    uploadedBy: text('uploaded_by'),
+    uploadedUnit: text('uploaded_unit'),
     subject: text('subject'),
     fromAddr: text('from_addr'),
-    state: text('state').notNull().default('accepted'), // accepted | processing | <last stage done> | failed
-    enqueuedAt: timestamp('enqueued_at', { withTimezone: true, mode: 'date' }),
+    state: text('state').notNull().default('accepted'), // accepted | parsed | classified | verified | decided | failed (workers/states.ts)
+    enqueuedAt: timestamp('enqueued_at', { withTimezone: true, mode: 'date' }), // last queued, or last found queued by the sweep (database time)
+    /** The pipeline run holding this message ("<host>:<pid>:<random>:<n>") until leaseUntil (database time); see workers/lease.ts. */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

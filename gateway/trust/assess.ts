@@ -18,6 +18,10 @@ export interface LayerInfo {
   layer: DocumentLayer;
   attachment: string | null;
   modifiedAfterSigning?: boolean;
+  /** PDF: what changed after signing, the signed revision (report.ts). */
+  changesAfterSigning?: SignatureReport['changesAfterSigning'];
+  changes?: SignatureReport['changes'];
+  signedRevision?: SignatureReport['signedRevision'];
   /** Layer-specific findings (PDF structure, XML coverage) to weigh with the signer's. */
   findings?: Finding[];
 }
@@ -49,8 +53,7 @@ export function assessSigner(check: SignerCheck, ctx: TrustContext, info: LayerI
   return signature(info.layer, verdict, {
     signer: check.certificate?.identity ?? null,
     signedAt: at?.toISOString() ?? null,
-    attachment: info.attachment,
-    modifiedAfterSigning: info.modifiedAfterSigning ?? false,
+    ...pdfExtras(info),
     reasons,
   });
 }
@@ -59,8 +62,18 @@ export function assessSigner(check: SignerCheck, ctx: TrustContext, info: LayerI
 export function unreadable(info: LayerInfo, verdict: 'invalid' | 'indeterminate', reason: string): SignatureReport {
   const findings = info.findings ?? [];
   return signature(info.layer, worst([verdict, ...findings.map((f) => f.verdict)]), {
-    attachment: info.attachment,
-    modifiedAfterSigning: info.modifiedAfterSigning ?? false,
+    ...pdfExtras(info),
     reasons: [reason, ...findings.map((f) => f.reason)],
   });
+}
+
+/** The layer's attachment and what it knows about changes after signing. */
+export function pdfExtras(info: LayerInfo): Partial<SignatureReport> {
+  return {
+    attachment: info.attachment,
+    modifiedAfterSigning: info.modifiedAfterSigning ?? false,
+    changesAfterSigning: info.changesAfterSigning,
+    changes: info.changes,
+    signedRevision: info.signedRevision,
+  };
 }

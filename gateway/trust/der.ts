@@ -40,8 +40,13 @@ export function parseDer(bytes: Buffer, trailing = false): Asn1 {
   }
 }
 
-/** Match `node` against a schema; the captured values, or null when it does not fit. */
-export function match(node: Asn1, schema: Schema): Record<string, any> | null {
+/**
+ * Match `node` against a schema; the captured values, or null when it does not fit. A missing
+ * node (the child of an empty [0] EXPLICIT wrapper, say) does not fit: forge's validate would
+ * dereference it.
+ */
+export function match(node: Asn1 | undefined, schema: Schema): Record<string, any> | null {
+  if (!node || typeof node !== 'object') return null;
   const capture: Record<string, any> = {};
   return forgeAsn1.validate(node, schema, capture, []) ? capture : null;
 }
@@ -66,15 +71,17 @@ export function oidOf(node: Asn1 | undefined): string | null {
   return forge.asn1.derToOid(node.value);
 }
 
+/** A UTCTime/GeneralizedTime as a Date; null when absent or not a valid time (forge returns Invalid Date for "9999-99-99"-style garbage). */
 export function timeOf(node: Asn1 | undefined): Date | null {
   if (!node || typeof node.value !== 'string') return null;
+  let date: Date | null = null;
   try {
-    if (node.type === Type.UTCTIME) return forge.asn1.utcTimeToDate(node.value);
-    if (node.type === Type.GENERALIZEDTIME) return forge.asn1.generalizedTimeToDate(node.value);
+    if (node.type === Type.UTCTIME) date = forge.asn1.utcTimeToDate(node.value);
+    else if (node.type === Type.GENERALIZEDTIME) date = forge.asn1.generalizedTimeToDate(node.value);
   } catch {
     return null;
   }
-  return null;
+  return date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
 const UNIVERSAL_STRING = 28;

@@ -3,7 +3,10 @@
  * See DESIGN.md (Trust) for the verdicts and contracts/README.md for the report shape.
  */
 export { verifyMessage, verifyDocument, verifyFile, fileKind, UnreadableFileError } from './verify.ts';
-export type { VerifyOptions, DocumentKind } from './verify.ts';
+export type { VerifyOptions, DocumentKind, SignedRevision } from './verify.ts';
+export { signedRevisions } from './pdf.ts';
+export { analyseChanges } from './pdf-changes.ts';
+export type { ChangeAnalysis, ChangesAfterSigning, SigningChange } from './pdf-changes.ts';
 export { loadTrustStore, anchorsFromEnv, TrustStore } from './store.ts';
 export type { TrustStoreConfig } from './store.ts';
 export { loadZoneFile, parseZone, zoneResolver, systemResolver, ZoneFileError } from './dns.ts';

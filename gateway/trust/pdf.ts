@@ -3,12 +3,17 @@
  * signed bytes: [a, a+b) and [c, c+d), leaving exactly the hex string of /Contents unsigned.
  * Every number in it is attacker-controlled, so the range is checked against the file before
  * any of it is trusted. Bytes after c+d are later incremental updates: the signed revision may
- * still be intact, which is what `modifiedAfterSigning` tells the clerk.
+ * still be intact, which is what `modifiedAfterSigning` tells the clerk, and pdf-changes.ts
+ * judges what the update changed (`changesAfterSigning`): a forbidden change makes the signature
+ * `invalid` — it no longer vouches for what the file shows.
  */
+import { createHash } from 'node:crypto';
+import { PdfFile } from '../documents/sources/pdf-objects.ts';
+import { analyseChanges } from './pdf-changes.ts';
 import { parseSignedData, checkSigners, CmsError } from './cms.ts';
 import { checkTimestamp } from './timestamp.ts';
-import { assessSigner, unreadable, type LayerInfo, type TrustContext } from './assess.ts';
-import { finding, signature, type Finding, type SignatureReport } from './report.ts';
+import { assessSigner, pdfExtras, unreadable, type LayerInfo, type TrustContext } from './assess.ts';
+import { finding, signature, worst, type Finding, type SignatureReport } from './report.ts';
 
 const BYTE_RANGE = Buffer.from('/ByteRange');
 const CONTENTS = Buffer.from('/Contents');
@@ -26,7 +31,36 @@ export function verifyPdf(bytes: Buffer, ctx: TrustContext, attachment: string |
   if (!bytes.subarray(0, 1024).includes('%PDF-')) {
     return [unreadable({ layer: 'pdf', attachment }, 'indeterminate', 'not a PDF document (no %PDF header)')];
   }
-  return signatureFields(bytes).map((field) => verifyField(bytes, field, ctx, attachment));
+  // The final file's object graph is read once for all of its signatures, and only when needed.
+  let final: PdfFile | undefined;
+  const finalFile = () => (final ??= new PdfFile(bytes));
+  return signatureFields(bytes).map((field) => verifyField(bytes, field, ctx, attachment, finalFile));
+}
+
+/**
+ * The revisions of a PDF its signatures cover, for signatures that do not cover the whole file:
+ * exactly the bytes that were signed, so a clerk can open what the signer saw.
+ */
+export function signedRevisions(bytes: Buffer): Array<{ signature: number; length: number; sha256: string; bytes: Buffer }> {
+  const out: Array<{ signature: number; length: number; sha256: string; bytes: Buffer }> = [];
+  signatureFields(bytes).forEach((field, i) => {
+    if (!field.range || rangeProblem(bytes, field.at, field.range)) return;
+    const end = field.range[2] + field.range[3];
+    if (!addedAfter(bytes, end)) return;
+    const revision = bytes.subarray(0, end);
+    out.push({ signature: i, length: end, sha256: sha256(revision), bytes: revision });
+  });
+  return out;
+}
+
+function sha256(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/** Bytes other than whitespace after the signed range. */
+function addedAfter(bytes: Buffer, end: number): number {
+  const trailing = bytes.subarray(end);
+  return trailing.length - countWhitespace(trailing);
 }
 
 function signatureFields(bytes: Buffer): Field[] {
@@ -39,19 +73,14 @@ function signatureFields(bytes: Buffer): Field[] {
   return fields;
 }
 
-function verifyField(bytes: Buffer, field: Field, ctx: TrustContext, attachment: string | null): SignatureReport {
+function verifyField(bytes: Buffer, field: Field, ctx: TrustContext, attachment: string | null, finalFile: () => PdfFile): SignatureReport {
   const info: LayerInfo = { layer: 'pdf', attachment };
   if (!field.range) return unreadable(info, 'indeterminate', 'signature field with an unfilled or malformed /ByteRange');
   const [a, b, c, d] = field.range;
   const problem = rangeProblem(bytes, field.at, field.range);
   if (problem) return unreadable(info, 'invalid', `/ByteRange [${a} ${b} ${c} ${d}]: ${problem}`);
 
-  const trailing = bytes.subarray(c + d);
-  const added = trailing.length - countWhitespace(trailing);
-  info.modifiedAfterSigning = added > 0;
-  if (added > 0) {
-    info.findings = [finding('valid', `${trailing.length} bytes were added after the signed revision (incremental update); this signature does not cover them`)];
-  }
+  if (addedAfter(bytes, c + d) > 0) changesAfter(bytes, c + d, info, finalFile);
   const dict = dictionaryText(bytes, field.at, b, c);
   const subFilter = /\/SubFilter\s*\/([A-Za-z0-9.#_-]+)/.exec(dict)?.[1] ?? null;
   const hex = bytes.subarray(b + 1, c - 1).toString('latin1').replace(/\s+/g, '');
@@ -105,15 +134,42 @@ function dictionaryText(bytes: Buffer, at: number, b: number, c: number): string
   return (from >= 0 ? before.slice(from) : before) + (to >= 0 ? after.slice(0, to) : after);
 }
 
+/** Judges the bytes added after the signed revision: the findings and the report's change fields. */
+function changesAfter(bytes: Buffer, end: number, info: LayerInfo, finalFile: () => PdfFile): void {
+  let final: PdfFile | undefined;
+  try {
+    final = finalFile();
+  } catch {
+    // analyseChanges reports the unreadable file itself
+  }
+  const analysis = analyseChanges(bytes, end, final);
+  const list = analysis.changes.map((c) => c.en).join('; ');
+  const added = `${bytes.length - end} bytes were added after the signed revision (incremental update); this signature does not cover them`;
+  info.modifiedAfterSigning = true;
+  info.changesAfterSigning = analysis.verdict;
+  info.changes = analysis.changes;
+  info.signedRevision = { length: end, sha256: sha256(bytes.subarray(0, end)) };
+  const mdp = analysis.docMdp === null ? '' : ` (certified, DocMDP P=${analysis.docMdp})`;
+  info.findings = [
+    analysis.verdict === 'forbidden'
+      ? finding('invalid', `the document was changed after signing in ways the signature does not allow${mdp}: ${analysis.changes.filter((c) => !c.permitted).map((c) => c.en).join('; ')}`)
+      : analysis.verdict === 'unknown'
+        ? finding('indeterminate', `the changes made after signing could not be judged: ${list}`)
+        : finding('valid', `changes after signing are permitted${mdp}: ${list}`),
+    finding('valid', added),
+  ];
+}
+
 function documentTimestamp(token: Buffer, content: Buffer[], ctx: TrustContext, info: LayerInfo): SignatureReport {
   const ts = checkTimestamp(token, content, ctx.store, ctx.now, true);
   const findings: Finding[] = info.findings ?? [];
-  return signature('pdf', ts.verdict, {
+  const verdict = worst([ts.verdict, ...findings.map((f) => f.verdict)]);
+  const bad = findings.filter((f) => f.verdict !== 'valid').map((f) => f.reason);
+  return signature('pdf', verdict, {
     signer: ts.tsa?.identity ?? null,
     signedAt: ts.claimedTime?.toISOString() ?? null,
-    attachment: info.attachment,
-    modifiedAfterSigning: info.modifiedAfterSigning,
-    reasons: ['document time-stamp (ETSI.RFC3161)', ...ts.reasons, ...findings.map((f) => f.reason)],
+    ...pdfExtras(info),
+    reasons: [...bad, 'document time-stamp (ETSI.RFC3161)', ...ts.reasons, ...findings.filter((f) => f.verdict === 'valid').map((f) => f.reason)],
   });
 }
 

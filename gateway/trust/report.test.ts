@@ -21,6 +21,7 @@ describe('verdict ordering', () => {
 
   it('fills every contract key', () => {
     expect(Object.keys(signature('pdf', 'valid')).sort()).toEqual(
-      ['attachment', 'layer', 'modifiedAfterSigning', 'reasons', 'signedAt', 'signer', 'verdict']);
+      ['attachment', 'changes', 'changesAfterSigning', 'layer', 'modifiedAfterSigning', 'reasons', 'signedAt', 'signedRevision', 'signer', 'verdict']);
+    expect(signature('smime', 'valid')).toMatchObject({ modifiedAfterSigning: false, changesAfterSigning: 'none', changes: [], signedRevision: null });
   });
 });

@@ -3,6 +3,10 @@
  * (shared/contracts/README.md). Keep these shapes stable: add fields, never rename.
  */
 
+import type { ChangesAfterSigning, SigningChange } from './pdf-changes.ts';
+
+export type { ChangesAfterSigning, SigningChange };
+
 export type SignatureVerdict = 'valid' | 'invalid' | 'untrusted' | 'expired' | 'revoked' | 'indeterminate';
 export type OverallVerdict = SignatureVerdict | 'unsigned';
 
@@ -26,6 +30,18 @@ export interface SignatureReport {
   attachment: string | null;
   /** PDF only: bytes were added after the signed range (incremental update). */
   modifiedAfterSigning: boolean;
+  /**
+   * PDF only: what the bytes added after the signed range change, judged like DocMDP/PAdES
+   * (pdf-changes.ts): `none` (nothing added), `permitted` (later signatures, time-stamps,
+   * validation data, form filling or annotations where DocMDP allows them), `forbidden` (page
+   * content, pages, resources, anything else: the signature's verdict is then `invalid`),
+   * `unknown` (could not be analysed: `indeterminate`). Always `none` for other layers.
+   */
+  changesAfterSigning: ChangesAfterSigning;
+  /** The changes after signing, one entry each, in Vietnamese and English. */
+  changes: SigningChange[];
+  /** PDF with changes after signing: the revision this signature covers (bytes [0, length) of the file). */
+  signedRevision: { length: number; sha256: string } | null;
   reasons: string[];
 }
 
@@ -72,6 +88,9 @@ export function signature(layer: SignatureLayer, verdict: SignatureVerdict, extr
     signedAt: extra.signedAt ?? null,
     attachment: extra.attachment ?? null,
     modifiedAfterSigning: extra.modifiedAfterSigning ?? false,
+    changesAfterSigning: extra.changesAfterSigning ?? 'none',
+    changes: extra.changes ?? [],
+    signedRevision: extra.signedRevision ?? null,
     reasons: extra.reasons ?? [],
   };
 }

@@ -2,6 +2,7 @@
  * Entry points of the trust stage: a whole message (mail authentication, S/MIME, and the PDF
  * and edXML attachments, including those inside opaque S/MIME), a single document, or a file.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -22,6 +23,24 @@ export interface VerifyOptions {
   smtp?: SmtpSession;
   /** Reference time for checks that need "now" (default: the current time). */
   now?: Date;
+  /**
+   * Called with the signed revision of every PDF signature that does not cover its whole file
+   * (the bytes the signer signed), so the caller can keep it beside the file.
+   */
+  onSignedRevision?: (revision: SignedRevision) => void;
+}
+
+export interface SignedRevision {
+  /** The attachment's file name; null for a PDF verified on its own. */
+  attachment: string | null;
+  /** SHA-256 of the whole PDF as received. */
+  fileSha256: string;
+  /** Index of the signature among the PDF's signatures, in file order. */
+  signature: number;
+  length: number;
+  sha256: string;
+  changesAfterSigning: SignatureReport['changesAfterSigning'];
+  bytes: Buffer;
 }
 
 export type DocumentKind = 'pdf' | 'xml';
@@ -47,13 +66,13 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<V
     entities.push(...smime.unwrapped);
     return smime.signatures;
   }));
-  for (const entity of entities) signatures.push(...(await verifyAttachments(entity, ctx)));
+  for (const entity of entities) signatures.push(...(await verifyAttachments(entity, ctx, opts)));
   return makeReport(signatures);
 }
 
 /** Verify one PDF or edXML document (not wrapped in a message). */
 export function verifyDocument(bytes: Buffer, kind: DocumentKind, opts: VerifyOptions, attachment: string | null = null): VerifyReport {
-  return makeReport(documentSignatures(bytes, kind, context(opts), attachment));
+  return makeReport(documentSignatures(bytes, kind, context(opts), attachment, opts));
 }
 
 /** Verify a file: .pdf, .xml (edXML envelope), or a message (.eml); other names by their content. */
@@ -83,13 +102,22 @@ function context(opts: VerifyOptions): TrustContext {
   return { store: opts.trust, now: opts.now ?? new Date() };
 }
 
-function documentSignatures(bytes: Buffer, kind: DocumentKind, ctx: TrustContext, attachment: string | null): SignatureReport[] {
+function documentSignatures(bytes: Buffer, kind: DocumentKind, ctx: TrustContext, attachment: string | null, opts: VerifyOptions): SignatureReport[] {
   const layer: DocumentLayer = kind;
-  return guarded(layer, attachment, () => (kind === 'pdf' ? verifyPdf(bytes, ctx, attachment) : verifyXml(bytes, ctx, attachment)));
+  const reports = guarded(layer, attachment, () => (kind === 'pdf' ? verifyPdf(bytes, ctx, attachment) : verifyXml(bytes, ctx, attachment)));
+  if (kind === 'pdf' && opts.onSignedRevision && reports.some((r) => r.signedRevision)) {
+    const fileSha256 = createHash('sha256').update(bytes).digest('hex');
+    reports.forEach((r, signature) => {
+      if (!r.signedRevision) return;
+      const { length, sha256 } = r.signedRevision;
+      opts.onSignedRevision!({ attachment, fileSha256, signature, length, sha256, changesAfterSigning: r.changesAfterSigning, bytes: bytes.subarray(0, length) });
+    });
+  }
+  return reports;
 }
 
 /** PDF and XML attachments of one MIME entity, as mailparser decodes them. */
-async function verifyAttachments(entity: Buffer, ctx: TrustContext): Promise<SignatureReport[]> {
+async function verifyAttachments(entity: Buffer, ctx: TrustContext, opts: VerifyOptions): Promise<SignatureReport[]> {
   let parsed;
   try {
     parsed = await simpleParser(entity, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
@@ -101,15 +129,22 @@ async function verifyAttachments(entity: Buffer, ctx: TrustContext): Promise<Sig
     const kind = attachmentKind(att.contentType, att.filename);
     if (!kind) return;
     // edXML packages reference their parts by Content-ID and often give them no file name.
-    const name = att.filename ?? att.contentId?.replace(/^<|>$/g, '') ?? `attachment-${i + 1}.${kind}`;
-    out.push(...documentSignatures(att.content, kind, ctx, name));
+    const filename = typeof att.filename === 'string' ? att.filename : undefined;
+    const contentId = typeof att.contentId === 'string' ? att.contentId : undefined;
+    const name = filename ?? contentId?.replace(/^<|>$/g, '') ?? `attachment-${i + 1}.${kind}`;
+    out.push(...documentSignatures(att.content, kind, ctx, name, opts));
   });
   return out;
 }
 
-function attachmentKind(contentType: string, filename: string | undefined): DocumentKind | null {
-  const type = contentType.toLowerCase();
-  const name = (filename ?? '').toLowerCase();
+/**
+ * mailparser's typings promise strings, but a part with an empty Content-Type header value gives
+ * a non-string contentType (and a hostile filename parameter may be odd too): anything that is
+ * not a string counts as absent.
+ */
+export function attachmentKind(contentType: unknown, filename: unknown): DocumentKind | null {
+  const type = typeof contentType === 'string' ? contentType.trim().toLowerCase() : '';
+  const name = typeof filename === 'string' ? filename.toLowerCase() : '';
   if (type === 'application/pdf' || name.endsWith('.pdf')) return 'pdf';
   if (type === 'application/xml' || type === 'text/xml' || name.endsWith('.xml') || name.endsWith('.edxml')) return 'xml';
   return null;

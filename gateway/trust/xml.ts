@@ -16,18 +16,97 @@ const SHA1 = /#(rsa-)?sha1$|#dsa-sha1$|ecdsa-sha1$/;
 
 type XmlElement = Element;
 
+/**
+ * Bounds on what a hostile envelope can make the XML stack do. xmldom's DOM walks recurse once per
+ * level, and xml-crypto's XPath sorts node sets with a comparison that costs the depth of the
+ * nodes, so depth and size are what make canonicalisation and reference look-up super-linear.
+ * A real edXML envelope is a dozen levels deep, has hundreds of elements and one signature.
+ */
+export const XML_LIMITS = {
+  /** Element nesting. */
+  maxDepth: 128,
+  /** Elements in the whole document. */
+  maxElements: 50_000,
+  /** ds:Signature elements checked (each one canonicalises and digests the document). */
+  maxSignatures: 8,
+  /** xmldom warnings before the document is given up on (each one costs a message). */
+  maxWarnings: 1_000,
+};
+
+/** Raised from the xmldom error handler to stop parsing at the first error. */
+class XmlParseAbort extends Error {}
+
 export function verifyXml(bytes: Buffer, ctx: TrustContext, attachment: string | null = null): SignatureReport[] {
   const info: LayerInfo = { layer: 'xml', attachment };
   const xml = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const errors: string[] = [];
-  const doc = new DOMParser({ errorHandler: { error: (m) => errors.push(m), fatalError: (m) => errors.push(m) } })
-    .parseFromString(xml, 'text/xml');
-  const root = doc?.documentElement;
-  if (!root || errors.length > 0) {
-    return [unreadable(info, 'indeterminate', `not well-formed XML${errors[0] ? ` (${errors[0].split('\n')[0]})` : ''}`)];
-  }
-  const signatures = Array.from(doc.getElementsByTagNameNS(DSIG, 'Signature'));
+  const parsed = parseXml(xml);
+  if (typeof parsed === 'string') return [unreadable(info, 'indeterminate', parsed)];
+  const { root, signatures } = parsed;
   return signatures.map((node) => verifySignatureElement(xml, root, node, ctx, info));
+}
+
+/**
+ * Parse, then check the shape against XML_LIMITS in one iterative walk that also collects the
+ * signatures; the reason the document cannot be checked when it is not well-formed or too big.
+ */
+function parseXml(xml: string): { root: XmlElement; signatures: XmlElement[] } | string {
+  const errors: string[] = [];
+  let warnings = 0;
+  // Stop at the first error: a document with an error is not checked anyway, and letting xmldom
+  // recover costs an Error (with its stack) and a message per bad character — seconds for
+  // two million stray '<'.
+  const fail = (m: string): never => {
+    errors.push(m);
+    throw new XmlParseAbort(m);
+  };
+  const parser = new DOMParser({
+    errorHandler: {
+      warning: (m) => {
+        if (++warnings > XML_LIMITS.maxWarnings) fail(`more than ${XML_LIMITS.maxWarnings} parser warnings (${m})`);
+      },
+      error: fail,
+      fatalError: fail,
+    },
+  });
+  let doc: Document | undefined;
+  try {
+    doc = parser.parseFromString(xml, 'text/xml');
+  } catch (err) {
+    // xmldom also throws on its own (a "Hierarchy request error" for text or CDATA outside the root)
+    if (!(err instanceof XmlParseAbort)) errors.push(err instanceof Error ? err.message : String(err));
+  }
+  const root = doc?.documentElement;
+  if (!doc || !root || errors.length > 0) {
+    return `not well-formed XML${errors[0] ? ` (${errors[0].split('\n')[0]})` : ''}`;
+  }
+  const signatures: XmlElement[] = [];
+  let elements = 0;
+  let depth = 0;
+  let node: Node | null = root;
+  // pre-order walk by firstChild/nextSibling/parentNode: no recursion, whatever the depth
+  while (node) {
+    if (node.nodeType === 1) {
+      const el = node as XmlElement;
+      if (++elements > XML_LIMITS.maxElements) return `the XML document has more than ${XML_LIMITS.maxElements} elements, more than this gateway checks`;
+      if (el.localName === 'Signature' && el.namespaceURI === DSIG) {
+        if (signatures.length >= XML_LIMITS.maxSignatures) {
+          return `the XML document carries more than ${XML_LIMITS.maxSignatures} XML signatures, more than this gateway checks`;
+        }
+        signatures.push(el);
+      }
+      if (node.firstChild) {
+        if (++depth > XML_LIMITS.maxDepth) return `the XML document nests elements deeper than ${XML_LIMITS.maxDepth} levels, more than this gateway checks`;
+        node = node.firstChild;
+        continue;
+      }
+    }
+    while (node !== root && !node.nextSibling && node.parentNode) {
+      node = node.parentNode;
+      depth--;
+    }
+    node = node === root ? null : node.nextSibling;
+  }
+  return { root, signatures };
 }
 
 function verifySignatureElement(xml: string, root: XmlElement, node: XmlElement, ctx: TrustContext, info: LayerInfo): SignatureReport {

@@ -8,11 +8,20 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Config } from '../../gateway/config.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { freePort, killHard, spawnChild, type Child } from './processes.ts';
 
 const HARAKA_BIN = path.join(PROJECT_ROOT, 'node_modules', 'Haraka', 'bin', 'haraka');
 export const PLUGIN_DIR = path.join(PROJECT_ROOT, 'gateway', 'haraka');
+
+/** The Haraka plugin's credential: a config token with role relay (the only one that may hand over an SMTP envelope). */
+export const RELAY_TOKEN = 'haraka-relay-token-for-tests';
+
+/** startTestGateway's `configure`: adds the relay token next to the admin one. */
+export function addRelayToken(cfg: Config): void {
+  cfg.http.tokens = [...cfg.http.tokens, { name: 'haraka', token: RELAY_TOKEN, role: 'relay' }];
+}
 
 export interface TestHaraka {
   port: number;

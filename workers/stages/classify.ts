@@ -4,12 +4,22 @@
  * contract shape; the register stage decides on it.
  */
 import { classifyMessage } from '../../gateway/documents/index.ts';
+import { classifyLimits } from '../../gateway/documents/limits.ts';
+import { PermanentError, VanthuError } from '../../gateway/errors.ts';
 import type { Stage } from '../pipeline.ts';
 
 export const classifyStage: Stage = {
   name: 'classify',
   doneState: 'classified',
-  async run({ message, blobs }) {
-    return classifyMessage(await blobs.read(message.blobSha256), { now: message.receivedAt });
+  async run({ message, blobs, config }) {
+    const raw = await blobs.read(message.blobSha256);
+    try {
+      // onLimit 'throw': a PDF or DOCX over a limit ends the message in review (limit:<name>).
+      return await classifyMessage(raw, { now: message.receivedAt, limits: classifyLimits(config.limits), onLimit: 'throw' });
+    } catch (err) {
+      // Classification is a function of the bytes: what fails once fails again.
+      if (err instanceof VanthuError) throw err;
+      throw new PermanentError('classify-failed', `classification failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
   },
 };

@@ -8,6 +8,7 @@ import { findLinks } from '../../gateway/outgoing/link.ts';
 import { advance } from '../../gateway/outgoing/tracking.ts';
 import { createMailer } from '../../gateway/registry/mailer.ts';
 import { messageAttachments } from '../../gateway/store/schema.ts';
+import { cleanText } from '../../gateway/mail/sanitize.ts';
 import { markFailed } from '../delivery.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 
@@ -28,7 +29,8 @@ async function reportParts(ctx: StageContext): Promise<Array<{ contentType: stri
   // A returned message (message/rfc822) may carry the whole document; only its headers are read.
   const read = async (r: (typeof rows)[number]) => {
     const bytes = await ctx.blobs.read(r.sha256);
-    return (/rfc822|message\/global/i.test(r.contentType) ? bytes.subarray(0, 64 * 1024) : bytes).toString('utf8');
+    // Mail text: cleaned (no NUL), as what is read here can end up in delivery evidence.
+    return cleanText((/rfc822|message\/global/i.test(r.contentType) ? bytes.subarray(0, 64 * 1024) : bytes).toString('utf8'));
   };
   return Promise.all(wanted.map(async (r) => ({ contentType: r.contentType, content: await read(r) })));
 }

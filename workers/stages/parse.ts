@@ -1,4 +1,8 @@
-/** Stage "parse": MIME structure, headers and body text; attachments become blobs with rows. */
+/**
+ * Stage "parse": MIME structure, headers and body text; attachments become blobs with rows. The
+ * MIME structure is held to `limits:` while it streams in (gateway/mail/mime-guard.ts), and every
+ * text stored here is clean (gateway/mail/sanitize.ts).
+ */
 import { eq } from 'drizzle-orm';
 import { parseMessage } from '../../gateway/mail/parse.ts';
 import { inboundMessages, messageAttachments } from '../../gateway/store/schema.ts';
@@ -7,8 +11,9 @@ import type { Stage } from '../pipeline.ts';
 export const parseStage: Stage = {
   name: 'parse',
   doneState: 'parsed',
-  async run({ message, blobs, database }) {
-    const parsed = await parseMessage(await blobs.stream(message.blobSha256));
+  async run({ message, blobs, database, config }) {
+    // The MIME guard of parseMessage stops at the first limit passed (LimitExceeded: an outcome).
+    const parsed = await parseMessage(await blobs.stream(message.blobSha256), config.limits);
     const stored: (typeof messageAttachments.$inferInsert)[] = [];
     for (const [idx, a] of parsed.attachments.entries()) {
       const { sha256 } = await blobs.put(a.content);

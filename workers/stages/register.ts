@@ -6,7 +6,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { intakeMessage } from '../../gateway/registry/intake.ts';
 import { createRuntime, type RegistryRuntime } from '../../gateway/registry/runtime.ts';
-import { messageStages } from '../../gateway/store/schema.ts';
+import { inboundMessages, messageStages } from '../../gateway/store/schema.ts';
+import { outcomeReasonVi } from '../../gateway/limits.ts';
+import { headerPreview } from '../../gateway/mail/parse.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 
 const INPUTS = ['parse', 'classify', 'verify'];
@@ -25,11 +27,27 @@ async function inputs(ctx: StageContext): Promise<Record<string, unknown>> {
 export const registerStage: Stage = {
   name: 'register',
   doneState: 'decided',
+  // A message an earlier stage stopped (a limit passed, unreadable mail) still gets here: it goes to review.
+  afterOutcome: true,
   async run(ctx) {
     // The worker passes its runtime (follow-up kick) through the context; a bare pipeline run
     // (CLI reprocess, tests) gets one on the context's clock.
     const rt = (ctx as StageContext & { registry?: RegistryRuntime }).registry ?? createRuntime(ctx);
-    const decisions = await intakeMessage(rt, ctx.message, await inputs(ctx));
-    return { decisions };
+    const results = await inputs(ctx);
+    const o = ctx.outcome;
+    if (!o) return { decisions: await intakeMessage(rt, ctx.message, results) };
+    const message = results.parse ? ctx.message : await withPreview(ctx);
+    const outcome = { code: o.code, reason: outcomeReasonVi(o.code, o.message, o.max, o.where) };
+    return { decisions: await intakeMessage(rt, message, { ...results, outcome }), outcome: o.code };
   },
 };
+
+/** Subject and sender from the first bytes of the header, when the parse stage never read them. */
+async function withPreview(ctx: StageContext): Promise<StageContext['message']> {
+  const preview = await headerPreview(await ctx.blobs.read(ctx.message.blobSha256));
+  const from = preview.from[0];
+  const fromAddr = from ? (from.address ?? from.name) : null;
+  if (preview.subject === null && fromAddr === null) return ctx.message;
+  await ctx.database.db.update(inboundMessages).set({ subject: preview.subject, fromAddr }).where(eq(inboundMessages.id, ctx.message.id));
+  return { ...ctx.message, subject: preview.subject, fromAddr };
+}

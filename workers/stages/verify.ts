@@ -1,11 +1,13 @@
 /**
  * Stage "verify": checks every signature layer of the stored raw message (mail authentication with
  * the SMTP session's data, S/MIME, PDF and edXML attachments) against the configured trust store.
- * The result is the `vanthu verify` report shape. The trust store is loaded once per process.
+ * The result is the `vanthu verify` report shape plus `signedRevisions` (the signed revisions of
+ * PDFs changed after signing, kept as blobs). The trust store is loaded once per process.
  */
 import type { Config } from '../../gateway/config.ts';
 import { configuredDns, configuredTrust } from '../../gateway/trust/configured.ts';
-import { verifyMessage, type DnsResolver, type TrustStore } from '../../gateway/trust/index.ts';
+import { verifyMessage, type DnsResolver, type SignedRevision, type TrustStore } from '../../gateway/trust/index.ts';
+import { PermanentError, VanthuError } from '../../gateway/errors.ts';
 import type { Stage } from '../pipeline.ts';
 
 const loaded = new WeakMap<Config, Promise<{ trust: TrustStore; dns: DnsResolver | undefined }>>();
@@ -27,6 +29,21 @@ export const verifyStage: Stage = {
     const { trust, dns } = await trustFor(config);
     const raw = await blobs.read(message.blobSha256);
     const smtp = message.remoteIp ? { ip: message.remoteIp, helo: message.helo ?? '', mailFrom: message.mailFrom ?? '' } : undefined;
-    return verifyMessage(raw, { trust, dns, smtp, now: clock.now() });
+    const revisions: SignedRevision[] = [];
+    const report = await verifyMessage(raw, { trust, dns, smtp, now: clock.now(), onSignedRevision: (r) => revisions.push(r) }).catch((err: unknown) => {
+      // verifyMessage turns what it can into verdicts; what still escapes is a function of the bytes: not retried.
+      throw err instanceof VanthuError ? err : new PermanentError('verify-failed', `signature verification failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    });
+    // A PDF changed after signing: the bytes its signature covers are kept beside it, so a clerk
+    // can open exactly what was signed (GET /api/documents/:id/signed-revision).
+    const signedRevisions: StoredRevision[] = [];
+    for (const { bytes, ...r } of revisions) {
+      await blobs.put(bytes);
+      signedRevisions.push(r);
+    }
+    return { ...report, signedRevisions };
   },
 };
+
+/** A signed revision as the verify stage stores it (the bytes are the blob named by sha256). */
+export type StoredRevision = Omit<SignedRevision, 'bytes'>;

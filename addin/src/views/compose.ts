@@ -11,7 +11,7 @@ export function composeView(t: Translate): HTMLElement {
       { class: 'card' },
       h('h2', { id: 'compose-title' }, t('composeTitle')),
       h('button', { type: 'button', class: 'btn block', 'aria-disabled': 'true', disabled: true, 'aria-describedby': 'outgoing-soon' }, t('sendAsOutgoing')),
-      h('p', { class: 'muted', id: 'outgoing-soon', style: 'margin-top:8px' }, t('sendAsOutgoingSoon')),
+      h('p', { class: 'muted below', id: 'outgoing-soon' }, t('sendAsOutgoingSoon')),
     ),
   );
 }

@@ -1,3 +1,4 @@
+import { requirePermission } from '../../access/policy.ts';
 import { loadConfig } from '../../config.ts';
 import { verifyAudit } from '../../registry/audit.ts';
 import { callRegistry, runCli } from '../../registry/cli-client.ts';
@@ -13,7 +14,7 @@ export const command: Command = {
     if (positionals[0] !== 'verify') throw new UsageError(`Usage: ${USAGE}`);
     const config = loadConfig();
     return runCli('audit', async () => {
-      const r = (await callRegistry(config, { method: 'GET', path: '/api/audit/verify', direct: (rt) => verifyAudit(rt.db) })) as { ok: boolean };
+      const r = (await callRegistry(config, { method: 'GET', path: '/api/audit/verify', direct: (rt, p) => (requirePermission(p, 'audit.verify'), verifyAudit(rt.db)) })) as { ok: boolean };
       printJson(r);
       return r.ok ? 0 : 1;
     });

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { authorizeUnit } from '../../access/policy.ts';
 import { loadConfig } from '../../config.ts';
 import { bookCsv, bookTable, bookXlsx } from '../../registry/book-data.ts';
 import { bookPdf } from '../../registry/book-pdf.ts';
@@ -31,7 +32,8 @@ export const command: Command = {
         method: 'GET',
         path: `/api/books/${encodeURIComponent(values.unit!)}/${year}?kind=${kind}&format=${format}`,
         raw: true,
-        direct: async (rt) => {
+        direct: async (rt, p) => {
+          authorizeUnit(p, 'books.read', values.unit!); // the operator: always
           if (!config.units.some((u) => u.id === values.unit)) throw new UsageError(`unknown unit "${values.unit}" (known: ${config.units.map((u) => u.id).join(', ')})`);
           const t = await bookTable(rt.db, values.unit!, year, kind, config.units, config.registry.units[values.unit!]?.departments ?? [], rt.tz);
           return format === 'csv' ? bookCsv(t) : format === 'xlsx' ? bookXlsx(t) : bookPdf(t, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));

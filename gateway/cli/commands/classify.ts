@@ -21,6 +21,11 @@ export const command: Command = {
     try {
       result = await classifyFile(file);
     } catch (err) {
+      const { LimitExceeded } = await import('../../limits.ts');
+      if (err instanceof LimitExceeded) {
+        process.stderr.write(`vanthu classify: ${file}: ${err.code}: ${err.message}\n`);
+        return 2;
+      }
       const code = (err as NodeJS.ErrnoException).code;
       process.stderr.write(`vanthu classify: cannot read ${file}: ${code ?? (err as Error).message}\n`);
       return 2;

@@ -1,3 +1,4 @@
+import { OPERATOR, requirePermission } from '../../access/policy.ts';
 import { openStorage } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { connectorsReport, type ConnectorsReport } from '../../imap/connectors.ts';
@@ -9,6 +10,7 @@ import { gatewayClient, isUnreachable, readError } from '../gateway-client.ts';
 /** Without a running gateway, the configured accounts with their stored progress ("not running"). */
 async function offlineReport(): Promise<ConnectorsReport> {
   const config = loadConfig();
+  requirePermission(OPERATOR, 'connectors.read'); // storage opened directly: the operator, an admin
   const storage = await openStorage(config);
   try {
     return await connectorsReport(config, new FolderStateStore(storage.database), () => null);

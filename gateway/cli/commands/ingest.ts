@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { OPERATOR, actorOf, uploadTargets } from '../../access/policy.ts';
 import { openStorage } from '../../app.ts';
 import { addressBook, loadConfig, type Config } from '../../config.ts';
 import { DurableAccept } from '../../accept/durable-accept.ts';
@@ -31,8 +32,9 @@ export const command: Command = {
     const to = values.to ?? [];
     const client = gatewayClient(config);
     const query = to.map((a) => `to=${encodeURIComponent(a)}`).join('&');
+    const upload = createReadStream(file);
     try {
-      const body = Readable.toWeb(createReadStream(file)) as unknown as BodyInit;
+      const body = Readable.toWeb(upload) as unknown as BodyInit;
       const res = await client.request('POST', `/api/messages${query ? `?${query}` : ''}`, { body, headers: { 'content-type': 'message/rfc822' } });
       if (!res.ok) {
         process.stderr.write(`vanthu ingest: ${file}: gateway answered ${res.status}: ${await readError(res)}\n`);
@@ -42,6 +44,8 @@ export const command: Command = {
       return 0;
     } catch (err) {
       if (!isUnreachable(err)) throw err;
+    } finally {
+      upload.destroy(); // closes the file also when the request failed before reading it (no gateway)
     }
     return ingestDirect(config, file, to);
   },
@@ -50,25 +54,40 @@ export const command: Command = {
 /** No gateway running: store it ourselves, and queue it if Redis answers (else the next start's sweep does). */
 async function ingestDirect(config: Config, file: string, to: string[]): Promise<number> {
   const units = addressBook(config);
-  const { rcptTo, body } = to.length ? { rcptTo: to.map((a) => a.toLowerCase()), body: createReadStream(file) } : await recipientsFromHeaders(createReadStream(file));
-  const known = rcptTo.filter((a) => units.has(a));
-  if (!known.length) {
-    process.stderr.write(`vanthu ingest: ${file}: no configured unit address among the recipients (${rcptTo.join(', ') || 'none'}); pass --to\n`);
-    return 1;
-  }
-  const storage = await openStorage(config);
-  const { database, blobs } = storage;
+  const source = createReadStream(file);
   try {
-    const accept = new DurableAccept({ database, blobs, maxBytes: config.smtp.maxMessageBytes });
-    await accept.init();
-    const r = await accept.accept(body, { source: 'cli', mailFrom: null, rcptTo: known, unitIds: [...new Set(known.map((a) => units.get(a)!.id))] });
-    const queue = new IngestQueue(producerConnection(config.redis.url ? redisOptionsFromUrl(config.redis.url) : { host: '127.0.0.1', port: 6379 }), config.redis.prefix);
-    await accept.close();
-    const queued = r.duplicate ? false : await enqueueAccepted(database, queue, [r.id], silentLogger);
-    await queue.close();
-    printJson({ ...r, via: 'direct', queued });
-    return 0;
+    const { rcptTo, body } = to.length ? { rcptTo: to.map((a) => a.toLowerCase()), body: source } : await recipientsFromHeaders(source);
+    const found = rcptTo.filter((a) => units.has(a)).map((address) => ({ address, unitId: units.get(address)!.id }));
+    if (!found.length) {
+      process.stderr.write(`vanthu ingest: ${file}: no configured unit address among the recipients (${rcptTo.join(', ') || 'none'}); pass --to\n`);
+      return 1;
+    }
+    const storage = await openStorage(config);
+    const { database, blobs } = storage;
+    try {
+      const accept = new DurableAccept({ database, blobs, maxBytes: config.smtp.maxMessageBytes });
+      await accept.init();
+      // Storage opened directly: the operator (an admin) uploads, for any unit.
+      const known = uploadTargets(OPERATOR, found, to.length > 0);
+      let r: Awaited<ReturnType<DurableAccept['accept']>>;
+      try {
+        r = await accept.accept(body, { source: 'cli', mailFrom: null, rcptTo: known.map((t) => t.address), unitIds: [...new Set(known.map((t) => t.unitId))], uploadedBy: actorOf(OPERATOR), uploadedUnit: null });
+      } finally {
+        await accept.close(); // also after a failure: the journal's segment file is closed
+      }
+      const queue = new IngestQueue(producerConnection(config.redis.url ? redisOptionsFromUrl(config.redis.url) : { host: '127.0.0.1', port: 6379 }), config.redis.prefix);
+      let queued = false;
+      try {
+        queued = r.duplicate ? false : await enqueueAccepted(database, queue, [r.id], silentLogger);
+      } finally {
+        await queue.close();
+      }
+      printJson({ ...r, via: 'direct', queued });
+      return 0;
+    } finally {
+      await storage.close();
+    }
   } finally {
-    await storage.close();
+    source.destroy(); // read to the end on success; on any early return or failure this closes the file
   }
 }

@@ -4,10 +4,10 @@ import { present } from '../../registry/detail.ts';
 import { searchDocuments } from '../../registry/search.ts';
 import { approve, markNotDocument, reject } from '../../registry/workflow.ts';
 import type { Command } from '../main.ts';
-import { parse, printJson, UsageError } from '../args.ts';
+import { parse, printJson, shownOf, UsageError } from '../args.ts';
 
 const USAGE = [
-  'vanthu review [--unit U]                              the review queue (JSON)',
+  'vanthu review [--unit U] [--limit N]                  the review queue (JSON; up to N items, default 50, at most 500)',
   '       vanthu review approve <document-id> [--set field=value]...   register, with corrections',
   '       vanthu review reject <document-id> --reason TEXT            return to the sender',
   '       vanthu review not-document <document-id>',
@@ -16,13 +16,17 @@ const USAGE = [
 export const command: Command = {
   summary: "the clerk's review queue: list, approve (with corrections), reject, not a document",
   async run(args) {
-    const { values, positionals } = parse(args, { unit: { type: 'string' }, set: { type: 'string', multiple: true }, reason: { type: 'string' } }, USAGE);
+    const { values, positionals } = parse(args, { unit: { type: 'string' }, limit: { type: 'string' }, set: { type: 'string', multiple: true }, reason: { type: 'string' } }, USAGE);
     const config = loadConfig();
     const [sub, id] = positionals;
     return runCli('review', async () => {
       if (!sub || sub === 'list') {
-        const q = values.unit ? `?unit=${encodeURIComponent(values.unit)}` : '';
-        printJson(await callRegistry(config, { method: 'GET', path: `/api/review${q}`, direct: (rt, p) => searchDocuments(rt, p, { unit: values.unit, book: 'review' }) }));
+        const limit = values.limit === undefined ? undefined : Math.max(1, Math.min(500, Number(values.limit) || 50));
+        const params = new URLSearchParams({ ...(values.unit ? { unit: values.unit } : {}), ...(limit ? { limit: String(limit) } : {}) }).toString();
+        const list = (await callRegistry(config, { method: 'GET', path: `/api/review${params ? `?${params}` : ''}`, direct: (rt, p) => searchDocuments(rt, p, { unit: values.unit, book: 'review', limit }) })) as { items: unknown[]; total?: number };
+        printJson(list);
+        const shown = shownOf(list.items.length, list.total, 'review items (--limit up to 500)');
+        if (shown) process.stderr.write(`${shown}\n`); // stdout stays one JSON document
         return 0;
       }
       if (!id) throw new UsageError(`missing document id\nUsage: ${USAGE}`);

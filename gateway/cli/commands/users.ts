@@ -1,3 +1,4 @@
+import { authorizeUnit, unitScope } from '../../access/policy.ts';
 import { loadConfig } from '../../config.ts';
 import { addUser, listUsers } from '../../registry/users.ts';
 import { callRegistry, runCli } from '../../registry/cli-client.ts';
@@ -34,7 +35,7 @@ export const command: Command = {
     if (sub === 'list') {
       const q = values.unit ? `?unit=${encodeURIComponent(values.unit)}` : '';
       return runCli('users', async () => {
-        printJson(await callRegistry(config, { method: 'GET', path: `/api/users${q}`, direct: async (rt) => ({ items: await listUsers(rt.db, values.unit ?? null) }) }));
+        printJson(await callRegistry(config, { method: 'GET', path: `/api/users${q}`, direct: async (rt, p) => ({ items: await listUsers(rt.db, unitScope(p, values.unit ?? null)) }) }));
         return 0;
       });
     }
@@ -49,7 +50,10 @@ export const command: Command = {
           method: 'POST',
           path: '/api/users',
           body,
-          direct: (rt, p) => addUser(rt.db, config, { ...body, unitId: body.unit }, p.name, rt.clock),
+          direct: (rt, p) => {
+            authorizeUnit(p, 'users.manage', body.unit);
+            return addUser(rt.db, config, { ...body, unitId: body.unit }, p.name, rt.clock);
+          },
         }),
       );
       return 0;

@@ -1,19 +1,26 @@
 /**
- * `vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns <zonefile>] <file>`
+ * `vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns <zonefile>] [--extract-signed <dir>] <file>`
+ *
+ * `--extract-signed <dir>` writes the signed revision of every PDF signature that does not cover
+ * its whole file (exactly the bytes that were signed) into <dir> as
+ * `<pdf name>.signed-<n>.pdf` (n: the signature's number in the file, from 1), and names the
+ * files on stderr; stdout stays the report.
  *
  * Prints one JSON object (contracts/README.md) on stdout; exit 0 when the overall verdict is
  * `valid`, 1 for any other verdict, 2 when the file (or an option's file) cannot be read.
  * Trust anchors come from the configuration (`trust.anchors`), or `VANTHU_TRUST_ANCHORS`
  * (colon-separated) when set; `--trust` replaces both. `--crl` adds to `trust.crls`.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
 import { loadConfig } from '../../config.ts';
 import { configuredTrust } from '../../trust/configured.ts';
 import { verifyFile, loadZoneFile, UnreadableFileError } from '../../trust/index.ts';
-import type { DnsResolver, TrustStore } from '../../trust/index.ts';
+import type { DnsResolver, SignedRevision, TrustStore } from '../../trust/index.ts';
 
-const USAGE = 'usage: vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns <zonefile>] <file.eml|file.pdf|file.xml>';
+const USAGE = 'usage: vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns <zonefile>] [--extract-signed <dir>] <file.eml|file.pdf|file.xml>';
 
 export const command: Command = {
   summary: 'check every signature of a message, PDF or edXML file (DKIM/SPF/DMARC/ARC, S/MIME, PDF, XML)',
@@ -27,6 +34,7 @@ export const command: Command = {
           trust: { type: 'string', multiple: true },
           crl: { type: 'string', multiple: true },
           dns: { type: 'string' },
+          'extract-signed': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -50,7 +58,16 @@ export const command: Command = {
       return fail(err instanceof Error ? err.message : String(err));
     }
     try {
-      const report = await keepStdoutClean(() => verifyFile(file, { trust, dns }));
+      const revisions: SignedRevision[] = [];
+      const report = await keepStdoutClean(() => verifyFile(file, { trust, dns, onSignedRevision: (r) => revisions.push(r) }));
+      const dir = values['extract-signed'];
+      if (dir) {
+        try {
+          await writeRevisions(dir, file, revisions);
+        } catch (err) {
+          return fail(`cannot write to ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return report.verdict === 'valid' ? 0 : 1;
     } catch (err) {
@@ -59,6 +76,22 @@ export const command: Command = {
     }
   },
 };
+
+async function writeRevisions(dir: string, file: string, revisions: SignedRevision[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const used = new Set<string>();
+  for (const r of revisions) {
+    // An attachment's name comes from the sender: only its base name, without path tricks.
+    const stem = basename(r.attachment ?? file).replace(/\.pdf$/i, '').replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'document';
+    let name = `${stem}.signed-${r.signature + 1}.pdf`;
+    for (let k = 2; used.has(name); k++) name = `${stem}-${k}.signed-${r.signature + 1}.pdf`;
+    used.add(name);
+    const out = join(dir, name);
+    await writeFile(out, r.bytes);
+    process.stderr.write(`vanthu verify: wrote ${out} (the ${r.length} bytes signature ${r.signature + 1} of ${r.attachment ?? basename(file)} covers; changes after signing: ${r.changesAfterSigning})\n`);
+  }
+  if (!revisions.length) process.stderr.write('vanthu verify: no signature leaves part of its file unsigned; nothing to extract\n');
+}
 
 function fail(message: string): number {
   process.stderr.write(`vanthu verify: ${message}\n`);

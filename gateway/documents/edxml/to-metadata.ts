@@ -13,10 +13,17 @@ function clean(v: string | null): string | null {
   return t || null;
 }
 
+/** A real calendar day (no 2026-02-30, no 9999-99-99: the envelope is input like any other). */
+function isDay(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
 function isoOf(v: string | null): string | null {
   if (!v) return null;
   const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
-  return iso ? `${iso[1]}-${iso[2]}-${iso[3]}` : parseDate(foldSameLength(v))?.iso ?? null;
+  if (iso) return isDay(Number(iso[1]), Number(iso[2]), Number(iso[3])) ? `${iso[1]}-${iso[2]}-${iso[3]}` : null;
+  return parseDate(foldSameLength(v))?.iso ?? null;
 }
 
 function urgencyOf(priority: string | null): Urgency {

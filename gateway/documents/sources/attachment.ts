@@ -1,5 +1,6 @@
 /** Text (or an edXML message) from one attached file, chosen by its type and name. */
 import { parseEdXml, type EdXml } from '../edxml/parse.ts';
+import { LimitExceeded } from '../../limits.ts';
 import type { ClassifyLimits } from '../types.ts';
 import { decodeText } from './decode.ts';
 import { docxText } from './docx.ts';
@@ -26,13 +27,33 @@ export function fileKind(name: string, contentType = ''): FileKind {
   return 'other';
 }
 
-export async function attachmentText(name: string, contentType: string, data: Buffer, limits: ClassifyLimits): Promise<AttachmentText> {
+/**
+ * A limit passed while reading the file (PDF inflation or pages, DOCX entries, size or ratio)
+ * becomes a reason naming the outcome (onLimit 'reason', the default: the CLI and the corpus read
+ * on), or is thrown as LimitExceeded naming the attachment (onLimit 'throw': the pipeline sends
+ * the message to review).
+ */
+export async function attachmentText(name: string, contentType: string, data: Buffer, limits: ClassifyLimits, onLimit: 'reason' | 'throw' = 'reason'): Promise<AttachmentText> {
   const label = name || contentType || 'attachment';
   const out: AttachmentText = { name: label, text: '', edxml: null, reasons: [], layout: false };
   if (data.length > limits.maxAttachmentBytes) {
     out.reasons.push(`${label}: ${data.length} bytes is over the ${limits.maxAttachmentBytes}-byte limit; not read`);
     return out;
   }
+  try {
+    await readInto(out, name, contentType, data, limits);
+  } catch (err) {
+    if (!(err instanceof LimitExceeded)) throw err;
+    err.in(label);
+    if (onLimit === 'throw') throw err;
+    out.text = '';
+    out.reasons.push(`${label}: ${err.code}: ${err.detail}`);
+  }
+  return out;
+}
+
+async function readInto(out: AttachmentText, name: string, contentType: string, data: Buffer, limits: ClassifyLimits): Promise<void> {
+  const label = out.name;
   switch (fileKind(name, contentType)) {
     case 'pdf': {
       const r = await pdfText(data, limits);
@@ -59,5 +80,4 @@ export async function attachmentText(name: string, contentType: string, data: Bu
         out.reasons.push(`${label}: legacy Word .doc is not read; ask the sender for PDF or DOCX`);
       }
   }
-  return out;
 }

@@ -3,6 +3,7 @@
  * cells as their own lines, read through the guarded ZIP reader.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { LimitExceeded } from '../../limits.ts';
 import type { ClassifyLimits } from '../types.ts';
 import { listZip, readEntry, ZipError } from './zip.ts';
 
@@ -55,9 +56,10 @@ export function withoutDoctype(xml: string): string {
   return xml.replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
 }
 
+/** Damage becomes a reason; a limit (entries, size, ratio) throws LimitExceeded for the caller to decide on. */
 export function docxText(buf: Buffer, limits: ClassifyLimits): DocxText {
   try {
-    const entries = listZip(buf);
+    const entries = listZip(buf, limits.maxArchiveEntries);
     const main = entries.find((e) => e.name === 'word/document.xml');
     if (!main) return { text: '', reasons: ['DOCX has no word/document.xml'] };
     const xml = withoutDoctype(readEntry(buf, main, limits.maxDocxXmlBytes, limits.maxDocxRatio).toString('utf8'));
@@ -65,6 +67,7 @@ export function docxText(buf: Buffer, limits: ClassifyLimits): DocxText {
     collect(parser.parse(xml) as Ordered, lines, { text: '' });
     return { text: lines.join('\n'), reasons: [] };
   } catch (err) {
+    if (err instanceof LimitExceeded) throw err;
     const why = err instanceof ZipError ? err.message : `unreadable (${(err as Error).message})`;
     return { text: '', reasons: [`DOCX could not be read: ${why}`] };
   }

@@ -4,7 +4,8 @@
  * Returns null whenever a file steps outside that (encryption, Type3 fonts, inline images, other
  * filters, a damaged xref): pdfjs then reads it. Both paths feed the same line builder.
  */
-import { Lexer, PdfFile, PdfName, PdfRef, PdfStream, Unsupported, type PdfDict, type PdfObj } from './pdf-objects.ts';
+import { DEFAULT_LIMITS_CONFIG, LimitExceeded } from '../../limits.ts';
+import { Lexer, PdfFile, PdfName, PdfRef, PdfStream, Unsupported, type InflateLimits, type PdfDict, type PdfObj } from './pdf-objects.ts';
 
 /** A run of text placed on the page: what pdfjs's getTextContent items and this reader both give. */
 export interface TextItem {
@@ -164,9 +165,10 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
   let ts: TextState = { font: null, fontName: '', size: 0, tc: 0, tw: 0, th: 1, tl: 0, rise: 0 };
   let tm: Matrix = [1, 0, 0, 1, 0, 0];
   let tlm: Matrix = [1, 0, 0, 1, 0, 0];
-  const show = (s: Uint8Array) => {
+  // Operands come from the file: an operator may be missing its string or get another type.
+  const show = (s: PdfObj | undefined) => {
     const font = ts.font;
-    if (!font) return;
+    if (!font || !(s instanceof Uint8Array)) return;
     const trm = mul([ts.size * ts.th, 0, 0, ts.size, 0, ts.rise], mul(tm, ctm));
     let text = '';
     let advance = 0;
@@ -214,11 +216,11 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
       case 'TD': ts.tl = -n(1); tm = tlm = mul([1, 0, 0, 1, n(2), n(1)], tlm); break;
       case 'Tm': tm = tlm = [n(6), n(5), n(4), n(3), n(2), n(1)]; break;
       case 'T*': tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); break;
-      case 'Tj': show(ops[ops.length - 1] as Uint8Array); break;
-      case "'": tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); show(ops[ops.length - 1] as Uint8Array); break;
-      case '"': ts.tw = n(3); ts.tc = n(2); tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); show(ops[ops.length - 1] as Uint8Array); break;
+      case 'Tj': show(ops[ops.length - 1]); break;
+      case "'": tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); show(ops[ops.length - 1]); break;
+      case '"': ts.tw = n(3); ts.tc = n(2); tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); show(ops[ops.length - 1]); break;
       case 'TJ':
-        for (const el of (ops[ops.length - 1] as PdfObj[]) ?? []) {
+        for (const el of Array.isArray(ops[ops.length - 1]) ? (ops[ops.length - 1] as PdfObj[]) : []) {
           if (el instanceof Uint8Array) show(el);
           else if (typeof el === 'number') tm = mul([1, 0, 0, 1, (-el / 1000) * ts.size * ts.th, 0], tm);
         }
@@ -239,16 +241,17 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
   }
 }
 
-function pageList(pdf: PdfFile): PdfDict[] {
+function pageList(pdf: PdfFile, maxPages: number): PdfDict[] {
   const root = pdf.dict(pdf.trailer.get('Root'));
   const pages: PdfDict[] = [];
   let visits = 0;
   // Depth and visit caps: a hostile page tree may loop or fan out exponentially.
   const walk = (node: PdfDict | null, inherited: PdfDict | null, depth: number) => {
-    if (!node || depth > 32 || ++visits > 20_000) return;
+    if (!node || depth > 32 || ++visits > Math.max(20_000, 2 * maxPages)) return;
     const resources = pdf.dict(node.get('Resources')) ?? inherited;
     const kids = pdf.resolve(node.get('Kids'));
     if (Array.isArray(kids)) for (const k of kids) walk(pdf.dict(k), resources, depth + 1);
+    else if (pages.length >= maxPages) throw new LimitExceeded('pdf-pages', maxPages, pages.length + 1, `PDF has more than ${maxPages} pages`);
     else pages.push(new Map([...node, ['Resources', resources]]) as PdfDict);
   };
   walk(pdf.dict(root?.get('Pages')), null, 0);
@@ -260,10 +263,18 @@ export interface FastPdf {
   pageItems(index: number, budget: PageBudget): TextItem[];
 }
 
-/** Opens a PDF for the fast path; throws Unsupported when pdfjs should read it instead. */
-export function openFastPdf(data: Uint8Array): FastPdf {
-  const pdf = new PdfFile(data);
-  const pages = pageList(pdf);
+export interface FastPdfLimits extends InflateLimits {
+  /** Pages of the file; more throws LimitExceeded (pdf-pages). */
+  maxPages: number;
+}
+
+/**
+ * Opens a PDF for the fast path; throws Unsupported when pdfjs should read it instead, and
+ * LimitExceeded (from here or from pageItems) when the file is over a limit — not worth pdfjs's try.
+ */
+export function openFastPdf(data: Uint8Array, limits: Partial<FastPdfLimits> = {}): FastPdf {
+  const pdf = new PdfFile(data, limits);
+  const pages = pageList(pdf, limits.maxPages ?? DEFAULT_LIMITS_CONFIG.pdfPages);
   if (pages.length === 0) throw new Unsupported('no pages');
   return {
     pages: pages.length,

@@ -2,10 +2,29 @@
  * A small PDF object reader for the fast text path: xref tables and xref streams, object streams,
  * FlateDecode with PNG predictors. Anything else (encryption, other filters, a broken xref) throws
  * Unsupported and the caller falls back to pdfjs, which repairs and decodes everything.
+ *
+ * Inflation is bounded while it runs (zlib stops at maxOutputLength): one stream may decode to at
+ * most `maxStreamBytes`, all the streams decoded from one file to `maxDocumentBytes` together
+ * (every decode counts, so a form drawn a thousand times costs a thousand decodes). Going over
+ * throws LimitExceeded, which callers pass on: it is a verdict on the file, not a reason to try
+ * pdfjs on it.
  */
 import { inflateSync } from 'node:zlib';
+import { DEFAULT_LIMITS_CONFIG, LimitExceeded } from '../../limits.ts';
 
 export class Unsupported extends Error {}
+
+export interface InflateLimits {
+  /** Decoded bytes of one stream (after all its filters). */
+  maxStreamBytes: number;
+  /** Decoded bytes of every stream decoded from this file, together. */
+  maxDocumentBytes: number;
+}
+
+export const DEFAULT_INFLATE_LIMITS: InflateLimits = {
+  maxStreamBytes: DEFAULT_LIMITS_CONFIG.pdfStreamBytes,
+  maxDocumentBytes: DEFAULT_LIMITS_CONFIG.pdfDocumentBytes,
+};
 
 export class PdfName {
   constructor(readonly n: string) {}
@@ -23,6 +42,8 @@ const WS = new Uint8Array(256);
 for (const c of [0, 9, 10, 12, 13, 32]) WS[c] = 1;
 const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 
 /** Tokeniser and object parser over a byte buffer; `string` values are operators/keywords. */
 export class Lexer {
@@ -147,7 +168,7 @@ export class Lexer {
       this.pos++;
       return '';
     }
-    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(w)) return Number(w);
+    if (NUMBER.test(w)) return Number(w);
     if (w === 'true' || w === 'false') return w === 'true';
     if (w === 'null') return null;
     return w;
@@ -158,15 +179,21 @@ export class Lexer {
     const v = this.next(depth);
     if (v === undefined) throw new Unsupported('unexpected end');
     if (typeof v === 'number' && Number.isInteger(v)) {
+      // Look ahead by plain words only: parsing whole objects here and backing up would read a
+      // nested `[1 [1 [1 …` twice per level (2^depth work).
       const save = this.pos;
-      const g = this.next(depth);
-      if (typeof g === 'number') {
-        const r = this.next(depth);
-        if (r === 'R') return new PdfRef(v, g);
-      }
+      const g = this.plainWord();
+      if (g !== null && NUMBER.test(g) && this.plainWord() === 'R') return new PdfRef(v, Number(g));
       this.pos = save;
     }
     return v;
+  }
+
+  /** The next token when it is a bare word (a number, a keyword), else null; linear in its length. */
+  private plainWord(): string | null {
+    this.skipSpace();
+    if (this.pos >= this.buf.length || DELIM[this.buf[this.pos]]) return null;
+    return this.word();
   }
 }
 
@@ -205,10 +232,16 @@ function pngUnpredict(data: Uint8Array, columns: number, colors = 1, bpc = 8): U
 export class PdfFile {
   private offsets = new Map<number, number>();
   private inStream = new Map<number, [number, number]>();
+  /** Objects the newest section that names them marks free (deleted by an incremental update). */
+  private free = new Set<number>();
   private cache = new Map<number, PdfObj>();
   trailer: PdfDict = new Map();
+  readonly limits: InflateLimits;
+  /** Decoded bytes so far, every decode counted. */
+  inflated = 0;
 
-  constructor(readonly buf: Uint8Array, readonly maxStreamBytes = 20 * 1024 * 1024) {
+  constructor(readonly buf: Uint8Array, limits: Partial<InflateLimits> = {}) {
+    this.limits = { ...DEFAULT_INFLATE_LIMITS, ...limits };
     this.readXref();
     if (this.trailer.has('Encrypt')) throw new Unsupported('encrypted');
   }
@@ -222,6 +255,13 @@ export class PdfFile {
     while (at !== null && !seen.has(at) && seen.size < 32) {
       seen.add(at);
       const dict = this.readXrefSection(at);
+      // A hybrid file's table names an xref stream for its compressed objects: read after the
+      // table, before the previous section (ISO 32000-1 §7.5.8.4).
+      const stm = dict.get('XRefStm');
+      if (typeof stm === 'number' && !seen.has(stm)) {
+        seen.add(stm);
+        this.readXrefSection(stm);
+      }
       for (const [k, v] of dict) if (!this.trailer.has(k)) this.trailer.set(k, v);
       const prev = dict.get('Prev');
       at = typeof prev === 'number' ? prev : null;
@@ -239,7 +279,10 @@ export class PdfFile {
         if (typeof start !== 'number' || typeof count !== 'number') throw new Unsupported('bad xref table');
         for (let i = 0; i < count; i++) {
           const off = lx.next(), _gen = lx.next(), kind = lx.next();
-          if (kind === 'n' && typeof off === 'number' && !this.offsets.has(start + i) && !this.inStream.has(start + i)) this.offsets.set(start + i, off);
+          if (kind === undefined) throw new Unsupported('truncated xref table');
+          if (this.known(start + i)) continue;
+          if (kind === 'n' && typeof off === 'number') this.offsets.set(start + i, off);
+          else if (kind === 'f') this.free.add(start + i);
         }
       }
       const trailer = lx.value();
@@ -266,12 +309,18 @@ export class PdfFile {
       for (let i = 0; i < ranges[r + 1] && p + rowLen <= data.length; i++) {
         const n = ranges[r] + i;
         const type = field(widths[0], 1), a = field(widths[1], 0), b = field(widths[2], 0);
-        if (this.offsets.has(n) || this.inStream.has(n)) continue;
+        if (this.known(n)) continue;
         if (type === 1) this.offsets.set(n, a);
         else if (type === 2) this.inStream.set(n, [a, b]);
+        else if (type === 0) this.free.add(n);
       }
     }
     return stream.dict;
+  }
+
+  /** Whether a newer section already said where object n is, or that it is free. */
+  private known(n: number): boolean {
+    return this.offsets.has(n) || this.inStream.has(n) || this.free.has(n);
   }
 
   /** Parses "n g obj <object> [stream…]" at a byte offset. */
@@ -351,12 +400,33 @@ export class PdfFile {
     let data = s.raw;
     for (const f of filters) {
       if (f !== 'FlateDecode' && f !== 'Fl') throw new Unsupported(`filter ${f}`);
-      data = inflateSync(data, { maxOutputLength: this.maxStreamBytes });
+      data = this.inflate(data);
     }
     const parms = this.dict(s.dict.get('DecodeParms') ?? s.dict.get('DP'));
     const predictor = num(parms?.get('Predictor'), 1);
     if (predictor >= 10) data = pngUnpredict(data, num(parms?.get('Columns'), 1), num(parms?.get('Colors'), 1), num(parms?.get('BitsPerComponent'), 8));
     else if (predictor !== 1) throw new Unsupported(`predictor ${predictor}`);
     return data;
+  }
+
+  /** One FlateDecode step, stopped by zlib at whichever limit is nearer. */
+  private inflate(data: Uint8Array): Uint8Array {
+    const { maxStreamBytes, maxDocumentBytes } = this.limits;
+    const left = maxDocumentBytes - this.inflated;
+    const docLimit = () => new LimitExceeded('pdf-document-bytes', maxDocumentBytes, null, `PDF streams inflate to more than ${maxDocumentBytes} bytes together`);
+    if (left <= 0) throw docLimit();
+    const cap = Math.min(maxStreamBytes, left);
+    let out: Buffer;
+    try {
+      out = inflateSync(data, { maxOutputLength: cap });
+    } catch (err) {
+      // zlib raises RangeError (and only that) when the output would pass maxOutputLength.
+      if (err instanceof RangeError) {
+        throw cap === maxStreamBytes ? new LimitExceeded('pdf-inflated-bytes', maxStreamBytes, null, `a PDF stream inflates to more than ${maxStreamBytes} bytes`) : docLimit();
+      }
+      throw err;
+    }
+    this.inflated += out.length;
+    return out;
   }
 }

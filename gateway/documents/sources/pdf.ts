@@ -4,8 +4,10 @@
  * two columns of the header ("ỦY BAN NHÂN DÂN" | "CỘNG HÒA XÃ HỘI…") come out as separate lines.
  * Page and time caps keep hostile files bounded; errors become reasons, never exceptions.
  */
+import { LimitExceeded } from '../../limits.ts';
 import type { ClassifyLimits } from '../types.ts';
 import { openFastPdf, OverBudget, PageBudget, type TextItem as Item } from './pdf-fast.ts';
+import { DecodeBudget, importPdfjs, withDecodeBudget } from './pdfjs-guard.ts';
 
 export interface PdfText {
   text: string;
@@ -24,13 +26,17 @@ let loading: Promise<PdfJs> | null = null;
 function loadPdfJs(): Promise<PdfJs> {
   loading ??= (async () => {
     const nativePush = Array.prototype.push;
-    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    // Preloading the worker module makes pdfjs run it in this thread (its "fake worker").
-    const workerModule = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(workerModule);
-    Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
-    pdfjs.GlobalWorkerOptions.workerSrc ||= workerModule;
-    return pdfjs;
+    try {
+      // Preloading the worker module makes pdfjs run it in this thread (its "fake worker"); the
+      // guarded copy bounds every stream it decodes (pdfjs-guard.ts). If it cannot be had, this
+      // rejects (and stays rejected): unbounded pdfjs is never used.
+      const { pdfjs, worker } = await importPdfjs();
+      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+      pdfjs.GlobalWorkerOptions.workerSrc ||= 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+      return pdfjs;
+    } finally {
+      Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
+    }
   })();
   return loading;
 }
@@ -102,10 +108,13 @@ export async function pdfText(data: Uint8Array, limits: ClassifyLimits): Promise
   return fastPdfText(data, limits) ?? pdfjsText(data, limits);
 }
 
-/** Null when the file needs pdfjs (unsupported feature, damage, or no text found). */
+/**
+ * Null when the file needs pdfjs (unsupported feature, damage, or no text found). A limit passed
+ * (decoded bytes, pages) throws LimitExceeded: pdfjs would only decode the same bomb.
+ */
 export function fastPdfText(data: Uint8Array, limits: ClassifyLimits): PdfText | null {
   try {
-    const doc = openFastPdf(data);
+    const doc = openFastPdf(data, { maxStreamBytes: limits.maxPdfStreamBytes, maxDocumentBytes: limits.maxPdfDocumentBytes, maxPages: limits.maxPdfPageCount });
     const wanted = pagesToRead(doc.pages, limits.maxPdfPages);
     const budget = new PageBudget(5_000_000, Date.now() + limits.pdfTimeBudgetMs);
     const lines: string[] = [];
@@ -114,14 +123,32 @@ export function fastPdfText(data: Uint8Array, limits: ClassifyLimits): PdfText |
     const reasons = wanted.length < doc.pages ? [`PDF has ${doc.pages} pages; read ${wanted.length} (first and last)`] : [];
     return { text: lines.join('\n'), pages: doc.pages, reasons };
   } catch (err) {
+    if (err instanceof LimitExceeded) throw err;
     if (err instanceof OverBudget) return { text: '', pages: 0, reasons: ['PDF text extraction exceeded its time budget'] };
     return null;
   }
 }
 
+/**
+ * Text through pdfjs, every stream it decodes charged to this document's budget (pdfjs-guard.ts).
+ * pdfjs swallows many errors of a damaged file and reads on, so a limit it hit is taken from the
+ * budget afterwards and thrown as LimitExceeded whatever pdfjs made of it.
+ */
 export async function pdfjsText(data: Uint8Array, limits: ClassifyLimits): Promise<PdfText> {
+  let pdfjs: PdfJs;
+  try {
+    pdfjs = await loadPdfJs();
+  } catch (err) {
+    return { text: '', pages: 0, reasons: [`PDF could not be read: ${(err as Error).message}`] };
+  }
+  const budget = new DecodeBudget(limits.maxPdfStreamBytes, limits.maxPdfDocumentBytes);
+  const result = await withDecodeBudget(budget, () => pdfjsRead(pdfjs, data, limits));
+  if (budget.exceeded) throw budget.exceeded;
+  return result;
+}
+
+async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits): Promise<PdfText> {
   const reasons: string[] = [];
-  const pdfjs = await loadPdfJs();
   const deadline = Date.now() + limits.pdfTimeBudgetMs;
   const task = pdfjs.getDocument({
     data: new Uint8Array(data),
@@ -136,6 +163,7 @@ export async function pdfjsText(data: Uint8Array, limits: ClassifyLimits): Promi
   try {
     const pdf = await withDeadline(task.promise, deadline);
     pages = pdf.numPages;
+    if (pages > limits.maxPdfPageCount) throw new LimitExceeded('pdf-pages', limits.maxPdfPageCount, pages, `PDF has ${pages} pages (more than ${limits.maxPdfPageCount})`);
     const wanted = pagesToRead(pages, limits.maxPdfPages);
     if (wanted.length < pages) reasons.push(`PDF has ${pages} pages; read ${wanted.length} (first and last)`);
     for (const n of wanted) {
@@ -152,6 +180,7 @@ export async function pdfjsText(data: Uint8Array, limits: ClassifyLimits): Promi
     }
     if (lines.join('').trim().length === 0) reasons.push('PDF has no text layer (scanned image?)');
   } catch (err) {
+    if (err instanceof LimitExceeded) throw err;
     reasons.push(describePdfError(err));
   } finally {
     await task.destroy().catch(() => undefined);

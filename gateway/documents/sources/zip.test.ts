@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { LimitExceeded } from '../../limits.ts';
 import { DEFAULT_LIMITS } from '../limits.ts';
 import { docxText } from './docx.ts';
 import { decodeText } from './decode.ts';
@@ -14,11 +16,29 @@ describe('DOCX text', () => {
     expect(docxText(docx(xml), DEFAULT_LIMITS)).toEqual({ text: 'ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI\nSố: 1/UBND-VX & KT', reasons: [] });
   });
 
-  it('refuses a zip bomb before inflating it', () => {
+  it('refuses a zip bomb before inflating it: limit:archive-ratio', () => {
     const bomb = Buffer.from(zipSync({ 'word/document.xml': new Uint8Array(8 * 1024 * 1024) }, { level: 9 }));
-    const r = docxText(bomb, DEFAULT_LIMITS);
-    expect(r.text).toBe('');
-    expect(r.reasons[0]).toMatch(/zip bomb/);
+    expect(() => docxText(bomb, DEFAULT_LIMITS)).toThrow(expect.objectContaining({ code: 'limit:archive-ratio', max: 200 }));
+    expect(() => docxText(bomb, DEFAULT_LIMITS)).toThrow(/zip bomb/);
+  });
+
+  it('refuses an entry larger than the limit from its declared size: limit:archive-inflated-bytes', () => {
+    const big = Buffer.from(zipSync({ 'word/document.xml': randomBytes(64 * 1024) }, { level: 0 }));
+    expect(() => docxText(big, { ...DEFAULT_LIMITS, maxDocxXmlBytes: 32 * 1024 })).toThrow(expect.objectContaining({ code: 'limit:archive-inflated-bytes' }));
+  });
+
+  it('refuses an archive with more entries than the limit before reading any: limit:archive-entries', () => {
+    const files = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`word/media/${i}.txt`, strToU8('x')]));
+    const many = Buffer.from(zipSync({ 'word/document.xml': strToU8(`<w:document ${W}/>`), ...files }));
+    expect(() => listZip(many, 10)).toThrow(LimitExceeded);
+    expect(() => docxText(many, { ...DEFAULT_LIMITS, maxArchiveEntries: 10 })).toThrow(expect.objectContaining({ code: 'limit:archive-entries', observed: 51 }));
+    expect(docxText(many, DEFAULT_LIMITS).reasons).toEqual([]);
+  });
+
+  it('a declared size of nothing compressed to something is not a way around the ratio', () => {
+    const buf = Buffer.from(zipSync({ 'word/document.xml': new Uint8Array(100_000) }, { level: 9 }));
+    const entry = listZip(buf)[0];
+    expect(() => readEntry(buf, { ...entry, compressedSize: 0 }, 1e9, 200)).toThrow(expect.objectContaining({ code: 'limit:archive-ratio' }));
   });
 
   it('stops at the declared size when the header lies', () => {

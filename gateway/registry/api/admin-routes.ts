@@ -1,6 +1,6 @@
 /** Books (print as JSON/CSV/XLSX/PDF), outgoing numbering, users, audit verification. */
 import type { FastifyInstance } from 'fastify';
-import { authorize, unitScope } from '../access.ts';
+import { authorizeUnit, unitScope } from '../access.ts';
 import { verifyAudit } from '../audit.ts';
 import { bookCsv, bookTable, bookXlsx } from '../book-data.ts';
 import { bookPdf } from '../book-pdf.ts';
@@ -20,6 +20,7 @@ export function adminRoutes(rt: RegistryRuntime) {
     app.get<{ Params: { unit: string; year: number }; Querystring: { kind?: 'incoming' | 'outgoing'; format?: 'json' | 'csv' | 'xlsx' | 'pdf' } }>(
       '/api/books/:unit/:year',
       {
+        config: { permission: 'books.read' },
         schema: {
           tags: TAG,
           summary: 'A book (incoming or outgoing) of a unit and year, as JSON or printable PDF/CSV/XLSX',
@@ -29,7 +30,7 @@ export function adminRoutes(rt: RegistryRuntime) {
       },
       async (req, reply) => {
         const p = principalOf(req);
-        authorize(p, 'books', { unitId: req.params.unit });
+        authorizeUnit(p, 'books.read', req.params.unit);
         if (!rt.config.units.some((u) => u.id === req.params.unit)) throw new RegistryError(404, `Không có đơn vị (unknown unit): ${req.params.unit}`);
         const departments = rt.config.registry.units[req.params.unit]?.departments ?? [];
         const table = await bookTable(rt.db, req.params.unit, req.params.year, req.query.kind ?? 'incoming', rt.config.units, departments, rt.tz);
@@ -45,6 +46,7 @@ export function adminRoutes(rt: RegistryRuntime) {
     app.post<{ Body: { unit: string; codeSuffix: string; typeCode?: string; typeName?: string; subject?: string; signer?: string; recipients?: string[]; keepingUnit?: string; copies?: number; remarks?: string } }>(
       '/api/books/outgoing',
       {
+        config: { permission: 'books.number' },
         schema: {
           tags: TAG,
           summary: 'Take the next outgoing number and record the entry (sổ văn bản đi)',
@@ -69,21 +71,20 @@ export function adminRoutes(rt: RegistryRuntime) {
       },
       async (req, reply) => {
         const p = principalOf(req);
-        authorize(p, 'review', { unitId: req.body.unit });
+        authorizeUnit(p, 'books.number', req.body.unit);
         const { unit, ...rest } = req.body;
         return reply.code(201).send(await registerOutgoing(rt.db, { unitId: unit, ...rest }, actorOf(p), rt.clock, rt.tz));
       },
     );
 
-    app.get<{ Querystring: { unit?: string } }>('/api/users', { schema: { tags: TAG, summary: 'Users of a unit (admins: any unit)', querystring: { type: 'object', properties: { unit: { type: 'string' } } } } }, async (req) => {
-      const p = principalOf(req);
-      if (p.role !== 'admin' && p.role !== 'leader') authorize(p, 'users');
-      return { items: await listUsers(rt.db, unitScope(p, req.query.unit)) };
+    app.get<{ Querystring: { unit?: string } }>('/api/users', { config: { permission: 'users.read' }, schema: { tags: TAG, summary: 'Users of a unit (admins: any unit)', querystring: { type: 'object', properties: { unit: { type: 'string' } } } } }, async (req) => {
+      return { items: await listUsers(rt.db, unitScope(principalOf(req), req.query.unit)) };
     });
 
     app.post<{ Body: { email: string; name: string; unit: string; role: Role; department?: string; password?: string; source?: 'local' | 'ldap' } }>(
       '/api/users',
       {
+        config: { permission: 'users.manage' },
         schema: {
           tags: TAG,
           summary: 'Add a user (admins)',
@@ -105,15 +106,12 @@ export function adminRoutes(rt: RegistryRuntime) {
       },
       async (req, reply) => {
         const p = principalOf(req);
-        authorize(p, 'users', { unitId: req.body.unit });
+        authorizeUnit(p, 'users.manage', req.body.unit);
         const { unit, ...rest } = req.body;
         return reply.code(201).send(await addUser(rt.db, rt.config, { ...rest, unitId: unit }, actorOf(p), rt.clock));
       },
     );
 
-    app.get('/api/audit/verify', { schema: { tags: TAG, summary: 'Check the hash chain of the audit log (admins)' } }, async (req) => {
-      authorize(principalOf(req), 'audit');
-      return verifyAudit(rt.db);
-    });
+    app.get('/api/audit/verify', { config: { permission: 'audit.verify' }, schema: { tags: TAG, summary: 'Check the hash chain of the audit log (admins)' } }, async () => verifyAudit(rt.db));
   };
 }

@@ -3,21 +3,19 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Principal } from '../access.ts';
 import { RegistryError } from '../errors.ts';
 
+/** The caller, as the access hook of gateway/api/server.ts established it. */
 export function principalOf(req: FastifyRequest): Principal {
   const p = req.principal;
   if (!p) throw new RegistryError(401, 'Chưa đăng nhập (not authenticated)');
-  if (!p.user) return { kind: 'service', id: null, name: p.name, email: null, role: 'admin', unitId: null, department: null };
-  const u = p.user;
-  // Admins belong to a unit like everyone, but administer all of them.
-  return { kind: 'user', id: u.id, name: p.name, email: u.email, role: u.role, unitId: u.role === 'admin' ? null : u.unitId, department: u.department };
+  return p;
 }
 
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
+const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity', 429: 'Too Many Requests' };
 
 /** Registry errors answer with their status; validation errors with 400; anything else is logged as 500. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply: FastifyReply) => {
-    if (err instanceof RegistryError) return reply.code(err.status).send({ statusCode: err.status, error: TITLES[err.status] ?? 'Error', message: err.message });
+    if (err instanceof RegistryError) return reply.code(err.status).send({ ...err.details, statusCode: err.status, error: TITLES[err.status] ?? 'Error', message: err.message });
     if (err.validation) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `Dữ liệu không hợp lệ (invalid request): ${err.message}` });
     if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ statusCode: err.statusCode, error: TITLES[err.statusCode] ?? 'Error', message: err.message });
     req.log.error({ err: err.message, stack: err.stack }, 'registry route failed');

@@ -1,7 +1,9 @@
-/** The registry's route sets for buildApi: `plugins` (behind the bearer guard) and `publicPlugins` (login). */
+/** The registry's route sets for buildApi: `plugins` (the /api routes) and `publicPlugins` (login). */
 import type { FastifyInstance } from 'fastify';
-import { acceptSessionTokens, type ApiPrincipal } from '../../api/auth.ts';
-import type { Role } from '../config-schema.ts';
+import type { Redis } from 'ioredis';
+import { userPrincipal, type Principal, type UserRole } from '../../access/policy.ts';
+import { acceptSessionTokens } from '../../api/auth.ts';
+import { LoginThrottle } from '../login-throttle.ts';
 import type { RegistryRuntime } from '../runtime.ts';
 import { sessionUser } from '../users.ts';
 import { actionRoutes } from './action-routes.ts';
@@ -10,11 +12,13 @@ import { loginRoute, sessionRoutes } from './auth-routes.ts';
 import { installErrorHandler } from './common.ts';
 import { documentRoutes } from './document-routes.ts';
 
-export function registryApi(rt: RegistryRuntime): { plugins: Array<(app: FastifyInstance) => Promise<void>>; publicPlugins: Array<(app: FastifyInstance) => Promise<void>> } {
-  acceptSessionTokens(rt.config.http.tokens, async (token): Promise<ApiPrincipal | null> => {
+/** `redis`: where the login throttle keeps its counters (shared by the gateways of one Redis); in process when null. */
+export function registryApi(rt: RegistryRuntime, redis: Redis | null = null): { plugins: Array<(app: FastifyInstance) => Promise<void>>; publicPlugins: Array<(app: FastifyInstance) => Promise<void>> } {
+  acceptSessionTokens(rt.config.http.tokens, async (token): Promise<Principal | null> => {
     const u = await sessionUser(rt.db, token, rt.clock);
-    return u ? { name: u.name, user: { id: u.id, email: u.email, role: u.role as Role, unitId: u.unitId, department: u.department } } : null;
+    return u ? userPrincipal({ ...u, role: u.role as UserRole }) : null;
   });
+  const throttle = new LoginThrottle(rt.config.registry.loginThrottle, redis, rt.config.redis.prefix);
   const routes = [sessionRoutes(rt), documentRoutes(rt), actionRoutes(rt), adminRoutes(rt)];
   return {
     // One encapsulated scope: the error handler applies to the registry's routes only.
@@ -25,6 +29,6 @@ export function registryApi(rt: RegistryRuntime): { plugins: Array<(app: Fastify
           for (const r of routes) await r(scope);
         }),
     ],
-    publicPlugins: [async (app) => void (await loginRoute(rt)(app))],
+    publicPlugins: [async (app) => void (await loginRoute(rt, throttle)(app))],
   };
 }

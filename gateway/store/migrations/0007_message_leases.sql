@@ -1,0 +1,2 @@
+ALTER TABLE "inbound_messages" ADD COLUMN "lease_owner" text;--> statement-breakpoint
+ALTER TABLE "inbound_messages" ADD COLUMN "lease_until" timestamp with time zone;
