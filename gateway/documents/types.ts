@@ -1,4 +1,4 @@
-/** The result shape of classification: exactly the `vanthu classify` contract (shared/contracts/README.md). */
+/** The result shape of classification: exactly the `vanthu classify` contract (docs/contracts.md). */
 
 export type Kind = 'document' | 'status' | 'correspondence' | 'automated';
 export type Urgency = 'normal' | 'khan' | 'thuong_khan' | 'hoa_toc';

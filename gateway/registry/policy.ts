@@ -1,5 +1,5 @@
 /**
- * The decision for a classified message (DESIGN.md "Policy"): register automatically, send to the
+ * The decision for a classified message (docs/domain.md, "Handling an incoming electronic document"): register automatically, send to the
  * clerk's review queue with reasons, quarantine secret documents, link status notices and
  * duplicates, keep ordinary correspondence, drop automated mail. Pure: the caller looks up
  * duplicates and stores the result.

@@ -1,6 +1,6 @@
 /**
  * The trust stage's public API: verify a message, a document or a file against a trust store.
- * See DESIGN.md (Trust) for the verdicts and contracts/README.md for the report shape.
+ * See docs/contracts.md for the verdicts and the report shape.
  */
 export { verifyMessage, verifyDocument, verifyFile, fileKind, UnreadableFileError } from './verify.ts';
 export type { VerifyOptions, DocumentKind, SignedRevision } from './verify.ts';

@@ -1,6 +1,6 @@
 /**
  * The verdict vocabulary of the trust stage and the report shape of `vanthu verify`
- * (shared/contracts/README.md). Keep these shapes stable: add fields, never rename.
+ * (docs/contracts.md). Keep these shapes stable: add fields, never rename.
  */
 
 import type { ChangesAfterSigning, SigningChange } from './pdf-changes.ts';

@@ -1,7 +1,7 @@
 /**
  * A real Dovecot IMAP server for a test: its own config, passwd-file users and maildir under a
  * temp directory, listening on a free loopback port. Runs in the foreground (-F) as a child of the
- * test process so stop() can wait for it to exit. See shared/TESTING.md for why the user settings.
+ * test process so stop() can wait for it to exit. See docs/testing.md for why the user settings.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * A real Haraka for a test (shared/TESTING.md): `haraka -i <dir>` makes its home, the test writes
+ * A real Haraka for a test (docs/testing.md): `haraka -i <dir>` makes its home, the test writes
  * smtp.ini, plugins and vanthu.ini, links the plugin folder gateway/haraka in as plugins/vanthu
  * (the documented install), and runs `haraka -c <dir>` in one process on a free loopback port.
  */

@@ -1,7 +1,7 @@
 import type { Command } from '../main.ts';
 
 /**
- * `vanthu classify <file>`: one JSON object on stdout (the contract in shared/contracts), exit 0
+ * `vanthu classify <file>`: one JSON object on stdout (the contract in docs/contracts.md), exit 0
  * when a result was produced, 2 when the file cannot be read.
  */
 export const command: Command = {

@@ -6,7 +6,7 @@
  * `<pdf name>.signed-<n>.pdf` (n: the signature's number in the file, from 1), and names the
  * files on stderr; stdout stays the report.
  *
- * Prints one JSON object (contracts/README.md) on stdout; exit 0 when the overall verdict is
+ * Prints one JSON object (docs/contracts.md) on stdout; exit 0 when the overall verdict is
  * `valid`, 1 for any other verdict, 2 when the file (or an option's file) cannot be read.
  * Trust anchors come from the configuration (`trust.anchors`), or `VANTHU_TRUST_ANCHORS`
  * (colon-separated) when set; `--trust` replaces both. `--crl` adds to `trust.crls`.
