@@ -2,7 +2,7 @@ import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { parseSignedData, CmsError } from './cms.ts';
 import { signatureScheme } from './algorithms.ts';
-import { parseDer } from './der.ts';
+import { match, parseDer, timeOf, Type } from './der.ts';
 
 describe('CMS parsing of hostile input', () => {
   it('rejects garbage, truncation and non-SignedData with CmsError', () => {
@@ -12,6 +12,19 @@ describe('CMS parsing of hostile input', () => {
     const data = Buffer.from('3012' + '06092a864886f70d010701' + 'a005' + '040378797a', 'hex');
     expect(() => parseSignedData(data)).toThrow(/not SignedData/);
     expect(() => parseSignedData(Buffer.alloc(0))).toThrow(CmsError);
+  });
+
+  it('rejects SignedData whose [0] EXPLICIT content is empty with CmsError, not a TypeError', () => {
+    // ContentInfo { id-signedData, [0] {} }
+    const empty = Buffer.from('300d' + '06092a864886f70d010702' + 'a000', 'hex');
+    expect(() => parseSignedData(empty)).toThrow(CmsError);
+    expect(match(undefined, { name: 'x' })).toBeNull();
+  });
+
+  it('reads an impossible time as no time (not an Invalid Date that toISOString throws on)', () => {
+    expect(timeOf(parseDer(Buffer.from('170d' + Buffer.from('ab1123020000Z').toString('hex'), 'hex')))).toBeNull();
+    expect(timeOf({ tagClass: 0, type: Type.GENERALIZEDTIME, constructed: false, composed: false, value: '2026ab23020000Z' } as never)).toBeNull();
+    expect(timeOf(parseDer(Buffer.from('170d' + Buffer.from('261123020000Z').toString('hex'), 'hex')))?.toISOString()).toBe('2026-11-23T02:00:00.000Z');
   });
 
   it('refuses deep nesting without blowing the stack', () => {

@@ -35,3 +35,21 @@ describe('raw MIME splitting', () => {
     expect(canonicalCrlf(Buffer.from('a\nb\r\nc\n')).toString()).toBe('a\r\nb\r\nc\r\n');
   });
 });
+
+describe('attachmentKind', () => {
+  it('treats a non-string content type or file name (an empty Content-Type header) as absent', async () => {
+    const { attachmentKind } = await import('./verify.ts');
+    expect(attachmentKind(undefined, undefined)).toBeNull();
+    expect(attachmentKind({} as unknown, 'a.pdf')).toBe('pdf');
+    expect(attachmentKind(' Application/XML ', undefined)).toBe('xml');
+    expect(attachmentKind('text/plain', 42 as unknown)).toBeNull();
+  });
+
+  it('verifyMessage answers for a part whose Content-Type is empty', async () => {
+    const { verifyMessage } = await import('./verify.ts');
+    const { TrustStore } = await import('./store.ts');
+    const raw = Buffer.from(' Content-Type:;boundary=b1_305\n\n--b1_305\nContent-Type:\n');
+    const report = await verifyMessage(raw, { trust: new TrustStore([], []), now: new Date('2026-11-23T02:00:00Z') });
+    expect(report.signatures.every((s) => s.verdict === 'valid' || s.reasons.length > 0)).toBe(true);
+  });
+});

@@ -10,4 +10,12 @@ describe('htmlToText', () => {
   it('drops styles and comments and decodes entities', () => {
     expect(htmlToText('<style>p{x:1}</style><!-- c --><p>Ch&#7881; th&#x1ECB; &amp; Quy&ecirc;\u0301t&nbsp;&#273;&#7883;nh</p>')).toBe('Chỉ thị & Quyết định');
   });
+
+  it('is linear on unterminated comments, tags and runs of spaces', () => {
+    const hostile = ['<!--'.repeat(200_000), '<br'.repeat(200_000), '<script>'.repeat(100_000), '&nbsp;'.repeat(200_000) + 'x', '<p '.repeat(200_000)];
+    const t = Date.now();
+    for (const h of hostile) htmlToText(h);
+    expect(Date.now() - t).toBeLessThan(2000);
+    expect(htmlToText('a < b <p>x</p><!-- open')).toBe('a < b\nx\n<!-- open');
+  });
 });

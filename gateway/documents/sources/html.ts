@@ -23,13 +23,97 @@ function decodeEntities(text: string): string {
   });
 }
 
+const BLOCK = new Set(['p', 'div', 'td', 'th', 'tr', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'tbody', 'thead', 'blockquote', 'section', 'article', 'center']);
+/** Elements dropped with their content (up to the matching end tag). */
+const SKIPPED = new Set(['script', 'style', 'head', 'title']);
+const TAG_NAME = /\/?([a-z0-9_]*)/iy;
+
+/**
+ * One pass over the HTML, linear in its length whatever it holds: the regular expressions this
+ * replaced (`<!--[\s\S]*?-->`, `<br\b[^>]*>`, `<[^>]*>`…) each rescanned to the end of the text
+ * from every unterminated `<` or `<!--`, which held a thread for minutes on a 4 MB body.
+ */
+function stripTags(html: string): string {
+  const lower = html.toLowerCase();
+  const out: string[] = [];
+  // First position of a closing tag found for a skipped element (valid while we are before it), or -1 for none left.
+  const closeAt = new Map<string, number>();
+  let commentEnd = -2;
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) break;
+    out.push(html.slice(i, lt));
+    i = lt;
+    if (html.startsWith('<!--', lt)) {
+      if (commentEnd !== -1 && commentEnd < lt + 4) commentEnd = html.indexOf('-->', lt + 4);
+      if (commentEnd >= 0) {
+        i = commentEnd + 3;
+        continue;
+      }
+    }
+    // As in HTML, `<` not followed by a letter, `/`, `!` or `?` is text ("a < b").
+    if (!/[a-z/!?]/i.test(html[lt + 1] ?? '')) {
+      out.push('<');
+      i = lt + 1;
+      continue;
+    }
+    const gt = html.indexOf('>', lt + 1);
+    // No `>` anywhere after: the rest is text.
+    if (gt < 0) break;
+    TAG_NAME.lastIndex = lt + 1;
+    const m = TAG_NAME.exec(html);
+    const closing = html[lt + 1] === '/';
+    const name = (m?.[1] ?? '').toLowerCase();
+    if (!closing && SKIPPED.has(name)) {
+      const end = closeTag(html, lower, name, lt + 1 + name.length, closeAt);
+      if (end >= 0) {
+        i = end;
+        continue;
+      }
+    }
+    out.push(BLOCK.has(name) || (name === 'br' && !closing) ? '\n' : '');
+    i = gt + 1;
+  }
+  out.push(html.slice(i));
+  return out.join('');
+}
+
+/** The end of `</name\s*>` at or after `from`, or -1; remembers what it found, so that each candidate is looked at once. */
+function closeTag(html: string, lower: string, name: string, from: number, cache: Map<string, number>): number {
+  let at = cache.get(name);
+  if (at === -1) return -1;
+  if (at === undefined || at < from) at = lower.indexOf(`</${name}`, from);
+  for (;;) {
+    if (at < 0) {
+      cache.set(name, -1);
+      return -1;
+    }
+    let j = at + 2 + name.length;
+    while (j < html.length && /\s/.test(html[j])) j++;
+    if (html[j] === '>') {
+      cache.set(name, at);
+      return j + 1;
+    }
+    at = lower.indexOf(`</${name}`, at + 1);
+  }
+}
+
+/** ` *\n *` → `\n` without a regular expression (one that backtracks over long runs of spaces). */
+function trimLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line, k, all) => {
+      let a = 0;
+      let b = line.length;
+      if (k > 0) while (a < b && line.charCodeAt(a) === 32) a++;
+      if (k < all.length - 1) while (b > a && line.charCodeAt(b - 1) === 32) b--;
+      return line.slice(a, b);
+    })
+    .join('\n');
+}
+
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style|head|title)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\b[^>]*>/gi, '\n')
-    .replace(/<\/?(p|div|td|th|tr|li|ul|ol|h[1-6]|table|tbody|thead|blockquote|section|article|center)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/[ \t\r]+/g, ' ');
-  return decodeEntities(text).normalize('NFC').replace(/ *\n */g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  const text = stripTags(html).replace(/[ \t\r]+/g, ' ');
+  return trimLines(decodeEntities(text).normalize('NFC')).replace(/\n{3,}/g, '\n\n').trim();
 }

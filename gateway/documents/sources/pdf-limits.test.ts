@@ -92,7 +92,19 @@ describe('PDF limits, pdfjs', () => {
     expect(() => guardedWorkerSource('class DecodeStream { ensureBuffer(requested) { return new Uint8Array(requested); } }')).toThrow(PdfjsUnguarded);
     const real = readFileSync(new URL(import.meta.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')), 'utf8');
     const guarded = guardedWorkerSource(real);
-    expect(guarded.split('vanthu.pdfjs.ensureBuffer').length).toBe(3);
+    // Two stream decoders, the lexer's literal and hex strings; the time budget at every token.
+    expect(guarded.split('vanthu.pdfjs.ensureBuffer').length).toBe(5);
+    expect(guarded.split('vanthu.pdfjs.tick').length).toBe(2);
+  });
+
+  it('stops pdfjs re-reading an unterminated string from each repeated object (quadratic repair)', async () => {
+    const body = Array.from({ length: 3000 }, () => '1 0 obj\n(' + 'x'.repeat(20)).join('\n');
+    const pdf = Buffer.from(`%PDF-1.7\n${body}${'y'.repeat(2_000_000)}\n`);
+    const t = Date.now();
+    const r = await pdfjsText(pdf, { ...DEFAULT_LIMITS, pdfTimeBudgetMs: 500 }).catch((e: unknown) => e);
+    expect(Date.now() - t).toBeLessThan(4000);
+    if (r instanceof Error) expect(r).toBeInstanceOf(LimitExceeded);
+    else expect((r as { text: string }).text).toBe('');
   });
 });
 

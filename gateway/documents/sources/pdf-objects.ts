@@ -43,7 +43,9 @@ for (const c of [0, 9, 10, 12, 13, 32]) WS[c] = 1;
 const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+// Unambiguous (no two ways to split a run of digits): `\d+\.?\d*` backtracks quadratically on
+// a long run of digits followed by anything else.
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 /** Tokeniser and object parser over a byte buffer; `string` values are operators/keywords. */
 export class Lexer {

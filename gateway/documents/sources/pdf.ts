@@ -7,7 +7,7 @@
 import { LimitExceeded } from '../../limits.ts';
 import type { ClassifyLimits } from '../types.ts';
 import { openFastPdf, OverBudget, PageBudget, type TextItem as Item } from './pdf-fast.ts';
-import { DecodeBudget, importPdfjs, withDecodeBudget } from './pdfjs-guard.ts';
+import { DecodeBudget, importPdfjs, PdfjsTimeout, withDecodeBudget } from './pdfjs-guard.ts';
 
 export interface PdfText {
   text: string;
@@ -42,6 +42,8 @@ function loadPdfJs(): Promise<PdfJs> {
 }
 
 class Timeout extends Error {}
+
+const TIME_BUDGET = 'PDF text extraction exceeded its time budget';
 
 function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
   // A promise abandoned at the deadline still rejects later (pdfjs: "Loading aborted"); mark it handled.
@@ -124,7 +126,7 @@ export function fastPdfText(data: Uint8Array, limits: ClassifyLimits): PdfText |
     return { text: lines.join('\n'), pages: doc.pages, reasons };
   } catch (err) {
     if (err instanceof LimitExceeded) throw err;
-    if (err instanceof OverBudget) return { text: '', pages: 0, reasons: ['PDF text extraction exceeded its time budget'] };
+    if (err instanceof OverBudget) return { text: '', pages: 0, reasons: [TIME_BUDGET] };
     return null;
   }
 }
@@ -141,15 +143,16 @@ export async function pdfjsText(data: Uint8Array, limits: ClassifyLimits): Promi
   } catch (err) {
     return { text: '', pages: 0, reasons: [`PDF could not be read: ${(err as Error).message}`] };
   }
-  const budget = new DecodeBudget(limits.maxPdfStreamBytes, limits.maxPdfDocumentBytes);
-  const result = await withDecodeBudget(budget, () => pdfjsRead(pdfjs, data, limits));
+  // The deadline is checked inside pdfjs too: it parses synchronously, where no timer can stop it.
+  const budget = new DecodeBudget(limits.maxPdfStreamBytes, limits.maxPdfDocumentBytes, Date.now() + limits.pdfTimeBudgetMs);
+  const result = await withDecodeBudget(budget, () => pdfjsRead(pdfjs, data, limits, budget.deadline));
   if (budget.exceeded) throw budget.exceeded;
+  if (budget.timedOut && !result.reasons.includes(TIME_BUDGET)) return { text: '', pages: result.pages, reasons: [TIME_BUDGET] };
   return result;
 }
 
-async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits): Promise<PdfText> {
+async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits, deadline: number): Promise<PdfText> {
   const reasons: string[] = [];
-  const deadline = Date.now() + limits.pdfTimeBudgetMs;
   const task = pdfjs.getDocument({
     data: new Uint8Array(data),
     verbosity: 0,
@@ -189,7 +192,7 @@ async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits)
 }
 
 function describePdfError(err: unknown): string {
-  if (err instanceof Timeout) return 'PDF text extraction exceeded its time budget';
+  if (err instanceof Timeout || err instanceof PdfjsTimeout) return TIME_BUDGET;
   const name = (err as { name?: string })?.name ?? '';
   if (name === 'PasswordException') return 'PDF is encrypted with a password; its text cannot be read';
   if (name === 'InvalidPDFException') return 'PDF is corrupt or not a PDF';

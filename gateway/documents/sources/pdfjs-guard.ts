@@ -36,6 +36,8 @@ import { DEFAULT_LIMITS_CONFIG, LimitExceeded } from '../../limits.ts';
 
 const HOOK = 'vanthu.pdfjs.ensureBuffer';
 const CALL = `globalThis[Symbol.for("${HOOK}")]?.`;
+const TICK_HOOK = 'vanthu.pdfjs.tick';
+const TICK_CALL = `globalThis[Symbol.for("${TICK_HOOK}")]?.`;
 /** [where, the same with the hook]: each must occur exactly once in pdf.worker.mjs. */
 const PATCHES: Array<[string, string]> = [
   [
@@ -46,9 +48,39 @@ const PATCHES: Array<[string, string]> = [
     '        chunks.push(chunk);\n        totalLength += chunk.byteLength;\n',
     `        chunks.push(chunk);\n        totalLength += chunk.byteLength;\n        ${CALL}(totalLength, chunk.byteLength);\n`,
   ],
+  // The strings pdfjs's lexer reads (literal and hex) are charged to the document's decoded bytes
+  // like a stream, at the memory they take while read (an 8-byte array slot per character, in an
+  // array that doubles as it grows: 16 bytes):
+  // XRef.indexObjects re-parses the object after each repeated "n g obj" line, and an
+  // unterminated string there is read to the end of the file each time (quadratic work, and its
+  // garbage took the process past 1 GB).
+  [
+    '    return strBuf.join("");\n  }\n  getName() {',
+    `    ${CALL}(strBuf.length, 16 * strBuf.length);\n    return strBuf.join("");\n  }\n  getName() {`,
+  ],
+  [
+    '    return strBuf.join("");\n  }\n  getObj() {',
+    `    ${CALL}(strBuf.length, 16 * strBuf.length);\n    return strBuf.join("");\n  }\n  getObj() {`,
+  ],
+  // Every token pdfjs's lexer reads checks the document's time budget. pdfjs parses synchronously
+  // in this thread (its "fake worker"), so a timer cannot stop it: a damaged file whose repair
+  // (XRef.indexObjects) re-reads an unterminated string from each of thousands of "n g obj" lines
+  // is quadratic and held the thread for minutes.
+  [
+    '  getObj() {\n    let comment = false;\n    let ch = this.currentChar;\n',
+    `  getObj() {\n    ${TICK_CALL}();\n    let comment = false;\n    let ch = this.currentChar;\n`,
+  ],
 ];
 
 export class PdfjsUnguarded extends Error {}
+
+/** The time budget of the document pdfjs is reading ran out (thrown inside pdfjs at every token from then on). */
+export class PdfjsTimeout extends Error {
+  constructor() {
+    super('PDF text extraction exceeded its time budget');
+    this.name = 'PdfjsTimeout';
+  }
+}
 
 /** Decoded bytes of one document read by pdfjs. */
 export class DecodeBudget {
@@ -57,10 +89,21 @@ export class DecodeBudget {
   /** Set at the first limit passed; every later growth throws it again, and the caller reports it. */
   exceeded: LimitExceeded | null = null;
 
+  /** Set once the deadline has passed; every later token pdfjs reads throws it again. */
+  timedOut: PdfjsTimeout | null = null;
+
   constructor(
     readonly maxStreamBytes: number,
     readonly maxDocumentBytes: number,
+    /** Date.now() after which pdfjs's lexer stops reading; Infinity for none. */
+    readonly deadline = Number.POSITIVE_INFINITY,
   ) {}
+
+  tick(): void {
+    if (this.timedOut) throw this.timedOut;
+    // Every time: one token may be a string read to the end of the file.
+    if (Date.now() > this.deadline) throw (this.timedOut = new PdfjsTimeout());
+  }
 
   grow(requested: number, extra: number): void {
     if (this.exceeded) throw this.exceeded;
@@ -89,6 +132,8 @@ let current: DecodeBudget | null = null;
   // Outside withDecodeBudget (nobody should use pdfjs there) one stream is still bounded.
   (current ?? new DecodeBudget(DEFAULT_LIMITS_CONFIG.pdfStreamBytes, Number.MAX_SAFE_INTEGER)).grow(requested, extra);
 };
+
+(globalThis as Record<symbol, unknown>)[Symbol.for(TICK_HOOK)] = () => current?.tick();
 
 let queue: Promise<unknown> = Promise.resolve();
 
