@@ -4,11 +4,9 @@ import { TrustStore } from './store.ts';
 
 const ctx = { store: new TrustStore([], []), now: new Date('2026-11-23T02:00:00Z') };
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
-const run = (xml: string) => {
-  const started = performance.now();
-  const reports = verifyXml(Buffer.from(xml, 'utf8'), ctx, 'test.xml');
-  return { reports, ms: performance.now() - started };
-};
+// Hostile inputs here are sized so that super-linear work would run for minutes: the suite's
+// 30 s test time-out catches that, without asserting how fast this machine is (docs/testing.md).
+const run = (xml: string) => ({ reports: verifyXml(Buffer.from(xml, 'utf8'), ctx, 'test.xml') });
 const reasons = (xml: string) => run(xml).reports.map((r) => `${r.verdict}: ${r.reasons[0]}`);
 
 describe('verifyXml on hostile input', () => {
@@ -17,18 +15,16 @@ describe('verifyXml on hostile input', () => {
   });
 
   it('stops at the first parse error instead of recovering from each of a million stray "<"', () => {
-    const { reports, ms } = run(`<a>${'<'.repeat(1_000_000)}</a>`);
+    const { reports } = run(`<a>${'<'.repeat(1_000_000)}</a>`);
     expect(reports.map((r) => r.verdict)).toEqual(['indeterminate']);
     expect(reports[0].reasons[0]).toMatch(/not well-formed XML/);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('refuses nesting deeper than the limit (xmldom and XPath walk it recursively / super-linearly)', () => {
     const n = 50_000;
-    const { reports, ms } = run(`<a>${'<b>'.repeat(n)}${'</b>'.repeat(n)}<Signature xmlns="${DSIG}"/></a>`);
+    const { reports } = run(`<a>${'<b>'.repeat(n)}${'</b>'.repeat(n)}<Signature xmlns="${DSIG}"/></a>`);
     expect(reports.map((r) => r.verdict)).toEqual(['indeterminate']);
     expect(reports[0].reasons[0]).toMatch(new RegExp(`deeper than ${XML_LIMITS.maxDepth} levels`));
-    expect(ms).toBeLessThan(1500);
   });
 
   it('refuses more signatures than the limit (each walks and digests the document)', () => {
@@ -37,9 +33,8 @@ describe('verifyXml on hostile input', () => {
       expect.stringMatching(/^indeterminate: the XML document carries more than \d+ XML signatures/),
     ]);
     // nested signatures: O(n²) subtree walks before the limit
-    const { reports, ms } = run(`<a>${`<Signature xmlns="${DSIG}">`.repeat(100)}${'</Signature>'.repeat(100)}</a>`);
+    const { reports } = run(`<a>${`<Signature xmlns="${DSIG}">`.repeat(100)}${'</Signature>'.repeat(100)}</a>`);
     expect(reports.map((r) => r.verdict)).toEqual(['indeterminate']);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('refuses more elements than the limit', () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from './html.ts';
 
+// Hostile inputs here are sized so that super-linear work would run for minutes: the suite's
+// 30 s test time-out catches that, without asserting how fast this machine is (docs/testing.md).
+
 describe('htmlToText', () => {
   it('puts every table cell and paragraph on its own line', () => {
     const html = '<table><tr><td><p>ỦY BAN NHÂN DÂN</p><p>TỈNH BẾN TRE</p></td><td>CỘNG HÒA XÃ HỘI</td></tr><tr><td>Số: 12/UBND-VX<br>V/v tăng cường</td><td>Bến Tre, ngày 1 tháng 2 năm 2024</td></tr></table>';
@@ -13,9 +16,7 @@ describe('htmlToText', () => {
 
   it('is linear on unterminated comments, tags and runs of spaces', () => {
     const hostile = ['<!--'.repeat(200_000), '<br'.repeat(200_000), '<script>'.repeat(100_000), '&nbsp;'.repeat(200_000) + 'x', '<p '.repeat(200_000)];
-    const t = Date.now();
-    for (const h of hostile) htmlToText(h);
-    expect(Date.now() - t).toBeLessThan(2000);
+    for (const h of hostile) expect(typeof htmlToText(h)).toBe('string');
     expect(htmlToText('a < b <p>x</p><!-- open')).toBe('a < b\nx\n<!-- open');
   });
 });

@@ -4,6 +4,9 @@ import { pdfWithContent } from '../../../tests/helpers/hostile.ts';
 import { openFastPdf, PageBudget } from './pdf-fast.ts';
 import { Lexer, PdfRef } from './pdf-objects.ts';
 
+// Hostile inputs here are sized so that super-linear work would run for minutes: the suite's
+// 30 s test time-out catches that, without asserting how fast this machine is (docs/testing.md).
+
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 
 describe('PDF object lexer', () => {
@@ -13,16 +16,12 @@ describe('PDF object lexer', () => {
   });
 
   it('is linear on a long run of digits (the number pattern does not backtrack)', () => {
-    const t = Date.now();
     expect(new Lexer(bytes('1'.repeat(300_000) + 'x')).next()).toBe('1'.repeat(300_000) + 'x');
-    expect(Date.now() - t).toBeLessThan(1000);
   });
 
   it('looks ahead for "n g R" without parsing whole objects twice per level', () => {
     const deep = '[1 '.repeat(60) + ']'.repeat(60);
-    const t = Date.now();
     expect(Array.isArray(new Lexer(bytes(deep)).value())).toBe(true);
-    expect(Date.now() - t).toBeLessThan(1000);
   });
 
   it('a text operator without its string operand shows nothing (no TypeError)', () => {
