@@ -13,6 +13,10 @@ export const command: Command = {
     const role = values.role as Role;
     if (!['all', 'gateway', 'worker'].includes(role)) throw new UsageError(`unknown role "${role}"\nUsage: ${USAGE}`);
     const log = createLogger();
+    // A promise some library left unobserved (pdfjs does so on a few damaged PDFs, see
+    // docs/fuzzing.md) must not take SMTP down with it: everything accepted is durable and the
+    // message's job is retried under its lease, so log it loudly and keep serving.
+    process.on('unhandledRejection', (err) => log.error({ err: (err as Error)?.stack ?? String(err) }, 'unhandled rejection (kept running)'));
     const config = loadConfig();
     const app = await startVanthu(config, role, log);
     await new Promise<void>((resolve) => {
