@@ -51,6 +51,8 @@ async function runOne(t: Target, runner: Runner, i: number, input: FuzzInput, kn
   await send({ t: 'start', i, phase: 'run', rss: process.memoryUsage.rss() });
   try {
     await runner.run(input);
+    // A promise the target left behind and that rejects right after (pdfjs behind a deadline) is this input's
+    await new Promise((resolve) => setImmediate(resolve));
   } catch (err) {
     const f = failureOf(t, err);
     const fresh = !known.has(f.signature);

@@ -323,8 +323,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
     const t0 = performance.now();
     let next = task.from;
     let fruitless = 0;
+    let setupTries = 0;
     while (next < task.to) {
-      const r = await runChild(task, next);
+      const r = await runChild(task, next, setupTries >= 2);
+      // A target that does not start is retried: in a shared work tree a module can be mid-edit.
+      if (r.setupFailed && ++setupTries < 3) {
+        await new Promise((ok) => setTimeout(ok, 3000));
+        continue;
+      }
       if (r.done) break;
       s.restarts++;
       if (r.resume <= next) {
@@ -339,7 +345,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
     s.inputsPerSecond = s.seconds > 0 ? Math.round((s.inputs / s.seconds) * 10) / 10 : 0;
   };
 
-  const runChild = (task: Task, from: number): Promise<{ done: boolean; resume: number; output: string }> =>
+  const runChild = (task: Task, from: number, lastTry: boolean): Promise<{ done: boolean; resume: number; output: string; setupFailed?: boolean }> =>
     new Promise((resolve) => {
       const s = stats.get(task.target)!;
       const reportDir = mkdtempSync(join(tmpdir(), 'vanthu-fuzz-report-'));
@@ -366,7 +372,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
       let busy = false;
       let finished = false;
       let killedFor: 'hang' | 'rss' | null = null;
-      let killedPhase: 'setup' | 'gen' | 'run' | 'min' = 'setup';
+      let killedPhase: 'setup' | 'gen' | 'run' | 'min' | null = null;
       let crashReported = false;
       const bound = opts.maxRssMb * 1024 * 1024;
       const peak = (bytes: number) => {
@@ -428,6 +434,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
             break;
           case 'fail': {
             if (m.kind === 'process-crash') crashReported = true;
+            if (phase === 'setup' && !lastTry) break; // a start that failed is retried (runTask)
             record(task, m.kind, m.i, m.error, m.signature, m.input ? fromWire(m.input) : null);
             break;
           }
@@ -446,9 +453,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
           const report = readStack(reportDir, killedFor ?? 'hang', current);
           rmSync(reportDir, { recursive: true, force: true });
           if (finished) return resolve({ done: true, resume: task.to, output });
-          if (phase === 'setup' || killedPhase === 'setup') {
-            record(task, 'process-crash', -1, { name: 'SetupError', message: `the ${task.target} target did not start (exit ${code ?? sig})`, stack: output }, `${task.target}/process-crash/setup`, null);
-            return resolve({ done: true, resume: task.to, output });
+          if (phase === 'setup') {
+            if (lastTry) {
+              record(task, 'process-crash', -1, { name: 'SetupError', message: `the ${task.target} target did not start (exit ${code ?? sig})`, stack: output }, `${task.target}/process-crash/setup`, null);
+            }
+            return resolve({ done: true, resume: task.to, output, setupFailed: true });
           }
           if (killedFor && killedPhase === 'min') return resolve({ done: false, resume: current + 1, output });
           if (phase === 'gen' && !killedFor && crashReported) return resolve({ done: false, resume: current + 1, output });

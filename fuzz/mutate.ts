@@ -330,6 +330,8 @@ function boundary(buf: Buffer, a: number, b: number, c: number, d: number): Buff
   const m = pick(decls, a);
   const bd = m[2];
   const at = m.index;
+  // a boundary grown by other operations (a huge line) would make a RegExp too large to compile
+  if (bd.length > 200) return bytes(s.slice(0, at) + `boundary="${bd.slice(0, 1 + (c % 200))}"` + s.slice(at + m[0].length));
   const esc = bd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   switch (b % 8) {
     case 0: {

@@ -4,7 +4,7 @@
  * thread's inspector, pauses it wherever it spins, and writes the JavaScript stack to a file the
  * harness reads after killing the child — so a hang is reported with the function at fault, not
  * just its input. An input waiting on a promise that never settles has no JavaScript running:
- * the pause never comes and the file says "idle".
+ * the pause never comes and the file says "idle". It also ends the child when the harness is gone.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -32,6 +32,9 @@ function capture(why, index) {
   session.post('Debugger.enable', () => session.post('Debugger.pause'));
   setTimeout(() => write(''), 3000);
 }
+// The harness is gone (killed): a child busy in an input would not see the IPC channel close.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); }, 1000);
 setInterval(() => {
   let text;
   try { text = fs.readFileSync(trigger, 'utf8'); } catch { return; }
