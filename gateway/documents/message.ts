@@ -11,7 +11,7 @@ import { parseEdXml } from './edxml/parse.ts';
 import { DOCUMENT_EVIDENCE, extractDocument } from './extract.ts';
 import { automatedReason, dsnReason, type MailFacts } from './kinds/automated.ts';
 import { receiptOf } from './kinds/receipt.ts';
-import { checkMime } from '../mail/mime-guard.ts';
+import { checkMime, mailparserOptions } from '../mail/mime-guard.ts';
 import { LimitExceeded } from '../limits.ts';
 import { resolveLimits } from './limits.ts';
 import { prepareText } from './prepare.ts';
@@ -133,14 +133,7 @@ export async function classifyMessage(raw: Buffer, opts?: ClassifyOptions): Prom
   checkMime(raw, { headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts, mimeDepth: limits.maxMimeDepth, attachments: limits.maxMimeAttachments });
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, {
-      skipImageLinks: true,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-      // The check above decides; mailparser's own caps sit above it (see gateway/mail/parse.ts).
-      maxHeadSize: limits.maxHeaderBytes * 64,
-      maxChildNodes: limits.maxMimeParts + 16,
-    } as Parameters<typeof simpleParser>[1]);
+    mail = await simpleParser(raw, mailparserOptions({ headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts }) as Parameters<typeof simpleParser>[1]);
   } catch (err) {
     // Should the check and mailparser ever disagree, mailparser's own caps are the same limits.
     const message = (err as Error)?.message ?? String(err);

@@ -256,3 +256,12 @@ export class MimeGuardStream extends Transform {
     done();
   }
 }
+
+/**
+ * mailparser's options for a message that passed checkMime: no link or HTML rewriting, and its own
+ * caps set above the guard's limits (it counts a header line as at least 64 bytes), so that the
+ * guard decides and mailparser's caps never name an outcome of their own.
+ */
+export function mailparserOptions(limits: { headerBytes: number; mimeParts: number }) {
+  return { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHeadSize: limits.headerBytes * 64, maxChildNodes: limits.mimeParts + 16 };
+}

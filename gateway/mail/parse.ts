@@ -7,7 +7,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment } from 'mailparser';
 import { PermanentError, TransientError, VanthuError } from '../errors.ts';
-import { checkMime, DEFAULT_MIME_LIMITS, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
+import { checkMime, DEFAULT_MIME_LIMITS, mailparserOptions, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
 import { cleanField, cleanText } from './sanitize.ts';
 
 export interface ParsedAddress {
@@ -87,16 +87,7 @@ export async function parseMessage(source: Readable | Buffer, limits: MimeLimits
   }
   let m;
   try {
-    m = await simpleParser(input, {
-      skipImageLinks: true,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-      maxHtmlLengthToParse: TEXT_CAP,
-      // The guard decides on these first; mailparser's own caps (it counts a header line as at
-      // least 64 bytes) sit above them so that they name no outcome of their own.
-      maxHeadSize: limits.headerBytes * 64,
-      maxChildNodes: limits.mimeParts + 16,
-    } as Parameters<typeof simpleParser>[1]);
+    m = await simpleParser(input, { ...mailparserOptions(limits), maxHtmlLengthToParse: TEXT_CAP } as Parameters<typeof simpleParser>[1]);
   } catch (err) {
     if (err instanceof VanthuError) throw err;
     if (sourceError !== null && err === sourceError) throw new TransientError('blob-read', `the raw message could not be read: ${(err as Error).message}`, { cause: err });
