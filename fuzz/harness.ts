@@ -72,20 +72,14 @@ export interface FailureRecord {
   reproduce: string;
 }
 
-export interface Summary {
+/** The run's totals have the fields of one target's, less restarts. */
+export interface Summary extends Omit<TargetSummary, 'restarts'> {
   mode: 'fuzz' | 'replay';
   seed: number;
   timeoutMs: number;
   maxRssMb: number;
   jobs: number;
   targets: Record<string, TargetSummary>;
-  inputs: number;
-  crashes: number;
-  hangs: number;
-  rssExceeded: number;
-  peakRssMb: number;
-  seconds: number;
-  inputsPerSecond: number;
   failures: FailureRecord[];
   ok: boolean;
 }
