@@ -70,6 +70,16 @@ const PATCHES: Array<[string, string]> = [
     '  getObj() {\n    let comment = false;\n    let ch = this.currentChar;\n',
     `  getObj() {\n    ${TICK_CALL}();\n    let comment = false;\n    let ch = this.currentChar;\n`,
   ],
+  // Catalog.getPageDict prefetches every kid of the top-level page tree into a cache and awaits
+  // only the ones its walk reaches. A kid whose xref entry is damaged rejects with nobody
+  // listening when the walk stops earlier (the first page failed, or the wanted page came first):
+  // an unhandled rejection after pdfText had returned, fatal to a process without a handler
+  // (fuzz/regressions/classify/…-c19ab5d7). The prefetch is marked handled; a visit that awaits
+  // it still sees the rejection.
+  [
+    '          pageDictCache.put(lastKid, xref.fetchAsync(lastKid));\n',
+    '          const prefetch = xref.fetchAsync(lastKid);\n          prefetch.catch(() => undefined);\n          pageDictCache.put(lastKid, prefetch);\n',
+  ],
 ];
 
 export class PdfjsUnguarded extends Error {}
