@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['gateway/**/*.test.ts', 'workers/**/*.test.ts', 'addin/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['gateway/**/*.test.ts', 'gateway/workers/**/*.test.ts', 'addin/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/setup/global.ts'],
     pool: 'forks',
     // Two cores: integration suites start real servers; more parallel files only adds contention.

@@ -18,7 +18,7 @@ import { SMTPServer } from 'smtp-server';
 import nodemailer from 'nodemailer';
 import { DurableAccept, type AcceptEnvelope } from '../gateway/accept/durable-accept.ts';
 import { openStorage } from '../gateway/app.ts';
-import { loadConfig } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { createSmtpListener, listen } from '../gateway/smtp/server.ts';
 

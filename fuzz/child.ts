@@ -12,7 +12,6 @@ import { startStackWatch } from './stack-watch.ts';
 import { target as targetNamed, type FuzzInput, type Runner, type Target } from './targets/index.ts';
 
 let current = -1;
-let phase: 'run' | 'min' = 'run';
 let currentInput: FuzzInput | null = null;
 let targetName = '?';
 
@@ -46,7 +45,6 @@ function failureOf(t: Target, err: unknown): { kind: FailureKind; error: ReturnT
 
 async function runOne(t: Target, runner: Runner, i: number, input: FuzzInput, known: Set<string>, minimizeMs: number): Promise<void> {
   current = i;
-  phase = 'run';
   currentInput = input;
   await send({ t: 'start', i, phase: 'run', rss: process.memoryUsage.rss() });
   try {
@@ -71,7 +69,6 @@ async function minimize(t: Target, runner: Runner, i: number, input: FuzzInput, 
   let lastReport = Date.now();
   const fails = async (candidate: FuzzInput): Promise<boolean> => {
     attempts++;
-    phase = 'min';
     currentInput = candidate;
     await send({ t: 'start', i, phase: 'min', rss: process.memoryUsage.rss() });
       try {
@@ -100,7 +97,6 @@ async function minimize(t: Target, runner: Runner, i: number, input: FuzzInput, 
     }
     if (chunk <= 1) break;
   }
-  phase = 'run';
   await report(true);
 }
 

@@ -1,31 +1,45 @@
 /**
- * Assembles a running vanthu from its parts. Role "gateway" receives (SMTP, HTTP, outbox sweep),
- * role "worker" processes queued work, "all" does both in one process (the embedded default).
+ * The composition root (docs/architecture.md): the one module that knows every layer. It reads
+ * nothing itself: given the config, it opens the store, builds the domain's runtime, the queues
+ * and workers of the pipeline and the adapters (SMTP, IMAP, HTTP, the one mail transport), hands
+ * each the parts it needs, and starts what the process role asks for. Role "gateway" receives
+ * (SMTP, HTTP, outbox sweep), role "worker" processes queued work, "all" does both in one process
+ * (the embedded default).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DurableAccept } from './accept/durable-accept.ts';
-import { addinRoutes } from './api/addin.ts';
-import { lookupRoutes } from './api/lookup.ts';
-import { buildApi } from './api/server.ts';
-import { unitRoutes } from './api/units.ts';
-import { connectorRoutes, ImapConnectors } from './imap/connectors.ts';
-import type { Config } from './config.ts';
+import { addinRoutes } from './http/addin.ts';
+import { lookupRoutes } from './http/lookup.ts';
+import { buildApi } from './http/server.ts';
+import { unitRoutes } from './http/units.ts';
+import { connectorsReport, ImapConnectors, type ConnectorsReport } from './imap/connectors.ts';
+import { FolderStateStore } from './imap/state.ts';
+import { connectorRoutes } from './http/connectors.ts';
+import type { Config } from './config/load.ts';
 import type { Logger } from './log.ts';
 import { createSmtpListener, listen, type SmtpListener } from './smtp/server.ts';
 import { BlobStore } from './store/blobs.ts';
 import { openDatabase, type Database } from './store/db.ts';
 import path from 'node:path';
-import { startIngestWorker } from '../workers/ingest-worker.ts';
-import { enqueueAccepted, OutboxSweeper } from '../workers/outbox.ts';
-import { IngestQueue, producerConnection, workerConnection } from '../workers/queues.ts';
-import { resolveRedis, type RedisTarget } from '../workers/redis.ts';
-import { startRegistry, type RegistryService } from './registry/assemble.ts';
+import { startIngestWorker } from './workers/ingest-worker.ts';
+import { enqueueAccepted, OutboxSweeper } from './workers/outbox.ts';
+import { IngestQueue, producerConnection, workerConnection } from './workers/queues.ts';
+import { resolveRedis, type RedisTarget } from './workers/redis.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { startOutgoing, type OutgoingService } from './outgoing/assemble.ts';
+import { createRuntime, type RegistryRuntime } from './registry/runtime.ts';
+import type { Mailer } from './registry/ports.ts';
+import { FollowupScheduler } from './workers/followup.ts';
+import { startFollowupWorker } from './workers/followup-jobs.ts';
+import { DeliveryQueue, startDeliveryWorker } from './workers/delivery.ts';
+import { registryApi } from './http/registry-routes.ts';
+import { outgoingRoutes } from './http/outgoing.ts';
+import { createMailer } from './notify/mailer.ts';
+import { MailTransport } from './notify/transport.ts';
 
-export type Role = 'all' | 'gateway' | 'worker';
+/** What one process runs (not a user's role: that is UserRole, gateway/config/registry.ts). */
+export type ProcessRole = 'all' | 'gateway' | 'worker';
 
 export interface Vanthu {
   config: Config;
@@ -37,10 +51,12 @@ export interface Vanthu {
   http: FastifyInstance | null;
   smtpPort: number | null;
   httpPort: number | null;
-  /** Books, users, follow-up (gateway/registry). */
-  registry: RegistryService | null;
-  /** Outgoing documents: sending, delivery, tracking (gateway/outgoing). */
-  outgoing: OutgoingService | null;
+  /** Books, users, follow-up (gateway/registry): its runtime and the follow-up scheduler. */
+  registry: { rt: RegistryRuntime; followup: FollowupScheduler } | null;
+  /** The one mail transport (gateway/notify) and the registry's mailer on it. */
+  mail: { transport: MailTransport; mailer: Mailer };
+  /** Outgoing documents: the delivery queue (gateway/workers/delivery.ts). */
+  outgoing: { queue: DeliveryQueue } | null;
   stop(): Promise<void>;
 }
 
@@ -69,8 +85,20 @@ export async function openStorage(config: Config): Promise<Storage> {
   }
 }
 
+export type { ConnectorsReport };
+
+/** The IMAP accounts with their stored progress, for `vanthu connectors` when no gateway runs. */
+export async function storedConnectorsReport(config: Config): Promise<ConnectorsReport> {
+  const storage = await openStorage(config);
+  try {
+    return await connectorsReport(config, new FolderStateStore(storage.database), () => null);
+  } finally {
+    await storage.close();
+  }
+}
+
 /** `clock` replaces the system clock everywhere a time reaches a record (tests drive arrival times, deadlines and book years with it). */
-export async function startVanthu(config: Config, role: Role, log: Logger, opts: { clock?: Clock } = {}): Promise<Vanthu> {
+export async function startVanthu(config: Config, role: ProcessRole, log: Logger, opts: { clock?: Clock } = {}): Promise<Vanthu> {
   if (role !== 'all' && !config.database.url) {
     throw new StartupError(`--role ${role} needs a shared PostgreSQL (DATABASE_URL): the embedded PGlite database lives inside one process.`);
   }
@@ -84,11 +112,13 @@ export async function startVanthu(config: Config, role: Role, log: Logger, opts:
   try {
     const redis = await resolveRedis(config.redis.url, config.instance.dataDir, log);
     stops.push(() => redis.stop());
-    const app: Vanthu = { config, database, blobs, redis, accept: null, smtp: null, http: null, smtpPort: null, httpPort: null, registry: null, outgoing: null, stop };
-    app.registry = await startRegistry({ config, database, blobs, redis }, role, log, clock);
-    stops.push(() => app.registry!.stop());
-    app.outgoing = startOutgoing({ rt: app.registry.rt, blobs, redis }, role, log);
-    stops.push(() => app.outgoing!.stop());
+    const transport = new MailTransport(config);
+    const rt = createRuntime({ database, config, log: log.child({ component: 'registry' }), clock, blobs });
+    const mailer = createMailer(rt.db, config, rt.clock, transport);
+    stops.push(async () => transport.close());
+    const app: Vanthu = { config, database, blobs, redis, accept: null, smtp: null, http: null, smtpPort: null, httpPort: null, registry: null, mail: { transport, mailer }, outgoing: null, stop };
+    app.registry = { rt, followup: await startFollowup(app, rt, role, log, stops) };
+    app.outgoing = { queue: startDelivery(app, rt, role, log, stops) };
     if (role !== 'worker') await startGateway(app, log, stops);
     if (role !== 'gateway') startWorker(app, log, stops);
     return app;
@@ -123,9 +153,11 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
   stops.push(() => sweeper.stop());
 
   const imap = new ImapConnectors(config, database, accept, log);
+  const rt = app.registry!.rt;
+  const registry = registryApi(rt, conn);
   const http = await buildApi({ config, database, blobs, accept, log, checks: { database: () => database.ping(), redis: () => ping(conn) },
-    plugins: [lookupRoutes({ config, database, blobs, accept }), unitRoutes(config), connectorRoutes(imap), ...(app.registry?.api.plugins ?? []), ...(app.outgoing?.plugins ?? [])],
-    publicPlugins: [addinRoutes(config), ...(app.registry?.api.publicPlugins ?? [])],
+    plugins: [lookupRoutes({ config, database, blobs, accept }), unitRoutes(config), connectorRoutes(imap), ...registry.plugins, outgoingRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids))],
+    publicPlugins: [addinRoutes(config), ...registry.publicPlugins],
   });
   await http.listen({ port: config.http.port, host: config.http.host });
   app.http = http;
@@ -144,12 +176,63 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
 
 function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknown>>): void {
   const conn = workerConnection(app.redis.options);
-  const worker: Worker = startIngestWorker({ database: app.database, blobs: app.blobs, config: app.config, log, clock: app.registry?.rt.clock ?? systemClock, registry: app.registry?.rt }, conn, app.config.ingest.concurrency);
+  const worker: Worker = startIngestWorker(
+    { database: app.database, blobs: app.blobs, config: app.config, log, clock: app.registry?.rt.clock ?? systemClock, registry: app.registry?.rt, mailer: app.mail.mailer, transport: app.mail.transport },
+    conn,
+    app.config.ingest.concurrency,
+  );
   stops.push(async () => {
     await worker.close();
     conn.disconnect();
   });
   log.info({ concurrency: app.config.ingest.concurrency }, 'ingest worker running');
+}
+
+/**
+ * The follow-up scheduler (every role: API changes and the register stage both kick it) and, in a
+ * worker, the follow-up worker that sends reminders, escalations, receipts and digests.
+ */
+async function startFollowup(app: Vanthu, rt: RegistryRuntime, role: ProcessRole, log: Logger, stops: Array<() => Promise<unknown>>): Promise<FollowupScheduler> {
+  const conn = producerConnection(app.redis.options);
+  const followup = new FollowupScheduler(rt, conn, app.config.redis.prefix);
+  stops.push(async () => {
+    await followup.close();
+    conn.disconnect();
+  });
+  if (role === 'gateway') return followup;
+  const workerConn = workerConnection(app.redis.options);
+  const worker = startFollowupWorker({ rt, mailer: app.mail.mailer, blobs: app.blobs }, workerConn, app.config.redis.prefix);
+  stops.push(async () => {
+    // A mail job stuck on a slow remote server must not hold the shutdown: after a grace period
+    // the worker is closed by force and the job runs again later (its mail key prevents a resend
+    // once the first attempt had finished).
+    let timer: NodeJS.Timeout | undefined;
+    const force = new Promise<void>((resolve) => (timer = setTimeout(() => void worker.close(true).then(resolve, resolve), 5000)));
+    await Promise.race([worker.close(), force]);
+    clearTimeout(timer);
+    workerConn.disconnect();
+  });
+  await followup.start(true);
+  log.debug({}, 'follow-up worker running');
+  return followup;
+}
+
+/** The delivery queue (the API enqueues) and, in a worker, the delivery worker with its sweep. */
+function startDelivery(app: Vanthu, rt: RegistryRuntime, role: ProcessRole, log: Logger, stops: Array<() => Promise<unknown>>): DeliveryQueue {
+  const queue = new DeliveryQueue(producerConnection(app.redis.options), app.config);
+  stops.push(() => queue.close());
+  if (role === 'gateway') return queue;
+  const conn = workerConnection(app.redis.options);
+  const worker = startDeliveryWorker({ db: rt.db, blobs: app.blobs, config: app.config, log: log.child({ component: 'delivery' }), mailer: app.mail.mailer, transport: app.mail.transport, now: () => rt.clock.now() }, conn);
+  const run = () => void queue.sweep(rt.db).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'delivery sweep failed'));
+  run();
+  const sweep = setInterval(run, app.config.ingest.outboxSweepMs * 6);
+  stops.push(async () => {
+    clearInterval(sweep);
+    await worker.close();
+    conn.disconnect();
+  });
+  return queue;
 }
 
 async function ping(conn: Redis): Promise<void> {

@@ -5,7 +5,7 @@
  * decided with instanceof on classes, never by reading messages or names.
  */
 import { DrizzleQueryError } from 'drizzle-orm';
-import { cleanField } from './mail/sanitize.ts';
+import { cleanField } from './sanitize.ts';
 
 export abstract class VanthuError extends Error {
   abstract readonly code: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config/load.ts';
 import { classifyLimits, DEFAULT_LIMITS } from './documents/limits.ts';
 import { DEFAULT_LIMITS_CONFIG } from './limits.ts';
 

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DurableAccept } from '../gateway/accept/durable-accept.ts';
 import { openStorage } from '../gateway/app.ts';
-import { loadConfig } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config/load.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { stampedName } from '../gateway/store/stamped-names.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../gateway/config.ts';
+import { PROJECT_ROOT } from '../gateway/config/load.ts';
 import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 

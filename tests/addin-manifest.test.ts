@@ -12,8 +12,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { OfficeAddinManifest } from 'office-addin-manifest';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MANIFEST_TEMPLATE, TEMPLATE_BASE } from '../gateway/api/addin.ts';
-import { PROJECT_ROOT } from '../gateway/config.ts';
+import { MANIFEST_TEMPLATE, TEMPLATE_BASE } from '../gateway/http/addin.ts';
+import { PROJECT_ROOT } from '../gateway/config/load.ts';
 
 const run = promisify(execFile);
 const CLI = path.join(PROJECT_ROOT, 'bin', 'vanthu.mjs');

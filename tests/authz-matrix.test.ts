@@ -11,12 +11,12 @@ import http from 'node:http';
 import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApi } from '../gateway/api/server.ts';
+import { buildApi } from '../gateway/http/server.ts';
 import { startVanthu, type Vanthu } from '../gateway/app.ts';
 import { ManualClock } from '../gateway/clock.ts';
-import { loadConfig, type Config } from '../gateway/config.ts';
+import { loadConfig, type Config } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
-import { intakeMessage } from '../gateway/registry/intake.ts';
+import { intakeMessage } from '../gateway/registry/intake/intake.ts';
 import { auditLog } from '../gateway/registry/schema.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
@@ -76,7 +76,7 @@ interface Row {
   expect: number[];
 }
 
-// The policy (gateway/access/policy.ts, docs/security-access.md): 401 without a valid token; 403 when
+// The policy (gateway/registry/access/policy.ts, docs/security-access.md): 401 without a valid token; 403 when
 // the role may never do it (or asks for another unit's collection); 404 for a record the caller may
 // not see, exactly as for one that does not exist.
 //                                    anon off offO clk clkO ldr ldrO adm svc rly

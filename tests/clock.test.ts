@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVanthu, type Vanthu } from '../gateway/app.ts';
 import { ManualClock } from '../gateway/clock.ts';
-import { loadConfig, PROJECT_ROOT } from '../gateway/config.ts';
+import { loadConfig, PROJECT_ROOT } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { documents } from '../gateway/registry/schema.ts';
 import { inboundMessages, messageStages } from '../gateway/store/schema.ts';
@@ -70,14 +70,14 @@ const WALL_CLOCK_ALLOWED: Record<string, { max: number; why: string }> = {
   'gateway/documents/sources/pdf.ts': { max: 3, why: 'time budget of one PDF' },
   'gateway/documents/sources/pdf-fast.ts': { max: 1, why: 'time budget of one PDF' },
   'gateway/documents/sources/pdfjs-guard.ts': { max: 1, why: 'time budget of one PDF inside pdfjs' },
-  'gateway/registry/routing.ts': { max: 2, why: 'cache lifetime of the trained model' },
+  'gateway/registry/workflow/routing.ts': { max: 2, why: 'cache lifetime of the trained model' },
   'gateway/imap/poller.ts': { max: 3, why: 'connector status shown to admins (last sync, next attempt)' },
   'gateway/imap/state.ts': { max: 1, why: 'connector status shown to admins (last sync)' },
-  'workers/followup-jobs.ts': { max: 1, why: 'BullMQ delays are wall-clock; the offset comes from the Clock' },
+  'gateway/workers/followup-jobs.ts': { max: 1, why: 'BullMQ delays are wall-clock; the offset comes from the Clock' },
   'gateway/documents/extract.ts': { max: 1, why: 'default "now" for year-less dates when classifying a lone file from the CLI' },
   'gateway/documents/file.ts': { max: 1, why: 'default "now" for a lone file (CLI classify)' },
   'gateway/documents/message.ts': { max: 1, why: 'default "now" when a lone message has no Date header (CLI classify)' },
-  'workers/lease.ts': { max: 1, why: 'BullMQ delays a held job by wall-clock time' },
+  'gateway/workers/lease.ts': { max: 1, why: 'BullMQ delays a held job by wall-clock time' },
   'gateway/trust/verify.ts': { max: 1, why: 'default verification time for the CLI; the pipeline passes the Clock' },
 };
 

@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../gateway/config.ts';
+import type { Config } from '../gateway/config/load.ts';
 import type { AccountReport, ConnectorsReport } from '../gateway/imap/connectors.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { officialMail, startDovecot, type TestDovecot } from './helpers/dovecot.ts';

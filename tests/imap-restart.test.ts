@@ -8,7 +8,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorsReport } from '../gateway/imap/connectors.ts';
-import { INGESTED_KEYWORD } from '../gateway/imap/config.ts';
+import { INGESTED_KEYWORD } from '../gateway/config/imap.ts';
 import { openDatabase } from '../gateway/store/db.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
@@ -19,7 +19,6 @@ import { freePort, killHard, spawnVanthu, waitForHttp, type Child } from './help
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
 const PASSWORD = 'secret-restart';
 const TOTAL = 250;
-const KILLS = [60, 140]; // kill once at least this many are stored
 
 let dovecot: TestDovecot;
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../gateway/config.ts';
-import { imapSectionSchema } from '../gateway/imap/config.ts';
+import { loadConfig } from '../gateway/config/load.ts';
+import { imapSectionSchema } from '../gateway/config/imap.ts';
 import { clientOptions, describeError } from '../gateway/imap/poller.ts';
 import { startDovecot, type TestDovecot } from './helpers/dovecot.ts';
 

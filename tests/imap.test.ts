@@ -9,8 +9,8 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../gateway/config.ts';
-import { INGESTED_KEYWORD } from '../gateway/imap/config.ts';
+import type { Config } from '../gateway/config/load.ts';
+import { INGESTED_KEYWORD } from '../gateway/config/imap.ts';
 import type { AccountReport, ConnectorsReport } from '../gateway/imap/connectors.ts';
 import { FolderStateStore } from '../gateway/imap/state.ts';
 import { openDatabase } from '../gateway/store/db.ts';
@@ -52,7 +52,7 @@ async function flagsIn(login: string, folder: string): Promise<Map<number, Set<s
     const lock = await c.getMailboxLock(folder);
     try {
       const out = new Map<number, Set<string>>();
-      if (!c.mailbox || !c.mailbox.exists) return out;
+      if (!c.mailbox?.exists) return out;
       for (const m of await c.fetchAll('1:*', { uid: true, flags: true })) out.set(m.uid, m.flags ?? new Set());
       return out;
     } finally {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVanthu, type Vanthu } from '../gateway/app.ts';
-import { loadConfig, type Config } from '../gateway/config.ts';
+import { loadConfig, type Config } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { outgoingView } from '../gateway/outgoing/tracking.ts';
 import { createTestStorage, type TestStorage } from './helpers/databases.ts';

@@ -4,7 +4,7 @@
  * A show "received" → B marks it done → B's done notice makes A show "handled".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../gateway/config.ts';
+import type { Config } from '../gateway/config/load.ts';
 import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
 

@@ -11,10 +11,10 @@ import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVanthu, type Vanthu } from '../gateway/app.ts';
-import { loadConfig } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { ManualClock } from '../gateway/clock.ts';
-import { intakeMessage } from '../gateway/registry/intake.ts';
+import { intakeMessage } from '../gateway/registry/intake/intake.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { testEnv } from './helpers/gateway.ts';
@@ -43,7 +43,7 @@ interface Case {
 }
 
 // Each case: who gets which status. Denials come before the allowed call that changes state.
-// The policy's rule (gateway/access/policy.ts): a document the caller may not see is 404, as if it
+// The policy's rule (gateway/registry/access/policy.ts): a document the caller may not see is 404, as if it
 // did not exist; a role that may never do the action is 403. tests/authz-matrix.test.ts walks every route.
 const MATRIX: Case[] = [
   { name: 'read a document', path: (d) => `/api/documents/${d.assigned}`, expect: { anon: 401, officer2: 404, clerkV: 404, leaderV: 404, service: 200, admin: 200, clerk: 200, leader: 200, officer: 200 } },

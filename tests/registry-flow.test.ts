@@ -7,12 +7,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVanthu, type Vanthu } from '../gateway/app.ts';
-import { loadConfig } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { ManualClock } from '../gateway/clock.ts';
 import { documents } from '../gateway/registry/schema.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
-import { processMessage } from '../workers/ingest-worker.ts';
+import { processMessage } from '../gateway/workers/ingest-worker.ts';
 import { buildEnvelope } from '../gateway/documents/edxml/build.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { testEnv, waitFor } from './helpers/gateway.ts';

@@ -1,14 +1,14 @@
 /** Pure parts of the registry: working days and holidays, the policy decision, the learned router, audit hashing, DN escaping. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config/load.ts';
 import { canonicalJson, GENESIS, rowHash } from '../gateway/registry/audit.ts';
-import { NaiveBayes, syllables } from '../gateway/registry/bayes.ts';
+import { NaiveBayes, syllables } from '../gateway/registry/intake/suggestions.ts';
 import { zonedInstant, localDate } from '../gateway/clock.ts';
-import { addWorkingDays, calendar, computeDeadline, subtractWorkingDays } from '../gateway/registry/deadlines.ts';
-import { dedupKey } from '../gateway/registry/fields.ts';
-import { userDn } from '../gateway/registry/ldap.ts';
-import { decide } from '../gateway/registry/policy.ts';
-import { matchRule } from '../gateway/registry/routing.ts';
+import { addWorkingDays, calendar, computeDeadline, subtractWorkingDays } from '../gateway/registry/workflow/deadlines.ts';
+import { dedupKey } from '../gateway/registry/intake/fields.ts';
+import { userDn } from '../gateway/registry/users/ldap.ts';
+import { decide } from '../gateway/registry/intake/decide.ts';
+import { matchRule } from '../gateway/registry/workflow/routing.ts';
 import { classification, VALID } from './helpers/registry-fixtures.ts';
 
 const config = loadConfig({});

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStorage, type Storage } from '../gateway/app.ts';
-import { loadConfig } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config/load.ts';
 import { inboundMessages, messageStages } from '../gateway/store/schema.ts';
 import { createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { testEnv, waitFor } from './helpers/gateway.ts';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../gateway/config.ts';
+import { ConfigError, loadConfig } from '../gateway/config/load.ts';
 import { AddressList, TokenBuckets, asciiText, clientKey } from '../gateway/smtp/limits.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';

@@ -1,6 +1,6 @@
 /**
  * The calls the pane makes, one function per route, so the route shapes of the gateway live in
- * one place (gateway/api/lookup.ts and the registry's routes under gateway/registry/).
+ * one place (gateway/http/lookup.ts and the registry's routes under gateway/registry/).
  */
 import { ApiError, type Api } from './api.ts';
 import type { CommentInfo, DocumentInfo, HistoryEntry, LookupResult, RegisterFields, Session, UserInfo } from './types.ts';

@@ -31,7 +31,7 @@ export const smtp: Target = {
     return { mode: 'session', bytes, splits: splitsFor(seed, bytes.length), close: CLOSES[(seed >>> 6) % CLOSES.length] };
   },
   async start(corpus) {
-    const { loadConfig } = await import('../../gateway/config.ts');
+    const { loadConfig } = await import('../../gateway/config/load.ts');
     const { createSmtpListener, listen } = await import('../../gateway/smtp/server.ts');
     const { MessageTooLargeError } = await import('../../gateway/accept/spool.ts');
     const { silentLogger } = await import('../../gateway/log.ts');

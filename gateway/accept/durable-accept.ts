@@ -13,11 +13,11 @@ import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { newId } from '../store/ids.ts';
-import { cleanField } from '../mail/sanitize.ts';
+import { cleanField } from '../sanitize.ts';
 import { inboundMessages } from '../store/schema.ts';
 import { AcceptJournal, type JournalRecord } from './journal.ts';
 import { Unpacker } from './unpacker.ts';
-import { spoolMessage, type SpooledMessage } from './spool.ts';
+import { MessageTooLargeError, spoolMessage, type SpooledMessage } from './spool.ts';
 
 export type AcceptSource = 'smtp' | 'haraka' | 'imap' | 'api' | 'cli';
 
@@ -136,7 +136,7 @@ export class DurableAccept {
     try {
       spooled = await spoolMessage(stream, this.opts.blobs, this.opts.maxBytes);
     } catch (err) {
-      if ((err as Error).name === 'MessageTooLargeError') throw err;
+      if (err instanceof MessageTooLargeError) throw err;
       throw new StorageError(err);
     }
     return new Promise<AcceptResult>((resolve, reject) => {
@@ -300,7 +300,7 @@ function toRow(s: SpooledMessage, e: AcceptEnvelope, receivedAt: Date): InboundI
     contentHash: s.bodyHash,
     blobSha256: s.sha256,
     size: s.size,
-    // Envelope text from the client is stored: cleaned like header text (gateway/mail/sanitize.ts).
+    // Envelope text from the client is stored: cleaned like header text (gateway/sanitize.ts).
     mailFrom: cleanField(e.mailFrom),
     rcptTo: e.rcptTo,
     unitIds: e.unitIds,

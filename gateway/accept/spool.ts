@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { JOURNAL_MAX_BYTES, type BlobStore, type PendingBlob } from '../store/blobs.ts';
-import { cleanField } from '../mail/sanitize.ts';
+import { bodyOffset, extractMessageId } from '../mail/header.ts';
+import { PermanentError } from '../errors.ts';
 
 /** A spooled message: `data` holds a small one in memory, else `tmpPath` names its temp file. */
 export interface SpooledMessage extends PendingBlob {
@@ -16,38 +17,15 @@ export interface SpooledMessage extends PendingBlob {
   messageId: string | null;
 }
 
-export class MessageTooLargeError extends Error {
+/** The message is over the size limit: SMTP answers 552, HTTP 413, IMAP leaves it in the mailbox. */
+export class MessageTooLargeError extends PermanentError {
   constructor(readonly limit: number) {
-    super(`message exceeds the size limit of ${limit} bytes`);
+    super('message-too-large', `message exceeds the size limit of ${limit} bytes`);
     this.name = 'MessageTooLargeError';
   }
 }
 
 const HEADER_CAP = 256 * 1024;
-
-/** Finds the blank line that ends the header block: returns the offset of the body, or -1. */
-export function bodyOffset(buf: Buffer): number {
-  for (let i = 0; i < buf.length - 1; i++) {
-    if (buf[i] !== 0x0a) continue;
-    if (buf[i + 1] === 0x0a) return i + 2;
-    if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) return i + 3;
-  }
-  return -1;
-}
-
-/**
- * The Message-ID header value (angle brackets kept), unfolded; null when absent or empty. It is
- * stored as it is read here, so it is cleaned here (no NUL or control characters: PostgreSQL
- * refuses a NUL, and one such message would fail its whole group-committed batch).
- */
-export function extractMessageId(header: Buffer): string | null {
-  const text = header.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
-  const m = /^message-id:[ \t]*(.*)$/im.exec(text);
-  if (!m) return null;
-  const value = cleanField(m[1])!.trim();
-  const bracketed = /<[^<>\s]+>/.exec(value);
-  return bracketed ? bracketed[0] : value.length ? value.slice(0, 998) : null;
-}
 
 export async function spoolMessage(source: Readable, blobs: BlobStore, maxBytes: number): Promise<SpooledMessage> {
   const raw = createHash('sha256');

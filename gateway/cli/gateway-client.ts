@@ -2,7 +2,7 @@
  * How CLI commands reach state: through the running gateway's HTTP API when one answers (it owns
  * the embedded database), else by opening storage directly.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../config/load.ts';
 
 export interface GatewayClient {
   base: string;

@@ -3,12 +3,11 @@
  * and stopped before storage closes, and the report behind GET /api/connectors and
  * `vanthu connectors`.
  */
-import type { FastifyInstance } from 'fastify';
 import type { DurableAccept } from '../accept/durable-accept.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/load.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../store/db.ts';
-import { resolveTarget, type ImapAccountConfig, type ResolvedTarget } from './config.ts';
+import { resolveTarget, type ImapAccountConfig, type ResolvedTarget } from '../config/imap.ts';
 import { AccountPoller, baseStatus, type AccountStatus } from './poller.ts';
 import { LeaseStore } from './lease.ts';
 import { FolderStateStore } from './state.ts';
@@ -95,11 +94,4 @@ export async function connectorsReport(config: Config, state: FolderStateStore, 
     });
   }
   return { imap };
-}
-
-/** GET /api/connectors (registered through buildApi's `plugins`). */
-export function connectorRoutes(connectors: ImapConnectors) {
-  return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/connectors', { config: { permission: 'connectors.read' }, schema: { summary: 'Status of the mailbox connectors (IMAP accounts): connection, last sync, last error, counts' } }, () => connectors.report());
-  };
 }

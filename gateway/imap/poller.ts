@@ -8,7 +8,7 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { DurableAccept } from '../accept/durable-accept.ts';
 import type { Logger } from '../log.ts';
-import type { ImapAccountConfig, ResolvedTarget } from './config.ts';
+import type { ImapAccountConfig, ResolvedTarget } from '../config/imap.ts';
 import type { Lease } from './lease.ts';
 import type { FolderStateStore } from './state.ts';
 import { FolderSync, type SyncCounts } from './sync.ts';

@@ -13,8 +13,9 @@ import { Readable } from 'node:stream';
 import type { ImapFlow } from 'imapflow';
 import type { AcceptEnvelope, DurableAccept } from '../accept/durable-accept.ts';
 import type { Logger } from '../log.ts';
-import { INGESTED_KEYWORD, type ImapAccountConfig, type ResolvedTarget } from './config.ts';
+import { INGESTED_KEYWORD, type ImapAccountConfig, type ResolvedTarget } from '../config/imap.ts';
 import type { FolderStateStore } from './state.ts';
+import { MessageTooLargeError } from '../accept/spool.ts';
 
 export const STREAM_THRESHOLD = 1024 * 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
@@ -162,7 +163,7 @@ export class FolderSync {
       const r = await this.deps.accept.accept(stream, this.envelope);
       return r.duplicate ? 'duplicate' : 'stored';
     } catch (err) {
-      if ((err as Error).name === 'MessageTooLargeError') return 'tooLarge';
+      if (err instanceof MessageTooLargeError) return 'tooLarge';
       throw err;
     }
   }

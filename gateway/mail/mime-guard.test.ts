@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { deepNesting, hugeHeader, manyParts, nulSubject, withAttachment } from '../../tests/helpers/hostile.ts';
-import { PROJECT_ROOT } from '../config.ts';
+import { PROJECT_ROOT } from '../config/load.ts';
 import { LimitExceeded } from '../limits.ts';
 import { checkMime, DEFAULT_MIME_LIMITS, MimeGuard, MimeGuardStream } from './mime-guard.ts';
 
@@ -113,7 +113,7 @@ describe('MIME guard', () => {
   it('as a stream: errors with LimitExceeded and the source is destroyed', async () => {
     const raw = manyParts(5000);
     const source = Readable.from([raw.subarray(0, 100_000), raw.subarray(100_000)]);
-    const sink = async function* (s: AsyncIterable<Buffer>) {
+    const sink = async (s: AsyncIterable<Buffer>) => {
       for await (const _ of s);
     };
     await expect(pipeline(source, new MimeGuardStream(), sink)).rejects.toBeInstanceOf(LimitExceeded);

@@ -8,7 +8,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment } from 'mailparser';
 import { PermanentError, TransientError, VanthuError } from '../errors.ts';
 import { checkMime, DEFAULT_MIME_LIMITS, mailparserOptions, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
-import { cleanField, cleanText } from './sanitize.ts';
+import { cleanField, cleanText } from '../sanitize.ts';
 
 export interface ParsedAddress {
   name: string;

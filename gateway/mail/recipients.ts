@@ -1,6 +1,6 @@
 /** Reads the header block off a message stream to find its To/Cc addresses, and gives back the whole stream. */
 import { PassThrough, type Readable } from 'node:stream';
-import { bodyOffset } from '../accept/spool.ts';
+import { bodyOffset } from './header.ts';
 
 const HEADER_CAP = 256 * 1024;
 

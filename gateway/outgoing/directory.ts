@@ -3,7 +3,7 @@
  * units. Users pick an agency by (part of) its name, with or without diacritics; an address that
  * is in no entry is still allowed, with a warning.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../config/load.ts';
 import { foldDiacritics } from '../documents/text.ts';
 
 export interface Agency {

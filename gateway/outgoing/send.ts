@@ -3,9 +3,9 @@
  * that cannot happen), take the next number of the unit's outgoing book (the registry's
  * registerOutgoing, gap-free), compose and sign, store the message, queue one delivery per recipient.
  */
-import type { Config, UnitConfig } from '../config.ts';
+import type { Config, UnitConfig } from '../config/load.ts';
 import { typeByCode } from '../documents/rules/type-codes.ts';
-import { registerOutgoing } from '../registry/books.ts';
+import { registerOutgoing } from '../registry/books/books.ts';
 import { RegistryError } from '../registry/errors.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import type { BlobStore } from '../store/blobs.ts';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dkimSign } from 'mailauth';
 import forge from 'node-forge';
-import { PROJECT_ROOT } from '../config.ts';
+import { PROJECT_ROOT } from '../config/load.ts';
 
 export class SigningError extends Error {}
 

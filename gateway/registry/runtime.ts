@@ -1,10 +1,10 @@
 /** What every registry operation needs, built once per process (gateway or worker). */
-import type { Config } from '../config.ts';
+import type { Config } from '../config/load.ts';
 import type { Logger } from '../log.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database, Db } from '../store/db.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { calendar, type Calendar } from './deadlines.ts';
+import { calendar, type Calendar } from './workflow/deadlines.ts';
 
 export interface RegistryRuntime {
   database: Database;
@@ -16,7 +16,7 @@ export interface RegistryRuntime {
   tz: string;
   /** The blob store (signed revisions of documents); null where a runtime has none (unit tests). */
   blobs: BlobStore | null;
-  /** Tells the follow-up scheduler that documents changed (set by workers/followup.ts; no-op without one). */
+  /** Tells the follow-up scheduler that documents changed (set by gateway/workers/followup.ts; no-op without one). */
   kick(): void;
 }
 

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/load.ts';
 import type { Logger } from '../log.ts';
 import { attach, type SessionHandle } from './connection-seam.ts';
 import { AddressList, ConnectionCounts, TokenBuckets, asciiText, clientKey, isAscii, plainAddress } from './limits.ts';

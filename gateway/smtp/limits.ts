@@ -39,16 +39,6 @@ function expandIPv6(ip: string): number[] {
   return groups.map((g) => parseInt(g, 16));
 }
 
-/** True for an IPv4/IPv6 address or a CIDR range of one ("192.0.2.0/24", "2001:db8::/32"). */
-export function isAddressOrRange(entry: string): boolean {
-  const [ip, bits, extra] = entry.split('/');
-  const family = net.isIP(ip);
-  if (!family || extra !== undefined) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
-}
-
 /** Matches client addresses against configured addresses and CIDR ranges (Node's net.BlockList). */
 export class AddressList {
   private readonly list = new net.BlockList();

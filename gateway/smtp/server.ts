@@ -6,11 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { Config, UnitConfig } from '../config.ts';
-import { addressBook } from '../config.ts';
+import type { Config, UnitConfig } from '../config/load.ts';
+import { addressBook } from '../config/load.ts';
 import type { Logger } from '../log.ts';
 import type { DurableAccept } from '../accept/durable-accept.ts';
 import { SmtpEdge, smtpError } from './edge.ts';
+import { MessageTooLargeError } from '../accept/spool.ts';
 
 export { smtpError };
 
@@ -71,7 +72,7 @@ export function createSmtpListener(config: Config, accept: DurableAccept, log: L
         .accept(stream, { source: 'smtp', mailFrom: mailFrom || null, rcptTo, unitIds, remoteIp: session.remoteAddress, helo: session.hostNameAppearsAs })
         .then((r) => cb(null, `2.0.0 Ok: queued as ${r.id}${r.duplicate ? ' (duplicate)' : ''}`))
         .catch((err: Error) => {
-          if (err.name === 'MessageTooLargeError') return cb(smtpError(552, `5.3.4 Message too big (limit ${smtp.maxMessageBytes} bytes)`));
+          if (err instanceof MessageTooLargeError) return cb(smtpError(552, `5.3.4 Message too big (limit ${smtp.maxMessageBytes} bytes)`));
           if (QUIET_ERRORS.has(errorCode(err) ?? '')) log.info({ ip: session.remoteAddress }, 'client left before the end of DATA; nothing stored');
           else log.error({ err: err.message }, 'durable accept failed; answering 451');
           cb(smtpError(451, '4.3.0 Temporary storage failure, try again later'));

@@ -26,9 +26,9 @@ export const inboundMessages = pgTable(
     uploadedUnit: text('uploaded_unit'),
     subject: text('subject'),
     fromAddr: text('from_addr'),
-    state: text('state').notNull().default('accepted'), // accepted | parsed | classified | verified | decided | failed (workers/states.ts)
+    state: text('state').notNull().default('accepted'), // accepted | parsed | classified | verified | decided | failed (gateway/workers/states.ts)
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true, mode: 'date' }), // last queued, or last found queued by the sweep (database time)
-    /** The pipeline run holding this message ("<host>:<pid>:<random>:<n>") until leaseUntil (database time); see workers/lease.ts. */
+    /** The pipeline run holding this message ("<host>:<pid>:<random>:<n>") until leaseUntil (database time); see gateway/workers/lease.ts. */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
     attempts: integer('attempts').notNull().default(0),

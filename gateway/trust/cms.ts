@@ -175,7 +175,7 @@ function addFinding(check: SignerCheck, verdict: Finding['verdict'], reason: str
 
 function signedAttributeProblem(signed: Map<string, Asn1[]>, eContentType: string, contentDigest: Buffer): Finding | null {
   const md = signed.get(OID_MESSAGE_DIGEST);
-  if (!md || md.length !== 1) return finding('invalid', 'signed attributes lack a single message digest');
+  if (md?.length !== 1) return finding('invalid', 'signed attributes lack a single message digest');
   if (!bytesOf(md[0]).equals(contentDigest)) {
     return finding('invalid', 'content digest mismatch: the content was changed after signing');
   }

@@ -1,6 +1,6 @@
 /** The trust store and DNS resolver a deployment configured (config `trust`), shared by the CLI and the pipeline. */
 import { resolve } from 'node:path';
-import { PROJECT_ROOT, type Config } from '../config.ts';
+import { PROJECT_ROOT, type Config } from '../config/load.ts';
 import { loadZoneFile, systemResolver, type DnsResolver } from './dns.ts';
 import { anchorsFromEnv, loadTrustStore, type TrustStore } from './store.ts';
 

@@ -45,8 +45,10 @@ export function parseDer(bytes: Buffer, trailing = false): Asn1 {
  * node (the child of an empty [0] EXPLICIT wrapper, say) does not fit: forge's validate would
  * dereference it.
  */
+// biome-ignore lint/suspicious/noExplicitAny: node-forge's validate fills captures of any ASN.1 value type.
 export function match(node: Asn1 | undefined, schema: Schema): Record<string, any> | null {
   if (!node || typeof node !== 'object') return null;
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
   const capture: Record<string, any> = {};
   return forgeAsn1.validate(node, schema, capture, []) ? capture : null;
 }

@@ -177,5 +177,5 @@ function attributeValues(node: XmlElement, localName: string): string[] {
 function coversDocument(root: XmlElement, signedInfo: XmlElement): boolean {
   const rootIds = ['Id', 'ID', 'id'].map((a) => root.getAttribute(a)).filter((v): v is string => !!v);
   const uris = Array.from(signedInfo.getElementsByTagNameNS(DSIG, 'Reference')).map((r) => r.getAttribute('URI'));
-  return uris.some((u) => u === '' || (u !== null && u.startsWith('#') && rootIds.includes(u.slice(1))));
+  return uris.some((u) => u === '' || (u?.startsWith('#') && rootIds.includes(u.slice(1))));
 }

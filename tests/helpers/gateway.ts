@@ -3,8 +3,8 @@
  * loopback ports, the machine's Redis (REDIS_URL or 127.0.0.1:6379) under a private key prefix.
  */
 import { randomBytes } from 'node:crypto';
-import { startVanthu, type Role, type Vanthu } from '../../gateway/app.ts';
-import { loadConfig, type Config } from '../../gateway/config.ts';
+import { startVanthu, type ProcessRole, type Vanthu } from '../../gateway/app.ts';
+import { loadConfig, type Config } from '../../gateway/config/load.ts';
 import { createLogger, silentLogger } from '../../gateway/log.ts';
 import { createTestStorage, type Backend, type TestStorage } from './databases.ts';
 
@@ -17,7 +17,7 @@ export interface TestGateway extends Vanthu {
 
 export interface TestGatewayOptions {
   backend: Backend;
-  role?: Role;
+  role?: ProcessRole;
   /** Edits applied to the loaded config before start. */
   configure?: (cfg: Config) => void;
   env?: Record<string, string>;

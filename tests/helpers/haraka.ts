@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Config } from '../../gateway/config.ts';
+import type { Config } from '../../gateway/config/load.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { freePort, killHard, spawnChild, type Child } from './processes.ts';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../gateway/config.ts';
+import { PROJECT_ROOT } from '../../gateway/config/load.ts';
 
 export { PROJECT_ROOT };
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'gateway', 'store', 'migrations');

@@ -1,7 +1,7 @@
 /** Fixtures for the registry suites: inbound rows, stage results, principals, a config with departments. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Config } from '../../gateway/config.ts';
-import type { Principal } from '../../gateway/registry/access.ts';
+import type { Config } from '../../gateway/config/load.ts';
+import type { Principal } from '../../gateway/registry/access/policy.ts';
 import type { Db } from '../../gateway/store/db.ts';
 import { newId } from '../../gateway/store/ids.ts';
 import { inboundMessages, messageStages } from '../../gateway/store/schema.ts';

@@ -106,7 +106,7 @@ async function fillList(ctx: ViewContext, root: HTMLElement, f: ListFrame, fetch
   replace(root, heading(r.value.length), f.notice, r.value.length ? h('ul', { class: 'items' }, r.value.map(row)) : h('p', { class: 'muted' }, f.empty));
 }
 
-function itemHead(ctx: ViewContext, d: DocumentInfo, open: () => void): HTMLElement {
+function itemHead(_ctx: ViewContext, d: DocumentInfo, open: () => void): HTMLElement {
   const title = [d.notation, d.subject].filter(Boolean).join(' — ') || d.senderAddress || d.id;
   const link = h('a', { href: '#', on: { click: (ev: Event) => (ev.preventDefault(), open()) } }, title);
   return h('div', { class: 'item-head' }, h('div', { class: 'item-title' }, link), d.issuer ? h('div', { class: 'muted' }, d.issuer) : null);

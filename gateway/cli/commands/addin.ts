@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addinBaseUrl, ManifestUrlError, readManifestTemplate, renderManifest } from '../../api/addin.ts';
+import { addinBaseUrl, ManifestUrlError, readManifestTemplate, renderManifest } from '../../http/addin.ts';
 import type { Command } from '../main.ts';
 import { parse, UsageError } from '../args.ts';
 

@@ -1,7 +1,7 @@
-import { loadConfig } from '../../config.ts';
-import { callRegistry, runCli } from '../../registry/cli-client.ts';
-import { present } from '../../registry/detail.ts';
-import { assign } from '../../registry/workflow.ts';
+import { loadConfig } from '../../config/load.ts';
+import { callRegistry, runCli } from '../registry-client.ts';
+import { present } from '../../registry/books/detail.ts';
+import { assign } from '../../registry/workflow/workflow.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 

@@ -1,7 +1,7 @@
-import { requirePermission } from '../../access/policy.ts';
-import { loadConfig } from '../../config.ts';
+import { requirePermission } from '../../registry/access/policy.ts';
+import { loadConfig } from '../../config/load.ts';
 import { verifyAudit } from '../../registry/audit.ts';
-import { callRegistry, runCli } from '../../registry/cli-client.ts';
+import { callRegistry, runCli } from '../registry-client.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 

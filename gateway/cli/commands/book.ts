@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
-import { authorizeUnit } from '../../access/policy.ts';
-import { loadConfig } from '../../config.ts';
-import { bookCsv, bookTable, bookXlsx } from '../../registry/book-data.ts';
-import { bookPdf } from '../../registry/book-pdf.ts';
-import { callRegistry, runCli } from '../../registry/cli-client.ts';
+import { authorizeUnit } from '../../registry/access/policy.ts';
+import { loadConfig } from '../../config/load.ts';
+import { bookCsv, bookTable, bookXlsx } from '../../registry/books/book-data.ts';
+import { bookPdf } from '../../registry/books/book-pdf.ts';
+import { callRegistry, runCli } from '../registry-client.ts';
 import { localDate } from '../../clock.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, PROJECT_ROOT } from '../../config.ts';
+import { loadConfig, PROJECT_ROOT } from '../../config/load.ts';
 import type { Command } from '../main.ts';
 import { parse, UsageError } from '../args.ts';
 

@@ -1,8 +1,6 @@
-import { OPERATOR, requirePermission } from '../../access/policy.ts';
-import { openStorage } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
-import { connectorsReport, type ConnectorsReport } from '../../imap/connectors.ts';
-import { FolderStateStore } from '../../imap/state.ts';
+import { OPERATOR, requirePermission } from '../../registry/access/policy.ts';
+import { storedConnectorsReport, type ConnectorsReport } from '../../app.ts';
+import { loadConfig } from '../../config/load.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson } from '../args.ts';
 import { gatewayClient, isUnreachable, readError } from '../gateway-client.ts';
@@ -11,12 +9,7 @@ import { gatewayClient, isUnreachable, readError } from '../gateway-client.ts';
 async function offlineReport(): Promise<ConnectorsReport> {
   const config = loadConfig();
   requirePermission(OPERATOR, 'connectors.read'); // storage opened directly: the operator, an admin
-  const storage = await openStorage(config);
-  try {
-    return await connectorsReport(config, new FolderStateStore(storage.database), () => null);
-  } finally {
-    await storage.close();
-  }
+  return storedConnectorsReport(config);
 }
 
 function printTable(report: ConnectorsReport): void {

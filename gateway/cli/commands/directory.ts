@@ -3,7 +3,7 @@
  * searched without diacritics — from the running gateway (GET /api/directory), else from the
  * configuration, which is where the directory lives.
  */
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../../config/load.ts';
 import { directoryOf, searchDirectory } from '../../outgoing/directory.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson } from '../args.ts';

@@ -1,8 +1,8 @@
 import { count, desc } from 'drizzle-orm';
-import { OPERATOR, messageListScope } from '../../access/policy.ts';
-import { messageScopeCondition } from '../../access/records.ts';
+import { OPERATOR, messageListScope } from '../../registry/access/policy.ts';
+import { messageScopeCondition } from '../../registry/access/records.ts';
 import { openStorage } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../../config/load.ts';
 import { inboundMessages } from '../../store/schema.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, shownOf } from '../args.ts';

@@ -1,5 +1,5 @@
 import { openStorage } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../../config/load.ts';
 import type { Command } from '../main.ts';
 import { printJson } from '../args.ts';
 

@@ -1,8 +1,8 @@
-import { loadConfig } from '../../config.ts';
-import { callRegistry, corrections, runCli } from '../../registry/cli-client.ts';
-import { present } from '../../registry/detail.ts';
-import { searchDocuments } from '../../registry/search.ts';
-import { approve, markNotDocument, reject } from '../../registry/workflow.ts';
+import { loadConfig } from '../../config/load.ts';
+import { callRegistry, corrections, runCli } from '../registry-client.ts';
+import { present } from '../../registry/books/detail.ts';
+import { searchDocuments } from '../../registry/books/search.ts';
+import { approve, markNotDocument, reject } from '../../registry/workflow/workflow.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, shownOf, UsageError } from '../args.ts';
 

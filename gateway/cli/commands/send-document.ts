@@ -5,13 +5,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../config.ts';
+import { loadConfig, type Config } from '../../config/load.ts';
 import { sendDocument, type SendResult } from '../../outgoing/send.ts';
-import { callRegistry, CliFailure, runCli } from '../../registry/cli-client.ts';
+import { callRegistry, CliFailure, runCli } from '../registry-client.ts';
 import { BlobStore } from '../../store/blobs.ts';
-import { DeliveryQueue } from '../../../workers/delivery.ts';
-import { producerConnection } from '../../../workers/queues.ts';
-import { redisOptionsFromUrl } from '../../../workers/redis.ts';
+import { DeliveryQueue } from '../../workers/delivery.ts';
+import { producerConnection } from '../../workers/queues.ts';
+import { redisOptionsFromUrl } from '../../workers/redis.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 

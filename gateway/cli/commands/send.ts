@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../../config/load.ts';
+import { submitTo } from '../../notify/transport.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
@@ -25,19 +25,16 @@ export const command: Command = {
       return 2;
     }
     const config = loadConfig();
-    const transport = nodemailer.createTransport({
+    const server = {
       host: values.host ?? (config.smtp.host === '0.0.0.0' ? '127.0.0.1' : config.smtp.host),
       port: values.port ? Number(values.port) : config.smtp.port,
-      secure: false,
-      ignoreTLS: !config.smtp.tls,
-      tls: { rejectUnauthorized: false },
-    });
+      tls: Boolean(config.smtp.tls),
+    };
     const from = values.from ?? 'vanthu-cli@localhost';
     const name = path.basename(file);
     const info = file.toLowerCase().endsWith('.eml')
-      ? await transport.sendMail({ envelope: { from, to: values.to }, raw: content })
-      : await transport.sendMail({ from, to: values.to, subject: values.subject ?? name, text: `Kính gửi: ${values.to.join(', ')}\n\nGửi kèm văn bản ${name}.`, attachments: [{ filename: name, content }] });
-    transport.close();
+      ? await submitTo(server, { envelope: { from, to: values.to }, raw: content })
+      : await submitTo(server, { from, to: values.to, subject: values.subject ?? name, text: `Kính gửi: ${values.to.join(', ')}\n\nGửi kèm văn bản ${name}.`, attachments: [{ filename: name, content }] });
     printJson({ messageId: info.messageId, accepted: info.accepted, rejected: info.rejected, response: info.response });
     return info.rejected.length ? 1 : 0;
   },

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { loadConfig } from '../../config.ts';
-import { callRegistry, runCli } from '../../registry/cli-client.ts';
-import { signedRevision } from '../../registry/integrity.ts';
+import { loadConfig } from '../../config/load.ts';
+import { callRegistry, runCli } from '../registry-client.ts';
+import { signedRevision } from '../../registry/intake/integrity.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 

@@ -1,5 +1,5 @@
-import { startVanthu, type Role } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
+import { startVanthu, type ProcessRole } from '../../app.ts';
+import { loadConfig } from '../../config/load.ts';
 import { createLogger } from '../../log.ts';
 import type { Command } from '../main.ts';
 import { parse, UsageError } from '../args.ts';
@@ -10,7 +10,7 @@ export const command: Command = {
   summary: 'run the gateway (SMTP + HTTP) and/or the workers',
   async run(args) {
     const { values } = parse(args, { role: { type: 'string', default: 'all' } }, USAGE);
-    const role = values.role as Role;
+    const role = values.role as ProcessRole;
     if (!['all', 'gateway', 'worker'].includes(role)) throw new UsageError(`unknown role "${role}"\nUsage: ${USAGE}`);
     const log = createLogger();
     // A promise some library left unobserved (pdfjs does so on a few damaged PDFs, see

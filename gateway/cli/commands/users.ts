@@ -1,8 +1,8 @@
-import { authorizeUnit, unitScope } from '../../access/policy.ts';
-import { loadConfig } from '../../config.ts';
-import { addUser, listUsers } from '../../registry/users.ts';
-import { callRegistry, runCli } from '../../registry/cli-client.ts';
-import type { Role } from '../../registry/config-schema.ts';
+import { authorizeUnit, unitScope } from '../../registry/access/policy.ts';
+import { loadConfig } from '../../config/load.ts';
+import { addUser, listUsers } from '../../registry/users/users.ts';
+import { callRegistry, runCli } from '../registry-client.ts';
+import type { UserRole } from '../../config/registry.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
@@ -43,7 +43,7 @@ export const command: Command = {
     for (const k of ['unit', 'role', 'name', 'email'] as const) if (!values[k]) throw new UsageError(`missing --${k}\nUsage: ${USAGE}`);
     if (values['password-stdin'] === values.ldap) throw new UsageError(`give exactly one of --password-stdin or --ldap\nUsage: ${USAGE}`);
     const password = values['password-stdin'] ? await readStdin() : undefined;
-    const body = { unit: values.unit!, role: values.role as Role, name: values.name!, email: values.email!, department: values.department, password, source: values.ldap ? ('ldap' as const) : ('local' as const) };
+    const body = { unit: values.unit!, role: values.role as UserRole, name: values.name!, email: values.email!, department: values.department, password, source: values.ldap ? ('ldap' as const) : ('local' as const) };
     return runCli('users', async () => {
       printJson(
         await callRegistry(config, {

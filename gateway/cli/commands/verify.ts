@@ -15,7 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../../config/load.ts';
 import { configuredTrust } from '../../trust/configured.ts';
 import { verifyFile, loadZoneFile, UnreadableFileError } from '../../trust/index.ts';
 import type { DnsResolver, SignedRevision, TrustStore } from '../../trust/index.ts';

@@ -1,0 +1,77 @@
+/**
+ * How the registry's CLI commands reach it: through the running gateway's API (it owns the
+ * embedded database; the token is VANTHU_API_TOKEN — a login token acts with that user's role —
+ * or the first admin config token) — the authorisation policy applies to it as to any API call —
+ * else by opening storage directly as the operator (gateway/registry/access/policy.ts OPERATOR, an admin:
+ * whoever can read the configuration and the data directory administers the installation).
+ * Changes made directly are picked up by the follow-up sweep of the next running worker.
+ */
+import { openStorage } from '../app.ts';
+import type { Config } from '../config/load.ts';
+import { gatewayClient, isUnreachable, readError } from './gateway-client.ts';
+import { silentLogger } from '../log.ts';
+import { AccessDenied, OPERATOR, type Principal } from '../registry/access/policy.ts';
+import { RegistryError } from '../registry/errors.ts';
+import { createRuntime, type RegistryRuntime } from '../registry/runtime.ts';
+
+export const CLI_PRINCIPAL: Principal = OPERATOR;
+
+export interface RegistryCall<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  /** Binary answer (a printed book): the bytes instead of JSON. */
+  raw?: boolean;
+  direct(rt: RegistryRuntime, p: Principal): Promise<T>;
+}
+
+export class CliFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function callRegistry<T>(config: Config, call: RegistryCall<T>): Promise<T | Buffer> {
+  try {
+    const init = call.body === undefined ? {} : { body: JSON.stringify(call.body), headers: { 'content-type': 'application/json' } };
+    const res = await gatewayClient(config).request(call.method, call.path, init);
+    if (!res.ok) throw new CliFailure(res.status, `gateway answered ${res.status}: ${await readError(res)}`);
+    return call.raw ? Buffer.from(await res.arrayBuffer()) : ((await res.json()) as T);
+  } catch (err) {
+    if (!isUnreachable(err)) throw err;
+  }
+  const storage = await openStorage(config);
+  try {
+    return await call.direct(createRuntime({ database: storage.database, config, log: silentLogger, blobs: storage.blobs }), CLI_PRINCIPAL);
+  } catch (err) {
+    if (err instanceof RegistryError || err instanceof AccessDenied) throw new CliFailure(err.status, err.message);
+    throw err;
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Runs a command body, printing a CliFailure as one line on stderr with exit code 1. */
+export async function runCli(name: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (!(err instanceof CliFailure)) throw err;
+    process.stderr.write(`vanthu ${name}: ${err.message}\n`);
+    return 1;
+  }
+}
+
+/** "--set field=value" pairs → corrections; "field=" clears the field. */
+export function corrections(pairs: string[] | undefined): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const p of pairs ?? []) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new CliFailure(2, `--set expects field=value, got "${p}"`);
+    out[p.slice(0, i)] = p.slice(i + 1) || null;
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+/**
+ * /api/messages: list, show, raw bytes, and durable upload of a raw message. Who sees which
+ * message and who may upload is decided by gateway/registry/access/policy.ts: a message the caller may not
+ * see answers 404 like one that does not exist.
+ */
+import { and, count, desc, eq, lt } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Config } from '../config/load.ts';
+import { addressBook } from '../config/load.ts';
+import type { AcceptEnvelope, DurableAccept } from '../accept/durable-accept.ts';
+import type { BlobStore } from '../store/blobs.ts';
+import type { Database } from '../store/db.ts';
+import { inboundMessages, messageAttachments, messageStages } from '../store/schema.ts';
+import { recipientsFromHeaders } from '../mail/recipients.ts';
+import { actorOf, authorizeRelayEnvelope, messageAccess, messageListScope, uploadTargets, type Principal } from '../registry/access/policy.ts';
+import { messageFacts, messageScopeCondition } from '../registry/access/records.ts';
+import { MessageTooLargeError } from '../accept/spool.ts';
+
+export interface MessagesDeps {
+  config: Config;
+  database: Database;
+  blobs: BlobStore;
+  accept: DurableAccept;
+}
+
+const idParam = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9A-Z]{26}$' } }, required: ['id'] } as const;
+const notFound = { statusCode: 404, error: 'Not Found', message: 'Không tìm thấy thư (message not found)' };
+
+/** True when the principal may see all of the message (detail, raw, attachments). */
+export async function canReadMessage(db: Database['db'], p: Principal, id: string): Promise<boolean> {
+  const facts = (await messageFacts(db, [id])).get(id);
+  return !!facts && messageAccess(p, facts) === 'full';
+}
+
+export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): Promise<void> {
+  const { db } = deps.database;
+  const units = addressBook(deps.config);
+
+  app.get<{ Querystring: { limit?: number; before?: string; state?: string } }>(
+    '/api/messages',
+    {
+      config: { permission: 'messages.read' },
+      schema: {
+        summary: 'List inbound messages, newest first (those you may see: your unit\'s; officers: of documents assigned to them)',
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, before: { type: 'string' }, state: { type: 'string' } },
+        },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ?? 50;
+      const scope = messageScopeCondition(messageListScope(req.principal!));
+      const filter = and(scope, req.query.state ? eq(inboundMessages.state, req.query.state) : undefined);
+      const where = and(filter, req.query.before ? lt(inboundMessages.id, req.query.before) : undefined);
+      const rows = await db.select().from(inboundMessages).where(where).orderBy(desc(inboundMessages.id)).limit(limit + 1);
+      const items = rows.slice(0, limit);
+      // total: every message the filter matches (all pages); hasMore: pages after this one.
+      const [{ total }] = await db.select({ total: count() }).from(inboundMessages).where(filter);
+      return { items, next: rows.length > limit ? items[items.length - 1].id : null, total: Number(total), hasMore: rows.length > limit };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/messages/:id', { config: { permission: 'messages.read' }, schema: { summary: 'One message with its stage results and attachments', params: idParam } }, async (req, reply) => {
+    if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
+    const [message] = await db.select().from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
+    if (!message) return reply.code(404).send(notFound);
+    const stages = await db.select().from(messageStages).where(eq(messageStages.messageId, message.id));
+    const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
+    return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/messages/:id/raw', { config: { permission: 'messages.read' }, schema: { summary: 'The raw message as received (message/rfc822)', params: idParam } }, async (req, reply) => {
+    if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
+    const [message] = await db.select({ sha: inboundMessages.blobSha256 }).from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
+    if (!message) return reply.code(404).send(notFound);
+    reply.header('content-type', 'message/rfc822');
+    reply.header('content-disposition', `attachment; filename="${req.params.id}.eml"`);
+    return reply.send(await deps.blobs.stream(message.sha));
+  });
+
+  app.post<{ Querystring: { to?: string | string[] } & RelayQuery }>(
+    '/api/messages',
+    {
+      config: { permission: 'messages.upload' },
+      schema: {
+        summary: 'Upload a raw message (message/rfc822); 201 only after it is stored durably. Clerks: to their own unit\'s addresses; the SMTP envelope (source=haraka, mailFrom, remoteIp, helo) only with the relay credential',
+        querystring: { type: 'object', properties: { to: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }, ...relayQuery } },
+      },
+    },
+    async (req, reply) => {
+      const p = req.principal!;
+      const stream = req.body as Readable;
+      try {
+        authorizeRelayEnvelope(p, hasEnvelope(req.query));
+      } catch (err) {
+        stream.resume();
+        throw err;
+      }
+      const given = req.query.to === undefined ? [] : Array.isArray(req.query.to) ? req.query.to : [req.query.to];
+      // Without explicit recipients, peek at the header block for To/Cc addresses of our units.
+      const { rcptTo, body } = given.length ? { rcptTo: given.map((a) => a.toLowerCase()), body: stream } : await recipientsFromHeaders(stream);
+      const known = rcptTo.filter((a) => units.has(a)).map((address) => ({ address, unitId: units.get(address)!.id }));
+      if (!known.length) {
+        body.resume();
+        return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: 'Không có địa chỉ đơn vị nào trong người nhận (no configured unit address among the recipients; pass ?to=)' });
+      }
+      let targets: typeof known;
+      try {
+        targets = uploadTargets(p, known, given.length > 0);
+      } catch (err) {
+        body.resume();
+        throw err;
+      }
+      try {
+        const r = await deps.accept.accept(body, {
+          ...relayEnvelope(req.query, req.ip),
+          rcptTo: targets.map((t) => t.address),
+          unitIds: [...new Set(targets.map((t) => t.unitId))],
+          // The recorded origin is who authenticated, never anything the message or the caller claims.
+          uploadedBy: actorOf(p),
+          uploadedUnit: p.unitId,
+        });
+        return reply.code(r.duplicate ? 200 : 201).send(r);
+      } catch (err) {
+        if (err instanceof MessageTooLargeError) return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: (err as Error).message });
+        req.log.error({ err: (err as Error).message }, 'upload storage failed');
+        return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'Lưu trữ tạm thời lỗi, hãy thử lại (storage failed, retry later)' });
+      }
+    },
+  );
+}
+
+/**
+ * A relay that already spoke SMTP with the sender (the Haraka plugin: source=haraka) hands over
+ * that session's envelope, which the trust checks (SPF) need; plain uploads stay source "api".
+ */
+interface RelayQuery {
+  source?: 'api' | 'haraka';
+  mailFrom?: string;
+  remoteIp?: string;
+  helo?: string;
+}
+
+const relayQuery = {
+  source: { type: 'string', enum: ['api', 'haraka'], default: 'api' },
+  mailFrom: { type: 'string', maxLength: 998 },
+  remoteIp: { type: 'string', maxLength: 64 },
+  helo: { type: 'string', maxLength: 255 },
+} as const;
+
+/** Any envelope parameter at all, even source=haraka alone: refused unless the relay sends it. */
+function hasEnvelope(q: RelayQuery): boolean {
+  return q.source === 'haraka' || q.mailFrom !== undefined || q.remoteIp !== undefined || q.helo !== undefined;
+}
+
+function relayEnvelope(q: RelayQuery, ip: string): Pick<AcceptEnvelope, 'source' | 'mailFrom' | 'remoteIp' | 'helo'> {
+  if (q.source !== 'haraka') return { source: 'api', mailFrom: null, remoteIp: ip };
+  return { source: 'haraka', mailFrom: q.mailFrom ?? null, remoteIp: q.remoteIp ?? ip, helo: q.helo ?? null };
+}

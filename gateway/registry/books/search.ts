@@ -1,0 +1,112 @@
+/**
+ * Listing and search of documents: diacritics-insensitive full text over notation, issuer,
+ * subject and extracted text (a folded copy kept in documents.search_text, so PGlite and
+ * PostgreSQL need no extension), with filters by book, year, status, assignee and deadline.
+ * The principal's scope is always applied: officers see only their items.
+ */
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { foldDiacritics } from '../../documents/text.ts';
+import { documentListScope, type Principal } from '../access/policy.ts';
+import { localDate } from '../../clock.ts';
+import type { RegistryRuntime } from '../runtime.ts';
+import { documents, users } from '../schema.ts';
+
+export interface DocumentQuery {
+  q?: string;
+  unit?: string;
+  year?: number;
+  status?: string[];
+  assignee?: string; // user id or e-mail, or "me"
+  department?: string;
+  dueBefore?: string;
+  dueAfter?: string;
+  overdue?: boolean;
+  /** Only book entries (registered), or only the clerk's queue. */
+  book?: 'incoming' | 'review';
+  limit?: number;
+  offset?: number;
+}
+
+export const OPEN_STATUSES = ['received', 'assigned', 'in_progress'];
+
+/** LIKE's wildcards and its escape character, escaped: a search for "50%" finds "50%", not "500". */
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** `column LIKE pattern` with the escape character spelled out (PostgreSQL's default, but not every engine's). */
+export function likeEscaped(column: SQLWrapper, pattern: string): SQL {
+  return sql`${column} like ${pattern} escape '\\'`;
+}
+
+/** Sentence punctuation around a word ("ngân sách," "(2026)") is not part of it; %, _, /, - and the like are. */
+const EDGE = /^[\s"'“”‘’«»()[\]{}<>,.;:!?…]+|[\s"'“”‘’«»()[\]{}<>,.;:!?…]+$/gu;
+
+export function queryTokens(q: string): string[] {
+  return foldDiacritics(q.normalize('NFC'))
+    .split(/\s+/)
+    .map((t) => t.replace(EDGE, ''))
+    .filter(Boolean)
+    .slice(0, 12);
+}
+
+async function assigneeId(rt: RegistryRuntime, p: Principal, a: string): Promise<string> {
+  if (a === 'me') return p.id ?? '-';
+  if (!a.includes('@')) return a;
+  const [u] = await rt.db.select({ id: users.id }).from(users).where(eq(users.email, a.toLowerCase()));
+  return u?.id ?? '-';
+}
+
+export async function searchDocuments(rt: RegistryRuntime, p: Principal, query: DocumentQuery) {
+  const where: Array<SQL | undefined> = [];
+  const scope = documentListScope(p, query.unit);
+  if (scope.unitId) where.push(eq(documents.unitId, scope.unitId));
+  if (scope.assigneeId) where.push(eq(documents.assigneeId, scope.assigneeId));
+  for (const t of queryTokens(query.q ?? '')) where.push(likeEscaped(documents.searchText, `%${escapeLike(t)}%`));
+  if (query.year) where.push(eq(documents.bookYear, query.year));
+  if (query.status?.length) where.push(inArray(documents.status, query.status));
+  if (query.assignee) where.push(eq(documents.assigneeId, await assigneeId(rt, p, query.assignee)));
+  if (query.department) where.push(eq(documents.department, query.department));
+  if (query.dueBefore) where.push(lte(documents.dueDate, query.dueBefore));
+  if (query.dueAfter) where.push(gte(documents.dueDate, query.dueAfter));
+  if (query.overdue) where.push(and(lt(documents.dueDate, localDate(rt.clock.now(), rt.tz)), inArray(documents.status, OPEN_STATUSES)));
+  if (query.book === 'incoming') where.push(isNotNull(documents.bookNumber));
+  if (query.book === 'review') where.push(inArray(documents.status, ['review', 'quarantined']));
+  const cond = and(...where);
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+  const [{ total }] = await rt.db.select({ total: count() }).from(documents).where(cond);
+  const items = await rt.db
+    .select(listColumns)
+    .from(documents)
+    .leftJoin(users, eq(users.id, documents.assigneeId))
+    .where(cond)
+    .orderBy(query.book === 'incoming' ? desc(documents.bookYear) : desc(documents.createdAt), query.book === 'incoming' ? desc(documents.bookNumber) : asc(documents.id))
+    .limit(limit)
+    .offset(query.offset ?? 0);
+  return { total: Number(total), items };
+}
+
+export const listColumns = {
+  id: documents.id,
+  unitId: documents.unitId,
+  status: documents.status,
+  bookYear: documents.bookYear,
+  bookNumber: documents.bookNumber,
+  arrivalAt: documents.arrivalAt,
+  registeredAt: documents.registeredAt,
+  notation: documents.notation,
+  issuer: documents.issuer,
+  issuedDate: documents.issuedDate,
+  typeCode: documents.typeCode,
+  typeName: documents.typeName,
+  subject: documents.subject,
+  urgency: documents.urgency,
+  secrecy: documents.secrecy,
+  department: documents.department,
+  assigneeId: documents.assigneeId,
+  assigneeEmail: sql<string | null>`${users.email}`,
+  dueDate: documents.dueDate,
+  reasons: documents.reasons,
+  linkedTo: documents.linkedTo,
+  inboundId: documents.inboundId,
+  internetMessageId: documents.internetMessageId,
+  doneAt: documents.doneAt,
+};

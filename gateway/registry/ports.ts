@@ -1,0 +1,30 @@
+/**
+ * What the domain needs from the outside and owns the shape of (docs/architecture.md, "Ports"):
+ * the adapters (gateway/notify/) and the pipeline (gateway/workers/) implement these, and the
+ * composition root (gateway/app.ts) hands the implementations in. Nothing here imports upward.
+ */
+
+/** A notice, receipt or digest the registry sends. */
+export interface OutgoingMail {
+  /** What the mail is about, e.g. "receipt:<document id>": sent at most once. */
+  key: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  inReplyTo?: string | null;
+  attachments?: Array<{ filename: string; content: Buffer | string; contentType: string }>;
+}
+
+/** Sends the registry's mail, at most once per key. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<'sent' | 'already-sent' | 'no-recipient'>;
+  close(): void;
+}
+
+/** Hands one signed outgoing message to one recipient's mail server. */
+export interface Deliverer {
+  deliver(raw: Buffer, from: string, recipient: string): Promise<{ response: string }>;
+  /** True when retrying cannot help (the remote server answered 5xx, the domain does not exist). */
+  isPermanent(err: unknown): boolean;
+}

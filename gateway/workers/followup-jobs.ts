@@ -1,0 +1,143 @@
+/**
+ * The follow-up worker: sends receipts, returns and quarantine alerts, reminders and escalations,
+ * and the daily digest. Every job re-reads the document and does nothing when the reason for it
+ * has gone (done, deadline moved); every mail is sent at most once (outbound_mail keys).
+ */
+import { DelayedError, Worker, type Job } from 'bullmq';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import { appendAudit } from '../registry/audit.ts';
+import { localDate } from '../clock.ts';
+import type { Mailer } from '../registry/ports.ts';
+import { isDuplicateAlert } from '../registry/intake/integrity.ts';
+import { alertNotice, digestNotice, duplicateAlertNotice, doneNotice, escalationNotice, receiptNotice, reminderNotice, returnNotice, type Notice } from '../registry/workflow/notices.ts';
+import type { DocumentRow } from '../registry/books/register.ts';
+import type { RegistryRuntime } from '../registry/runtime.ts';
+import { documents, users } from '../registry/schema.ts';
+import { OPEN_STATUSES } from '../registry/books/search.ts';
+import type { BlobStore } from '../store/blobs.ts';
+import { edxmlStatusFor } from '../registry/intake/edxml-status.ts';
+import { FOLLOWUP_QUEUE, type FollowupJob } from './followup.ts';
+
+export interface FollowupDeps {
+  rt: RegistryRuntime;
+  mailer: Mailer;
+  blobs: BlobStore | null;
+}
+
+const SYSTEM = 'system:followup';
+
+async function loadDoc(rt: RegistryRuntime, id: string): Promise<DocumentRow | null> {
+  const [d] = await rt.db.select().from(documents).where(eq(documents.id, id));
+  return d ?? null;
+}
+
+async function unitUsers(rt: RegistryRuntime, unitId: string, roles: string[]): Promise<string[]> {
+  const rows = await rt.db.select({ email: users.email }).from(users).where(and(eq(users.unitId, unitId), inArray(users.role, roles), eq(users.active, true)));
+  return rows.map((r) => r.email);
+}
+
+async function userEmail(rt: RegistryRuntime, id: string | null): Promise<string | null> {
+  if (!id) return null;
+  const [u] = await rt.db.select({ email: users.email }).from(users).where(eq(users.id, id));
+  return u?.email ?? null;
+}
+
+async function record(rt: RegistryRuntime, action: string, doc: DocumentRow, data: Record<string, unknown>): Promise<void> {
+  await rt.db.transaction((tx) => appendAudit(tx, { actor: SYSTEM, action, entity: 'document', entityId: doc.id, data }, rt.clock.now()));
+}
+
+const unitName = (rt: RegistryRuntime, unitId: string) => rt.config.units.find((u) => u.id === unitId)?.name ?? unitId;
+
+async function mailAbout(deps: FollowupDeps, doc: DocumentRow, key: string, to: string[], notice: Notice, extra: { cc?: string[]; attachments?: Array<{ filename: string; content: string; contentType: string }> } = {}): Promise<string> {
+  const [inbound] = doc.internetMessageId ? [doc.internetMessageId] : [];
+  const r = await deps.mailer.send({ key, to, subject: notice.subject, text: notice.text, inReplyTo: inbound ?? null, ...extra });
+  if (r === 'sent') await record(deps.rt, `mail.${key.split(':')[0]}`, doc, { key, to, cc: extra.cc ?? [] });
+  return r;
+}
+
+async function senderMail(deps: FollowupDeps, job: { kind: 'receipt' | 'alert' | 'return' | 'done'; docId: string }): Promise<string> {
+  const { rt } = deps;
+  const doc = await loadDoc(rt, job.docId);
+  if (!doc) return 'gone';
+  const name = unitName(rt, doc.unitId);
+  if (job.kind === 'receipt') {
+    if (doc.bookNumber === null || !doc.senderAddress) return 'not-registered';
+    const status = doc.viaEdxml && deps.blobs ? await edxmlStatusFor(rt, deps.blobs, doc, 'received') : null;
+    return mailAbout(deps, doc, `receipt:${doc.id}`, [doc.senderAddress], receiptNotice(doc, name), status ? { attachments: [status] } : {});
+  }
+  if (job.kind === 'done') {
+    if (doc.status !== 'done' || !doc.senderAddress) return 'not-done';
+    const status = doc.viaEdxml && deps.blobs ? await edxmlStatusFor(rt, deps.blobs, doc, 'completed') : null;
+    return mailAbout(deps, doc, `done:${doc.id}`, [doc.senderAddress], doneNotice(doc, name), status ? { attachments: [status] } : {});
+  }
+  if (job.kind === 'return') {
+    if (doc.status !== 'returned' || !doc.senderAddress) return 'not-returned';
+    return mailAbout(deps, doc, `return:${doc.id}`, [doc.senderAddress], returnNotice(doc, name, doc.remarks ?? ''));
+  }
+  if (doc.status !== 'quarantined' && isDuplicateAlert(doc.reasons)) {
+    const clerks = await unitUsers(rt, doc.unitId, ['clerk']);
+    const to = clerks.length ? [...clerks, ...rt.config.mail.alertTo] : [...rt.config.mail.alertTo, ...(await unitUsers(rt, doc.unitId, ['leader', 'admin']))];
+    if (!to.length) return 'no-recipient';
+    return mailAbout(deps, doc, `dupalert:${doc.id}`, to, duplicateAlertNotice(doc, name));
+  }
+  if (doc.status !== 'quarantined') return 'not-quarantined';
+  const to = [...(await unitUsers(rt, doc.unitId, ['clerk'])), ...rt.config.mail.alertTo];
+  const admins = (await rt.db.select({ email: users.email }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true)))).map((u) => u.email);
+  return mailAbout(deps, doc, `alert:${doc.id}`, to.length ? to : admins, alertNotice(doc, name), { cc: admins });
+}
+
+async function deadlineJob(deps: FollowupDeps, job: Job<FollowupJob>, data: { kind: 'reminder' | 'escalate'; docId: string; dueDate: string; fireAt: number }, token?: string): Promise<string> {
+  const { rt } = deps;
+  const doc = await loadDoc(rt, data.docId);
+  if (!doc || !OPEN_STATUSES.includes(doc.status) || doc.dueDate !== data.dueDate) return 'stale';
+  const now = rt.clock.now().getTime();
+  if (now < data.fireAt && token) {
+    // Woken early (clock skew between Redis and the clock): wait the rest.
+    await job.moveToDelayed(Date.now() + (data.fireAt - now), token);
+    throw new DelayedError();
+  }
+  const assignee = await userEmail(rt, doc.assigneeId);
+  const leaders = await unitUsers(rt, doc.unitId, ['leader']);
+  if (data.kind === 'reminder') {
+    const to = assignee ? [assignee] : leaders;
+    return mailAbout(deps, doc, `reminder:${doc.id}:${doc.dueDate}`, to, reminderNotice(doc));
+  }
+  return mailAbout(deps, doc, `escalate:${doc.id}:${doc.dueDate}`, leaders.length ? leaders : await unitUsers(rt, doc.unitId, ['clerk', 'admin']), escalationNotice(doc, assignee), { cc: assignee ? [assignee] : [] });
+}
+
+/** One mail per officer or leader with open items: due today, overdue, newly assigned in the last day. */
+export async function sendDigests(deps: FollowupDeps): Promise<number> {
+  const { rt } = deps;
+  const now = rt.clock.now();
+  const today = localDate(now, rt.tz);
+  const since = new Date(now.getTime() - 24 * 3600_000);
+  const people = await rt.db.select().from(users).where(and(eq(users.active, true), inArray(users.role, ['officer', 'leader'])));
+  let sent = 0;
+  for (const u of people) {
+    const open = await rt.db.select().from(documents).where(and(eq(documents.assigneeId, u.id), inArray(documents.status, OPEN_STATUSES)));
+    const items = {
+      dueToday: open.filter((d) => d.dueDate === today),
+      overdue: open.filter((d) => d.dueDate !== null && d.dueDate < today),
+      fresh: open.filter((d) => d.updatedAt >= since && d.status === 'assigned'),
+    };
+    if (!items.dueToday.length && !items.overdue.length && !items.fresh.length) continue;
+    const n = digestNotice(u.name, today, items);
+    if ((await deps.mailer.send({ key: `digest:${u.id}:${today}`, to: [u.email], subject: n.subject, text: n.text })) === 'sent') sent++;
+  }
+  return sent;
+}
+
+export async function processFollowup(deps: FollowupDeps, job: Job<FollowupJob>, token?: string): Promise<string | number> {
+  const d = job.data;
+  if (d.kind === 'digest') return sendDigests(deps);
+  if ('dueDate' in d) return deadlineJob(deps, job, d, token);
+  return senderMail(deps, d);
+}
+
+export function startFollowupWorker(deps: FollowupDeps, connection: Redis, prefix: string): Worker<FollowupJob> {
+  const worker = new Worker<FollowupJob>(FOLLOWUP_QUEUE, (job, token) => processFollowup(deps, job, token), { connection, prefix, concurrency: 2 });
+  worker.on('failed', (job, err) => deps.rt.log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'follow-up job failed'));
+  worker.on('error', (err) => deps.rt.log.error({ err: err.message }, 'follow-up worker error'));
+  return worker;
+}

@@ -1,0 +1,171 @@
+/**
+ * Follow-up scheduling. The database is the source of truth: every change to a document sets
+ * documents.followup_pending, and sync() turns pending documents into BullMQ jobs with
+ * deterministic ids — a delayed reminder and escalation per open document (replaced when the
+ * deadline changes, removed when it is done), and one mail job per receipt, alert or return.
+ * sync() runs when kicked after a change and on a timer, so nothing is lost while Redis is down.
+ * Fire times come from the injected clock; promoteDue() lets tests (and operators) run jobs whose
+ * time has come on that clock.
+ */
+import type { Queue } from 'bullmq';
+import { and, eq } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import { localDate, zonedInstant } from '../clock.ts';
+import { addDays, addWorkingDays, subtractWorkingDays } from '../registry/workflow/deadlines.ts';
+import type { DocumentRow } from '../registry/books/register.ts';
+import type { RegistryRuntime } from '../registry/runtime.ts';
+import { documents } from '../registry/schema.ts';
+import { isDuplicateAlert } from '../registry/intake/integrity.ts';
+import { OPEN_STATUSES } from '../registry/books/search.ts';
+import { ProducerQueue } from './queues.ts';
+
+export const FOLLOWUP_QUEUE = 'followup';
+
+export type FollowupJob =
+  | { kind: 'reminder' | 'escalate'; docId: string; dueDate: string; fireAt: number }
+  | { kind: 'receipt' | 'alert' | 'return' | 'done'; docId: string }
+  | { kind: 'digest' };
+
+export interface FireTimes {
+  reminderAt: Date | null;
+  escalateAt: Date;
+}
+
+/** Reminder: N working days before the deadline; escalation: the first working day after it. */
+export function fireTimes(rt: RegistryRuntime, unitId: string, dueDate: string, registeredOn: string): FireTimes {
+  const hour = rt.config.registry.followup.hour;
+  const days = rt.config.registry.units[unitId]?.deadlines.reminderDays ?? rt.config.registry.deadlines.reminderDays;
+  const escalateOn = addWorkingDays(rt.calendar, addDays(dueDate, 1), 0);
+  const remindOn = subtractWorkingDays(rt.calendar, dueDate, days, registeredOn);
+  return { reminderAt: remindOn < dueDate || days === 0 ? zonedInstant(remindOn, hour, rt.tz) : null, escalateAt: zonedInstant(escalateOn, hour, rt.tz) };
+}
+
+const jobOpts = (jobId: string, delay = 0) => ({ jobId, delay, attempts: 6, backoff: { type: 'exponential' as const, delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 });
+
+export class FollowupScheduler {
+  private readonly producer: ProducerQueue<FollowupJob>;
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private kicked = false;
+
+  constructor(
+    private readonly rt: RegistryRuntime,
+    connection: Redis,
+    prefix: string,
+  ) {
+    this.producer = new ProducerQueue<FollowupJob>(FOLLOWUP_QUEUE, connection, prefix);
+    rt.kick = () => this.kick();
+  }
+
+  get queue(): Queue<FollowupJob> {
+    return this.producer.queue;
+  }
+
+  /** Periodic sync and the daily digest schedule (worker role). */
+  async start(withDigest: boolean): Promise<void> {
+    const every = this.rt.config.registry.followup.sweepMs;
+    const tick = () => {
+      this.kick();
+      this.timer = setTimeout(tick, every);
+    };
+    this.timer = setTimeout(tick, 0);
+    if (withDigest) {
+      await (await this.producer.get()).upsertJobScheduler('digest', { pattern: this.rt.config.registry.followup.digestCron, tz: this.rt.tz }, { name: 'digest', data: { kind: 'digest' } }).catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'digest schedule not set'));
+    }
+  }
+
+  kick(): void {
+    if (this.kicked) return;
+    this.kicked = true;
+    this.chain = this.chain
+      .then(() => {
+        this.kicked = false;
+        return this.sync();
+      })
+      .catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'follow-up sync failed; the next sweep retries'));
+  }
+
+  /** Waits for kicked syncs to finish (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.kicked) await this.chain;
+    await this.chain;
+  }
+
+  async sync(limit = 200): Promise<number> {
+    await this.producer.get(); // a Queue whose start-up failed is replaced before it is used
+    const pending = await this.rt.db.select().from(documents).where(eq(documents.followupPending, true)).limit(limit);
+    for (const doc of pending) {
+      const settled = await this.apply(doc);
+      // Cleared only if nobody changed the row meanwhile; else the next sync sees it again.
+      if (settled) await this.rt.db.update(documents).set({ followupPending: false }).where(and(eq(documents.id, doc.id), eq(documents.updatedAt, doc.updatedAt)));
+    }
+    return pending.length;
+  }
+
+  private async apply(doc: DocumentRow): Promise<boolean> {
+    let settled = true;
+    if (OPEN_STATUSES.includes(doc.status) && doc.dueDate) settled = await this.scheduleDeadline(doc, doc.dueDate);
+    else settled = await this.cancel(doc.id);
+    if (doc.bookNumber !== null && doc.senderAddress) await this.queue.add('receipt', { kind: 'receipt', docId: doc.id }, jobOpts(`receipt-${doc.id}`));
+    if (doc.status === 'quarantined') await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`alert-${doc.id}`));
+    // A copy that differs from the document it repeats (gateway/registry/intake/integrity.ts): the clerks are told.
+    else if (isDuplicateAlert(doc.reasons)) await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`dupalert-${doc.id}`));
+    if (doc.status === 'returned') await this.queue.add('return', { kind: 'return', docId: doc.id }, jobOpts(`return-${doc.id}`));
+    // Tells the sender the document was handled (gateway/outgoing tracks it as "handled").
+    if (doc.status === 'done' && doc.bookNumber !== null && doc.senderAddress) await this.queue.add('done', { kind: 'done', docId: doc.id }, jobOpts(`done-${doc.id}`));
+    return settled;
+  }
+
+  /** False while a job is running (it cannot be removed then; it finds the document closed and does nothing). */
+  private async cancel(docId: string): Promise<boolean> {
+    const ids = [`reminder-${docId}`, `escalate-${docId}`];
+    await Promise.all(ids.map((id) => this.queue.remove(id)));
+    const left = await Promise.all(ids.map((id) => this.queue.getJob(id)));
+    return left.every((j) => !j);
+  }
+
+  private async scheduleDeadline(doc: DocumentRow, dueDate: string): Promise<boolean> {
+    const now = this.rt.clock.now();
+    const t = fireTimes(this.rt, doc.unitId, dueDate, localDate(doc.registeredAt ?? now, this.rt.tz));
+    let settled = true;
+    const put = async (kind: 'reminder' | 'escalate', at: Date | null) => {
+      const jobId = `${kind}-${doc.id}`;
+      const existing = await this.queue.getJob(jobId);
+      if (existing?.data && 'dueDate' in existing.data && existing.data.dueDate === dueDate) return;
+      if (existing) await existing.remove().catch(() => undefined);
+      // A reminder whose escalation time has passed says nothing new.
+      if (!at || (kind === 'reminder' && t.escalateAt <= now)) return;
+      await this.queue.add(kind, { kind, docId: doc.id, dueDate, fireAt: at.getTime() }, jobOpts(jobId, Math.max(0, at.getTime() - now.getTime())));
+      const placed = await this.queue.getJob(jobId);
+      if (!placed || !('dueDate' in placed.data) || placed.data.dueDate !== dueDate) settled = false; // an old one was running
+    };
+    await put('reminder', t.reminderAt);
+    await put('escalate', t.escalateAt);
+    return settled;
+  }
+
+  /** Runs now the delayed jobs whose fire time on the clock has come. */
+  async promoteDue(): Promise<number> {
+    const now = this.rt.clock.now().getTime();
+    let n = 0;
+    for (const job of await (await this.producer.get()).getDelayed()) {
+      if (job.data && 'fireAt' in job.data && job.data.fireAt <= now) {
+        await job.promote();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async runDigest(): Promise<void> {
+    await (await this.producer.get()).add('digest', { kind: 'digest' }, { removeOnComplete: true, removeOnFail: 100 });
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.rt.kick = () => undefined;
+    await this.settle();
+    await this.producer.close();
+  }
+}

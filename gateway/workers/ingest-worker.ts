@@ -1,0 +1,103 @@
+/** BullMQ worker of the "ingest" queue: loads the message row and runs the pipeline on it. */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { BlobStore } from '../store/blobs.ts';
+import type { Database } from '../store/db.ts';
+import { inboundMessages } from '../store/schema.ts';
+import { describeError, errorText, type ErrorInfo } from '../errors.ts';
+import { PENDING_STATES } from './states.ts';
+import { runPipeline, type AnyStage } from './pipeline.ts';
+import { INGEST_QUEUE } from './queues.ts';
+import { MessageLeases } from './lease.ts';
+import { classifyStage } from './stages/classify.ts';
+import { parseStage } from './stages/parse.ts';
+import { verifyStage } from './stages/verify.ts';
+import { registerStage } from './stages/register.ts';
+import { linkOutgoingStage } from './stages/link-outgoing.ts';
+import type { RegistryRuntime } from '../registry/runtime.ts';
+import type { Deliverer, Mailer } from '../registry/ports.ts';
+
+/** The stages in order; each reads the stored results of those before it. */
+export const INGEST_STAGES: AnyStage[] = [parseStage, classifyStage, verifyStage, linkOutgoingStage, registerStage /* stays last */];
+
+export interface IngestDeps {
+  database: Database;
+  blobs: BlobStore;
+  config: Config;
+  log: Logger;
+  /** The app's clock: stage times and classification's "now" come from it. */
+  clock: Clock;
+  /** The registry's mailer and the one mail transport (gateway/app.ts hands them in). */
+  mailer?: Mailer;
+  transport?: Deliverer;
+  stages?: AnyStage[];
+  /** The registry's runtime (follow-up kick), read by the register stage through the stage context. */
+  registry?: RegistryRuntime;
+}
+
+export async function processMessage(deps: IngestDeps, id: string, force: string[] = []): Promise<string> {
+  const [message] = await deps.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id));
+  if (!message) throw new Error(`inbound message ${id} not found`);
+  await runPipeline(deps.stages ?? INGEST_STAGES, { ...deps, message, results: {} }, { force });
+  return id;
+}
+
+/**
+ * One attempt of an ingest job. A permanent failure (gateway/errors.ts) ends the job at once
+ * (UnrecoverableError: BullMQ does not retry it); the pipeline has already left the row `failed`
+ * with lastError — or, for an outcome of a content stage, `decided` with a review item, in which
+ * case nothing is thrown at all. A transient failure is thrown to be retried with back-off; the
+ * last attempt leaves the row `failed` first, so the row never depends on the "failed" event.
+ */
+export async function runIngestJob(deps: IngestDeps, job: Job<{ id: string }>): Promise<string> {
+  try {
+    return await processMessage(deps, job.data.id);
+  } catch (err) {
+    const info = describeError(err);
+    if (info.permanent) throw new UnrecoverableError(errorText(info));
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await markFailed(deps, job.data.id, info);
+    throw err;
+  }
+}
+
+/** Leaves a message that is still pending `failed`, keeping the lastError the pipeline recorded (or this one). */
+async function markFailed(deps: IngestDeps, id: string, info: ErrorInfo): Promise<void> {
+  const t = inboundMessages;
+  await deps.database.db
+    .update(t)
+    .set({ state: 'failed', lastError: sql`coalesce(${t.lastError}, ${errorText(info)})`, updatedAt: deps.clock.now() })
+    .where(and(eq(t.id, id), inArray(t.state, [...PENDING_STATES])))
+    .catch((e: unknown) => deps.log.error({ id, err: describeError(e).message }, 'could not mark a failed message'));
+}
+
+/** Stalls (worker died or was held up past its lock) an ingest job survives before it fails. */
+export const MAX_STALLS = 5;
+
+export function startIngestWorker(deps: IngestDeps, connection: Redis, concurrency: number): Worker {
+  // Each run holds the message's lease in the database, so the outbox sweep never re-queues a message a live worker holds (gateway/workers/lease.ts).
+  const leases = new MessageLeases(deps.database, deps.config.ingest.leaseMs, deps.log);
+  const worker = new Worker(INGEST_QUEUE, (job: Job<{ id: string }>, token?: string) => leases.process(job, token, () => runIngestJob(deps, job)), {
+    connection,
+    concurrency,
+    prefix: deps.config.redis.prefix,
+    lockDuration: deps.config.ingest.lockMs,
+    stalledInterval: deps.config.ingest.lockMs,
+    // A stalled job (its worker died, or was held up past lockMs) is handed out again; the message
+    // lease keeps two runs of one message apart, so a crash or two is no reason to fail the
+    // message. BullMQ's default (1) failed messages whose gateway was restarted twice mid-job.
+    // Past MAX_STALLS the job fails: a message that kills its worker every time.
+    maxStalledCount: MAX_STALLS,
+  });
+  worker.on('failed', async (job, err) => {
+    const final = err instanceof UnrecoverableError || (job ? job.attemptsMade >= (job.opts.attempts ?? 1) : false);
+    deps.log.warn({ id: job?.data.id, attempts: job?.attemptsMade, final, err: err.message }, 'ingest failed');
+    // Normally runIngestJob has marked the row already; this covers a failure before it could.
+    if (job && final) await markFailed(deps, job.data.id, describeError(err));
+  });
+  worker.on('error', (err) => deps.log.error({ err: err.message }, 'ingest worker error'));
+  return worker;
+}

@@ -1,0 +1,152 @@
+/**
+ * Message leases: while a worker runs the pipeline on a message it holds the row's lease
+ * (inbound_messages.lease_owner / lease_until), renewed every third of `ingest.leaseMs`.
+ *
+ * BullMQ's job lock lives in Redis and dies with Redis' data; the lease lives in the database, so
+ * after Redis loses its jobs the outbox sweep (gateway/workers/outbox.ts) can tell a message some live
+ * worker is still working on (lease held) from one nobody holds (lease lapsed or never taken) and
+ * re-queues only the latter. A second job for a held message (re-queued by hand, or a stalled job
+ * handed to another worker) does not run the pipeline beside the holder: it waits as a delayed
+ * job (until the lease would lapse, a quarter lease at most) and then finds the message finished,
+ * still held (waits again), or takes it over.
+ *
+ * Times are the database's (`now()`), so hosts' clocks need not agree (as for IMAP leases). A lease
+ * held by a dead process of this host (kill -9, then a restart) is taken over at once.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DelayedError, type Job } from 'bullmq';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Logger } from '../log.ts';
+import type { Database } from '../store/db.ts';
+import { processAlive } from '../store/lock.ts';
+import { inboundMessages } from '../store/schema.ts';
+import { isPending, PENDING_STATES } from './states.ts';
+
+export type Claim =
+  | { taken: true; holder: string }
+  /** Another live run holds it: try again in about retryInMs. */
+  | { taken: false; reason: 'busy'; holder: string | null; retryInMs: number }
+  /** The message is in a terminal state: nothing to do. */
+  | { taken: false; reason: 'settled'; state: string }
+  | { taken: false; reason: 'missing' };
+
+type NotTaken = Exclude<Claim, { taken: true }>;
+
+const t = inboundMessages;
+const pending = [...PENDING_STATES] as string[];
+
+export class MessageLeases {
+  /** This process, as lease owner; each run adds a counter, so two runs here never share a lease. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private runs = 0;
+
+  constructor(
+    private readonly database: Database,
+    readonly leaseMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Takes the lease of a pending message for one run of the pipeline. */
+  async claim(id: string): Promise<Claim> {
+    const { db } = this.database;
+    const holder = `${this.owner}:${++this.runs}`;
+    const lapsed = or(isNull(t.leaseUntil), lt(t.leaseUntil, sql`now()`));
+    const taken = await db
+      .update(t)
+      .set({ leaseOwner: holder, leaseUntil: this.expiry() })
+      .where(and(eq(t.id, id), inArray(t.state, pending), lapsed))
+      .returning({ id: t.id });
+    if (taken.length) return { taken: true, holder };
+    const [row] = await db
+      .select({ state: t.state, owner: t.leaseOwner, remainingMs: sql<string | number | null>`greatest(0, extract(epoch from (${t.leaseUntil} - now())) * 1000)` })
+      .from(t)
+      .where(eq(t.id, id));
+    if (!row) return { taken: false, reason: 'missing' };
+    if (!isPending(row.state)) return { taken: false, reason: 'settled', state: row.state };
+    if (row.owner && deadHere(row.owner)) {
+      const stolen = await db
+        .update(t)
+        .set({ leaseOwner: holder, leaseUntil: this.expiry() })
+        .where(and(eq(t.id, id), eq(t.leaseOwner, row.owner), inArray(t.state, pending)))
+        .returning({ id: t.id });
+      if (stolen.length) {
+        this.log.info({ id, from: row.owner }, 'took over the lease of a message held by a dead process of this host');
+        return { taken: true, holder };
+      }
+    }
+    return { taken: false, reason: 'busy', holder: row.owner, retryInMs: Math.ceil(Number(row.remainingMs ?? 0)) };
+  }
+
+  /** Extends a held lease; false when this run no longer holds it. */
+  async renew(id: string, holder: string): Promise<boolean> {
+    const rows = await this.database.db
+      .update(t)
+      .set({ leaseUntil: this.expiry() })
+      .where(and(eq(t.id, id), eq(t.leaseOwner, holder)))
+      .returning({ id: t.id });
+    return rows.length === 1;
+  }
+
+  async release(id: string, holder: string): Promise<void> {
+    await this.database.db
+      .update(t)
+      .set({ leaseOwner: null, leaseUntil: null })
+      .where(and(eq(t.id, id), eq(t.leaseOwner, holder)));
+  }
+
+  /** Runs `fn` holding the message's lease (renewed meanwhile, released after); or says why not. */
+  async hold<T>(id: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | ({ ran: false } & NotTaken)> {
+    const claim = await this.claim(id);
+    if (!claim.taken) return { ran: false, ...claim };
+    let warned = false;
+    const renew = () =>
+      this.renew(id, claim.holder).then(
+        (ok) => {
+          if (!ok && !warned) {
+            warned = true;
+            this.log.warn({ id, holder: claim.holder }, 'lost the lease of a message while working on it (held up longer than ingest.leaseMs?)');
+          }
+        },
+        (err) => this.log.warn({ id, err: (err as Error).message }, 'could not renew a message lease'),
+      );
+    const timer = setInterval(renew, Math.max(50, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    try {
+      return { ran: true, value: await fn() };
+    } finally {
+      clearInterval(timer);
+      await this.release(id, claim.holder).catch((err) => this.log.warn({ id, err: (err as Error).message }, 'could not release a message lease; it lapses by itself'));
+    }
+  }
+
+  /**
+   * The ingest job's processor around `run`: a held message's job is delayed until the lease would
+   * lapse (not counted as an attempt); a settled message's job completes without running anything.
+   */
+  async process<T>(job: Job<{ id: string }>, token: string | undefined, run: () => Promise<T>): Promise<T | string> {
+    const id = job.data.id;
+    const r = await this.hold(id, run);
+    if (r.ran) return r.value;
+    if (r.reason === 'missing') return run(); // fails as before: "inbound message … not found"
+    if (r.reason === 'settled') return id;
+    // Look again when the lease would lapse, or sooner (a quarter lease): a holder on this host that dies meanwhile is taken over at once.
+    const delay = Math.max(200, Math.min(r.retryInMs + 100, Math.floor(this.leaseMs / 4)));
+    this.log.info({ id, holder: r.holder, delay }, 'message held by another run; job delayed');
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
+  }
+
+  /** A lease runs out this long after the database's now. */
+  private expiry() {
+    return sql`now() + ${this.leaseMs} * interval '1 millisecond'`;
+  }
+}
+
+/** An owner "<host>:<pid>:<random>:<run>" that was a process of this host and is gone. */
+export function deadHere(owner: string): boolean {
+  const parts = owner.split(':');
+  if (parts.length < 4) return false;
+  const pid = Number(parts.at(-3));
+  return parts.slice(0, -3).join(':') === hostname() && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
+}

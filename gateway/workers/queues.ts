@@ -1,0 +1,113 @@
+/** BullMQ queues of the pipeline. The database is the source of truth; a job only says "work on id X". */
+import { Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+
+export const INGEST_QUEUE = 'ingest';
+
+/** A connection for producers: fails fast while Redis is down instead of queueing commands in memory. */
+export function producerConnection(options: RedisOptions): Redis {
+  const conn = new Redis({ ...options, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 200, 2000) });
+  conn.on('error', () => undefined); // reconnects by itself; enqueue errors surface per call
+  return conn;
+}
+
+/** A connection for BullMQ workers: blocking commands need unlimited retries. */
+export function workerConnection(options: RedisOptions): Redis {
+  const conn = new Redis({ ...options, maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) });
+  conn.on('error', () => undefined);
+  return conn;
+}
+
+/**
+ * A producer's BullMQ Queue that survives Redis dropping while it starts: BullMQ keeps the error of
+ * its start-up check (an INFO sent as soon as the connection is up) and every later add fails with
+ * it, even once Redis is back. `get()` then replaces it with a fresh Queue on the same connection.
+ */
+export class ProducerQueue<T = unknown> {
+  private current: Queue<T>;
+
+  constructor(
+    private readonly name: string,
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {
+    this.current = this.make();
+  }
+
+  /** The Queue as it is now, not yet checked (for reads that may fail while Redis is away). */
+  get queue(): Queue<T> {
+    return this.current;
+  }
+
+  async get(): Promise<Queue<T>> {
+    const failed = await this.current.waitUntilReady().then(
+      () => false,
+      () => true,
+    );
+    if (failed) {
+      const old = this.current;
+      this.current = this.make();
+      void old.close().catch(() => undefined);
+    }
+    return this.current;
+  }
+
+  close(): Promise<void> {
+    return this.current.close();
+  }
+
+  private make(): Queue<T> {
+    const q = new Queue<T>(this.name, { connection: this.connection, prefix: this.prefix });
+    q.on('error', () => undefined);
+    return q;
+  }
+}
+
+export class IngestQueue {
+  private readonly queue: ProducerQueue;
+
+  constructor(
+    private readonly connection: Redis,
+    prefix: string,
+  ) {
+    this.queue = new ProducerQueue(INGEST_QUEUE, connection, prefix);
+  }
+
+  /** Job id = message id, so a message queued twice (accept + outbox sweep) is one job. */
+  async enqueue(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await (await this.queue.get()).addBulk(
+      ids.map((id) => ({
+        name: 'ingest',
+        data: { id },
+        // Attempts are for transient failures only: a permanent one ends the job at the first
+        // (UnrecoverableError, gateway/workers/ingest-worker.ts; docs/security-limits.md).
+        opts: { jobId: id, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+      })),
+    );
+  }
+
+  /** BullMQ's state of each message's job ('unknown' when there is none, e.g. after Redis lost its data). */
+  async jobStates(ids: string[]): Promise<Map<string, string>> {
+    const q = await this.queue.get();
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      const states = await Promise.all(chunk.map((id) => q.getJobState(id)));
+      chunk.forEach((id, j) => out.set(id, states[j]));
+    }
+    return out;
+  }
+
+  /** Queues messages whose job had finished: the finished job is removed first (adding a job id that exists does nothing). */
+  async requeue(ids: string[]): Promise<void> {
+    const q = await this.queue.get();
+    for (const id of ids) await q.remove(id);
+    await this.enqueue(ids);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}

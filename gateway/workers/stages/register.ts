@@ -1,0 +1,57 @@
+/**
+ * Stage "register": the unit policy decides what a classified, verified message becomes — an
+ * incoming-book entry, a review item, a quarantined item, a link to an earlier document — and
+ * the registry records it. A missing classify/verify result means "needs review", never a guess.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { intakeMessage } from '../../registry/intake/intake.ts';
+import { createRuntime, type RegistryRuntime } from '../../registry/runtime.ts';
+import { inboundMessages, messageStages } from '../../store/schema.ts';
+import { outcomeReasonVi } from '../../limits.ts';
+import { headerPreview } from '../../mail/parse.ts';
+import type { Stage, StageContext } from '../pipeline.ts';
+
+const INPUTS = ['parse', 'classify', 'verify'] as const;
+
+/**
+ * Results of earlier stages: from this run, else as stored (e.g. written by a stage run elsewhere).
+ * Stored results are JSON from the database: the registry checks their shape (intake.ts) rather
+ * than trusting the type.
+ */
+async function inputs(ctx: StageContext): Promise<Record<string, unknown>> {
+  const missing = INPUTS.filter((s) => ctx.results[s] === undefined);
+  if (!missing.length) return ctx.results;
+  const stored = await ctx.database.db
+    .select({ stage: messageStages.stage, result: messageStages.result })
+    .from(messageStages)
+    .where(and(eq(messageStages.messageId, ctx.message.id), inArray(messageStages.stage, missing), eq(messageStages.status, 'done')));
+  return { ...ctx.results, ...Object.fromEntries(stored.map((s) => [s.stage, s.result])) };
+}
+
+export const registerStage: Stage<'register'> = {
+  name: 'register',
+  doneState: 'decided',
+  // A message an earlier stage stopped (a limit passed, unreadable mail) still gets here: it goes to review.
+  afterOutcome: true,
+  async run(ctx) {
+    // The worker passes its runtime (follow-up kick) through the context; a bare pipeline run
+    // (CLI reprocess, tests) gets one on the context's clock.
+    const rt = (ctx as StageContext & { registry?: RegistryRuntime }).registry ?? createRuntime(ctx);
+    const results = await inputs(ctx);
+    const o = ctx.outcome;
+    if (!o) return { kind: 'decided', decisions: await intakeMessage(rt, ctx.message, results) };
+    const message = results.parse ? ctx.message : await withPreview(ctx);
+    const outcome = { code: o.code, reason: outcomeReasonVi(o.code, o.message, o.max, o.where) };
+    return { kind: 'stopped', decisions: await intakeMessage(rt, message, { ...results, outcome }), outcome: o.code };
+  },
+};
+
+/** Subject and sender from the first bytes of the header, when the parse stage never read them. */
+async function withPreview(ctx: StageContext): Promise<StageContext['message']> {
+  const preview = await headerPreview(await ctx.blobs.read(ctx.message.blobSha256));
+  const from = preview.from[0];
+  const fromAddr = from ? (from.address ?? from.name) : null;
+  if (preview.subject === null && fromAddr === null) return ctx.message;
+  await ctx.database.db.update(inboundMessages).set({ subject: preview.subject, fromAddr }).where(eq(inboundMessages.id, ctx.message.id));
+  return { ...ctx.message, subject: preview.subject, fromAddr };
+}
