@@ -1,0 +1,5 @@
+/** OCR in Vietnamese of scanned PDFs and photos of paper (docs/ocr.md). */
+export * from './errors.ts';
+export { type OcrOptions, type OcrPage, type OcrProgress, type OcrResult, type OcrLine, type OcrWord, ocrImage, ocrPdf, preprocess } from './ocr.ts';
+export { type PageTextLayer, type PagesNeedingOcrOptions, pagesNeedingOcr, pdfInfo, type PdfInfo } from './pdf.ts';
+export { type OcrProbe, type OcrTools, probeOcr, REASON_NO_POPPLER, REASON_NO_TESSERACT, REASON_NO_VIE } from './probe.ts';

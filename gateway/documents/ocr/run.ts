@@ -1,0 +1,85 @@
+/**
+ * Runs one OCR tool (tesseract, pdftoppm, pdfinfo, pdftotext, pdfimages) as a child process: the
+ * program and its arguments go to the kernel as they are (spawn with shell: false, as execFile
+ * does), never through a shell. Output is bounded: past `maxStdout` bytes the child is killed and
+ * OcrTooLarge is thrown. An abort (the caller's signal, or the document's time budget) kills the
+ * child with SIGKILL and the promise settles only once the child has exited, so a rejected call
+ * never leaves a process behind.
+ */
+import { spawn } from 'node:child_process';
+import { VanthuError } from '../../errors.ts';
+import { OcrAborted, OcrTooLarge, OcrUnavailable } from './errors.ts';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** Bytes of standard output kept; more kills the child (OcrTooLarge). Default 16 MiB. */
+  maxStdout?: number;
+  /** Told the pid of every child started (for logs and for tests that check it is gone). */
+  onSpawn?: (child: { pid: number; tool: string }) => void;
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  /** The last 4 KiB of standard error. */
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const STDERR_KEEP = 4096;
+
+/** The error an aborted signal stands for: its reason when that is one of ours, else OcrAborted. */
+export function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof VanthuError ? signal.reason : new OcrAborted({ cause: signal.reason });
+}
+
+export function runTool(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const { signal } = opts;
+  const maxStdout = opts.maxStdout ?? 16 * 1024 * 1024;
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(file, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, windowsHide: true });
+    } catch (err) {
+      reject(new OcrUnavailable(`không chạy được ${file} — cannot run ${file}: ${(err as Error).message}`, { cause: err }));
+      return;
+    }
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let err = '';
+    let failure: Error | null = null;
+    const kill = (why: Error) => {
+      failure ??= why;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
+    const onAbort = () => kill(abortError(signal as AbortSignal));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (child.pid !== undefined) opts.onSpawn?.({ pid: child.pid, tool: file });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      outBytes += chunk.length;
+      if (outBytes > maxStdout) {
+        kill(new OcrTooLarge(`kết quả của ${file} quá lớn — output of ${file} over ${maxStdout} bytes`));
+        return;
+      }
+      out.push(chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+      if (err.length > 2 * STDERR_KEEP) err = err.slice(-STDERR_KEEP);
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      // ENOENT/EACCES: spawn failed, no process exists; 'close' still follows.
+      if (e.code === 'ENOENT' || e.code === 'EACCES')
+        failure ??= new OcrUnavailable(`không tìm thấy ${file} — ${file} not found or not executable (${e.code})`, { cause: e });
+      else failure ??= e;
+    });
+    child.on('close', (code, sig) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (failure) reject(failure);
+      else resolve({ stdout: Buffer.concat(out), stderr: err.slice(-STDERR_KEEP), code, signal: sig });
+    });
+  });
+}
