@@ -52,7 +52,8 @@ async function flagsIn(login: string, folder: string): Promise<Map<number, Set<s
     const lock = await c.getMailboxLock(folder);
     try {
       const out = new Map<number, Set<string>>();
-      if (!c.mailbox?.exists) return out;
+      // biome-ignore lint/complexity/useOptionalChain: imapflow's mailbox is `false | MailboxObject`; `?.` does not narrow `false`.
+      if (!c.mailbox || !c.mailbox.exists) return out;
       for (const m of await c.fetchAll('1:*', { uid: true, flags: true })) out.set(m.uid, m.flags ?? new Set());
       return out;
     } finally {

@@ -65,7 +65,7 @@ export async function verifyMailAuth(raw: Buffer, opts: MailAuthOptions): Promis
   const dmarc = result.dmarc || null;
   out.push(entry('dmarc', commonVerdict(dmarc?.status), dmarc?.domain ?? null, dmarc?.info ?? 'no From domain to check', dmarc?.status));
   const arc = result.arc || null;
-  const arcDomain = (arc?.signature?.signingDomain) || null;
+  const arcDomain = (arc?.signature || null)?.signingDomain || null;
   out.push(entry('arc', commonVerdict(arc?.status), arcDomain, arc?.info ?? 'arc=none (no ARC set in this message)', arc?.status));
   return out;
 }
