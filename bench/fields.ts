@@ -59,7 +59,20 @@ interface Label {
   fields: LabelFields;
 }
 
-const SCORED = ['kind', 'number', 'docType', 'issuer', 'place', 'date', 'subject', 'signerName', 'signerTitle', 'signerAuthority', 'urgency', 'secrecy'] as const;
+const SCORED = [
+  'kind',
+  'number',
+  'docType',
+  'issuer',
+  'place',
+  'date',
+  'subject',
+  'signerName',
+  'signerTitle',
+  'signerAuthority',
+  'urgency',
+  'secrecy',
+] as const;
 type Scored = (typeof SCORED)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -77,17 +90,31 @@ function toneKey(word: string): string {
 
 export function normText(s: string | null | undefined): string {
   if (s === null || s === undefined) return '';
-  let t = s.normalize('NFC').replace(/\u00D0/g, 'Đ').replace(/\u00F0/g, 'đ');
-  t = t.replace(/[\u00A0\u2000-\u200B\u202F\u3000]/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  let t = s
+    .normalize('NFC')
+    .replace(/\u00D0/g, 'Đ')
+    .replace(/\u00F0/g, 'đ');
+  t = t
+    .replace(/[\u00A0\u2000-\u200B\u202F\u3000]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
   t = t.replace(/\bubnd\b/gu, 'ủy ban nhân dân').replace(/(^|\s)hđnd(?=\s|$)/gu, '$1hội đồng nhân dân');
   t = t.replace(/(^|\s)tp\.\s*/gu, '$1thành phố ');
   t = t.replace(/^["'“”‘’«»(\s]+|["'“”‘’«»)\s.;,:]+$/gu, '');
-  t = t.replace(/\s*([,;:])\s*/g, '$1 ').replace(/\.\s*/g, '. ').replace(/\s+/g, ' ').trim();
+  t = t
+    .replace(/\s*([,;:])\s*/g, '$1 ')
+    .replace(/\.\s*/g, '. ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.split(' ').map(toneKey).join(' ');
 }
 
 function normSubject(s: string | null | undefined): string {
-  const t = (s ?? '').normalize('NFC').trim().replace(/^["“”'‘’«»\s]+/u, '');
+  const t = (s ?? '')
+    .normalize('NFC')
+    .trim()
+    .replace(/^["“”'‘’«»\s]+/u, '');
   return normText(t.replace(/^(v\s*[/.]\s*v|về\s+việc)\s*[:.,]?\s*/iu, ''));
 }
 
@@ -299,7 +326,8 @@ async function main(): Promise<void> {
   const labels = (JSON.parse(readFileSync(join(corpusDir, 'labels.json'), 'utf8')) as Label[]).filter((l) => !only || l.file.includes(only));
   if (emlDir) {
     mkdirSync(emlDir, { recursive: true });
-    for (const l of labels) writeFileSync(join(emlDir, basename(l.file).replace(/\.[^.]+$/, '.eml')), buildMessage(l.file, readFileSync(join(corpusDir, l.file))));
+    for (const l of labels)
+      writeFileSync(join(emlDir, basename(l.file).replace(/\.[^.]+$/, '.eml')), buildMessage(l.file, readFileSync(join(corpusDir, l.file))));
   }
 
   const results: Record<Mode, FileRun[]> = { pipeline: [], file: [] };
@@ -327,10 +355,7 @@ async function main(): Promise<void> {
       confidentlyWrongNumbers: pipeline.confidentlyWrongNumbers,
       pipeline,
       file,
-      differingFields: results.pipeline.reduce(
-        (n, r, i) => n + r.fields.filter((f, j) => f.ok !== results.file[i].fields[j].ok).length,
-        0,
-      ),
+      differingFields: results.pipeline.reduce((n, r, i) => n + r.fields.filter((f, j) => f.ok !== results.file[i].fields[j].ok).length, 0),
     })}\n`,
   );
 }

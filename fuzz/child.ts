@@ -25,8 +25,8 @@ function send(m: FromChild): Promise<void> {
 function processCrash(err: unknown): void {
   const e = describeError(err);
   const sig = signature(targetName, 'process-crash', e.name, e.stack);
-  void send({ t: 'fail', i: current, kind: 'process-crash', error: e, signature: sig, input: currentInput ? toWire(currentInput) : null, fresh: true }).then(() =>
-    process.exit(70),
+  void send({ t: 'fail', i: current, kind: 'process-crash', error: e, signature: sig, input: currentInput ? toWire(currentInput) : null, fresh: true }).then(
+    () => process.exit(70),
   );
 }
 // Libraries under test print per input (xmldom warns for every bad attribute, pdfjs for damage):
@@ -71,13 +71,13 @@ async function minimize(t: Target, runner: Runner, i: number, input: FuzzInput, 
     attempts++;
     currentInput = candidate;
     await send({ t: 'start', i, phase: 'min', rss: process.memoryUsage.rss() });
-      try {
+    try {
       await runner.run(candidate);
       return false;
     } catch (err) {
       return failureOf(t, err).signature === sig;
     } finally {
-      }
+    }
   };
   const report = (final: boolean) => send({ t: 'minimized', signature: sig, input: toWire(best), attempts, final });
   const tryCandidate = async (c: FuzzInput) => {
@@ -112,7 +112,7 @@ process.once('message', async (m: ToChild) => {
     for (let i = m.from; i < m.to; i++) {
       current = i;
       currentInput = null;
-        await send({ t: 'start', i, phase: 'gen', rss: process.memoryUsage.rss() });
+      await send({ t: 'start', i, phase: 'gen', rss: process.memoryUsage.rss() });
       const input = t.generate(corpus, inputSeed(m.seed, m.target, i), i);
       await runOne(t, runner, i, input, known, m.minimizeMs);
     }

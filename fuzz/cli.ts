@@ -13,7 +13,9 @@ import { defaultJobs, listFixtures, minimizeFixture, REGRESSIONS_DIR, runFuzz } 
 import { TARGETS } from './targets/index.ts';
 
 function usage(message: string): never {
-  process.stderr.write(`fuzz: ${message}\nusage: npm run fuzz -- [--seed N] [--runs N] [--target ${TARGETS.map((t) => t.name).join(',')}] [--index N] [--jobs N] [--timeout-ms N] [--max-rss-mb N] [--replay [PATH...]] [--no-save] [--list]\n`);
+  process.stderr.write(
+    `fuzz: ${message}\nusage: npm run fuzz -- [--seed N] [--runs N] [--target ${TARGETS.map((t) => t.name).join(',')}] [--index N] [--jobs N] [--timeout-ms N] [--max-rss-mb N] [--replay [PATH...]] [--no-save] [--list]\n`,
+  );
   process.exit(2);
 }
 
@@ -65,18 +67,23 @@ if (values['minimize-fixture']) {
     // without names: the fixtures the fuzz run could not shrink (hangs, memory kills, process crashes)
     const meta = JSON.parse(readFileSync(f, 'utf8')) as { kind: string; minimized: boolean };
     if (!named && (meta.minimized || !['hang', 'rss', 'process-crash'].includes(meta.kind))) continue;
-    results.push(await minimizeFixture(f, {
-      attempts: int('attempts', values.attempts, 40, 1),
-      timeoutMs: int('timeout-ms', values['timeout-ms'], 5000, 100),
-      maxRssMb: int('max-rss-mb', values['max-rss-mb'], 1024, 64),
-      log: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
-    }));
+    results.push(
+      await minimizeFixture(f, {
+        attempts: int('attempts', values.attempts, 40, 1),
+        timeoutMs: int('timeout-ms', values['timeout-ms'], 5000, 100),
+        maxRssMb: int('max-rss-mb', values['max-rss-mb'], 1024, 64),
+        log: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+      }),
+    );
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   process.exit(0);
 }
 
-const targets = (values.target ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+const targets = (values.target ?? [])
+  .flatMap((t) => t.split(','))
+  .map((t) => t.trim())
+  .filter(Boolean);
 for (const t of targets) if (!TARGETS.some((x) => x.name === t)) usage(`unknown target "${t}"`);
 if (!values.replay && !values['minimize-fixture'] && positionals.length) usage(`unexpected argument "${positionals[0]}"`);
 const index = values.index === undefined ? undefined : int('index', values.index, 0);

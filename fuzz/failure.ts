@@ -81,7 +81,11 @@ export function signature(target: string, kind: FailureKind, errName: string, st
 
 export function signatureSlug(sig: string): string {
   const [target, kind] = sig.split('/');
-  const fn = /@.*:(.*)$/.exec(sig)?.[1]?.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40) ?? 'x';
+  const fn =
+    /@.*:(.*)$/
+      .exec(sig)?.[1]
+      ?.replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .slice(0, 40) ?? 'x';
   return `${target}-${kind}-${fn}-${createHash('sha256').update(sig).digest('hex').slice(0, 8)}`;
 }
 

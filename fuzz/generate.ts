@@ -6,9 +6,7 @@
 import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { E } from '../gateway/documents/edxml/names.ts';
-import {
-  CHARSETS, HEADER_VALUES, MIME_TOKENS, PDF_TOKENS, SMTP_ADDRESSES, SMTP_PARAMS, SMTP_VERBS, TEXT_TOKENS, TRANSFER_ENCODINGS,
-} from './dictionary.ts';
+import { CHARSETS, HEADER_VALUES, MIME_TOKENS, PDF_TOKENS, SMTP_ADDRESSES, SMTP_PARAMS, SMTP_VERBS, TEXT_TOKENS, TRANSFER_ENCODINGS } from './dictionary.ts';
 import type { Format } from './mutate.ts';
 import { prng, randomBytes } from './rng.ts';
 
@@ -38,9 +36,33 @@ export function generate(format: Format, seed: number, corpus: readonly Buffer[]
   }
 }
 
-const HEADER_NAMES = ['From', 'To', 'Cc', 'Subject', 'Date', 'Message-ID', 'In-Reply-To', 'References', 'Reply-To', 'Content-Type',
-  'Content-Transfer-Encoding', 'Content-Disposition', 'Content-ID', 'MIME-Version', 'Auto-Submitted', 'X-Autoreply', 'Received',
-  'DKIM-Signature', 'Return-Path', 'Sender', 'X-Priority', 'Importance', 'Disposition-Notification-To', 'Original-Recipient', 'X-' + 'a'.repeat(100)];
+const HEADER_NAMES = [
+  'From',
+  'To',
+  'Cc',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'In-Reply-To',
+  'References',
+  'Reply-To',
+  'Content-Type',
+  'Content-Transfer-Encoding',
+  'Content-Disposition',
+  'Content-ID',
+  'MIME-Version',
+  'Auto-Submitted',
+  'X-Autoreply',
+  'Received',
+  'DKIM-Signature',
+  'Return-Path',
+  'Sender',
+  'X-Priority',
+  'Importance',
+  'Disposition-Notification-To',
+  'Original-Recipient',
+  'X-' + 'a'.repeat(100),
+];
 
 function mimeMessage(r: Rand, corpus: readonly Buffer[], depth: number): string {
   const headers: string[] = [];
@@ -63,8 +85,17 @@ function mimeMessage(r: Rand, corpus: readonly Buffer[], depth: number): string 
     headers.push('Content-Type: message/rfc822');
     return headers.join(eol) + eol + eol + mimeMessage(r, corpus, depth + 1);
   }
-  const type = one(r, ['text/plain', 'text/html', 'application/pdf', 'application/xml', 'application/octet-stream',
-    'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/pkcs7-signature', 'message/delivery-status', 'text/rfc822-headers']);
+  const type = one(r, [
+    'text/plain',
+    'text/html',
+    'application/pdf',
+    'application/xml',
+    'application/octet-stream',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/pkcs7-signature',
+    'message/delivery-status',
+    'text/rfc822-headers',
+  ]);
   headers.push(`Content-Type: ${type}; charset=${one(r, CHARSETS)}; name="${randomWord(r)}.${one(r, ['pdf', 'docx', 'xml', 'txt', 'doc', 'p7s', 'edxml'])}"`);
   const cte = one(r, TRANSFER_ENCODINGS);
   headers.push(`Content-Transfer-Encoding: ${cte}`);
@@ -72,7 +103,8 @@ function mimeMessage(r: Rand, corpus: readonly Buffer[], depth: number): string 
   const src = corpus.length && r() < 0.5 ? one(r, corpus) : randomBytes(int(r, 1 << 30), size(r, 5000));
   const piece = src.subarray(0, size(r, Math.min(src.length, 200_000) + 1));
   if (/base64/i.test(cte)) body = piece.toString('base64').replace(/.{76}/g, `$&${eol}`);
-  else if (/quoted/i.test(cte)) body = piece.toString('latin1').replace(/[^\x20-\x3c\x3e-\x7e\r\n]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  else if (/quoted/i.test(cte))
+    body = piece.toString('latin1').replace(/[^\x20-\x3c\x3e-\x7e\r\n]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   else body = piece.toString('latin1');
   if (r() < 0.2) body += Buffer.from(one(r, MIME_TOKENS), 'utf8').toString('latin1');
   return headers.join(eol) + eol + eol + body;
@@ -80,7 +112,9 @@ function mimeMessage(r: Rand, corpus: readonly Buffer[], depth: number): string 
 
 function randomWord(r: Rand): string {
   const pieces = ['Ủy ban', 'Công văn', '123/UBND-VX', '=?utf-8?B?w4E=?=', 'a@b.c', '<x@y>', '"q"', ' ', ';', '(c)', 'x'.repeat(int(r, 300)), '\t', 'ngày'];
-  return Array.from({ length: 1 + int(r, 5) }, () => one(r, pieces)).join('').replace(/[\r\n]/g, '');
+  return Array.from({ length: 1 + int(r, 5) }, () => one(r, pieces))
+    .join('')
+    .replace(/[\r\n]/g, '');
 }
 
 const EDXML_NAMES = Object.values(E);
@@ -92,7 +126,10 @@ function edxml(r: Rand): string {
   const element = (depth: number): string => {
     const name = one(r, EDXML_NAMES);
     if (depth > 8 || r() < 0.4) {
-      const value = r() < 0.5 ? one(r, TEXT_TOKENS) : one(r, ['12', 'UBND-VX', '2026-11-23', '2026/02/30', '0', '4', '-1', '', '000.00.00.H41', '9'.repeat(400), '&amp;', '<![CDATA[<x>]]>']);
+      const value =
+        r() < 0.5
+          ? one(r, TEXT_TOKENS)
+          : one(r, ['12', 'UBND-VX', '2026-11-23', '2026/02/30', '0', '4', '-1', '', '000.00.00.H41', '9'.repeat(400), '&amp;', '<![CDATA[<x>]]>']);
       return `<${prefix}${name}>${value}</${prefix}${name}>`;
     }
     const kids = Array.from({ length: size(r, 10) }, () => element(depth + 1)).join('');
@@ -189,16 +226,24 @@ function pdf(r: Rand): Buffer {
   }
   const xref = length;
   push(`xref\n0 ${objects + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(r() < 0.9 ? o : int(r, 99999)).padStart(10, '0')} 00000 n \n`).join('')}`);
-  push(`trailer\n<< /Size ${objects + 1} /Root 1 0 R${r() < 0.2 ? ' /Prev 0' : ''}${r() < 0.1 ? ' /Encrypt << >>' : ''} >>\nstartxref\n${r() < 0.9 ? xref : int(r, 99999)}\n%%EOF\n`);
+  push(
+    `trailer\n<< /Size ${objects + 1} /Root 1 0 R${r() < 0.2 ? ' /Prev 0' : ''}${r() < 0.1 ? ' /Encrypt << >>' : ''} >>\nstartxref\n${r() < 0.9 ? xref : int(r, 99999)}\n%%EOF\n`,
+  );
   return Buffer.from(parts.join(''), 'latin1');
 }
 
 function docx(r: Rand): Buffer {
   const para = () => {
-    const runs = Array.from({ length: size(r, 6) }, () => `<w:r><w:t${r() < 0.3 ? ' xml:space="preserve"' : ''}>${one(r, TEXT_TOKENS).replace(/[<&]/g, '')}</w:t>${r() < 0.2 ? '<w:tab/>' : ''}${r() < 0.1 ? '<w:br/>' : ''}</w:r>`).join('');
+    const runs = Array.from(
+      { length: size(r, 6) },
+      () =>
+        `<w:r><w:t${r() < 0.3 ? ' xml:space="preserve"' : ''}>${one(r, TEXT_TOKENS).replace(/[<&]/g, '')}</w:t>${r() < 0.2 ? '<w:tab/>' : ''}${r() < 0.1 ? '<w:br/>' : ''}</w:r>`,
+    ).join('');
     return `<w:p>${runs}</w:p>`;
   };
-  const body = Array.from({ length: size(r, 60) }, () => (r() < 0.1 ? `<w:tbl><w:tr><w:tc>${para()}</w:tc><w:tc>${para()}</w:tc></w:tr></w:tbl>` : para())).join('');
+  const body = Array.from({ length: size(r, 60) }, () =>
+    r() < 0.1 ? `<w:tbl><w:tr><w:tc>${para()}</w:tc><w:tc>${para()}</w:tc></w:tr></w:tbl>` : para(),
+  ).join('');
   const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`;
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': new TextEncoder().encode('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
@@ -215,7 +260,8 @@ function text(r: Rand): string {
 function smtpSession(r: Rand, corpus: readonly Buffer[]): string {
   const lines: string[] = [];
   const eol = () => (r() < 0.9 ? '\r\n' : one(r, ['\n', '\r', '\r\r\n', '\n\r']));
-  if (r() < 0.9) lines.push(`${one(r, ['EHLO', 'HELO', 'ehlo', 'LHLO'])} ${one(r, ['client.example', '[127.0.0.1]', '', 'x'.repeat(300), 'ủy-ban.vn'])}${eol()}`);
+  if (r() < 0.9)
+    lines.push(`${one(r, ['EHLO', 'HELO', 'ehlo', 'LHLO'])} ${one(r, ['client.example', '[127.0.0.1]', '', 'x'.repeat(300), 'ủy-ban.vn'])}${eol()}`);
   const commands = 1 + size(r, 12);
   for (let i = 0; i < commands; i++) {
     const c = r();

@@ -111,9 +111,19 @@ interface Fixture {
 }
 
 const FIXTURE_EXT: Record<string, string> = {
-  'mime:buffer': '.eml', 'mime:stream': '.eml', 'classify:message': '.eml', 'verify:message': '.eml', 'verify:smime': '.eml',
-  'verify:pdf': '.pdf', 'verify:xml': '.xml', 'pdf:text': '.pdf', 'pdf:fast': '.pdf', 'docx:docx': '.docx', 'docx:zip': '.zip',
-  'edxml:parse': '.xml', 'smtp:session': '.smtp',
+  'mime:buffer': '.eml',
+  'mime:stream': '.eml',
+  'classify:message': '.eml',
+  'verify:message': '.eml',
+  'verify:smime': '.eml',
+  'verify:pdf': '.pdf',
+  'verify:xml': '.xml',
+  'pdf:text': '.pdf',
+  'pdf:fast': '.pdf',
+  'docx:docx': '.docx',
+  'docx:zip': '.zip',
+  'edxml:parse': '.xml',
+  'smtp:session': '.smtp',
 };
 
 function fixtureExt(target: string, input: FuzzInput): string {
@@ -240,14 +250,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
         ? `npm run fuzz -- --target ${target} --seed ${opts.seed} --index ${index}`
         : `npm run fuzz -- --target ${target} --seed ${opts.seed} --runs ${tasks.find((t) => t.target === target)?.to ?? 0}`;
 
-  const record = (
-    task: Task,
-    kind: FailureKind,
-    index: number,
-    error: WireError,
-    sig: string,
-    input: FuzzInput | null,
-  ): void => {
+  const record = (task: Task, kind: FailureKind, index: number, error: WireError, sig: string, input: FuzzInput | null): void => {
     const s = stats.get(task.target)!;
     if (kind === 'hang') s.hangs++;
     else if (kind === 'rss') s.rssExceeded++;
@@ -257,9 +260,17 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
     if (!f) {
       const frame = faultFrame(error.stack);
       f = {
-        target: task.target, kind, signature: sig, count: 0, index, error: `${error.name}: ${error.message}`.slice(0, 600),
-        function: frame ? `${frame.fn} (${frame.file}:${frame.line})` : null, stack: error.stack.split('\n').slice(0, 40).join('\n'),
-        fixture: replayed ?? fixturesBySig.get(sig) ?? null, known: Boolean(replayed) || known.has(sig), reproduce: reproduce(task.target, index, replayed),
+        target: task.target,
+        kind,
+        signature: sig,
+        count: 0,
+        index,
+        error: `${error.name}: ${error.message}`.slice(0, 600),
+        function: frame ? `${frame.fn} (${frame.file}:${frame.line})` : null,
+        stack: error.stack.split('\n').slice(0, 40).join('\n'),
+        fixture: replayed ?? fixturesBySig.get(sig) ?? null,
+        known: Boolean(replayed) || known.has(sig),
+        reproduce: reproduce(task.target, index, replayed),
       };
       failures.set(sig, f);
       log(`[${task.target}] ${kind} at input ${index}: ${f.error.split('\n')[0]}${f.function ? ` — in ${f.function}` : ''}`);
@@ -276,10 +287,21 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
     const file = `${slug}${fixtureExt(task.target, input)}`;
     writeFileSync(join(folder, file), input.bytes);
     const meta: Fixture = {
-      target: task.target, mode: input.mode, name: input.name ?? null, splits: input.splits ?? null, close: input.close ?? null, file,
-      kind: f.kind, signature: f.signature, error: f.error, function: f.function, stack: f.stack,
+      target: task.target,
+      mode: input.mode,
+      name: input.name ?? null,
+      splits: input.splits ?? null,
+      close: input.close ?? null,
+      file,
+      kind: f.kind,
+      signature: f.signature,
+      error: f.error,
+      function: f.function,
+      stack: f.stack,
       found: { seed: mode === 'fuzz' ? opts.seed : null, index: f.index, reproduce: f.reproduce },
-      bytes: input.bytes.length, originalBytes: input.bytes.length, minimized: false,
+      bytes: input.bytes.length,
+      originalBytes: input.bytes.length,
+      minimized: false,
     };
     const path = join(folder, `${slug}.json`);
     writeFileSync(path, JSON.stringify(meta, null, 2) + '\n');
@@ -329,7 +351,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
       s.restarts++;
       if (r.resume <= next) {
         if (++fruitless >= 3) {
-          record(task, 'process-crash', next, { name: 'HarnessError', message: `the ${task.target} child died ${fruitless} times before running input ${next}`, stack: r.output }, `${task.target}/process-crash/start`, null);
+          record(
+            task,
+            'process-crash',
+            next,
+            { name: 'HarnessError', message: `the ${task.target} child died ${fruitless} times before running input ${next}`, stack: r.output },
+            `${task.target}/process-crash/start`,
+            null,
+          );
           break;
         }
       } else fruitless = 0;
@@ -449,7 +478,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
           if (finished) return resolve({ done: true, resume: task.to, output });
           if (phase === 'setup') {
             if (lastTry) {
-              record(task, 'process-crash', -1, { name: 'SetupError', message: `the ${task.target} target did not start (exit ${code ?? sig})`, stack: output }, `${task.target}/process-crash/setup`, null);
+              record(
+                task,
+                'process-crash',
+                -1,
+                { name: 'SetupError', message: `the ${task.target} target did not start (exit ${code ?? sig})`, stack: output },
+                `${task.target}/process-crash/setup`,
+                null,
+              );
             }
             return resolve({ done: true, resume: task.to, output, setupFailed: true });
           }
@@ -457,12 +493,21 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
           if (phase === 'gen' && !killedFor && crashReported) return resolve({ done: false, resume: current + 1, output });
           if (killedPhase === 'gen' || (phase === 'gen' && !killedFor)) {
             // the harness's generator, not the target: report it as such and go on with the next input
-            record(task, 'process-crash', current, { name: 'HarnessError', message: `making input ${current} failed (${killedFor ?? `exit ${code ?? sig}`})`, stack: output }, `${task.target}/process-crash/generator`, null);
+            record(
+              task,
+              'process-crash',
+              current,
+              { name: 'HarnessError', message: `making input ${current} failed (${killedFor ?? `exit ${code ?? sig}`})`, stack: output },
+              `${task.target}/process-crash/generator`,
+              null,
+            );
             return resolve({ done: false, resume: current + 1, output });
           }
           if (killedFor === 'hang' || killedFor === 'rss') {
             const kind: FailureKind = killedFor;
-            const cpu = lastStat ? ` (${Math.round((lastStat.cpuMs - cpuAtStart) / 100) / 10} s of CPU, ${Math.round((Date.now() - lastStart) / 100) / 10} s of wall time)` : '';
+            const cpu = lastStat
+              ? ` (${Math.round((lastStat.cpuMs - cpuAtStart) / 100) / 10} s of CPU, ${Math.round((Date.now() - lastStart) / 100) / 10} s of wall time)`
+              : '';
             const what = kind === 'hang' ? `no answer within the ${opts.timeoutMs} ms limit${cpu}` : `resident memory over ${opts.maxRssMb} MiB`;
             const stack =
               report.stack ||
@@ -473,7 +518,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
             record(task, kind, current, { name: kind === 'hang' ? 'Hang' : 'MemoryBound', message: what, stack }, sigText, input);
           } else if (!crashReported) {
             const stack = `${output.trim().split('\n').slice(-30).join('\n')}`;
-            record(task, 'process-crash', current, { name: 'ProcessExit', message: `child exited with ${code ?? sig}`, stack }, `${task.target}/process-crash/${sig ?? code}@${faultFrame(stack)?.fn ?? '?'}`, await inputAt(task, current));
+            record(
+              task,
+              'process-crash',
+              current,
+              { name: 'ProcessExit', message: `child exited with ${code ?? sig}`, stack },
+              `${task.target}/process-crash/${sig ?? code}@${faultFrame(stack)?.fn ?? '?'}`,
+              await inputAt(task, current),
+            );
           }
           resolve({ done: false, resume: current + 1, output });
         })();
@@ -482,7 +534,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
       const watch = { dir: reportDir };
       const msg: ToChild = task.replay
         ? {
-            t: 'replay', target: task.target, known: [], minimizeMs: 0, watch,
+            t: 'replay',
+            target: task.target,
+            known: [],
+            minimizeMs: 0,
+            watch,
             inputs: [...task.replay].filter(([id]) => id >= from).map(([id, r]) => ({ id, input: toWire(r.input) })),
           }
         : { t: 'job', target: task.target, seed: opts.seed, from, to: task.to, known: knownList, minimizeMs: opts.minimizeMs, watch };
@@ -561,7 +617,17 @@ export async function minimizeFixture(
     attempts++;
     writeFileSync(join(dir, 'candidate.bin'), bytes);
     writeFileSync(join(dir, 'candidate.json'), JSON.stringify({ ...meta, file: 'candidate.bin' }));
-    const s = await runFuzz({ seed: 0, runs: 0, targets: [], jobs: 1, timeoutMs: opts.timeoutMs, maxRssMb: opts.maxRssMb, minimizeMs: 0, saveDir: null, replay: [join(dir, 'candidate.json')] });
+    const s = await runFuzz({
+      seed: 0,
+      runs: 0,
+      targets: [],
+      jobs: 1,
+      timeoutMs: opts.timeoutMs,
+      maxRssMb: opts.maxRssMb,
+      minimizeMs: 0,
+      saveDir: null,
+      replay: [join(dir, 'candidate.json')],
+    });
     return s.failures.some((f) => f.kind === meta.kind);
   };
   try {

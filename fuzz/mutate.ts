@@ -13,8 +13,18 @@ import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { unicodeToTcvn3, unicodeToVni } from '../gateway/documents/legacy-encoding.ts';
 import {
-  CHARSETS, HEADER_VALUES, INTERESTING_BYTES, MIME_TOKENS, NUMBERS, PDF_TOKENS, SMTP_ADDRESSES, SMTP_PARAMS, SMTP_VERBS, TEXT_TOKENS,
-  TRANSFER_ENCODINGS, XML_TOKENS,
+  CHARSETS,
+  HEADER_VALUES,
+  INTERESTING_BYTES,
+  MIME_TOKENS,
+  NUMBERS,
+  PDF_TOKENS,
+  SMTP_ADDRESSES,
+  SMTP_PARAMS,
+  SMTP_VERBS,
+  TEXT_TOKENS,
+  TRANSFER_ENCODINGS,
+  XML_TOKENS,
 } from './dictionary.ts';
 import { mix, randomBytes } from './rng.ts';
 
@@ -217,7 +227,10 @@ function applyOp(buf: Buffer, op: Op, ctx: MutationContext): Buffer {
     case 'derTag': {
       if (!len) return buf;
       const out = Buffer.from(buf);
-      out[a % len] = pick([0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1e, 0x1f, 0x30, 0x31, 0xa0, 0xa1, 0xa3, 0xbf, 0x00, 0x24, 0x2c], b);
+      out[a % len] = pick(
+        [0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1e, 0x1f, 0x30, 0x31, 0xa0, 0xa1, 0xa3, 0xbf, 0x00, 0x24, 0x2c],
+        b,
+      );
       return out;
     }
     case 'zipField':
@@ -242,13 +255,32 @@ function applyOp(buf: Buffer, op: Op, ctx: MutationContext): Buffer {
     case 'legacy':
       return legacy(buf, a, b, c);
     case 'vnRepeat': {
-      const piece = pick(['Nơi nhận:\n- Như trên;\n', '- Sở Tài chính;\n', 'Số: 12/QĐ-UBND\n', 'TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n',
-        'ngày 01 tháng 01 năm 2026 ', '| | | |\n', 'V/v ', 'ỦY BAN NHÂN DÂN\n', '12/', 'a\u0301\u0301\u0301', '********\n', 'Kính gửi: '], b);
+      const piece = pick(
+        [
+          'Nơi nhận:\n- Như trên;\n',
+          '- Sở Tài chính;\n',
+          'Số: 12/QĐ-UBND\n',
+          'TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n',
+          'ngày 01 tháng 01 năm 2026 ',
+          '| | | |\n',
+          'V/v ',
+          'ỦY BAN NHÂN DÂN\n',
+          '12/',
+          'a\u0301\u0301\u0301',
+          '********\n',
+          'Kính gửi: ',
+        ],
+        b,
+      );
       return insert(buf, a, repeat(utf8(piece), pick([10, 100, 1000, 20000, 100000], c)));
     }
     case 'smtpLine': {
       const verb = pick(SMTP_VERBS, b);
-      const arg = verb.endsWith(':') ? pick(SMTP_ADDRESSES, c) + pick(SMTP_PARAMS, d) : c % 3 ? ` ${pick(['x', 'mx.example', '[127.0.0.1]', '', 'a'.repeat(600)], d)}` : '';
+      const arg = verb.endsWith(':')
+        ? pick(SMTP_ADDRESSES, c) + pick(SMTP_PARAMS, d)
+        : c % 3
+          ? ` ${pick(['x', 'mx.example', '[127.0.0.1]', '', 'a'.repeat(600)], d)}`
+          : '';
       const line = utf8(`${verb}${arg}\r\n`);
       const s = latin1(buf);
       const eol = s.indexOf('\n', len ? a % len : 0);
@@ -494,7 +526,8 @@ function pdfStream(buf: Buffer, op: Op, ctx: MutationContext): Buffer {
     inflated = false;
     body = raw;
   }
-  const format: Format = inflated && /\b(BT|beginbfchar|beginbfrange|begincmap)\b/.test(body.subarray(0, 4096).toString('latin1')) ? 'pdf' : inflated ? 'pdf' : 'der';
+  const format: Format =
+    inflated && /\b(BT|beginbfchar|beginbfrange|begincmap)\b/.test(body.subarray(0, 4096).toString('latin1')) ? 'pdf' : inflated ? 'pdf' : 'der';
   let mutated = applyOps(body, subOps(op, format, 1 + (op.c % 3)), { format, others: ctx.others });
   if (inflated) mutated = deflateSync(mutated, { level: op.d % 10 });
   let out = Buffer.concat([buf.subarray(0, st.start), mutated, bytes('\n'), buf.subarray(st.end)]);
@@ -559,10 +592,43 @@ function derNest(buf: Buffer, a: number, b: number, c: number, d: number): Buffe
 }
 
 const ZIP_FIELDS: Record<string, Array<[number, 2 | 4]>> = {
-  '\x03\x04': [[4, 2], [6, 2], [8, 2], [14, 4], [18, 4], [22, 4], [26, 2], [28, 2]],
-  '\x01\x02': [[8, 2], [10, 2], [16, 4], [20, 4], [24, 4], [28, 2], [30, 2], [32, 2], [34, 2], [42, 4]],
-  '\x05\x06': [[4, 2], [6, 2], [8, 2], [10, 2], [12, 4], [16, 4], [20, 2]],
-  '\x06\x06': [[24, 4], [32, 4], [40, 4], [48, 4]],
+  '\x03\x04': [
+    [4, 2],
+    [6, 2],
+    [8, 2],
+    [14, 4],
+    [18, 4],
+    [22, 4],
+    [26, 2],
+    [28, 2],
+  ],
+  '\x01\x02': [
+    [8, 2],
+    [10, 2],
+    [16, 4],
+    [20, 4],
+    [24, 4],
+    [28, 2],
+    [30, 2],
+    [32, 2],
+    [34, 2],
+    [42, 4],
+  ],
+  '\x05\x06': [
+    [4, 2],
+    [6, 2],
+    [8, 2],
+    [10, 2],
+    [12, 4],
+    [16, 4],
+    [20, 2],
+  ],
+  '\x06\x06': [
+    [24, 4],
+    [32, 4],
+    [40, 4],
+    [48, 4],
+  ],
 };
 
 function zipField(buf: Buffer, a: number, b: number, c: number, d: number): Buffer {
@@ -666,7 +732,10 @@ function zipBomb(b: number, c: number): Buffer {
   let zip = bombs.get(key);
   if (!zip) {
     const xml = Buffer.concat([bytes('<?xml version="1.0"?><w:document xmlns:w="x"><w:body>'), Buffer.alloc(size, pattern), bytes('</w:body></w:document>')]);
-    zip = deflatedZip([['[Content_Types].xml', bytes('<Types/>')], ['word/document.xml', xml]]);
+    zip = deflatedZip([
+      ['[Content_Types].xml', bytes('<Types/>')],
+      ['word/document.xml', xml],
+    ]);
     bombs.set(key, zip);
   }
   return zip;

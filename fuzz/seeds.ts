@@ -52,7 +52,10 @@ export function loadCorpus(): Promise<Corpus> {
 
 function files(dir: string, ext: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => n.endsWith(ext)).sort().map((n) => join(dir, n));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith(ext))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 /** Exact length of a DER TLV at the start of `buf` (signatures are padded with zeros in PDFs). */
@@ -110,27 +113,63 @@ async function build(): Promise<Corpus> {
   // The test PKI: certificates and the CRL, as DER.
   const pem = (path: string, label: string) => (existsSync(path) ? pemBlocks(readFileSync(path), label) : []);
   const pki = fixtures.pki;
-  const certPaths = [pki.root, pki.intermediate, pki.untrustedRoot, ...['signer', 'ecdsa', 'pss', 'expired', 'revoked', 'badUsage', 'untrusted', 'tsa']
-    .map((k) => (pki as unknown as Record<string, { cert: string }>)[k].cert)];
+  const certPaths = [
+    pki.root,
+    pki.intermediate,
+    pki.untrustedRoot,
+    ...['signer', 'ecdsa', 'pss', 'expired', 'revoked', 'badUsage', 'untrusted', 'tsa'].map(
+      (k) => (pki as unknown as Record<string, { cert: string }>)[k].cert,
+    ),
+  ];
   for (const path of certPaths) for (const der of pem(path, 'CERTIFICATE')) add('cert', path, der);
   for (const der of pem(pki.crl, 'X509 CRL')) add('crl', pki.crl, der);
 
   // edXML made by the project's own builder: the strict shape the readers must accept.
   const document = {
-    typeCode: 'QĐ', typeName: 'Quyết định', number: '12', notation: '12/QĐ-UBND', issuer: 'Ủy ban nhân dân tỉnh Lâm Đồng', place: 'Đà Lạt',
-    issuedDate: '2026-11-23', subject: 'Về việc kiểm tra quyết toán', signer: { name: 'Nguyễn Văn An', title: 'Chủ tịch', authority: 'TM.' },
-    recipients: ['Sở Tài chính', 'Lưu: VT'], urgency: 'khan' as const, secrecy: 'normal' as const, dueDate: '2026-12-31',
+    typeCode: 'QĐ',
+    typeName: 'Quyết định',
+    number: '12',
+    notation: '12/QĐ-UBND',
+    issuer: 'Ủy ban nhân dân tỉnh Lâm Đồng',
+    place: 'Đà Lạt',
+    issuedDate: '2026-11-23',
+    subject: 'Về việc kiểm tra quyết toán',
+    signer: { name: 'Nguyễn Văn An', title: 'Chủ tịch', authority: 'TM.' },
+    recipients: ['Sở Tài chính', 'Lưu: VT'],
+    urgency: 'khan' as const,
+    secrecy: 'normal' as const,
+    dueDate: '2026-12-31',
   };
-  add('xml', 'edxml/build.ts#envelope', Buffer.from(buildEnvelope({
-    from: { id: '000.00.00.H41', name: 'Ủy ban nhân dân tỉnh Lâm Đồng', email: 'vanthu@ubnd.lamdong.gov.vn' },
-    to: [{ id: '000.00.20.H41', name: 'Sở Tài chính' }], documentId: '000.00.00.H41,2026/11/23,12/QĐ-UBND', document,
-    attachments: [{ contentId: 'doc1', name: 'qd.pdf', contentType: 'application/pdf' }],
-  }), 'utf8'));
-  add('xml', 'edxml/build.ts#status', Buffer.from(buildStatus({
-    from: { id: '000.00.20.H41', name: 'Sở Tài chính' }, to: { id: '000.00.00.H41', name: 'UBND tỉnh' },
-    responseFor: { organId: '000.00.00.H41', code: '12/QĐ-UBND', documentId: 'x', promulgationDate: '2026/11/23' },
-    status: 'received', description: 'Đã nhận', timestamp: '2026/11/23 09:00:00', staff: { department: 'Văn phòng', name: 'Trần B' },
-  }), 'utf8'));
+  add(
+    'xml',
+    'edxml/build.ts#envelope',
+    Buffer.from(
+      buildEnvelope({
+        from: { id: '000.00.00.H41', name: 'Ủy ban nhân dân tỉnh Lâm Đồng', email: 'vanthu@ubnd.lamdong.gov.vn' },
+        to: [{ id: '000.00.20.H41', name: 'Sở Tài chính' }],
+        documentId: '000.00.00.H41,2026/11/23,12/QĐ-UBND',
+        document,
+        attachments: [{ contentId: 'doc1', name: 'qd.pdf', contentType: 'application/pdf' }],
+      }),
+      'utf8',
+    ),
+  );
+  add(
+    'xml',
+    'edxml/build.ts#status',
+    Buffer.from(
+      buildStatus({
+        from: { id: '000.00.20.H41', name: 'Sở Tài chính' },
+        to: { id: '000.00.00.H41', name: 'UBND tỉnh' },
+        responseFor: { organId: '000.00.00.H41', code: '12/QĐ-UBND', documentId: 'x', promulgationDate: '2026/11/23' },
+        status: 'received',
+        description: 'Đã nhận',
+        timestamp: '2026/11/23 09:00:00',
+        staff: { department: 'Văn phòng', name: 'Trần B' },
+      }),
+      'utf8',
+    ),
+  );
   return corpus;
 }
 

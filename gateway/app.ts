@@ -116,7 +116,21 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
     const rt = createRuntime({ database, config, log: log.child({ component: 'registry' }), clock, blobs });
     const mailer = createMailer(rt.db, config, rt.clock, transport);
     stops.push(async () => transport.close());
-    const app: Vanthu = { config, database, blobs, redis, accept: null, smtp: null, http: null, smtpPort: null, httpPort: null, registry: null, mail: { transport, mailer }, outgoing: null, stop };
+    const app: Vanthu = {
+      config,
+      database,
+      blobs,
+      redis,
+      accept: null,
+      smtp: null,
+      http: null,
+      smtpPort: null,
+      httpPort: null,
+      registry: null,
+      mail: { transport, mailer },
+      outgoing: null,
+      stop,
+    };
     app.registry = { rt, followup: await startFollowup(app, rt, role, log, stops) };
     app.outgoing = { queue: startDelivery(app, rt, role, log, stops) };
     if (role !== 'worker') await startGateway(app, log, stops);
@@ -155,8 +169,20 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
   const imap = new ImapConnectors(config, database, accept, log);
   const rt = app.registry!.rt;
   const registry = registryApi(rt, conn);
-  const http = await buildApi({ config, database, blobs, accept, log, checks: { database: () => database.ping(), redis: () => ping(conn) },
-    plugins: [lookupRoutes({ config, database, blobs, accept }), unitRoutes(config), connectorRoutes(imap), ...registry.plugins, outgoingRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids))],
+  const http = await buildApi({
+    config,
+    database,
+    blobs,
+    accept,
+    log,
+    checks: { database: () => database.ping(), redis: () => ping(conn) },
+    plugins: [
+      lookupRoutes({ config, database, blobs, accept }),
+      unitRoutes(config),
+      connectorRoutes(imap),
+      ...registry.plugins,
+      outgoingRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids)),
+    ],
     publicPlugins: [addinRoutes(config), ...registry.publicPlugins],
   });
   await http.listen({ port: config.http.port, host: config.http.host });
@@ -171,13 +197,25 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
   // Stops first (stops run in reverse): a poller finishes its batch while storage is still open.
   imap.start();
   stops.push(() => imap.stop());
-  log.info({ smtp: `${config.smtp.host}:${app.smtpPort}`, http: `${config.http.host}:${app.httpPort}`, database: database.kind, redis: app.redis.describe }, 'gateway listening');
+  log.info(
+    { smtp: `${config.smtp.host}:${app.smtpPort}`, http: `${config.http.host}:${app.httpPort}`, database: database.kind, redis: app.redis.describe },
+    'gateway listening',
+  );
 }
 
 function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknown>>): void {
   const conn = workerConnection(app.redis.options);
   const worker: Worker = startIngestWorker(
-    { database: app.database, blobs: app.blobs, config: app.config, log, clock: app.registry?.rt.clock ?? systemClock, registry: app.registry?.rt, mailer: app.mail.mailer, transport: app.mail.transport },
+    {
+      database: app.database,
+      blobs: app.blobs,
+      config: app.config,
+      log,
+      clock: app.registry?.rt.clock ?? systemClock,
+      registry: app.registry?.rt,
+      mailer: app.mail.mailer,
+      transport: app.mail.transport,
+    },
     conn,
     app.config.ingest.concurrency,
   );
@@ -192,7 +230,13 @@ function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknow
  * The follow-up scheduler (every role: API changes and the register stage both kick it) and, in a
  * worker, the follow-up worker that sends reminders, escalations, receipts and digests.
  */
-async function startFollowup(app: Vanthu, rt: RegistryRuntime, role: ProcessRole, log: Logger, stops: Array<() => Promise<unknown>>): Promise<FollowupScheduler> {
+async function startFollowup(
+  app: Vanthu,
+  rt: RegistryRuntime,
+  role: ProcessRole,
+  log: Logger,
+  stops: Array<() => Promise<unknown>>,
+): Promise<FollowupScheduler> {
   const conn = producerConnection(app.redis.options);
   const followup = new FollowupScheduler(rt, conn, app.config.redis.prefix);
   stops.push(async () => {
@@ -223,7 +267,18 @@ function startDelivery(app: Vanthu, rt: RegistryRuntime, role: ProcessRole, log:
   stops.push(() => queue.close());
   if (role === 'gateway') return queue;
   const conn = workerConnection(app.redis.options);
-  const worker = startDeliveryWorker({ db: rt.db, blobs: app.blobs, config: app.config, log: log.child({ component: 'delivery' }), mailer: app.mail.mailer, transport: app.mail.transport, now: () => rt.clock.now() }, conn);
+  const worker = startDeliveryWorker(
+    {
+      db: rt.db,
+      blobs: app.blobs,
+      config: app.config,
+      log: log.child({ component: 'delivery' }),
+      mailer: app.mail.mailer,
+      transport: app.mail.transport,
+      now: () => rt.clock.now(),
+    },
+    conn,
+  );
   const run = () => void queue.sweep(rt.db).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'delivery sweep failed'));
   run();
   const sweep = setInterval(run, app.config.ingest.outboxSweepMs * 6);

@@ -29,7 +29,11 @@ describe('typed errors', () => {
 
   it('never repeats the query parameters Drizzle puts in its message (mail text, NUL bytes and all)', () => {
     const params = ['ab\u0000cd', 'x'.repeat(100_000)];
-    const wrapped = new DrizzleQueryError('update inbound_messages set subject = $1', params, pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'));
+    const wrapped = new DrizzleQueryError(
+      'update inbound_messages set subject = $1',
+      params,
+      pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'),
+    );
     const info = describeError(wrapped);
     expect(info).toEqual({ code: 'db:22021', message: 'invalid byte sequence for encoding "UTF8": 0x00', permanent: true });
     expect(errorText(info)).toBe('db:22021: invalid byte sequence for encoding "UTF8": 0x00');

@@ -17,7 +17,17 @@ const run = promisify(execFile);
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
 
 function message(id: string, body: string, extraHeaders: string[] = [], to = UNIT): string {
-  return [...extraHeaders, 'From: <vanthu@ubnd.bentre.gov.vn>', `To: ${to}`, 'Subject: =?UTF-8?B?Q8O0bmcgdsSDbg==?=', `Message-ID: <${id}@ubnd.bentre.gov.vn>`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', body].join('\r\n');
+  return [
+    ...extraHeaders,
+    'From: <vanthu@ubnd.bentre.gov.vn>',
+    `To: ${to}`,
+    'Subject: =?UTF-8?B?Q8O0bmcgdsSDbg==?=',
+    `Message-ID: <${id}@ubnd.bentre.gov.vn>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    body,
+  ].join('\r\n');
 }
 
 describe('add-in served by the gateway', () => {
@@ -42,7 +52,11 @@ describe('add-in served by the gateway', () => {
     expect(js.headers.get('cache-control')).toContain('immutable');
     const icon = await fetch(`${base()}/addin/assets/icon-80.png`);
     expect(icon.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await icon.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     expect((await fetch(`${base()}/addin/help.html`)).status).toBe(200);
     expect((await fetch(`${base()}/addin/nothing-here.js`)).status).toBe(404);
     // The pane is public; the API behind it is not.
@@ -67,7 +81,8 @@ describe.each(BACKENDS)('/api/messages/lookup on %s', (backend) => {
   afterAll(() => gw?.close());
 
   const upload = (raw: string) => gw.api(`/api/messages?to=${UNIT}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
-  const lookup = (raw: string, query = '') => gw.api(`/api/messages/lookup${query}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
+  const lookup = (raw: string, query = '') =>
+    gw.api(`/api/messages/lookup${query}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
 
   it('finds a stored message by Internet Message-ID, with or without angle brackets', async () => {
     const stored = (await (await upload(message('by-id', 'Số: 12/UBND-VX\r\n'))).json()) as { id: string };
@@ -133,7 +148,10 @@ describe('HTTPS with `vanthu certs dev`', () => {
     const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'vanthu.mjs'), 'certs', 'dev', '--out', dir, '--host', 'vanthu.test']);
     expect(stdout).toContain('certutil');
     expect(stdout).toContain(`key: ${path.join(dir, 'server.key')}`);
-    gw = await startTestGateway({ backend: 'pglite', configure: (c) => (c.http.tls = { key: path.join(dir, 'server.key'), cert: path.join(dir, 'server.crt') }) });
+    gw = await startTestGateway({
+      backend: 'pglite',
+      configure: (c) => (c.http.tls = { key: path.join(dir, 'server.key'), cert: path.join(dir, 'server.crt') }),
+    });
     const ca = readFileSync(path.join(dir, 'ca.crt'));
     const got = await new Promise<{ status: number; body: string; authorized: boolean }>((resolve, reject) => {
       https
@@ -156,7 +174,10 @@ describe('HTTPS with `vanthu certs dev`', () => {
   it('names the config key when a certificate file is missing', async () => {
     const cfgDir = mkdtempSync(path.join(tmpdir(), 'vanthu-tlscfg-'));
     await expect(
-      startTestGateway({ backend: 'pglite', configure: (c) => (c.http.tls = { key: path.join(cfgDir, 'missing.key'), cert: path.join(cfgDir, 'missing.crt') }) }),
+      startTestGateway({
+        backend: 'pglite',
+        configure: (c) => (c.http.tls = { key: path.join(cfgDir, 'missing.key'), cert: path.join(cfgDir, 'missing.crt') }),
+      }),
     ).rejects.toThrow(/http\.tls\.key: cannot read .*missing\.key \(ENOENT\)/);
     rmSync(cfgDir, { recursive: true, force: true });
   });

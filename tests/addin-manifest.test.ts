@@ -22,7 +22,12 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'vanthu-manifest-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, isArray: (name) => ['ExtensionPoint', 'Set', 'Image', 'Url', 'Control', 'Rule', 'Form'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  isArray: (name) => ['ExtensionPoint', 'Set', 'Image', 'Url', 'Control', 'Rule', 'Form'].includes(name),
+});
 
 function surfaces(xml: string): { v10: string[]; v11: string[]; minV10: string; minV11: string; pinning: boolean } {
   const app = (parser.parse(xml) as { OfficeApp: Node }).OfficeApp;
@@ -35,7 +40,9 @@ function surfaces(xml: string): { v10: string[]; v11: string[]; minV10: string; 
 
 /** Every absolute URL in the manifest, except the XML namespaces. */
 function urls(xml: string): string[] {
-  return [...xml.matchAll(/"(https?:\/\/[^"]+)"|<AppDomain>([^<]+)</g)].map((m) => m[1] ?? m[2]).filter((u) => !u.includes('schemas.microsoft.com') && !u.includes('www.w3.org'));
+  return [...xml.matchAll(/"(https?:\/\/[^"]+)"|<AppDomain>([^<]+)</g)]
+    .map((m) => m[1] ?? m[2])
+    .filter((u) => !u.includes('schemas.microsoft.com') && !u.includes('www.w3.org'));
 }
 
 describe('add-in manifest', () => {
@@ -100,7 +107,10 @@ describe('add-in manifest', () => {
     );
     expect(err?.code).toBe(2);
     expect(err?.stderr).toMatch(/https:\/\/.*HTTPS/);
-    const noUrl = await run(process.execPath, [CLI, 'addin', 'manifest']).then(() => null, (e: { code: number; stderr: string }) => e);
+    const noUrl = await run(process.execPath, [CLI, 'addin', 'manifest']).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(noUrl?.code).toBe(2);
     expect(noUrl?.stderr).toContain('--url is required');
   });

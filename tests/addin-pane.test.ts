@@ -65,7 +65,8 @@ const item = (m: { mid: string; raw: string }, subject: string): OfficeItemSpec 
 });
 
 /** Outlook selects another message (a pinned pane stays open and follows). */
-const selectItem = (page: Page, spec: OfficeItemSpec) => page.evaluate((s) => (window as unknown as { __officeDouble: { selectItem(x: unknown): void } }).__officeDouble.selectItem(s), spec);
+const selectItem = (page: Page, spec: OfficeItemSpec) =>
+  page.evaluate((s) => (window as unknown as { __officeDouble: { selectItem(x: unknown): void } }).__officeDouble.selectItem(s), spec);
 
 interface Doc {
   id: string;
@@ -88,10 +89,15 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     return (await res.json()) as T;
   };
   const post = (path: string, body: unknown) => gw.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const docFor = (mid: string) => waitFor(async () => {
-    const res = await gw.api(`/api/documents/by-message-id?mid=${encodeURIComponent(mid)}`);
-    return res.ok ? ((await res.json()) as Doc) : null;
-  }, 30_000, `the document of ${mid}`);
+  const docFor = (mid: string) =>
+    waitFor(
+      async () => {
+        const res = await gw.api(`/api/documents/by-message-id?mid=${encodeURIComponent(mid)}`);
+        return res.ok ? ((await res.json()) as Doc) : null;
+      },
+      30_000,
+      `the document of ${mid}`,
+    );
   const users: Record<string, string> = {};
 
   const shot = async (page: Page, name: string) => {
@@ -120,15 +126,25 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (c) => {
-        c.registry.units.stc = { departments: [{ id: 'ns', name: 'Phòng Ngân sách' }, { id: 'vp', name: 'Văn phòng Sở' }], policy: {}, deadlines: {} };
+        c.registry.units.stc = {
+          departments: [
+            { id: 'ns', name: 'Phòng Ngân sách' },
+            { id: 'vp', name: 'Văn phòng Sở' },
+          ],
+          policy: {},
+          deadlines: {},
+        };
         c.registry.routing = [{ unit: 'stc', keywords: ['ngân sách'], department: 'ns', officer: OFFICER.email }];
       },
     });
-    for (const u of [OFFICER, CLERK, LEADER]) users[u.email] = (await json<{ id: string }>(await post('/api/users', { ...u, unit: 'stc', password: PASSWORD }))).id;
-    for (const m of [MAIL_A, MAIL_B]) await json(await gw.api(`/api/messages?to=${UNIT}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: m.raw }));
+    for (const u of [OFFICER, CLERK, LEADER])
+      users[u.email] = (await json<{ id: string }>(await post('/api/users', { ...u, unit: 'stc', password: PASSWORD }))).id;
+    for (const m of [MAIL_A, MAIL_B])
+      await json(await gw.api(`/api/messages?to=${UNIT}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: m.raw }));
     // Document A is already in the book, assigned to the officer, and overdue.
     const a = await docFor(MAIL_A.mid);
-    if (a.status === 'review') await json(await post(`/api/documents/${a.id}/approve`, { corrections: { notation: '1520/UBND-KT', issuer: 'Ủy ban nhân dân tỉnh Vĩnh Long' } }));
+    if (a.status === 'review')
+      await json(await post(`/api/documents/${a.id}/approve`, { corrections: { notation: '1520/UBND-KT', issuer: 'Ủy ban nhân dân tỉnh Vĩnh Long' } }));
     await json(await post(`/api/documents/${a.id}/assign`, { officer: OFFICER.email, department: 'ns' }));
     await json(await post(`/api/documents/${a.id}/deadline`, { dueDate: isoDay(-5) }));
   });
@@ -139,7 +155,10 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
 
   it('walks: sign in, registered message, status change, register a new one, "Việc của tôi"', async () => {
     const a = await docFor(MAIL_A.mid);
-    const page = await browser.open(base(), { item: item(MAIL_A, 'Công văn 1520/UBND-KT'), userProfile: { displayName: OFFICER.name, emailAddress: OFFICER.email } });
+    const page = await browser.open(base(), {
+      item: item(MAIL_A, 'Công văn 1520/UBND-KT'),
+      userProfile: { displayName: OFFICER.name, emailAddress: OFFICER.email },
+    });
     // Not signed in: the sign-in form, e-mail taken from the Outlook profile.
     await expect.poll(() => page.locator('input[name=email]').inputValue()).toBe(OFFICER.email);
     await shot(page, '01-sign-in');
@@ -178,7 +197,13 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Đăng ký vào sổ' }).click();
     await page.getByTestId('incoming-number').waitFor();
     const b = await docFor(MAIL_B.mid);
-    expect(b).toMatchObject({ notation: '245/STTTT-KHTC', issuer: 'Sở Thông tin và Truyền thông tỉnh Lâm Đồng', dueDate: isoDay(10), status: 'assigned', assigneeId: users[OFFICER.email] });
+    expect(b).toMatchObject({
+      notation: '245/STTTT-KHTC',
+      issuer: 'Sở Thông tin và Truyền thông tỉnh Lâm Đồng',
+      dueDate: isoDay(10),
+      status: 'assigned',
+      assigneeId: users[OFFICER.email],
+    });
     expect(b.bookNumber).toBe(a.bookNumber! + 1);
     await expect.poll(() => page.getByTestId('incoming-number').textContent()).toBe(String(b.bookNumber));
     await page.getByText(`Đã vào sổ: số đến ${b.bookNumber}.`).waitFor();
@@ -216,7 +241,11 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
   it('lets a leader re-assign, and a clerk add a message vanthu never received', async () => {
     const a = await docFor(MAIL_A.mid);
     // An older Outlook (Mailbox 1.8, no getAsFileAsync): the pane rebuilds the MIME from the item.
-    const page = await browser.open(base(), { item: item(MAIL_A, 'Công văn 1520/UBND-KT'), userProfile: { displayName: LEADER.name, emailAddress: LEADER.email }, mailboxVersion: '1.8' });
+    const page = await browser.open(base(), {
+      item: item(MAIL_A, 'Công văn 1520/UBND-KT'),
+      userProfile: { displayName: LEADER.name, emailAddress: LEADER.email },
+      mailboxVersion: '1.8',
+    });
     await signIn(page, LEADER.email);
     const officer = page.locator('select[name=officer]');
     await expect.poll(() => officer.locator('option').count()).toBeGreaterThan(1);
@@ -233,7 +262,11 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
 
     // A message that reached the clerk's mailbox but never the gateway: the pane sends its MIME.
     const invitation = Buffer.from('%PDF-1.7 giấy mời').toString('base64');
-    await selectItem(page, { ...item(MAIL_C, 'Thư mời họp giao ban ngân sách quý IV'), bodyText: 'Kính mời lãnh đạo Sở dự họp giao ban ngân sách quý IV.', attachments: [{ name: 'Giấy mời.pdf', contentType: 'application/pdf', base64: invitation }] });
+    await selectItem(page, {
+      ...item(MAIL_C, 'Thư mời họp giao ban ngân sách quý IV'),
+      bodyText: 'Kính mời lãnh đạo Sở dự họp giao ban ngân sách quý IV.',
+      attachments: [{ name: 'Giấy mời.pdf', contentType: 'application/pdf', base64: invitation }],
+    });
     await signIn(page, CLERK.email);
     await page.locator('[data-problem=not-stored]').waitFor();
     await shot(page, '09-not-stored');
@@ -245,7 +278,9 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     expect(calls).toContain('getAttachmentContentAsync:att0');
     expect(calls).not.toContain('getAsFileAsync');
     const stored = (await json<{ message: { id: string } }>(await gw.api(`/api/messages/lookup?messageId=${encodeURIComponent(MAIL_C.mid)}`))).message.id;
-    const parsed = await json<{ stages: { parse: { result: { subject: string; attachments: Array<{ filename: string }> } } } }>(await gw.api(`/api/messages/${stored}`));
+    const parsed = await json<{ stages: { parse: { result: { subject: string; attachments: Array<{ filename: string }> } } } }>(
+      await gw.api(`/api/messages/${stored}`),
+    );
     expect(parsed.stages.parse.result.subject).toBe('Thư mời họp giao ban ngân sách quý IV');
     expect(parsed.stages.parse.result.attachments.map((a) => a.filename)).toEqual(['Giấy mời.pdf']);
     // Not an official document after all: the clerk says so, and the pane tells what that means.
@@ -263,7 +298,9 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     await page.getByText('This document is not assigned to you').waitFor();
     await shot(page, '11-not-yours-en');
     // The session ends on the server (expiry, sign-out elsewhere): the next call brings sign-in back.
-    const token = await page.evaluate(() => JSON.parse((window as unknown as { __officeDouble: { roaming(): Record<string, string> } }).__officeDouble.roaming().session).token as string);
+    const token = await page.evaluate(
+      () => JSON.parse((window as unknown as { __officeDouble: { roaming(): Record<string, string> } }).__officeDouble.roaming().session).token as string,
+    );
     expect((await fetch(`${base()}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
     await page.locator('[data-tab=mywork]').click();
     await page.getByText('Your session has expired. Sign in again to continue.').waitFor();
@@ -273,7 +310,13 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
 
     // A gateway that stops answering.
     const other = await startTestGateway({ backend: 'pglite' });
-    await json(await other.api('/api/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...OFFICER, unit: 'stc', password: PASSWORD }) }));
+    await json(
+      await other.api('/api/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...OFFICER, unit: 'stc', password: PASSWORD }),
+      }),
+    );
     const otherBase = `http://127.0.0.1:${other.httpPort}`;
     const p2 = await browser.open(otherBase, { item: item(MAIL_A, 'Công văn 1520/UBND-KT') });
     await signIn(p2, OFFICER.email);

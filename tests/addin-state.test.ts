@@ -4,30 +4,72 @@ import { describe, expect, it } from 'vitest';
 import { Api, ApiError, apiBase, kindForStatus } from '../addin/src/api.ts';
 import { localeFor, translator } from '../addin/src/i18n.ts';
 import { buildMime, encodeWord } from '../addin/src/mime.ts';
-import { corrections, daysLeft, dueLabel, identify, messageScreen, missingFields, nextStatuses, parseSession, prefill, problemFor, sortMyWork, verdictTone } from '../addin/src/state.ts';
+import {
+  corrections,
+  daysLeft,
+  dueLabel,
+  identify,
+  messageScreen,
+  missingFields,
+  nextStatuses,
+  parseSession,
+  prefill,
+  problemFor,
+  sortMyWork,
+  verdictTone,
+} from '../addin/src/state.ts';
 import type { DocumentInfo, LookupResult, UserInfo } from '../addin/src/types.ts';
 
 const user = (role: UserInfo['role']): UserInfo => ({ id: 'U1', email: 'a@stc.lamdong.gov.vn', name: 'Nguyễn Văn A', role, unitId: 'stc', department: null });
 
 function doc(over: Partial<DocumentInfo> = {}): DocumentInfo {
   return {
-    id: 'D1', unitId: 'stc', inboundId: 'M1', internetMessageId: '<m1@x>', status: 'received', reasons: [], bookYear: 2026, bookNumber: 7,
-    arrivalAt: '2026-11-20T02:00:00Z', registeredAt: '2026-11-20T02:01:00Z', notation: '12/UBND-VX', issuer: 'UBND tỉnh Bến Tre', issuedDate: '2026-11-18',
-    typeCode: 'CV', typeName: 'Công văn', subject: 'Về việc chữ ký số', urgency: 'normal', secrecy: 'normal', signer: null, senderAddress: null,
-    confidence: 0.9, verdict: 'valid', department: null, assigneeId: null, dueDate: null, handlingNotes: null, ...over,
+    id: 'D1',
+    unitId: 'stc',
+    inboundId: 'M1',
+    internetMessageId: '<m1@x>',
+    status: 'received',
+    reasons: [],
+    bookYear: 2026,
+    bookNumber: 7,
+    arrivalAt: '2026-11-20T02:00:00Z',
+    registeredAt: '2026-11-20T02:01:00Z',
+    notation: '12/UBND-VX',
+    issuer: 'UBND tỉnh Bến Tre',
+    issuedDate: '2026-11-18',
+    typeCode: 'CV',
+    typeName: 'Công văn',
+    subject: 'Về việc chữ ký số',
+    urgency: 'normal',
+    secrecy: 'normal',
+    signer: null,
+    senderAddress: null,
+    confidence: 0.9,
+    verdict: 'valid',
+    department: null,
+    assigneeId: null,
+    dueDate: null,
+    handlingNotes: null,
+    ...over,
   };
 }
 
 function lookup(over: Partial<LookupResult> = {}): LookupResult {
   return {
-    found: true, match: 'message-id', stages: { parse: 'done', register: 'done' }, classification: { kind: 'document' }, verification: null,
-    message: { id: 'M1', messageId: '<m1@x>', subject: 's', fromAddr: null, receivedAt: '2026-11-20T02:00:00Z', state: 'decided', unitIds: ['stc'] }, ...over,
+    found: true,
+    match: 'message-id',
+    stages: { parse: 'done', register: 'done' },
+    classification: { kind: 'document' },
+    verification: null,
+    message: { id: 'M1', messageId: '<m1@x>', subject: 's', fromAddr: null, receivedAt: '2026-11-20T02:00:00Z', state: 'decided', unitIds: ['stc'] },
+    ...over,
   };
 }
 
 describe('which screen a message gets', () => {
   it('shows a registered document to whoever may see it', () => {
-    for (const status of ['received', 'assigned', 'in_progress', 'done']) expect(messageScreen(lookup(), doc({ status }), user('officer')).screen).toBe('document');
+    for (const status of ['received', 'assigned', 'in_progress', 'done'])
+      expect(messageScreen(lookup(), doc({ status }), user('officer')).screen).toBe('document');
   });
   it('gives clerks the register form for a review item, and others a note that the clerk is on it', () => {
     expect(messageScreen(lookup(), doc({ status: 'review' }), user('clerk')).screen).toBe('register');
@@ -48,14 +90,31 @@ describe('which screen a message gets', () => {
 
 describe('problems say what to do next', () => {
   it('maps each failure to a title, help and action', () => {
-    expect(problemFor({ kind: 'unreachable', message: 'fetch failed' })).toMatchObject({ title: 'unreachableTitle', help: 'unreachableHelp', action: 'retry', detail: null });
+    expect(problemFor({ kind: 'unreachable', message: 'fetch failed' })).toMatchObject({
+      title: 'unreachableTitle',
+      help: 'unreachableHelp',
+      action: 'retry',
+      detail: null,
+    });
     expect(problemFor({ kind: 'unauthenticated', message: '' })).toMatchObject({ help: 'sessionExpired', action: 'sign-in' });
     expect(problemFor({ kind: 'forbidden', message: 'Không có quyền' })).toMatchObject({ title: 'forbiddenTitle', detail: 'Không có quyền', action: null });
     expect(problemFor({ kind: 'server', message: 'Lỗi hệ thống' })).toMatchObject({ title: 'serverTitle', action: 'retry' });
-    expect(problemFor({ kind: 'invalid', message: 'dueDate: ngày dạng YYYY-MM-DD' })).toMatchObject({ title: 'invalidTitle', detail: 'dueDate: ngày dạng YYYY-MM-DD' });
+    expect(problemFor({ kind: 'invalid', message: 'dueDate: ngày dạng YYYY-MM-DD' })).toMatchObject({
+      title: 'invalidTitle',
+      detail: 'dueDate: ngày dạng YYYY-MM-DD',
+    });
   });
   it('classifies HTTP statuses', () => {
-    expect([401, 403, 404, 409, 400, 422, 500, 503].map(kindForStatus)).toEqual(['unauthenticated', 'forbidden', 'not-found', 'conflict', 'invalid', 'invalid', 'server', 'server']);
+    expect([401, 403, 404, 409, 400, 422, 500, 503].map(kindForStatus)).toEqual([
+      'unauthenticated',
+      'forbidden',
+      'not-found',
+      'conflict',
+      'invalid',
+      'invalid',
+      'server',
+      'server',
+    ]);
   });
 });
 
@@ -98,7 +157,14 @@ describe('"Việc của tôi" by deadline', () => {
     expect(nextStatuses('received', 'clerk')).toEqual([]);
   });
   it('colours verdicts', () => {
-    expect(['valid', 'invalid', 'revoked', 'untrusted', 'unsigned', null].map(verdictTone)).toEqual(['success', 'danger', 'danger', 'warning', 'neutral', 'neutral']);
+    expect(['valid', 'invalid', 'revoked', 'untrusted', 'unsigned', null].map(verdictTone)).toEqual([
+      'success',
+      'danger',
+      'danger',
+      'warning',
+      'neutral',
+      'neutral',
+    ]);
   });
 });
 
@@ -173,7 +239,10 @@ describe('words', () => {
 describe('the API client', () => {
   it('sends the token, JSON and raw MIME, and turns failures into kinds', async () => {
     const requests: Array<{ url: string; init: RequestInit }> = [];
-    const fake = (status: number, body: string) => (async (url: URL | RequestInfo, init?: RequestInit) => (requests.push({ url: String(url), init: init ?? {} }), new Response(body, { status }))) as typeof fetch;
+    const fake = (status: number, body: string) =>
+      (async (url: URL | RequestInfo, init?: RequestInit) => (
+        requests.push({ url: String(url), init: init ?? {} }), new Response(body, { status })
+      )) as typeof fetch;
     const api = new Api('https://gw.example/', 'tok', fake(200, '{"ok":true}'));
     expect(await api.request('/api/x', { json: { a: 1 }, query: { q: 'Việc', skip: undefined } })).toEqual({ ok: true });
     expect(requests[0].url).toBe('https://gw.example/api/x?q=Vi%E1%BB%87c');
@@ -189,7 +258,10 @@ describe('the API client', () => {
     const err = await down.request('/api/z').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ kind: 'unreachable', status: 0 });
-    await expect(new Api('https://gw.example/', null, fake(502, '<html>Bad gateway</html>')).request('/x')).rejects.toMatchObject({ kind: 'server', message: '<html>Bad gateway</html>' });
+    await expect(new Api('https://gw.example/', null, fake(502, '<html>Bad gateway</html>')).request('/x')).rejects.toMatchObject({
+      kind: 'server',
+      message: '<html>Bad gateway</html>',
+    });
   });
   it('finds the API next to the pane, behind any path prefix', () => {
     expect(apiBase('https://gw.example/addin/taskpane.html')).toBe('https://gw.example/');

@@ -109,7 +109,9 @@ describe('layers look down only (docs/architecture.md)', () => {
   });
 
   it('one SMTP sender: only gateway/notify/ makes a mail transport', () => {
-    const senders = files.filter((f) => /createTransport\(|from 'smtp-connection'|from 'nodemailer\/lib\/smtp/.test(readFileSync(f, 'utf8')) && unitOf(f) !== 'notify');
+    const senders = files.filter(
+      (f) => /createTransport\(|from 'smtp-connection'|from 'nodemailer\/lib\/smtp/.test(readFileSync(f, 'utf8')) && unitOf(f) !== 'notify',
+    );
     expect(senders.map(rel)).toEqual([]);
   });
 });

@@ -89,62 +89,239 @@ const ADMIN_ONLY /*             */ = [401, 403, 403, 403, 403, 403, 403, 200, 20
 const TABLE: Row[] = [
   // inbound messages
   { route: 'GET /api/messages', what: 'list (scoped; content checked below)', request: () => ({ path: '/api/messages' }), expect: LIST },
-  { route: 'GET /api/messages/{id}', what: 'a quarantined secret message', request: (fx) => ({ path: `/api/messages/${fx.shared.secretInbound}` }), expect: READ_SECRET },
-  { route: 'GET /api/messages/{id}', what: 'the message of a document assigned to the officer', request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}` }), expect: READ_STC_RECORD },
-  { route: 'GET /api/messages/{id}', what: 'a message whose document nobody is assigned', request: (fx) => ({ path: `/api/messages/${fx.shared.unassignedInbound}` }), expect: [401, 404, 404, 200, 404, 200, 404, 200, 200, 403] },
-  { route: 'GET /api/messages/{id}/raw', what: 'raw MIME of the secret message', request: (fx) => ({ path: `/api/messages/${fx.shared.secretInbound}/raw` }), expect: READ_SECRET },
-  { route: 'GET /api/messages/{id}/raw', what: 'raw MIME of the assigned message', request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}/raw` }), expect: READ_STC_RECORD },
-  { route: 'POST /api/messages', what: 'upload to stc (recipients from the headers)', request: (fx) => ({ path: '/api/messages', raw: fx.newMail() }), expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 201] },
-  { route: 'POST /api/messages', what: 'upload naming vpubnd (?to=)', request: (fx) => ({ path: `/api/messages?to=${encodeURIComponent(VPUBND)}`, raw: fx.newMail(VPUBND) }), expect: [401, 403, 403, 403, 201, 403, 403, 201, 201, 201] },
+  {
+    route: 'GET /api/messages/{id}',
+    what: 'a quarantined secret message',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.secretInbound}` }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'GET /api/messages/{id}',
+    what: 'the message of a document assigned to the officer',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}` }),
+    expect: READ_STC_RECORD,
+  },
+  {
+    route: 'GET /api/messages/{id}',
+    what: 'a message whose document nobody is assigned',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.unassignedInbound}` }),
+    expect: [401, 404, 404, 200, 404, 200, 404, 200, 200, 403],
+  },
+  {
+    route: 'GET /api/messages/{id}/raw',
+    what: 'raw MIME of the secret message',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.secretInbound}/raw` }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'GET /api/messages/{id}/raw',
+    what: 'raw MIME of the assigned message',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}/raw` }),
+    expect: READ_STC_RECORD,
+  },
+  {
+    route: 'POST /api/messages',
+    what: 'upload to stc (recipients from the headers)',
+    request: (fx) => ({ path: '/api/messages', raw: fx.newMail() }),
+    expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 201],
+  },
+  {
+    route: 'POST /api/messages',
+    what: 'upload naming vpubnd (?to=)',
+    request: (fx) => ({ path: `/api/messages?to=${encodeURIComponent(VPUBND)}`, raw: fx.newMail(VPUBND) }),
+    expect: [401, 403, 403, 403, 201, 403, 403, 201, 201, 201],
+  },
   {
     route: 'POST /api/messages',
     what: 'an SMTP envelope (source=haraka, remoteIp, mailFrom): the relay only',
-    request: (fx) => ({ path: `/api/messages?to=${encodeURIComponent(STC)}&source=haraka&remoteIp=203.0.113.9&mailFrom=${encodeURIComponent('vanthu@ubnd.bentre.gov.vn')}&helo=mx.bentre.gov.vn`, raw: fx.newMail() }),
+    request: (fx) => ({
+      path: `/api/messages?to=${encodeURIComponent(STC)}&source=haraka&remoteIp=203.0.113.9&mailFrom=${encodeURIComponent('vanthu@ubnd.bentre.gov.vn')}&helo=mx.bentre.gov.vn`,
+      raw: fx.newMail(),
+    }),
     expect: [401, 403, 403, 403, 403, 403, 403, 403, 403, 201],
   },
-  { route: 'POST /api/messages', what: 'remoteIp alone is an envelope too', request: (fx) => ({ path: '/api/messages?remoteIp=198.51.100.7', raw: fx.newMail() }), expect: [401, 403, 403, 403, 403, 403, 403, 403, 403, 201] },
-  { route: 'GET /api/messages/lookup', what: 'by Message-ID: the secret message', request: (fx) => ({ path: `/api/messages/lookup?messageId=${encodeURIComponent(fx.shared.secretMid)}` }), expect: READ_SECRET },
+  {
+    route: 'POST /api/messages',
+    what: 'remoteIp alone is an envelope too',
+    request: (fx) => ({ path: '/api/messages?remoteIp=198.51.100.7', raw: fx.newMail() }),
+    expect: [401, 403, 403, 403, 403, 403, 403, 403, 403, 201],
+  },
+  {
+    route: 'GET /api/messages/lookup',
+    what: 'by Message-ID: the secret message',
+    request: (fx) => ({ path: `/api/messages/lookup?messageId=${encodeURIComponent(fx.shared.secretMid)}` }),
+    expect: READ_SECRET,
+  },
   // An officer of the unit may learn that a non-secret message is stored (the add-in's "not assigned to you").
-  { route: 'GET /api/messages/lookup', what: 'by Message-ID: an unassigned ordinary message', request: (fx) => ({ path: `/api/messages/lookup?messageId=${encodeURIComponent(fx.shared.unassignedMid)}` }), expect: [401, 200, 404, 200, 404, 200, 404, 200, 200, 403] },
-  { route: 'POST /api/messages/lookup', what: 'by MIME: the secret message', request: (fx) => ({ path: '/api/messages/lookup', raw: fx.shared.secretRaw }), expect: READ_SECRET },
-  { route: 'POST /api/messages/lookup', what: '?ingest=1 of an unknown message to stc: an upload', request: (fx) => ({ path: '/api/messages/lookup?ingest=1', raw: fx.newMail() }), expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 403] },
-  { route: 'POST /api/messages/{id}/register', what: 'register a review message of stc', request: async (fx) => ({ path: `/api/messages/${(await fx.fresh('review')).inbound}/register`, method: 'POST', json: { corrections: bookFields(fx) } }), expect: REVIEW_STC },
+  {
+    route: 'GET /api/messages/lookup',
+    what: 'by Message-ID: an unassigned ordinary message',
+    request: (fx) => ({ path: `/api/messages/lookup?messageId=${encodeURIComponent(fx.shared.unassignedMid)}` }),
+    expect: [401, 200, 404, 200, 404, 200, 404, 200, 200, 403],
+  },
+  {
+    route: 'POST /api/messages/lookup',
+    what: 'by MIME: the secret message',
+    request: (fx) => ({ path: '/api/messages/lookup', raw: fx.shared.secretRaw }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'POST /api/messages/lookup',
+    what: '?ingest=1 of an unknown message to stc: an upload',
+    request: (fx) => ({ path: '/api/messages/lookup?ingest=1', raw: fx.newMail() }),
+    expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 403],
+  },
+  {
+    route: 'POST /api/messages/{id}/register',
+    what: 'register a review message of stc',
+    request: async (fx) => ({ path: `/api/messages/${(await fx.fresh('review')).inbound}/register`, method: 'POST', json: { corrections: bookFields(fx) } }),
+    expect: REVIEW_STC,
+  },
   // directory, connectors, sessions
-  { route: 'GET /api/units', what: 'the unit directory (the relay needs it)', request: () => ({ path: '/api/units' }), expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  {
+    route: 'GET /api/units',
+    what: 'the unit directory (the relay needs it)',
+    request: () => ({ path: '/api/units' }),
+    expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
   { route: 'GET /api/connectors', what: 'IMAP connector status', request: () => ({ path: '/api/connectors' }), expect: ADMIN_ONLY },
   { route: 'GET /api/auth/me', what: 'who am I', request: () => ({ path: '/api/auth/me' }), expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
-  { route: 'POST /api/auth/logout', what: 'end a session', request: async (fx, who) => ({ path: '/api/auth/logout', method: 'POST', token: await fx.session(who) }), expect: [401, 204, 204, 204, 204, 204, 204, 204, 204, 204] },
-  { route: 'POST /api/auth/login', what: 'log in (public)', request: () => ({ path: '/api/auth/login', method: 'POST', json: { email: PEOPLE.officer.email, password: PASSWORD } }), expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  {
+    route: 'POST /api/auth/logout',
+    what: 'end a session',
+    request: async (fx, who) => ({ path: '/api/auth/logout', method: 'POST', token: await fx.session(who) }),
+    expect: [401, 204, 204, 204, 204, 204, 204, 204, 204, 204],
+  },
+  {
+    route: 'POST /api/auth/login',
+    what: 'log in (public)',
+    request: () => ({ path: '/api/auth/login', method: 'POST', json: { email: PEOPLE.officer.email, password: PASSWORD } }),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
   // documents
   { route: 'GET /api/documents', what: 'search (scoped)', request: () => ({ path: '/api/documents' }), expect: LIST },
   { route: 'GET /api/my/items', what: 'my items', request: () => ({ path: '/api/my/items' }), expect: LIST },
-  { route: 'GET /api/documents/by-message-id', what: 'the secret document by Message-ID', request: (fx) => ({ path: `/api/documents/by-message-id?mid=${encodeURIComponent(fx.shared.secretMid)}` }), expect: READ_SECRET },
-  { route: 'GET /api/documents/{id}', what: 'the quarantined secret document', request: (fx) => ({ path: `/api/documents/${fx.shared.secretDoc}` }), expect: READ_SECRET },
-  { route: 'GET /api/documents/{id}', what: 'a document assigned to the officer', request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}` }), expect: READ_STC_RECORD },
+  {
+    route: 'GET /api/documents/by-message-id',
+    what: 'the secret document by Message-ID',
+    request: (fx) => ({ path: `/api/documents/by-message-id?mid=${encodeURIComponent(fx.shared.secretMid)}` }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'GET /api/documents/{id}',
+    what: 'the quarantined secret document',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.secretDoc}` }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'GET /api/documents/{id}',
+    what: 'a document assigned to the officer',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}` }),
+    expect: READ_STC_RECORD,
+  },
   // The fixture has no signed revision, so those who may see the document get "no signed revision" (404) too; the check is documentDetail's.
-  { route: 'GET /api/documents/{id}/signed-revision', what: 'signed revision of the secret document', request: (fx) => ({ path: `/api/documents/${fx.shared.secretDoc}/signed-revision` }), expect: [401, 404, 404, 404, 404, 404, 404, 404, 404, 403] },
-  { route: 'GET /api/documents/{id}/history', what: 'history of the secret document', request: (fx) => ({ path: `/api/documents/${fx.shared.secretDoc}/history` }), expect: READ_SECRET },
-  { route: 'POST /api/documents/{id}/comments', what: 'comment on the assigned document', request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/comments`, method: 'POST', json: { body: 'Đã xem' } }), expect: [401, 201, 404, 201, 404, 201, 404, 201, 201, 403] },
+  {
+    route: 'GET /api/documents/{id}/signed-revision',
+    what: 'signed revision of the secret document',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.secretDoc}/signed-revision` }),
+    expect: [401, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+  },
+  {
+    route: 'GET /api/documents/{id}/history',
+    what: 'history of the secret document',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.secretDoc}/history` }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'POST /api/documents/{id}/comments',
+    what: 'comment on the assigned document',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/comments`, method: 'POST', json: { body: 'Đã xem' } }),
+    expect: [401, 201, 404, 201, 404, 201, 404, 201, 201, 403],
+  },
   { route: 'GET /api/review', what: "the clerk's queue", request: () => ({ path: '/api/review' }), expect: [401, 403, 403, 200, 200, 403, 403, 200, 200, 403] },
-  { route: 'POST /api/documents/{id}/approve', what: 'approve a review item of stc', request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('review')).doc}/approve`, method: 'POST', json: { corrections: bookFields(fx) } }), expect: REVIEW_STC },
-  { route: 'POST /api/documents/{id}/reject', what: 'return a review item of stc', request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('review')).doc}/reject`, method: 'POST', json: { reason: 'Thiếu chữ ký số' } }), expect: REVIEW_STC },
-  { route: 'POST /api/documents/{id}/not-document', what: 'not a document', request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('review')).doc}/not-document`, method: 'POST', json: {} }), expect: REVIEW_STC },
-  { route: 'POST /api/documents/{id}/assign', what: 'assign (to the same officer)', request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/assign`, method: 'POST', json: { officer: PEOPLE.officer.email } }), expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403] },
-  { route: 'POST /api/documents/{id}/deadline', what: 'set the deadline', request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/deadline`, method: 'POST', json: { dueDate: '2026-12-31' } }), expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403] },
-  { route: 'POST /api/documents/{id}/status', what: 'progress an assigned document', request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('assigned')).doc}/status`, method: 'POST', json: { status: 'in_progress' } }), expect: [401, 200, 404, 403, 403, 200, 404, 200, 200, 403] },
+  {
+    route: 'POST /api/documents/{id}/approve',
+    what: 'approve a review item of stc',
+    request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('review')).doc}/approve`, method: 'POST', json: { corrections: bookFields(fx) } }),
+    expect: REVIEW_STC,
+  },
+  {
+    route: 'POST /api/documents/{id}/reject',
+    what: 'return a review item of stc',
+    request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('review')).doc}/reject`, method: 'POST', json: { reason: 'Thiếu chữ ký số' } }),
+    expect: REVIEW_STC,
+  },
+  {
+    route: 'POST /api/documents/{id}/not-document',
+    what: 'not a document',
+    request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('review')).doc}/not-document`, method: 'POST', json: {} }),
+    expect: REVIEW_STC,
+  },
+  {
+    route: 'POST /api/documents/{id}/assign',
+    what: 'assign (to the same officer)',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/assign`, method: 'POST', json: { officer: PEOPLE.officer.email } }),
+    expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403],
+  },
+  {
+    route: 'POST /api/documents/{id}/deadline',
+    what: 'set the deadline',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/deadline`, method: 'POST', json: { dueDate: '2026-12-31' } }),
+    expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403],
+  },
+  {
+    route: 'POST /api/documents/{id}/status',
+    what: 'progress an assigned document',
+    request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('assigned')).doc}/status`, method: 'POST', json: { status: 'in_progress' } }),
+    expect: [401, 200, 404, 403, 403, 200, 404, 200, 200, 403],
+  },
   // books, users, audit
-  { route: 'GET /api/books/{unit}/{year}', what: "stc's incoming book", request: () => ({ path: '/api/books/stc/2026' }), expect: [401, 403, 403, 200, 403, 200, 403, 200, 200, 403] },
-  { route: 'POST /api/books/outgoing', what: "a number in stc's outgoing book", request: () => ({ path: '/api/books/outgoing', method: 'POST', json: { unit: 'stc', codeSuffix: 'STC-VP', typeCode: 'QĐ', subject: 'Quyết định' } }), expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 403] },
+  {
+    route: 'GET /api/books/{unit}/{year}',
+    what: "stc's incoming book",
+    request: () => ({ path: '/api/books/stc/2026' }),
+    expect: [401, 403, 403, 200, 403, 200, 403, 200, 200, 403],
+  },
+  {
+    route: 'POST /api/books/outgoing',
+    what: "a number in stc's outgoing book",
+    request: () => ({ path: '/api/books/outgoing', method: 'POST', json: { unit: 'stc', codeSuffix: 'STC-VP', typeCode: 'QĐ', subject: 'Quyết định' } }),
+    expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 403],
+  },
   { route: 'GET /api/users', what: 'users of my unit', request: () => ({ path: '/api/users' }), expect: [401, 403, 403, 403, 403, 200, 200, 200, 200, 403] },
-  { route: 'POST /api/users', what: 'add a user to stc', request: (fx) => ({ path: '/api/users', method: 'POST', json: { email: `new-${fx.unique()}@stc.lamdong.gov.vn`, name: 'Cán bộ mới', unit: 'stc', role: 'officer', password: PASSWORD } }), expect: [401, 403, 403, 403, 403, 403, 403, 201, 201, 403] },
+  {
+    route: 'POST /api/users',
+    what: 'add a user to stc',
+    request: (fx) => ({
+      path: '/api/users',
+      method: 'POST',
+      json: { email: `new-${fx.unique()}@stc.lamdong.gov.vn`, name: 'Cán bộ mới', unit: 'stc', role: 'officer', password: PASSWORD },
+    }),
+    expect: [401, 403, 403, 403, 403, 403, 403, 201, 201, 403],
+  },
   { route: 'GET /api/audit/verify', what: 'check the audit chain', request: () => ({ path: '/api/audit/verify' }), expect: ADMIN_ONLY },
   // outgoing documents
-  { route: 'POST /api/outgoing', what: 'send for stc', request: () => ({ path: '/api/outgoing', method: 'POST', json: outgoingBody() }), expect: [401, 201, 403, 201, 403, 201, 403, 201, 201, 403] },
-  { route: 'GET /api/outgoing/{id}', what: "an outgoing document of stc", request: (fx) => ({ path: `/api/outgoing/${fx.shared.outgoing}` }), expect: READ_STC_RECORD },
+  {
+    route: 'POST /api/outgoing',
+    what: 'send for stc',
+    request: () => ({ path: '/api/outgoing', method: 'POST', json: outgoingBody() }),
+    expect: [401, 201, 403, 201, 403, 201, 403, 201, 201, 403],
+  },
+  {
+    route: 'GET /api/outgoing/{id}',
+    what: 'an outgoing document of stc',
+    request: (fx) => ({ path: `/api/outgoing/${fx.shared.outgoing}` }),
+    expect: READ_STC_RECORD,
+  },
   { route: 'GET /api/outgoing', what: 'outgoing documents of my unit', request: () => ({ path: '/api/outgoing' }), expect: LIST },
   { route: 'GET /api/directory', what: 'agencies to send to', request: () => ({ path: '/api/directory?q=tai%20chinh' }), expect: LIST },
   // the add-in's public manifest (not under /api)
-  { route: 'GET /addin/manifest.xml', what: 'the add-in manifest (public)', request: () => ({ path: '/addin/manifest.xml' }), expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  {
+    route: 'GET /addin/manifest.xml',
+    what: 'the add-in manifest (public)',
+    request: () => ({ path: '/addin/manifest.xml' }),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
 ];
 
 /** What a book entry needs (a review item has none of it): a new notation each time, so nothing is a duplicate. */
@@ -153,7 +330,14 @@ function bookFields(fx: Fx) {
 }
 
 function outgoingBody() {
-  return { unit: 'stc', to: [VPUBND], subject: 'Kế hoạch kiểm tra', typeCode: 'KH', typeName: 'Kế hoạch', document: { filename: 'ke-hoach.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') } };
+  return {
+    unit: 'stc',
+    to: [VPUBND],
+    subject: 'Kế hoạch kiểm tra',
+    typeCode: 'KH',
+    typeName: 'Kế hoạch',
+    document: { filename: 'ke-hoach.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') },
+  };
 }
 
 interface Answer {
@@ -165,12 +349,15 @@ interface Answer {
 /** One HTTP request from a chosen loopback address (the throttle counts per IP). */
 function request(port: number, p: string, init: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: p, method: init.method ?? 'GET', headers: init.headers, localAddress: init.from ?? '127.0.0.1' }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: p, method: init.method ?? 'GET', headers: init.headers, localAddress: init.from ?? '127.0.0.1' },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -238,16 +425,25 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     configureRegistry(config);
     config.registry.sessionHours = 24 * 365;
     config.http.tokens = [...config.http.tokens, { name: 'haraka', token: RELAY_TOKEN, role: 'relay' }];
-    config.mail = { from: 'vanthu@lamdong.gov.vn', transport: { kind: 'smarthost', host: '127.0.0.1', port: 9, secure: false, requireTls: false, user: null, pass: null }, alertTo: [] };
+    config.mail = {
+      from: 'vanthu@lamdong.gov.vn',
+      transport: { kind: 'smarthost', host: '127.0.0.1', port: 9, secure: false, requireTls: false, user: null, pass: null },
+      alertTo: [],
+    };
     app = await startVanthu(config, 'all', silentLogger, { clock });
     tokens.service = config.http.tokens[0].token;
     tokens.relay = RELAY_TOKEN;
     for (const [who, p] of Object.entries(PEOPLE) as Array<[UserWho, (typeof PEOPLE)[UserWho]]>) {
-      const added = await call('/api/users', 'service', { json: { email: p.email, role: p.role, unit: p.unit, name: `Cán bộ ${who}`, department: p.department, password: PASSWORD } });
+      const added = await call('/api/users', 'service', {
+        json: { email: p.email, role: p.role, unit: p.unit, name: `Cán bộ ${who}`, department: p.department, password: PASSWORD },
+      });
       expect(added.status, added.body).toBe(201);
       tokens[who] = json<{ token: string }>(await login(p.email, PASSWORD)).token;
     }
-    const secret = await stored({ classify: classification({ notation: '7/UBND-MAT', secrecy: 'mat', subject: 'Kế hoạch bảo vệ bí mật nhà nước' }), verify: VALID });
+    const secret = await stored({
+      classify: classification({ notation: '7/UBND-MAT', secrecy: 'mat', subject: 'Kế hoạch bảo vệ bí mật nhà nước' }),
+      verify: VALID,
+    });
     expect(secret.status).toBe('quarantined');
     const assigned = await stored({ classify: assignedCls(), verify: VALID });
     expect(assigned.status).toBe('assigned');
@@ -278,10 +474,20 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
 
   it('has a row for every route of the OpenAPI document, and walks each × every caller', async () => {
     const doc = json<{ paths: Record<string, Record<string, unknown>> }>(await call('/api/openapi.json', 'anon'));
-    const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${p}`));
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    );
     const covered = new Set(TABLE.map((r) => r.route));
-    expect(routes.filter((r) => !covered.has(r)), 'routes in /api/openapi.json without a row in TABLE').toEqual([]);
-    expect([...covered].filter((r) => !routes.includes(r)), 'rows for routes the API no longer has').toEqual([]);
+    expect(
+      routes.filter((r) => !covered.has(r)),
+      'routes in /api/openapi.json without a row in TABLE',
+    ).toEqual([]);
+    expect(
+      [...covered].filter((r) => !routes.includes(r)),
+      'rows for routes the API no longer has',
+    ).toEqual([]);
 
     const seen: Record<string, Record<Who, number>> = {};
     const wanted: Record<string, Record<Who, number>> = {};
@@ -328,14 +534,19 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     expect(docs).not.toContain(shared.secretDoc);
   });
 
-  it("tells an unassigned officer only that an ordinary message is stored, and the raw bytes to those who may read it", async () => {
-    const exists = json<{ message: { subject: unknown; fromAddr: unknown; unitIds: string[] }; classification: unknown; verification: unknown; stages: Record<string, string> }>(
-      await call(`/api/messages/lookup?messageId=${encodeURIComponent(shared.unassignedMid)}`, 'officer'),
-    );
+  it('tells an unassigned officer only that an ordinary message is stored, and the raw bytes to those who may read it', async () => {
+    const exists = json<{
+      message: { subject: unknown; fromAddr: unknown; unitIds: string[] };
+      classification: unknown;
+      verification: unknown;
+      stages: Record<string, string>;
+    }>(await call(`/api/messages/lookup?messageId=${encodeURIComponent(shared.unassignedMid)}`, 'officer'));
     expect(exists.message).toMatchObject({ subject: null, fromAddr: null, unitIds: ['stc'] });
     expect(exists.classification).toBeNull();
     expect(exists.verification).toBeNull();
-    const full = json<{ message: { subject: unknown }; classification: { kind: string } }>(await call(`/api/messages/lookup?messageId=${encodeURIComponent(shared.secretMid)}`, 'clerk'));
+    const full = json<{ message: { subject: unknown }; classification: { kind: string } }>(
+      await call(`/api/messages/lookup?messageId=${encodeURIComponent(shared.secretMid)}`, 'clerk'),
+    );
     const [row] = await app.database.db.select({ subject: inboundMessages.subject }).from(inboundMessages).where(eq(inboundMessages.id, shared.secretInbound));
     expect(full.message.subject).toBe(row.subject);
     expect(full.message.subject).toBeTruthy();
@@ -354,10 +565,21 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     const [row] = await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, byClerk.id));
     expect(row).toMatchObject({ source: 'api', mailFrom: null, uploadedBy: PEOPLE.clerk.email, uploadedUnit: 'stc', unitIds: ['stc'] });
     const relayed = json<{ id: string }>(
-      await call(`/api/messages?to=${encodeURIComponent(STC)}&source=haraka&remoteIp=203.0.113.9&mailFrom=${encodeURIComponent('vanthu@ubnd.bentre.gov.vn')}&helo=mx.bentre.gov.vn`, 'relay', { raw: fx.newMail() }),
+      await call(
+        `/api/messages?to=${encodeURIComponent(STC)}&source=haraka&remoteIp=203.0.113.9&mailFrom=${encodeURIComponent('vanthu@ubnd.bentre.gov.vn')}&helo=mx.bentre.gov.vn`,
+        'relay',
+        { raw: fx.newMail() },
+      ),
     );
     const [r2] = await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, relayed.id));
-    expect(r2).toMatchObject({ source: 'haraka', mailFrom: 'vanthu@ubnd.bentre.gov.vn', remoteIp: '203.0.113.9', helo: 'mx.bentre.gov.vn', uploadedBy: 'service:haraka', uploadedUnit: null });
+    expect(r2).toMatchObject({
+      source: 'haraka',
+      mailFrom: 'vanthu@ubnd.bentre.gov.vn',
+      remoteIp: '203.0.113.9',
+      helo: 'mx.bentre.gov.vn',
+      uploadedBy: 'service:haraka',
+      uploadedUnit: null,
+    });
     // Refused, not silently dropped: the admin service token's envelope is a 403 and nothing is stored.
     const mail = fx.newMail();
     const refused = await call('/api/messages?source=haraka&mailFrom=x%40evil.example', 'service', { raw: mail });
@@ -371,13 +593,17 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     const undeclared = async (api: import('fastify').FastifyInstance) => {
       api.get('/api/undeclared', async () => ({ open: true }));
     };
-    await expect(buildApi({ config, database: app.database, blobs: app.blobs, accept: app.accept!, log: silentLogger, checks: {}, plugins: [undeclared] })).rejects.toThrow(/GET \/api\/undeclared: no permission declared/);
+    await expect(
+      buildApi({ config, database: app.database, blobs: app.blobs, accept: app.accept!, log: silentLogger, checks: {}, plugins: [undeclared] }),
+    ).rejects.toThrow(/GET \/api\/undeclared: no permission declared/);
   });
 
   describe('login throttle', () => {
     const t = () => config.registry.loginThrottle;
     const audit = async (email: string) =>
-      (await app.database.db.select({ action: auditLog.action, data: auditLog.data }).from(auditLog).where(sql`${auditLog.data} ->> 'email' = ${email}`)).map((r) => r.action);
+      (await app.database.db.select({ action: auditLog.action, data: auditLog.data }).from(auditLog).where(sql`${auditLog.data} ->> 'email' = ${email}`)).map(
+        (r) => r.action,
+      );
 
     beforeAll(async () => {
       for (const email of ['throttle@stc.lamdong.gov.vn', 'bystander@stc.lamdong.gov.vn', 'grow@stc.lamdong.gov.vn', 'ip@stc.lamdong.gov.vn']) {
@@ -446,10 +672,22 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
 
   describe('security headers', () => {
     const csp = (a: Answer) => String(a.headers['content-security-policy'] ?? '');
-    const directive = (a: Answer, name: string) => csp(a).split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `))?.split(/\s+/).slice(1) ?? null;
+    const directive = (a: Answer, name: string) =>
+      csp(a)
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith(`${name} `))
+        ?.split(/\s+/)
+        .slice(1) ?? null;
 
     it('gives every API answer — errors too — a policy that loads and frames nothing', async () => {
-      for (const a of [await call('/api/units', 'service'), await call('/api/units', 'anon'), await call('/api/nothing-here', 'anon'), await call('/api/openapi.json', 'anon'), await call('/healthz', 'anon')]) {
+      for (const a of [
+        await call('/api/units', 'service'),
+        await call('/api/units', 'anon'),
+        await call('/api/nothing-here', 'anon'),
+        await call('/api/openapi.json', 'anon'),
+        await call('/healthz', 'anon'),
+      ]) {
         expect(directive(a, 'default-src')).toEqual(["'none'"]);
         expect(directive(a, 'frame-ancestors')).toEqual(["'none'"]);
         expect(a.headers['x-frame-options']).toBe('DENY');

@@ -34,11 +34,21 @@ describe.each(BACKENDS)('the app clock on %s', (backend) => {
     await storage?.cleanup();
   });
 
-  it('records arrival, stage times and the document\'s arrival by the app clock', async () => {
+  it("records arrival, stage times and the document's arrival by the app clock", async () => {
     const t = transport(app.smtpPort!);
     await t.sendMail({
       envelope: { from: 'vanthu@ubnd.bentre.gov.vn', to: ['vanthu@stc.lamdong.gov.vn'] },
-      raw: ['From: vanthu@ubnd.bentre.gov.vn', 'To: vanthu@stc.lamdong.gov.vn', 'Subject: Công văn số 12/UBND-VX', 'Message-ID: <clock-1@ubnd.bentre.gov.vn>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'ỦY BAN NHÂN DÂN TỈNH BẾN TRE\r\nSố: 12/UBND-VX\r\nV/v kiểm tra đồng hồ', ''].join('\r\n'),
+      raw: [
+        'From: vanthu@ubnd.bentre.gov.vn',
+        'To: vanthu@stc.lamdong.gov.vn',
+        'Subject: Công văn số 12/UBND-VX',
+        'Message-ID: <clock-1@ubnd.bentre.gov.vn>',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'ỦY BAN NHÂN DÂN TỈNH BẾN TRE\r\nSố: 12/UBND-VX\r\nV/v kiểm tra đồng hồ',
+        '',
+      ].join('\r\n'),
     });
     t.close();
     const db = app.database.db;

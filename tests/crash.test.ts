@@ -26,7 +26,12 @@ describe.each(BACKENDS)('crash safety on %s', (backend) => {
     // Jobs active at the kill are picked up again after the lock expires: keep that short here.
     const config = path.join(storage.dataDir, 'crash.yaml');
     writeFileSync(config, 'ingest:\n  lockMs: 2000\n  outboxSweepMs: 200\n');
-    env = testEnv(storage, { VANTHU_CONFIG: config, VANTHU_SMTP_PORT: String(await freePort()), VANTHU_HTTP_PORT: String(await freePort()), VANTHU_LOG_LEVEL: 'warn' });
+    env = testEnv(storage, {
+      VANTHU_CONFIG: config,
+      VANTHU_SMTP_PORT: String(await freePort()),
+      VANTHU_HTTP_PORT: String(await freePort()),
+      VANTHU_LOG_LEVEL: 'warn',
+    });
   });
   afterAll(async () => {
     if (child) await killHard(child);
@@ -67,16 +72,25 @@ describe.each(BACKENDS)('crash safety on %s', (backend) => {
     await Promise.all(lanes);
     expect(acked.size).toBeGreaterThan(10);
 
-    await waitFor(async () => {
-      const res = await fetch(`http://127.0.0.1:${env.VANTHU_HTTP_PORT}/api/messages?state=accepted&limit=1`, { headers: { authorization: 'Bearer vanthu-demo-token' } });
-      return ((await res.json()) as { items: unknown[] }).items.length === 0;
-    }, 60_000, 'every accepted message to be processed');
+    await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${env.VANTHU_HTTP_PORT}/api/messages?state=accepted&limit=1`, {
+          headers: { authorization: 'Bearer vanthu-demo-token' },
+        });
+        return ((await res.json()) as { items: unknown[] }).items.length === 0;
+      },
+      60_000,
+      'every accepted message to be processed',
+    );
     await killHard(child);
     child = null;
 
     const database = await openDatabase({ url: storage.databaseUrl, dataDir: storage.dataDir });
     try {
-      const rows = await database.db.select().from(inboundMessages).where(inArray(inboundMessages.messageId, [...acked.keys()]));
+      const rows = await database.db
+        .select()
+        .from(inboundMessages)
+        .where(inArray(inboundMessages.messageId, [...acked.keys()]));
       const perMid = new Map<string, number>();
       for (const r of rows) perMid.set(r.messageId, (perMid.get(r.messageId) ?? 0) + 1);
       const missing = [...acked.keys()].filter((m) => !perMid.has(m));
@@ -84,7 +98,10 @@ describe.each(BACKENDS)('crash safety on %s', (backend) => {
       expect(missing).toEqual([]);
       expect(doubled).toEqual([]);
       for (const r of rows) expect(r.id).toBe(acked.get(r.messageId));
-      const parsed = await database.db.select({ id: messageStages.messageId }).from(messageStages).where(and(eq(messageStages.stage, 'parse'), eq(messageStages.status, 'done')));
+      const parsed = await database.db
+        .select({ id: messageStages.messageId })
+        .from(messageStages)
+        .where(and(eq(messageStages.stage, 'parse'), eq(messageStages.status, 'done')));
       const parsedIds = new Set(parsed.map((p) => p.id));
       expect(rows.filter((r) => !parsedIds.has(r.id)).map((r) => [r.id, r.state, r.lastError])).toEqual([]);
       const failed = await database.db.select().from(inboundMessages).where(eq(inboundMessages.state, 'failed'));

@@ -42,9 +42,21 @@ function openFds(): string[] {
 const under = (root: string) => openFds().filter((p) => p.startsWith(root + '/') || p === root);
 
 /** A raw HTTP request on its own connection (no keep-alive pool), so nothing lingers on the client side. */
-function request(gw: TestGateway, method: string, path: string, opts: { body?: Buffer; abortAfterBytes?: number; readFirstChunkOnly?: boolean } = {}): Promise<{ status: number | null; bytes: number }> {
+function request(
+  gw: TestGateway,
+  method: string,
+  path: string,
+  opts: { body?: Buffer; abortAfterBytes?: number; readFirstChunkOnly?: boolean } = {},
+): Promise<{ status: number | null; bytes: number }> {
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port: gw.httpPort!, method, path, agent: false, headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'message/rfc822', connection: 'close' } });
+    const req = http.request({
+      host: '127.0.0.1',
+      port: gw.httpPort!,
+      method,
+      path,
+      agent: false,
+      headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'message/rfc822', connection: 'close' },
+    });
     let settled = false;
     const done = (status: number | null, bytes: number) => {
       if (!settled) {
@@ -86,7 +98,9 @@ describe('file handles (PGlite, all roles in this process)', () => {
 
   beforeAll(async () => {
     process.on('warning', onWarning);
-    gw = await startTestGateway({ backend: 'pglite', configure: (c) => {
+    gw = await startTestGateway({
+      backend: 'pglite',
+      configure: (c) => {
         c.smtp.maxMessageBytes = MAX;
         c.ingest.unpackIdleMs = 600_000; // small messages stay packed until the test unpacks them
       },
@@ -99,10 +113,14 @@ describe('file handles (PGlite, all roles in this process)', () => {
   });
 
   async function settled(ids: string[]): Promise<void> {
-    await waitFor(async () => {
-      const rows = await gw.database.db.select({ state: inboundMessages.state }).from(inboundMessages).where(inArray(inboundMessages.id, ids));
-      return rows.length === ids.length && rows.every((r) => r.state === 'decided' || r.state === 'failed');
-    }, 60_000, 'the pipeline to finish with every message');
+    await waitFor(
+      async () => {
+        const rows = await gw.database.db.select({ state: inboundMessages.state }).from(inboundMessages).where(inArray(inboundMessages.id, ids));
+        return rows.length === ids.length && rows.every((r) => r.state === 'decided' || r.state === 'failed');
+      },
+      60_000,
+      'the pipeline to finish with every message',
+    );
   }
 
   async function smtp(id: string, bytes: number): Promise<string | null> {

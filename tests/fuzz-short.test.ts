@@ -20,7 +20,10 @@ const BASE = { timeoutMs: 5000, maxRssMb: 1024, jobs: defaultJobs(), targets: []
 
 function explain(s: Summary): string {
   return s.failures
-    .map((f) => `${f.target} ${f.kind} ×${f.count} at input ${f.index}: ${f.error.split('\n')[0]}\n  in ${f.function ?? '?'}\n  reproduce: ${f.reproduce}${f.fixture ? `\n  input: ${f.fixture}` : ''}\n${f.stack.split('\n').slice(0, 12).join('\n')}`)
+    .map(
+      (f) =>
+        `${f.target} ${f.kind} ×${f.count} at input ${f.index}: ${f.error.split('\n')[0]}\n  in ${f.function ?? '?'}\n  reproduce: ${f.reproduce}${f.fixture ? `\n  input: ${f.fixture}` : ''}\n${f.stack.split('\n').slice(0, 12).join('\n')}`,
+    )
     .join('\n\n');
 }
 

@@ -16,7 +16,11 @@ describe('vanthu Haraka plugin logic', () => {
       refreshMs: 300_000,
       rejectUnknown: true,
     });
-    expect(lib.readSettings({ url: 'https://vanthu.example', token: 't', timeout: '5', refresh: '60', reject_unknown: false })).toMatchObject({ timeoutMs: 5000, refreshMs: 60_000, rejectUnknown: false });
+    expect(lib.readSettings({ url: 'https://vanthu.example', token: 't', timeout: '5', refresh: '60', reject_unknown: false })).toMatchObject({
+      timeoutMs: 5000,
+      refreshMs: 60_000,
+      rejectUnknown: false,
+    });
     expect(() => lib.readSettings({ url: 'vanthu.example', token: 't' })).toThrow(/main\.url/);
     expect(() => lib.readSettings({ url: 'http://x' })).toThrow(/main\.token.*role: relay/);
   });
@@ -78,8 +82,10 @@ describe('vanthu Haraka plugin logic', () => {
     afterAll(() => new Promise((r) => server.close(r)));
 
     it('streams the message with the envelope as query parameters and the bearer token', async () => {
-      const res = await lib.handOff(settings, { rcptTo: ['a@b.vn', 'c@b.vn'], mailFrom: 'x@y.vn', remoteIp: '192.0.2.1', helo: 'mx.y.vn' }, (req: NodeJS.WritableStream) =>
-        Readable.from([Buffer.from('Subject: hi\r\n\r\n'), Buffer.from('body\r\n')]).pipe(req),
+      const res = await lib.handOff(
+        settings,
+        { rcptTo: ['a@b.vn', 'c@b.vn'], mailFrom: 'x@y.vn', remoteIp: '192.0.2.1', helo: 'mx.y.vn' },
+        (req: NodeJS.WritableStream) => Readable.from([Buffer.from('Subject: hi\r\n\r\n'), Buffer.from('body\r\n')]).pipe(req),
       );
       expect(res).toEqual({ status: 201, body: { id: '01ABC', duplicate: false } });
       expect(seen).toEqual({

@@ -45,15 +45,27 @@ describe.each(BACKENDS)('Haraka plugin with vanthu on %s', (backend) => {
     const id = /vanthu ([0-9A-Z]{26})/.exec(info.response)?.[1];
     expect(info.response).toMatch(/^250 /);
     const [row] = await rows(`<haraka-1-${backend}@ubnd.bentre.gov.vn>`);
-    expect(row).toMatchObject({ id, source: 'haraka', mailFrom: SENDER, rcptTo: [UNIT], unitIds: ['stc'], remoteIp: '127.0.0.1', helo: 'mail.ubnd.bentre.gov.vn' });
+    expect(row).toMatchObject({
+      id,
+      source: 'haraka',
+      mailFrom: SENDER,
+      rcptTo: [UNIT],
+      unitIds: ['stc'],
+      remoteIp: '127.0.0.1',
+      helo: 'mail.ubnd.bentre.gov.vn',
+    });
     const raw = (await gw.blobs.read(row.blobSha256)).toString();
     // Haraka adds its trace header; the message itself arrives byte for byte (dots unstuffed, CRLF).
     expect(raw).toMatch(/^Received: /);
     expect(raw.endsWith(mail(`haraka-1-${backend}`).split('\r\n\r\n').slice(1).join('\r\n\r\n'))).toBe(true);
-    await waitFor(async () => {
-      const res = await gw.api(`/api/messages/${id}`);
-      return ((await res.json()) as { stages: { parse?: { status: string } } }).stages.parse?.status === 'done';
-    }, 15_000, 'parse stage');
+    await waitFor(
+      async () => {
+        const res = await gw.api(`/api/messages/${id}`);
+        return ((await res.json()) as { stages: { parse?: { status: string } } }).stages.parse?.status === 'done';
+      },
+      15_000,
+      'parse stage',
+    );
   });
 
   it('answers 550 5.1.1 for an address vanthu does not publish', async () => {
@@ -84,7 +96,7 @@ describe.each(BACKENDS)('Haraka plugin with vanthu on %s', (backend) => {
     expect(await rows(`<haraka-2-${backend}@ubnd.bentre.gov.vn>`)).toHaveLength(1);
   });
 
-  it('refuses the envelope from a token that is not the relay\'s: nothing stored, the sender retries', async () => {
+  it("refuses the envelope from a token that is not the relay's: nothing stored, the sender retries", async () => {
     // An admin token: vanthu answers the hand-off 403, the plugin a temporary failure.
     const wrong = await startHaraka({ vanthu: { url: `http://127.0.0.1:${gw.httpPort}`, token: gw.token, timeout: 10 } });
     try {

@@ -73,8 +73,16 @@ describe.each(BACKENDS)('hostile input against a gateway process on %s', (backen
     storage = await createTestStorage(backend);
     const config = path.join(storage.dataDir, 'hostile.yaml');
     // Notices of this gateway never reach real MX hosts: port 9 on loopback refuses at once.
-    writeFileSync(config, 'ingest:\n  outboxSweepMs: 200\nmail:\n  transport: { kind: smarthost, host: 127.0.0.1, port: 9, secure: false, requireTls: false, user: null, pass: null }\n');
-    env = testEnv(storage, { VANTHU_CONFIG: config, VANTHU_SMTP_PORT: String(await freePort()), VANTHU_HTTP_PORT: String(await freePort()), VANTHU_LOG_LEVEL: 'warn' });
+    writeFileSync(
+      config,
+      'ingest:\n  outboxSweepMs: 200\nmail:\n  transport: { kind: smarthost, host: 127.0.0.1, port: 9, secure: false, requireTls: false, user: null, pass: null }\n',
+    );
+    env = testEnv(storage, {
+      VANTHU_CONFIG: config,
+      VANTHU_SMTP_PORT: String(await freePort()),
+      VANTHU_HTTP_PORT: String(await freePort()),
+      VANTHU_LOG_LEVEL: 'warn',
+    });
     child = spawnVanthu(['start'], env);
     await waitForHttp(`http://127.0.0.1:${env.VANTHU_HTTP_PORT}/healthz`, child);
     pid = child.proc.pid!;
@@ -159,7 +167,10 @@ describe.each(BACKENDS)('hostile input against a gateway process on %s', (backen
 
   it('a flate bomb only pdfjs reads (ASCIIHex before Flate: the fast reader hands it over) ends in review too', async () => {
     const hex = Buffer.from(`${zerosZlib(1024).toString('hex')}>`, 'latin1');
-    const m = await feed('pdf-flate-bomb-via-pdfjs', withAttachment('Công văn kèm tệp PDF khác', 'bom-hex.pdf', 'application/pdf', pdfWithContent(hex, ['ASCIIHexDecode', 'FlateDecode'])));
+    const m = await feed(
+      'pdf-flate-bomb-via-pdfjs',
+      withAttachment('Công văn kèm tệp PDF khác', 'bom-hex.pdf', 'application/pdf', pdfWithContent(hex, ['ASCIIHexDecode', 'FlateDecode'])),
+    );
     expectReview(m, 'classify', 'limit:pdf-inflated-bytes');
     expect(m.lastError).toContain('bom-hex.pdf');
   }, 180_000);

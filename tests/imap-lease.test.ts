@@ -24,7 +24,23 @@ describe('IMAP account shared by two gateways', () => {
     c.imap.leaseMs = 1500;
     c.imap.backoffMinMs = 300;
     c.imap.accounts = [
-      { id: 'chung', host: '127.0.0.1', port: dovecot.port, tls: { mode: 'none', verify: true }, user: LOGIN, password: PASSWORD, accessToken: null, unit: 'stc', address: null, folders: ['INBOX'], afterIngest: 'keyword', moveTo: null, pollIntervalMs: 60_000, batchSize: 10, enabled: true } as Config['imap']['accounts'][number],
+      {
+        id: 'chung',
+        host: '127.0.0.1',
+        port: dovecot.port,
+        tls: { mode: 'none', verify: true },
+        user: LOGIN,
+        password: PASSWORD,
+        accessToken: null,
+        unit: 'stc',
+        address: null,
+        folders: ['INBOX'],
+        afterIngest: 'keyword',
+        moveTo: null,
+        pollIntervalMs: 60_000,
+        batchSize: 10,
+        enabled: true,
+      } as Config['imap']['accounts'][number],
     ];
   };
   const status = async (gw: TestGateway): Promise<AccountReport> => ((await (await gw.api('/api/connectors')).json()) as ConnectorsReport).imap[0];

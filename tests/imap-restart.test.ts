@@ -48,7 +48,12 @@ describe.each(BACKENDS)('IMAP sync killed mid-way on %s', (backend) => {
         '',
       ].join('\n'),
     );
-    env = testEnv(storage, { VANTHU_CONFIG: config, VANTHU_SMTP_PORT: String(await freePort()), VANTHU_HTTP_PORT: String(await freePort()), VANTHU_LOG_LEVEL: 'warn' });
+    env = testEnv(storage, {
+      VANTHU_CONFIG: config,
+      VANTHU_SMTP_PORT: String(await freePort()),
+      VANTHU_HTTP_PORT: String(await freePort()),
+      VANTHU_LOG_LEVEL: 'warn',
+    });
     const c = await dovecot.connect(login);
     for (let i = 0; i < TOTAL; i++) await c.append('INBOX', officialMail(i, UNIT, 5, `restart-${backend}`));
     await c.logout();
@@ -105,13 +110,20 @@ describe.each(BACKENDS)('IMAP sync killed mid-way on %s', (backend) => {
       storedAtKill = stored.size;
       const marked = [...(await mailbox())].filter(([, flagged]) => flagged).map(([mid]) => mid);
       expect(marked.length).toBeGreaterThan(0);
-      expect(marked.filter((mid) => !stored.has(mid)), 'marked on the server but not stored').toEqual([]);
+      expect(
+        marked.filter((mid) => !stored.has(mid)),
+        'marked on the server but not stored',
+      ).toEqual([]);
     }
     child = await start();
-    await waitFor(async () => {
-      const s = await status();
-      return s.folders[0].lastUid === TOTAL && s.state === 'idle';
-    }, 60_000, 'all messages synced');
+    await waitFor(
+      async () => {
+        const s = await status();
+        return s.folders[0].lastUid === TOTAL && s.state === 'idle';
+      },
+      60_000,
+      'all messages synced',
+    );
     child.proc.kill('SIGTERM');
     await child.exited;
     child = null;

@@ -69,13 +69,23 @@ describe('imap configuration', () => {
   it('has no accounts by default and fills account defaults', () => {
     expect(loadConfig({}).imap.accounts).toEqual([]);
     const [a] = load(`imap:\n  accounts:\n${base}, address: TaiChinh@LamDong.gov.vn }\n`)().imap.accounts;
-    expect(a).toMatchObject({ port: null, tls: { mode: 'secure', verify: true }, folders: ['INBOX'], afterIngest: 'keyword', address: 'taichinh@lamdong.gov.vn' });
+    expect(a).toMatchObject({
+      port: null,
+      tls: { mode: 'secure', verify: true },
+      folders: ['INBOX'],
+      afterIngest: 'keyword',
+      address: 'taichinh@lamdong.gov.vn',
+    });
   });
 
   it('names the file and key of a bad account', () => {
     expect(load(`imap:\n  accounts:\n${base}, unit: khong-co }\n`)).toThrow(/c\w+\.yaml: imap\.accounts\[0\]\.unit: no configured unit "khong-co"/);
-    expect(load(`imap:\n  accounts:\n${base}, address: vanthu@stc.lamdong.gov.vn, unit: vpubnd }\n`)).toThrow(/imap\.accounts\[0\]\.address: .*belongs to unit "stc"/);
-    expect(load(`imap:\n  accounts:\n  - { id: a, host: h, user: u, unit: stc }\n`)).toThrow(/imap\.accounts\[0\]\.password: needs a password or an accessToken/);
+    expect(load(`imap:\n  accounts:\n${base}, address: vanthu@stc.lamdong.gov.vn, unit: vpubnd }\n`)).toThrow(
+      /imap\.accounts\[0\]\.address: .*belongs to unit "stc"/,
+    );
+    expect(load(`imap:\n  accounts:\n  - { id: a, host: h, user: u, unit: stc }\n`)).toThrow(
+      /imap\.accounts\[0\]\.password: needs a password or an accessToken/,
+    );
     expect(load(`imap:\n  accounts:\n${base}, unit: stc, afterIngest: move }\n`)).toThrow(/imap\.accounts\[0\]\.moveTo: afterIngest "move" needs moveTo/);
     expect(load(`imap:\n  accounts:\n${base}, unit: stc }\n${base}, unit: stc }\n`)).toThrow(/imap\.accounts\[1\]\.id: account id "a" is used twice/);
   });

@@ -99,8 +99,16 @@ describe.each(BACKENDS)('IMAP connector on %s', (backend) => {
   beforeAll(async () => {
     // Mail that was waiting before vanthu started, in two folders.
     await withClient(main, (c) => c.mailboxCreate('Den'));
-    await appendAll(main, 'INBOX', [1, 2, 3, 4, 5].map((i) => officialMail(i, UNIT, 6, tag)));
-    await appendAll(main, 'Den', [6, 7].map((i) => officialMail(i, UNIT, 6, tag)));
+    await appendAll(
+      main,
+      'INBOX',
+      [1, 2, 3, 4, 5].map((i) => officialMail(i, UNIT, 6, tag)),
+    );
+    await appendAll(
+      main,
+      'Den',
+      [6, 7].map((i) => officialMail(i, UNIT, 6, tag)),
+    );
     gw = await startTestGateway({
       backend,
       configure: (c) => {
@@ -123,25 +131,37 @@ describe.each(BACKENDS)('IMAP connector on %s', (backend) => {
     expect(rows.every((r) => r.unitIds[0] === 'stc' && r.rcptTo[0] === UNIT)).toBe(true);
     const [one] = rows.filter((r) => r.messageId === `<${tag}-1@ubnd.bentre.gov.vn>`);
     expect((await gw.blobs.read(one.blobSha256)).toString()).toBe(officialMail(1, UNIT, 6, tag));
-    const flagged = await waitFor(async () => {
-      const all = [...(await flagsIn(main, 'INBOX')).values(), ...(await flagsIn(main, 'Den')).values()];
-      return all.length === 7 && all.every((f) => f.has(INGESTED_KEYWORD)) ? all : null;
-    }, 10_000, 'keyword on every message');
+    const flagged = await waitFor(
+      async () => {
+        const all = [...(await flagsIn(main, 'INBOX')).values(), ...(await flagsIn(main, 'Den')).values()];
+        return all.length === 7 && all.every((f) => f.has(INGESTED_KEYWORD)) ? all : null;
+      },
+      10_000,
+      'keyword on every message',
+    );
     expect(flagged).toHaveLength(7);
     // The pipeline picks them up like SMTP mail.
-    await waitFor(async () => {
-      const res = await gw.api(`/api/messages/${one.id}`);
-      return ((await res.json()) as { stages: { parse?: { status: string } } }).stages.parse?.status === 'done';
-    }, 15_000, 'parse stage of an IMAP message');
+    await waitFor(
+      async () => {
+        const res = await gw.api(`/api/messages/${one.id}`);
+        return ((await res.json()) as { stages: { parse?: { status: string } } }).stages.parse?.status === 'done';
+      },
+      15_000,
+      'parse stage of an IMAP message',
+    );
   });
 
   it('sees new mail through IDLE and reports the account in /api/connectors', async () => {
     await appendAll(main, 'INBOX', [officialMail(8, UNIT, 6, tag)]);
     await waitFor(async () => (await imapRows(`<${tag}-8@ubnd.bentre.gov.vn>`)).length === 1, 15_000, 'message appended while idling');
-    const status = await waitFor(async () => {
-      const s = await accountStatus(`main-${backend}`);
-      return s.folders[0].lastUid === 6 ? s : null;
-    }, 10_000, 'INBOX last UID 6');
+    const status = await waitFor(
+      async () => {
+        const s = await accountStatus(`main-${backend}`);
+        return s.folders[0].lastUid === 6 ? s : null;
+      },
+      10_000,
+      'INBOX last UID 6',
+    );
     expect(status).toMatchObject({ connected: true, idle: true, unitId: 'stc', address: UNIT, lastError: null });
     expect(status.counts.ingested).toBe(8);
     expect(status.folders.map((f) => [f.name, f.lastUid, f.ingested])).toEqual([
@@ -176,28 +196,44 @@ describe.each(BACKENDS)('IMAP connector on %s', (backend) => {
       await c.mailboxCreate('Den');
     });
     // The same two messages come back under new UIDs, with one new one.
-    await appendAll(main, 'Den', [6, 7, 9].map((i) => officialMail(i, UNIT, 6, tag)));
+    await appendAll(
+      main,
+      'Den',
+      [6, 7, 9].map((i) => officialMail(i, UNIT, 6, tag)),
+    );
     await appendAll(main, 'INBOX', [officialMail(10, UNIT, 6, tag)]); // wakes the IDLE on INBOX
-    const after = await waitFor(async () => {
-      const s = await accountStatus(`main-${backend}`);
-      return s.counts.ingested === 10 && s.folders[1].lastUid === 3 ? s : null;
-    }, 15_000, 'rescan of Den');
+    const after = await waitFor(
+      async () => {
+        const s = await accountStatus(`main-${backend}`);
+        return s.counts.ingested === 10 && s.folders[1].lastUid === 3 ? s : null;
+      },
+      15_000,
+      'rescan of Den',
+    );
     expect(after.folders[1].uidValidity).not.toBe(before.folders[1].uidValidity);
     expect(after.counts.duplicates - before.counts.duplicates).toBe(2);
     for (const i of [6, 7, 9]) expect(await imapRows(`<${tag}-${i}@ubnd.bentre.gov.vn>`)).toHaveLength(1);
   });
 
   it('shows a wrong password in /api/connectors and backs off instead of looping', async () => {
-    const first = await waitFor(async () => {
-      const s = await accountStatus(`locked-${backend}`);
-      return s.failures >= 1 ? s : null;
-    }, 15_000, 'first failure');
+    const first = await waitFor(
+      async () => {
+        const s = await accountStatus(`locked-${backend}`);
+        return s.failures >= 1 ? s : null;
+      },
+      15_000,
+      'first failure',
+    );
     expect(first.lastError).toMatch(/authentication failed/i);
     expect(first.connected).toBe(false);
-    const later = await waitFor(async () => {
-      const s = await accountStatus(`locked-${backend}`);
-      return s.failures >= first.failures + 1 ? s : null;
-    }, 20_000, 'another failure');
+    const later = await waitFor(
+      async () => {
+        const s = await accountStatus(`locked-${backend}`);
+        return s.failures >= first.failures + 1 ? s : null;
+      },
+      20_000,
+      'another failure',
+    );
     // Each wait doubles: 300 ms, 600 ms, 1200 ms, ...
     expect(later.backoffMs).toBeGreaterThan(first.backoffMs!);
     expect(later.backoffMs).toBe(300 * 2 ** (later.failures - 1));
@@ -211,10 +247,14 @@ describe.each(BACKENDS)('IMAP connector on %s', (backend) => {
     const big = officialMail(30, UNIT, 1500, tag);
     await appendAll(main, 'INBOX', [big, officialMail(31, UNIT, 3000, tag), officialMail(32, UNIT, 6, tag)]);
     // Within a batch large messages are fetched after the small ones: wait for the whole batch.
-    const after = await waitFor(async () => {
-      const s = await accountStatus(`main-${backend}`);
-      return s.folders[0].lastUid === before.folders[0].lastUid + 3 ? s : null;
-    }, 20_000, 'the three messages');
+    const after = await waitFor(
+      async () => {
+        const s = await accountStatus(`main-${backend}`);
+        return s.folders[0].lastUid === before.folders[0].lastUid + 3 ? s : null;
+      },
+      20_000,
+      'the three messages',
+    );
     expect(await imapRows(`<${tag}-32@ubnd.bentre.gov.vn>`)).toHaveLength(1);
     const [row] = await imapRows(`<${tag}-30@ubnd.bentre.gov.vn>`);
     expect(big.length).toBeGreaterThan(1024 * 1024);

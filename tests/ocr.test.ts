@@ -122,9 +122,7 @@ describe('probe', () => {
 describe('pages needing OCR', () => {
   it('flags the scan (no text layer, a page-size image) and not the born-digital PDF', async () => {
     const s = await pagesNeedingOcr(SCAN);
-    expect(s).toEqual([
-      { page: 1, chars: 0, imageCoverage: 1, needsOcr: true, reason: 'no-text', largestImage: { width: 1654, height: 2339, ppi: 200 } },
-    ]);
+    expect(s).toEqual([{ page: 1, chars: 0, imageCoverage: 1, needsOcr: true, reason: 'no-text', largestImage: { width: 1654, height: 2339, ppi: 200 } }]);
     expect(await pagesNeedingOcr(readFileSync(SCAN))).toEqual(s);
     const t = await pagesNeedingOcr(TEXT);
     expect(t).toHaveLength(1);

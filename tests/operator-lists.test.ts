@@ -44,9 +44,22 @@ describe.each(BACKENDS)('search escaping and list totals on %s', (backend) => {
   async function document(key: string, subject: string): Promise<void> {
     const id = newId();
     const hash = createHash('sha256').update(id).digest('hex');
-    await gw.database.db.insert(inboundMessages).values({ id, source: 'api', messageId: `<${key}@ubnd.bentre.gov.vn>`, contentHash: hash, blobSha256: hash, size: 100, rcptTo: ['vanthu@stc.lamdong.gov.vn'], unitIds: ['stc'], subject, state: 'decided' });
+    await gw.database.db.insert(inboundMessages).values({
+      id,
+      source: 'api',
+      messageId: `<${key}@ubnd.bentre.gov.vn>`,
+      contentHash: hash,
+      blobSha256: hash,
+      size: 100,
+      rcptTo: ['vanthu@stc.lamdong.gov.vn'],
+      unitIds: ['stc'],
+      subject,
+      state: 'decided',
+    });
     const [row] = await gw.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id));
-    const [o] = await intakeMessage(gw.registry!.rt, row, { classify: classification({ subject, notation: `${Object.keys(docs).length + 1}/UBND-${key.toUpperCase()}` }) });
+    const [o] = await intakeMessage(gw.registry!.rt, row, {
+      classify: classification({ subject, notation: `${Object.keys(docs).length + 1}/UBND-${key.toUpperCase()}` }),
+    });
     docs[key] = o.documentId!;
     messageCount++;
   }
@@ -113,15 +126,15 @@ describe.each(BACKENDS)('search escaping and list totals on %s', (backend) => {
 
   // Only on PostgreSQL: a PGlite data directory belongs to the one process that holds it (the gateway here).
   if (backend === 'postgres')
-  it('counts the same way when the CLI reads storage itself (no gateway answering)', async () => {
-    const env = {
-      ...process.env,
-      VANTHU_API_URL: `http://127.0.0.1:${await freePort()}`, // nothing listens there
-      VANTHU_DATA_DIR: gw.storage.dataDir,
-      DATABASE_URL: gw.storage.databaseUrl!,
-    };
-    const out = await run(process.execPath, [BIN, 'messages', '--json', '--limit', '3'], { env });
-    expect(JSON.parse(out.stdout)).toMatchObject({ total: messageCount, hasMore: true });
-    expect(out.stderr).toContain(`showing 3 of ${messageCount} messages`);
-  });
+    it('counts the same way when the CLI reads storage itself (no gateway answering)', async () => {
+      const env = {
+        ...process.env,
+        VANTHU_API_URL: `http://127.0.0.1:${await freePort()}`, // nothing listens there
+        VANTHU_DATA_DIR: gw.storage.dataDir,
+        DATABASE_URL: gw.storage.databaseUrl!,
+      };
+      const out = await run(process.execPath, [BIN, 'messages', '--json', '--limit', '3'], { env });
+      expect(JSON.parse(out.stdout)).toMatchObject({ total: messageCount, hasMore: true });
+      expect(out.stderr).toContain(`showing 3 of ${messageCount} messages`);
+    });
 });

@@ -120,7 +120,23 @@ describe('vanthu send-document against a running gateway', () => {
 
   it('sends to a directory name and an unknown address, prints the result, delivers both', async () => {
     const run = await vanthu(
-      ['send-document', pdf, '--to', 'so tu phap lam dong', '--to', 'vanthu@ubnd.example.vn', '--subject', 'Kế hoạch kiểm tra ngân sách năm 2027', '--type', 'KH', '--signer', 'Nguyễn Văn An', '--edxml', '--unit', 'stc'],
+      [
+        'send-document',
+        pdf,
+        '--to',
+        'so tu phap lam dong',
+        '--to',
+        'vanthu@ubnd.example.vn',
+        '--subject',
+        'Kế hoạch kiểm tra ngân sách năm 2027',
+        '--type',
+        'KH',
+        '--signer',
+        'Nguyễn Văn An',
+        '--edxml',
+        '--unit',
+        'stc',
+      ],
       env,
     );
     expect(run.code, run.stderr).toBe(0);
@@ -135,14 +151,22 @@ describe('vanthu send-document against a running gateway', () => {
     expect(sent.warnings).toHaveLength(1);
     expect(sent.warnings[0]).toMatch(/vanthu@ubnd\.example\.vn.*not in the directory/);
 
-    const mails = await waitFor(() => (sink.to('vanthu@stp.lamdong.gov.vn').length && sink.to('vanthu@ubnd.example.vn').length ? sink.mails : null), 20_000, 'both deliveries');
+    const mails = await waitFor(
+      () => (sink.to('vanthu@stp.lamdong.gov.vn').length && sink.to('vanthu@ubnd.example.vn').length ? sink.mails : null),
+      20_000,
+      'both deliveries',
+    );
     const mail = mails.find((m) => m.to.includes('vanthu@stp.lamdong.gov.vn'))!;
     expect(mail.subject).toBe('Kế hoạch số 1/KH-STC-VP: Kế hoạch kiểm tra ngân sách năm 2027');
     expect(mail.attachments.map((a) => a.filename)).toEqual(['edxml.xml', 'ke-hoach.pdf']);
-    const view = await waitFor(async () => {
-      const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as Sent;
-      return v.deliveries.every((d) => d.state === 'sent') ? v : null;
-    }, 20_000, 'both recipients sent');
+    const view = await waitFor(
+      async () => {
+        const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as Sent;
+        return v.deliveries.every((d) => d.state === 'sent') ? v : null;
+      },
+      20_000,
+      'both recipients sent',
+    );
     expect(view.deliveries).toHaveLength(2);
   }, 60_000);
 
@@ -198,7 +222,10 @@ describe('vanthu send-document with no gateway running', () => {
     expect(noUnit.code).toBe(1);
     expect(noUnit.stderr).toMatch(/--unit/);
 
-    const run = await vanthu(['send-document', pdf, '--to', 'Sở Tư pháp tỉnh Đồng Nai', '--subject', 'Báo cáo tình hình quý IV', '--type', 'BC', '--unit', 'stc'], env);
+    const run = await vanthu(
+      ['send-document', pdf, '--to', 'Sở Tư pháp tỉnh Đồng Nai', '--subject', 'Báo cáo tình hình quý IV', '--type', 'BC', '--unit', 'stc'],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     const sent = JSON.parse(run.stdout) as Sent;
     expect(sent).toMatchObject({ via: 'direct', notation: '1/BC-STC-VP', warnings: [] });
@@ -210,10 +237,14 @@ describe('vanthu send-document with no gateway running', () => {
     app = await startVanthu(loadConfig(env), 'all', silentLogger);
     const mail = await waitFor(() => sink.to('vanthu@stp.dongnai.gov.vn')[0], 20_000, 'delivery by the started gateway');
     expect(mail.subject).toBe('Báo cáo số 1/BC-STC-VP: Báo cáo tình hình quý IV');
-    const { deliveries } = await waitFor(async () => {
-      const [v] = await outgoingView(app!.database.db, { id: sent.id });
-      return v?.deliveries[0].state === 'sent' ? v : null;
-    }, 10_000, 'state sent');
+    const { deliveries } = await waitFor(
+      async () => {
+        const [v] = await outgoingView(app!.database.db, { id: sent.id });
+        return v?.deliveries[0].state === 'sent' ? v : null;
+      },
+      10_000,
+      'state sent',
+    );
     expect(deliveries[0].response).toMatch(/^250/);
   }, 90_000);
 });

@@ -41,7 +41,8 @@ async function startFlakyServer(): Promise<Flaky> {
         const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
         const n = (attempts.get(to[0]) ?? 0) + 1;
         attempts.set(to[0], n);
-        if (n <= 2 && session.envelope.mailFrom && session.envelope.mailFrom.address !== 'notice@stc.lamdong.gov.vn') return done(Object.assign(new Error('4.3.2 try again later'), { responseCode: 451 }));
+        if (n <= 2 && session.envelope.mailFrom && session.envelope.mailFrom.address !== 'notice@stc.lamdong.gov.vn')
+          return done(Object.assign(new Error('4.3.2 try again later'), { responseCode: 451 }));
         received.push({ to, raw: Buffer.concat(chunks) });
         done(null, `2.0.0 Ok: queued as Q${received.length}`);
       });
@@ -70,7 +71,9 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
       configure: (cfg) => {
         cfg.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port: smtp.port, secure: false, requireTls: false, user: null, pass: null };
         cfg.mail.from = 'notice@stc.lamdong.gov.vn';
-        cfg.directory = [{ name: 'Sở Tư pháp tỉnh Lâm Đồng', address: 'vanthu@stp.lamdong.gov.vn', organId: '000.00.20.H41', aliases: ['Sở Tư pháp tỉnh Bình Thuận'] }];
+        cfg.directory = [
+          { name: 'Sở Tư pháp tỉnh Lâm Đồng', address: 'vanthu@stp.lamdong.gov.vn', organId: '000.00.20.H41', aliases: ['Sở Tư pháp tỉnh Bình Thuận'] },
+        ];
         cfg.outgoing.units.stc = { codeSuffix: 'STC-VP', dkim: { domain: 'stc.lamdong.gov.vn', selector: 'vanthu', privateKey: keyFile }, smime: null };
         cfg.outgoing.delivery = { attempts: 5, backoffMs: 100, concurrency: 2 };
       },
@@ -83,7 +86,18 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
   });
 
   const send = (body: Record<string, unknown>) =>
-    gw.api('/api/outgoing', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ unit: 'stc', subject: 'Kế hoạch kiểm tra ngân sách năm 2027', typeCode: 'KH', typeName: 'Kế hoạch', document: { filename: 'ke-hoach.pdf', content: PDF.toString('base64') }, ...body }) });
+    gw.api('/api/outgoing', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        unit: 'stc',
+        subject: 'Kế hoạch kiểm tra ngân sách năm 2027',
+        typeCode: 'KH',
+        typeName: 'Kế hoạch',
+        document: { filename: 'ke-hoach.pdf', content: PDF.toString('base64') },
+        ...body,
+      }),
+    });
 
   it('retries 4xx with backoff until 250, numbers from the outgoing book, signs with DKIM', async () => {
     const res = await send({ to: ['Sở Tư pháp'] });
@@ -92,10 +106,14 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
     expect(sent.notation).toBe('1/KH-STC-VP');
     expect(sent.warnings).toEqual([]);
     expect(sent.deliveries).toMatchObject([{ recipient: 'vanthu@stp.lamdong.gov.vn', state: 'queued' }]);
-    const view = await waitFor(async () => {
-      const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string; attempts: number; response: string }> };
-      return v.deliveries[0].state === 'sent' ? v : null;
-    }, 20_000, 'delivery after retries');
+    const view = await waitFor(
+      async () => {
+        const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string; attempts: number; response: string }> };
+        return v.deliveries[0].state === 'sent' ? v : null;
+      },
+      20_000,
+      'delivery after retries',
+    );
     expect(view.deliveries[0].attempts).toBe(3);
     expect(view.deliveries[0].response).toMatch(/^250 .*queued as Q\d+/);
     expect(smtp.attempts.get('vanthu@stp.lamdong.gov.vn')).toBe(3);
@@ -112,13 +130,21 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
     expect(res.status).toBe(201);
     const sent = (await res.json()) as { id: string; warnings: string[] };
     expect(sent.warnings[0]).toMatch(/không có trong danh bạ/);
-    const view = await waitFor(async () => {
-      const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string; attempts: number; lastError: string }> };
-      return v.deliveries[0].state === 'failed' ? v : null;
-    }, 20_000, 'permanent failure');
+    const view = await waitFor(
+      async () => {
+        const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string; attempts: number; lastError: string }> };
+        return v.deliveries[0].state === 'failed' ? v : null;
+      },
+      20_000,
+      'permanent failure',
+    );
     expect(view.deliveries[0].attempts).toBe(1);
     expect(view.deliveries[0].lastError).toMatch(/550/);
-    await waitFor(() => smtp.received.find((m) => m.to.includes('vanthu@stc.lamdong.gov.vn') && m.raw.toString().includes('reject@nowhere.example')), 10_000, 'failure notice');
+    await waitFor(
+      () => smtp.received.find((m) => m.to.includes('vanthu@stc.lamdong.gov.vn') && m.raw.toString().includes('reject@nowhere.example')),
+      10_000,
+      'failure notice',
+    );
   }, 40_000);
 
   it('marks a sent recipient failed when a delivery status notification (RFC 3464) comes back', async () => {
@@ -126,7 +152,11 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
     const sent = (await res.json()) as { id: string; notation: string; messageId: string };
     // One outgoing book per unit and year: the number continues across types (1, 2 KH; 3 to reject@).
     expect(sent.notation).toBe('4/TB-STC-VP');
-    await waitFor(async () => ((await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string }> }).deliveries[0].state === 'sent', 20_000, 'sent');
+    await waitFor(
+      async () => ((await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string }> }).deliveries[0].state === 'sent',
+      20_000,
+      'sent',
+    );
     // A bounce as Postfix writes it: no In-Reply-To; the original Message-ID only in the returned headers.
     const dsn = [
       'From: MAILER-DAEMON@mx.stp.lamdong.gov.vn (Mail Delivery System)',
@@ -169,12 +199,22 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
     const tr = nodemailer.createTransport({ host: '127.0.0.1', port: gw.smtpPort!, secure: false, ignoreTLS: true });
     await tr.sendMail({ envelope: { from: '', to: ['vanthu@stc.lamdong.gov.vn'] }, raw: dsn });
     tr.close();
-    const view = await waitFor(async () => {
-      const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as { deliveries: Array<{ state: string; lastError: string; evidence: Array<{ state: string; note: string }> }> };
-      return v.deliveries[0].state === 'failed' ? v : null;
-    }, 20_000, 'DSN to mark the recipient failed');
+    const view = await waitFor(
+      async () => {
+        const v = (await (await gw.api(`/api/outgoing/${sent.id}`)).json()) as {
+          deliveries: Array<{ state: string; lastError: string; evidence: Array<{ state: string; note: string }> }>;
+        };
+        return v.deliveries[0].state === 'failed' ? v : null;
+      },
+      20_000,
+      'DSN to mark the recipient failed',
+    );
     expect(view.deliveries[0].evidence).toMatchObject([{ state: 'failed', note: 'DSN failed 5.2.2' }]);
-    await waitFor(() => smtp.received.find((m) => m.to.includes('vanthu@stc.lamdong.gov.vn') && m.raw.toString().includes(sent.notation)), 10_000, 'failure notice to the sender');
+    await waitFor(
+      () => smtp.received.find((m) => m.to.includes('vanthu@stc.lamdong.gov.vn') && m.raw.toString().includes(sent.notation)),
+      10_000,
+      'failure notice to the sender',
+    );
   }, 40_000);
 
   it('refuses bad input with a clear message', async () => {
@@ -187,7 +227,8 @@ describe.each(BACKENDS)('outgoing delivery (%s)', (backend) => {
   });
 
   it('searches the directory without diacritics, including historical names', async () => {
-    const q = async (s: string) => ((await (await gw.api(`/api/directory?q=${encodeURIComponent(s)}`)).json()) as { items: Array<{ address: string }> }).items.map((i) => i.address);
+    const q = async (s: string) =>
+      ((await (await gw.api(`/api/directory?q=${encodeURIComponent(s)}`)).json()) as { items: Array<{ address: string }> }).items.map((i) => i.address);
     expect(await q('so tu phap')).toEqual(['vanthu@stp.lamdong.gov.vn']);
     expect(await q('binh thuan')).toEqual(['vanthu@stp.lamdong.gov.vn']);
     expect(await q('tai chinh lam dong')).toEqual(['vanthu@stc.lamdong.gov.vn']);

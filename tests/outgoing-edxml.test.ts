@@ -89,7 +89,14 @@ describe.each([
     expect(envelope.documentId).toBe(composed.documentId);
     expect(envelope.from).toEqual({ id: '000.00.12.H41', name: i.from.name, email: i.from.address });
     expect(envelope.to).toEqual(i.to.map((t) => ({ id: t.organId, name: t.name, email: t.address })));
-    expect(envelope).toMatchObject({ codeNumber: '12', codeNotation: 'KH-STC-NS', typeCode: 'KH', typeName: 'Kế hoạch', promulgationDate: '2026-11-23', subject: i.subject });
+    expect(envelope).toMatchObject({
+      codeNumber: '12',
+      codeNotation: 'KH-STC-NS',
+      typeCode: 'KH',
+      typeName: 'Kế hoạch',
+      promulgationDate: '2026-11-23',
+      subject: i.subject,
+    });
     // The manifest names the attached document by the Content-ID it really has.
     const doc = mail.attachments.find((a) => a.filename === 'ke-hoach.pdf')!;
     expect(doc.content.equals(PDF)).toBe(true);

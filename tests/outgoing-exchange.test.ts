@@ -37,8 +37,19 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
     b = await startTestGateway({ backend, configure: (cfg) => configureUnit(cfg, B, A, a.smtpPort!) });
     a.config.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port: b.smtpPort!, secure: false, requireTls: false, user: null, pass: null };
     // B's clerk, who registers what arrives.
-    await json(post(b, '/api/users', { email: 'clerk@vpubnd.lamdong.gov.vn', name: 'Văn thư VP', unit: 'vpubnd', role: 'clerk', password: 'mat-khau-du-dai-1' }), 201);
-    token = (await json<{ token: string }>(fetch(`http://127.0.0.1:${b.httpPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'clerk@vpubnd.lamdong.gov.vn', password: 'mat-khau-du-dai-1' }) }))).token;
+    await json(
+      post(b, '/api/users', { email: 'clerk@vpubnd.lamdong.gov.vn', name: 'Văn thư VP', unit: 'vpubnd', role: 'clerk', password: 'mat-khau-du-dai-1' }),
+      201,
+    );
+    token = (
+      await json<{ token: string }>(
+        fetch(`http://127.0.0.1:${b.httpPort}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'clerk@vpubnd.lamdong.gov.vn', password: 'mat-khau-du-dai-1' }),
+        }),
+      )
+    ).token;
   }, 90_000);
 
   afterAll(async () => {
@@ -53,7 +64,11 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
     return JSON.parse(body) as T;
   };
   const post = (gw: TestGateway, path: string, body: unknown, token?: string) =>
-    gw.api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    gw.api(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
   const recipientOf = async (id: string) => (await json<{ deliveries: Delivery[] }>(a.api(`/api/outgoing/${id}`))).deliveries[0];
 
   it('sends, is registered by the recipient, and follows receipt and completion', async () => {
@@ -61,7 +76,16 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
     const found = await json<{ items: Array<{ address: string }> }>(a.api('/api/directory?q=van phong ubnd'));
     expect(found.items.map((i) => i.address)).toEqual(['vanthu@vpubnd.lamdong.gov.vn']);
     const sent = await json<{ id: string; notation: string; documentId: string }>(
-      post(a, '/api/outgoing', { unit: 'stc', to: [B.name], typeCode: 'KH', typeName: 'Kế hoạch', subject: 'Kiểm tra quyết toán ngân sách năm 2026', signer: 'Nguyễn Văn An', edxml: true, document: { filename: 'ke-hoach.pdf', content: PDF.toString('base64') } }),
+      post(a, '/api/outgoing', {
+        unit: 'stc',
+        to: [B.name],
+        typeCode: 'KH',
+        typeName: 'Kế hoạch',
+        subject: 'Kiểm tra quyết toán ngân sách năm 2026',
+        signer: 'Nguyễn Văn An',
+        edxml: true,
+        document: { filename: 'ke-hoach.pdf', content: PDF.toString('base64') },
+      }),
       201,
     );
     expect(sent.notation).toBe('1/KH-STC-NS');
@@ -71,10 +95,14 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
 
     // B: the message lands as a review item (unsigned); B's clerk registers it.
     const asClerk = { headers: { authorization: `Bearer ${token}` } };
-    const item = await waitFor(async () => {
-      const list = await json<{ items: Array<{ id: string; status: string; notation: string | null }> }>(b.api('/api/documents?unit=vpubnd', asClerk));
-      return list.items.find((d) => d.status === 'review' || d.status === 'received' || d.status === 'assigned');
-    }, 30_000, 'B to store the document');
+    const item = await waitFor(
+      async () => {
+        const list = await json<{ items: Array<{ id: string; status: string; notation: string | null }> }>(b.api('/api/documents?unit=vpubnd', asClerk));
+        return list.items.find((d) => d.status === 'review' || d.status === 'received' || d.status === 'assigned');
+      },
+      30_000,
+      'B to store the document',
+    );
     expect(item.notation).toBe('1/KH-STC-NS');
     if (item.status === 'review') await json(post(b, `/api/documents/${item.id}/approve`, {}, token));
 
@@ -91,19 +119,31 @@ describe.each(BACKENDS)('two gateways exchange a document (%s)', (backend) => {
 
   it('follows a plain (non-edXML) document by Message-ID: the mail receipt, then the done notice', async () => {
     const sent = await json<{ id: string; notation: string; documentId: string | null }>(
-      post(a, '/api/outgoing', { unit: 'stc', to: ['vanthu@vpubnd.lamdong.gov.vn'], typeCode: 'BC', subject: 'Tình hình thu chi ngân sách quý IV năm 2026', signer: 'Nguyễn Văn An', document: { filename: 'bao-cao.pdf', content: REPORT_PDF.toString('base64') } }),
+      post(a, '/api/outgoing', {
+        unit: 'stc',
+        to: ['vanthu@vpubnd.lamdong.gov.vn'],
+        typeCode: 'BC',
+        subject: 'Tình hình thu chi ngân sách quý IV năm 2026',
+        signer: 'Nguyễn Văn An',
+        document: { filename: 'bao-cao.pdf', content: REPORT_PDF.toString('base64') },
+      }),
       201,
     );
     expect(sent.documentId).toBeNull();
     await waitFor(async () => ((await recipientOf(sent.id)).state === 'sent' ? true : null), 20_000, 'A → B over SMTP');
 
     const asClerk = { headers: { authorization: `Bearer ${token}` } };
-    const item = await waitFor(async () => {
-      const list = await json<{ items: Array<{ id: string; status: string; notation: string | null }> }>(b.api('/api/documents?unit=vpubnd', asClerk));
-      return list.items.find((d) => d.notation === sent.notation);
-    }, 30_000, 'B to store the plain document');
+    const item = await waitFor(
+      async () => {
+        const list = await json<{ items: Array<{ id: string; status: string; notation: string | null }> }>(b.api('/api/documents?unit=vpubnd', asClerk));
+        return list.items.find((d) => d.notation === sent.notation);
+      },
+      30_000,
+      'B to store the plain document',
+    );
     // The plain PDF names no issuer or date the classifier finds: the clerk supplies them (Decree 30's required fields).
-    if (item.status === 'review') await json(post(b, `/api/documents/${item.id}/approve`, { corrections: { issuer: 'Sở Tài chính tỉnh Lâm Đồng', issuedDate: '2026-11-23' } }, token));
+    if (item.status === 'review')
+      await json(post(b, `/api/documents/${item.id}/approve`, { corrections: { issuer: 'Sở Tài chính tỉnh Lâm Đồng', issuedDate: '2026-11-23' } }, token));
 
     const received = await waitFor(async () => ((await recipientOf(sent.id)).state === 'received' ? recipientOf(sent.id) : null), 30_000, 'mail receipt at A');
     expect(received.evidence.map((e) => e.state)).toEqual(['received']);

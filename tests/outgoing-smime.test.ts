@@ -25,17 +25,94 @@ const PASSWORD = 'mat-khau-p12';
 
 /** A root CA and the unit's signing certificate (emailProtection), exported as PKCS#12 with OpenSSL 3 defaults. */
 function makePki(): void {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-utf8', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', '/O=Ban Cơ yếu Chính phủ (thử nghiệm)/CN=Test Root CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-utf8', '-keyout', 'unit.key', '-out', 'unit.csr', '-subj', '/O=Sở Tài chính tỉnh Lâm Đồng/CN=Văn thư Sở Tài chính/emailAddress=vanthu@stc.lamdong.gov.vn']);
-  writeFileSync(file('unit.ext'), ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,nonRepudiation', 'extendedKeyUsage=emailProtection', 'subjectAltName=email:vanthu@stc.lamdong.gov.vn', ''].join('\n'));
-  openssl(['x509', '-req', '-in', 'unit.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '365', '-extfile', 'unit.ext', '-out', 'unit.pem']);
-  openssl(['pkcs12', '-export', '-inkey', 'unit.key', '-in', 'unit.pem', '-certfile', 'ca.pem', '-name', 'stc', '-out', 'unit.p12', '-passout', `pass:${PASSWORD}`]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-utf8',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '3650',
+    '-subj',
+    '/O=Ban Cơ yếu Chính phủ (thử nghiệm)/CN=Test Root CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-utf8',
+    '-keyout',
+    'unit.key',
+    '-out',
+    'unit.csr',
+    '-subj',
+    '/O=Sở Tài chính tỉnh Lâm Đồng/CN=Văn thư Sở Tài chính/emailAddress=vanthu@stc.lamdong.gov.vn',
+  ]);
+  writeFileSync(
+    file('unit.ext'),
+    [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=critical,digitalSignature,nonRepudiation',
+      'extendedKeyUsage=emailProtection',
+      'subjectAltName=email:vanthu@stc.lamdong.gov.vn',
+      '',
+    ].join('\n'),
+  );
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    'unit.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '365',
+    '-extfile',
+    'unit.ext',
+    '-out',
+    'unit.pem',
+  ]);
+  openssl([
+    'pkcs12',
+    '-export',
+    '-inkey',
+    'unit.key',
+    '-in',
+    'unit.pem',
+    '-certfile',
+    'ca.pem',
+    '-name',
+    'stc',
+    '-out',
+    'unit.p12',
+    '-passout',
+    `pass:${PASSWORD}`,
+  ]);
 }
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 writeFileSync(file('dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-const resolver = zoneResolver([{ name: 'vanthu._domainkey.stc.lamdong.gov.vn', type: 'TXT', value: [`v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`] }]);
+const resolver = zoneResolver([
+  {
+    name: 'vanthu._domainkey.stc.lamdong.gov.vn',
+    type: 'TXT',
+    value: [`v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`],
+  },
+]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 interface Capture {
@@ -69,7 +146,8 @@ function cmsVerify(eml: string, out: string) {
   return { status: r.status, stderr: r.stderr };
 }
 
-const dkimResults = async (raw: Buffer) => (await dkimVerify(raw, { resolver: resolver as never })).results.map((r: { status: { result: string } }) => r.status.result);
+const dkimResults = async (raw: Buffer) =>
+  (await dkimVerify(raw, { resolver: resolver as never })).results.map((r: { status: { result: string } }) => r.status.result);
 
 describe('S/MIME-signed outgoing documents', () => {
   let smtp: Capture;
@@ -95,7 +173,16 @@ describe('S/MIME-signed outgoing documents', () => {
     const res = await gw.api('/api/outgoing', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ unit: 'stc', to: ['Sở Tư pháp tỉnh Lâm Đồng'], subject: 'Báo cáo quyết toán ngân sách năm 2026', typeCode: 'BC', signer: 'Nguyễn Văn An', smime: true, edxml: true, document: { filename: 'bao-cao.pdf', content: PDF.toString('base64') } }),
+      body: JSON.stringify({
+        unit: 'stc',
+        to: ['Sở Tư pháp tỉnh Lâm Đồng'],
+        subject: 'Báo cáo quyết toán ngân sách năm 2026',
+        typeCode: 'BC',
+        signer: 'Nguyễn Văn An',
+        smime: true,
+        edxml: true,
+        document: { filename: 'bao-cao.pdf', content: PDF.toString('base64') },
+      }),
     });
     const body = await res.text();
     expect(res.status, body).toBe(201);
@@ -131,7 +218,10 @@ describe('S/MIME-signed outgoing documents', () => {
     expect(r.stderr).toMatch(/digest failure|Verification failure/i);
     // mailauth reports a body-hash mismatch as "neutral"; anything but "pass" is a failed signature here.
     expect(await dkimResults(tampered)).not.toContain('pass');
-    expect((await verifyMessage(tampered, { trust: await loadTrustStore({ anchors: [file('ca.pem')], crls: [] }) })).signatures.find((s) => s.layer === 'smime')?.verdict).toBe('invalid');
+    expect(
+      (await verifyMessage(tampered, { trust: await loadTrustStore({ anchors: [file('ca.pem')], crls: [] }) })).signatures.find((s) => s.layer === 'smime')
+        ?.verdict,
+    ).toBe('invalid');
   });
 
   it('keeps the DKIM signature valid over the S/MIME-signed message (mailauth)', async () => {
@@ -139,7 +229,7 @@ describe('S/MIME-signed outgoing documents', () => {
     expect(await dkimResults(raw)).toEqual(['pass']);
   });
 
-  it('is valid for vanthu\'s own trust stage and still classifies from the edXML envelope', async () => {
+  it("is valid for vanthu's own trust stage and still classifies from the edXML envelope", async () => {
     const trust = await loadTrustStore({ anchors: [file('ca.pem')], crls: [] });
     const report = await verifyMessage(raw, { trust, dns: resolver });
     const smime = report.signatures.find((s) => s.layer === 'smime')!;
@@ -149,6 +239,12 @@ describe('S/MIME-signed outgoing documents', () => {
     const parsed = await simpleParser(raw);
     expect(parsed.attachments.map((a) => a.filename)).toEqual(['edxml.xml', 'bao-cao.pdf', 'smime.p7s']);
     const result = await classifyMessage(raw);
-    expect(result.document).toMatchObject({ notation: '1/BC-STC-VP', typeCode: 'BC', typeName: 'Báo cáo', subject: 'Báo cáo quyết toán ngân sách năm 2026', source: 'edxml' });
+    expect(result.document).toMatchObject({
+      notation: '1/BC-STC-VP',
+      typeCode: 'BC',
+      typeName: 'Báo cáo',
+      subject: 'Báo cáo quyết toán ngân sách năm 2026',
+      source: 'edxml',
+    });
   });
 });

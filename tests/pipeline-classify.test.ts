@@ -22,12 +22,19 @@ describe.each(BACKENDS)('classify stage on %s', (backend) => {
   afterAll(() => gw?.close());
 
   async function classified(file: string): Promise<{ kind: string; document: Record<string, unknown> | null }> {
-    const info = await transport(gw.smtpPort!).sendMail({ envelope: { from: 'vanthu@ubnd.example.gov.vn', to: [UNIT] }, raw: readFileSync(path.join(CASES, file)) });
+    const info = await transport(gw.smtpPort!).sendMail({
+      envelope: { from: 'vanthu@ubnd.example.gov.vn', to: [UNIT] },
+      raw: readFileSync(path.join(CASES, file)),
+    });
     const id = /queued as (\w+)/.exec(info.response)![1];
-    const m = await waitFor(async () => {
-      const body = (await (await gw.api(`/api/messages/${id}`)).json()) as { stages: Record<string, { status: string; result: never }> };
-      return body.stages.classify?.status === 'done' ? body : null;
-    }, 20_000, 'classify stage');
+    const m = await waitFor(
+      async () => {
+        const body = (await (await gw.api(`/api/messages/${id}`)).json()) as { stages: Record<string, { status: string; result: never }> };
+        return body.stages.classify?.status === 'done' ? body : null;
+      },
+      20_000,
+      'classify stage',
+    );
     return m.stages.classify.result;
   }
 

@@ -25,10 +25,14 @@ describe.each(BACKENDS)('verify stage on %s', (backend) => {
   async function deliver(file: string): Promise<Stored['stages']['verify']['result']> {
     const info = await transport(gw.smtpPort!).sendMail({ envelope: { from: 'vanthu@sotttt.lamdong.gov.vn', to: [UNIT] }, raw: readFileSync(file) });
     const id = /queued as (\w+)/.exec(info.response)![1];
-    const body = await waitFor(async () => {
-      const m = (await (await gw.api(`/api/messages/${id}`)).json()) as Stored;
-      return m.stages.verify?.status === 'done' ? m : null;
-    }, 20_000, 'verify stage');
+    const body = await waitFor(
+      async () => {
+        const m = (await (await gw.api(`/api/messages/${id}`)).json()) as Stored;
+        return m.stages.verify?.status === 'done' ? m : null;
+      },
+      20_000,
+      'verify stage',
+    );
     return body.stages.verify.result;
   }
 
@@ -36,7 +40,11 @@ describe.each(BACKENDS)('verify stage on %s', (backend) => {
     const r = await deliver(fx.smime['with-attachments']);
     expect(r.verdict).toBe('valid');
     const docs = r.signatures.filter((s) => ['smime', 'pdf', 'xml'].includes(s.layer)).map((s) => [s.layer, s.verdict]);
-    expect(docs).toEqual([['smime', 'valid'], ['pdf', 'valid'], ['xml', 'valid']]);
+    expect(docs).toEqual([
+      ['smime', 'valid'],
+      ['pdf', 'valid'],
+      ['xml', 'valid'],
+    ]);
     expect(r.signatures.some((s) => s.layer === 'dkim')).toBe(true);
   });
 

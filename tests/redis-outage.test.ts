@@ -38,7 +38,10 @@ describe.each(BACKENDS)('Redis outage on %s', (backend) => {
     const mids: string[] = [];
     for (let i = 0; i < 10; i++) {
       const mid = `<outage-${i}@sotc.example.gov.vn>`;
-      const info = await t.sendMail({ envelope: { from: 'a@sotc.example.gov.vn', to: [UNIT] }, raw: `From: a@sotc.example.gov.vn\r\nTo: ${UNIT}\r\nSubject: outage ${i}\r\nMessage-ID: ${mid}\r\n\r\nbody ${i}\r\n` });
+      const info = await t.sendMail({
+        envelope: { from: 'a@sotc.example.gov.vn', to: [UNIT] },
+        raw: `From: a@sotc.example.gov.vn\r\nTo: ${UNIT}\r\nSubject: outage ${i}\r\nMessage-ID: ${mid}\r\n\r\nbody ${i}\r\n`,
+      });
       expect(info.response).toMatch(/^250 /);
       mids.push(mid);
     }
@@ -50,7 +53,20 @@ describe.each(BACKENDS)('Redis outage on %s', (backend) => {
     expect(ready.status).toBe(503);
 
     redis = await startRedis(port, dir); // empty: whatever was queued before is gone too
-    const parsed = () => gw.database.db.select().from(messageStages).where(and(eq(messageStages.stage, 'parse'), eq(messageStages.status, 'done'), inArray(messageStages.messageId, waiting.map((r) => r.id))));
+    const parsed = () =>
+      gw.database.db
+        .select()
+        .from(messageStages)
+        .where(
+          and(
+            eq(messageStages.stage, 'parse'),
+            eq(messageStages.status, 'done'),
+            inArray(
+              messageStages.messageId,
+              waiting.map((r) => r.id),
+            ),
+          ),
+        );
     await waitFor(async () => (await parsed()).length === 10, 60_000, 'all messages parsed after Redis returned');
   }, 90_000);
 });

@@ -92,7 +92,10 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
       }
     });
     await Promise.all(work);
-    const rows = await database.db.select({ n: documents.bookNumber, y: documents.bookYear, s: documents.status }).from(documents).where(eq(documents.unitId, 'stc'));
+    const rows = await database.db
+      .select({ n: documents.bookNumber, y: documents.bookYear, s: documents.status })
+      .from(documents)
+      .where(eq(documents.unitId, 'stc'));
     const numbers = rows.map((r) => r.n!).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.y))).toEqual(new Set([2026]));
@@ -108,7 +111,15 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
 
   it('numbers the outgoing book separately, with the notation', async () => {
     const made = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => registerOutgoing(database.db, { unitId: 'stc', codeSuffix: 'STC-VP', typeCode: i % 2 ? 'QĐ' : 'CV', subject: `Văn bản đi ${i}` }, 'test', clock, config.registry.timezone)),
+      Array.from({ length: 12 }, (_, i) =>
+        registerOutgoing(
+          database.db,
+          { unitId: 'stc', codeSuffix: 'STC-VP', typeCode: i % 2 ? 'QĐ' : 'CV', subject: `Văn bản đi ${i}` },
+          'test',
+          clock,
+          config.registry.timezone,
+        ),
+      ),
     );
     expect(made.map((m) => m.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const qd = made.find((m) => m.typeCode === 'QĐ')!;
@@ -117,10 +128,18 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
   });
 
   it('logs in local users with scrypt hashes and expiring bearer sessions', async () => {
-    const u = await addUser(database.db, config, { email: 'Clerk@STC.lamdong.gov.vn', name: 'Trần Thị Văn Thư', unitId: 'stc', role: 'clerk', password: 'mật-khẩu-dài' }, 'test', clock);
+    const u = await addUser(
+      database.db,
+      config,
+      { email: 'Clerk@STC.lamdong.gov.vn', name: 'Trần Thị Văn Thư', unitId: 'stc', role: 'clerk', password: 'mật-khẩu-dài' },
+      'test',
+      clock,
+    );
     expect(u.email).toBe('clerk@stc.lamdong.gov.vn');
     expect(u).not.toHaveProperty('passwordHash');
-    await expect(addUser(database.db, config, { email: 'x@y.vn', name: 'X', unitId: 'nowhere', role: 'clerk', password: '12345678' }, 'test', clock)).rejects.toThrow(/unknown unit/);
+    await expect(
+      addUser(database.db, config, { email: 'x@y.vn', name: 'X', unitId: 'nowhere', role: 'clerk', password: '12345678' }, 'test', clock),
+    ).rejects.toThrow(/unknown unit/);
     expect(await login(database.db, config, 'clerk@stc.lamdong.gov.vn', 'wrong-password', clock)).toBeNull();
     const s = (await login(database.db, config, 'clerk@stc.lamdong.gov.vn', 'mật-khẩu-dài', clock))!;
     expect((await sessionUser(database.db, s.token, clock))?.id).toBe(u.id);
@@ -133,7 +152,10 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
   });
 
   it('suggests a department learned from past assignments, with its confidence', async () => {
-    const themes = { ns: ['Dự toán ngân sách năm 2027', 'Quyết toán ngân sách xã', 'Bổ sung dự toán chi thường xuyên'], tin: ['Triển khai chữ ký số', 'Nâng cấp phần mềm quản lý văn bản', 'An toàn thông tin mạng'] };
+    const themes = {
+      ns: ['Dự toán ngân sách năm 2027', 'Quyết toán ngân sách xã', 'Bổ sung dự toán chi thường xuyên'],
+      tin: ['Triển khai chữ ký số', 'Nâng cấp phần mềm quản lý văn bản', 'An toàn thông tin mạng'],
+    };
     for (const [department, subjects] of Object.entries(themes)) {
       for (const subject of subjects) {
         const id = await insertInbound(database.db, { receivedAt: clock.now() });
@@ -142,7 +164,14 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
         await assign(rt, ADMIN, o.documentId!, { department });
       }
     }
-    const s = await suggestRoute(database.db, [], { unitId: 'stc', recipients: [], issuer: null, typeCode: 'CV', subject: 'Hướng dẫn triển khai chữ ký số cho văn bản', text: null });
+    const s = await suggestRoute(database.db, [], {
+      unitId: 'stc',
+      recipients: [],
+      issuer: null,
+      typeCode: 'CV',
+      subject: 'Hướng dẫn triển khai chữ ký số cho văn bản',
+      text: null,
+    });
     expect(s).toMatchObject({ source: 'learned', department: 'tin' });
     expect(s.confidence).toBeGreaterThan(0.5);
     expect(s.alternatives[0].department).toBe('ns');
@@ -159,8 +188,17 @@ describe.each(BACKENDS)('registry books and audit on %s', (backend) => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const cfg = { ...config, registry: { ...config.registry, ldap: { url: `ldap://127.0.0.1:${server.address().port}`, userDn: 'uid={user},ou=people,dc=test', timeoutMs: 5000 } } };
-      await addUser(database.db, cfg, { email: 'ldapuser@stc.lamdong.gov.vn', name: 'Người dùng LDAP', unitId: 'stc', role: 'officer', source: 'ldap' }, 'test', clock);
+      const cfg = {
+        ...config,
+        registry: { ...config.registry, ldap: { url: `ldap://127.0.0.1:${server.address().port}`, userDn: 'uid={user},ou=people,dc=test', timeoutMs: 5000 } },
+      };
+      await addUser(
+        database.db,
+        cfg,
+        { email: 'ldapuser@stc.lamdong.gov.vn', name: 'Người dùng LDAP', unitId: 'stc', role: 'officer', source: 'ldap' },
+        'test',
+        clock,
+      );
       expect(await login(database.db, cfg, 'ldapuser@stc.lamdong.gov.vn', 'sai', clock)).toBeNull();
       expect((await login(database.db, cfg, 'ldapuser@stc.lamdong.gov.vn', 'đúng mật khẩu', clock))?.user.source).toBe('ldap');
       expect(await login(database.db, { ...cfg, registry: { ...cfg.registry, ldap: null } }, 'ldapuser@stc.lamdong.gov.vn', 'đúng mật khẩu', clock)).toBeNull();

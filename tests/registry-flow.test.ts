@@ -25,8 +25,16 @@ const SENDER = 'vanthu@ubnd.bentre.gov.vn';
 const PDF = Buffer.from('%PDF-1.4\n% the same signed PDF travelling by two paths\n%%EOF\n');
 
 function mail(id: string, subject: string, withPdf = false, part: { name: string; type: string; body: string } | null = null): string {
-  const head = [`From: Văn thư UBND <${SENDER}>`, `To: ${UNIT}`, `Subject: ${subject}`, `Message-ID: <${id}@ubnd.bentre.gov.vn>`, 'Date: Mon, 23 Nov 2026 09:00:00 +0700', 'MIME-Version: 1.0'];
-  if (!withPdf && !part) return [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', `Số: 123/UBND-VX\r\nV/v ${subject}`, ''].join('\r\n');
+  const head = [
+    `From: Văn thư UBND <${SENDER}>`,
+    `To: ${UNIT}`,
+    `Subject: ${subject}`,
+    `Message-ID: <${id}@ubnd.bentre.gov.vn>`,
+    'Date: Mon, 23 Nov 2026 09:00:00 +0700',
+    'MIME-Version: 1.0',
+  ];
+  if (!withPdf && !part)
+    return [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', `Số: 123/UBND-VX\r\nV/v ${subject}`, ''].join('\r\n');
   return [
     ...head,
     'Content-Type: multipart/mixed; boundary="b1"',
@@ -66,13 +74,28 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
   };
 
   /** Sends over SMTP, waits for the pipeline, then gives the register stage the classify/verify results the lead's stages will produce. */
-  async function arrive(id: string, subject: string, cls: unknown, verify: unknown = VALID, withPdf = false, part: Parameters<typeof mail>[3] = null): Promise<string> {
+  async function arrive(
+    id: string,
+    subject: string,
+    cls: unknown,
+    verify: unknown = VALID,
+    withPdf = false,
+    part: Parameters<typeof mail>[3] = null,
+  ): Promise<string> {
     const info = await transport(app.smtpPort!).sendMail({ envelope: { from: SENDER, to: [UNIT] }, raw: mail(id, subject, withPdf, part) });
     const inbound = /queued as ([0-9A-Z]{26})/.exec(info.response)![1];
-    await waitFor(async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, inbound)))[0]?.state === 'decided', 15_000, 'register stage');
+    await waitFor(
+      async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, inbound)))[0]?.state === 'decided',
+      15_000,
+      'register stage',
+    );
     await insertStage(app.database.db, inbound, 'classify', cls);
     await insertStage(app.database.db, inbound, 'verify', verify);
-    await processMessage({ database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, clock: app.registry!.rt.clock, registry: app.registry!.rt }, inbound, ['register']);
+    await processMessage(
+      { database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, clock: app.registry!.rt.clock, registry: app.registry!.rt },
+      inbound,
+      ['register'],
+    );
     await app.registry!.followup.settle();
     return inbound;
   }
@@ -86,7 +109,11 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
     config.ingest.outboxSweepMs = 200;
     configureRegistry(config);
     config.registry.sessionHours = 24 * 365; // the clock jumps weeks ahead; logins must outlive it
-    config.mail = { from: UNIT, transport: { kind: 'smarthost', host: '127.0.0.1', port: sink.port, secure: false, requireTls: false, user: null, pass: null }, alertTo: [] };
+    config.mail = {
+      from: UNIT,
+      transport: { kind: 'smarthost', host: '127.0.0.1', port: sink.port, secure: false, requireTls: false, user: null, pass: null },
+      alertTo: [],
+    };
     app = await startVanthu(config, 'all', silentLogger, { clock });
     serviceToken = config.http.tokens[0].token;
     const people = [
@@ -98,7 +125,11 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
     for (const p of people) {
       const r = await api('/api/users', serviceToken, { method: 'POST', body: { ...p, name: `Cán bộ ${p.role}`, password: 'mật khẩu 2026' } });
       expect(r.status).toBe(201);
-      const login = await fetch(`http://127.0.0.1:${app.httpPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: p.email, password: 'mật khẩu 2026' }) });
+      const login = await fetch(`http://127.0.0.1:${app.httpPort}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: p.email, password: 'mật khẩu 2026' }),
+      });
       expect(login.status).toBe(200);
       tokens[p.role] = ((await login.json()) as { token: string }).token;
     }
@@ -169,10 +200,25 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
     const followup = app.registry!.followup;
     await followup.settle();
     // A job that was still sending its mail is removed on completion; the sync keeps trying till then.
-    await waitFor(async () => !(await followup.queue.getJob(`reminder-${docId}`)) && !(await followup.queue.getJob(`escalate-${docId}`)), 15_000, 'follow-up jobs removed');
+    await waitFor(
+      async () => !(await followup.queue.getJob(`reminder-${docId}`)) && !(await followup.queue.getJob(`escalate-${docId}`)),
+      15_000,
+      'follow-up jobs removed',
+    );
     expect((await followup.queue.getDelayed()).filter((j) => 'docId' in j.data && j.data.docId === docId)).toEqual([]);
     const detail = await api(`/api/documents/${docId}`, tokens.leader);
-    expect(detail.body.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['document.intake', 'document.register', 'mail.receipt', 'mail.reminder', 'document.deadline', 'mail.escalate', 'document.in_progress', 'document.done']));
+    expect(detail.body.history.map((h: { action: string }) => h.action)).toEqual(
+      expect.arrayContaining([
+        'document.intake',
+        'document.register',
+        'mail.receipt',
+        'mail.reminder',
+        'document.deadline',
+        'mail.escalate',
+        'document.in_progress',
+        'document.done',
+      ]),
+    );
     expect(sink.to(SENDER).filter((m) => m.subject.includes('123/UBND-VX') && m.subject.startsWith('Xác nhận'))).toHaveLength(1);
   });
 
@@ -189,12 +235,24 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
   it('registers the same document once when it comes by two paths (SMTP and API upload, and by attachment hash)', async () => {
     const cls = classification({ notation: '77/UBND-KT', subject: 'Kế hoạch chuyển đổi số' });
     const a = await arrive('path-a', 'Kế hoạch 77', cls, VALID, true);
-    const upload = await fetch(`http://127.0.0.1:${app.httpPort}/api/messages`, { method: 'POST', headers: { authorization: `Bearer ${serviceToken}`, 'content-type': 'message/rfc822' }, body: mail('path-b', 'Fwd: Kế hoạch 77') });
+    const upload = await fetch(`http://127.0.0.1:${app.httpPort}/api/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serviceToken}`, 'content-type': 'message/rfc822' },
+      body: mail('path-b', 'Fwd: Kế hoạch 77'),
+    });
     const b = ((await upload.json()) as { id: string }).id;
-    await waitFor(async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, b)))[0]?.state === 'decided', 15_000, 'upload decided');
+    await waitFor(
+      async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, b)))[0]?.state === 'decided',
+      15_000,
+      'upload decided',
+    );
     await insertStage(app.database.db, b, 'classify', cls);
     await insertStage(app.database.db, b, 'verify', VALID);
-    await processMessage({ database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, clock: app.registry!.rt.clock, registry: app.registry!.rt }, b, ['register']);
+    await processMessage(
+      { database: app.database, blobs: app.blobs, config: app.config, log: silentLogger, clock: app.registry!.rt.clock, registry: app.registry!.rt },
+      b,
+      ['register'],
+    );
     const c = await arrive('path-c', 'Kế hoạch (bản chụp)', classification({ notation: null, issuer: null, subject: 'Kế hoạch' }), VALID, true);
     const [da, db, dc] = [await docOf(a), await docOf(b), await docOf(c)];
     expect(da.status).toBe('received');
@@ -217,8 +275,21 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
   it('answers a document that came as edXML with a status notice attached to the receipt', async () => {
     const meta = classification({ notation: '45/STTTT-VP', issuer: 'Sở Thông tin và Truyền thông', source: 'edxml' }).document!;
     const { source: _s, ...document } = meta;
-    const envelope = buildEnvelope({ from: { id: '000.00.31.H12', name: 'Sở Thông tin và Truyền thông', email: SENDER }, to: [{ id: '000.00.12.H41', name: 'Sở Tài chính' }], documentId: '000.00.31.H12,2026/11/23,45', document, attachments: [] });
-    const inbound = await arrive('edxml', 'Văn bản điện tử 45/STTTT-VP', classification({ notation: '45/STTTT-VP', issuer: 'Sở Thông tin và Truyền thông', source: 'edxml' }), VALID, false, { name: 'edxml.xml', type: 'application/xml', body: envelope });
+    const envelope = buildEnvelope({
+      from: { id: '000.00.31.H12', name: 'Sở Thông tin và Truyền thông', email: SENDER },
+      to: [{ id: '000.00.12.H41', name: 'Sở Tài chính' }],
+      documentId: '000.00.31.H12,2026/11/23,45',
+      document,
+      attachments: [],
+    });
+    const inbound = await arrive(
+      'edxml',
+      'Văn bản điện tử 45/STTTT-VP',
+      classification({ notation: '45/STTTT-VP', issuer: 'Sở Thông tin và Truyền thông', source: 'edxml' }),
+      VALID,
+      false,
+      { name: 'edxml.xml', type: 'application/xml', body: envelope },
+    );
     expect((await docOf(inbound)).viaEdxml).toBe(true);
     const receipt = await waitFor(() => sink.to(SENDER).find((m) => m.subject.includes('45/STTTT-VP')), 15_000, 'receipt with status');
     const status = receipt.attachments.find((a) => a.filename === 'status.edxml')?.content.toString('utf8') ?? '';

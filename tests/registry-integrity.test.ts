@@ -55,23 +55,53 @@ const word = (s: string) => `=?UTF-8?B?${Buffer.from(s).toString('base64')}?=`;
 function entity(body: string[], pdf: Buffer | null, name = '25-CT-UBND.pdf'): string {
   if (!pdf) return ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', ...body, ''].join('\r\n');
   return [
-    'Content-Type: multipart/mixed; boundary="b1"', '',
-    '--b1', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', ...body,
-    '--b1', `Content-Type: application/pdf; name="${name}"`, `Content-Disposition: attachment; filename="${name}"`, 'Content-Transfer-Encoding: base64', '', b64(pdf),
-    '--b1--', '',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    ...body,
+    '--b1',
+    `Content-Type: application/pdf; name="${name}"`,
+    `Content-Disposition: attachment; filename="${name}"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    b64(pdf),
+    '--b1--',
+    '',
   ].join('\r\n');
 }
 
 function plainMail(mid: string, subject: string, body: string[], pdf: Buffer | null): Buffer {
-  const head = [`From: ${SENDER}`, `To: ${UNIT}`, `Subject: ${word(subject)}`, `Message-ID: <${mid}@ubnd.lamdong.gov.vn>`, 'Date: Mon, 23 Nov 2026 08:30:00 +0700', 'MIME-Version: 1.0'];
+  const head = [
+    `From: ${SENDER}`,
+    `To: ${UNIT}`,
+    `Subject: ${word(subject)}`,
+    `Message-ID: <${mid}@ubnd.lamdong.gov.vn>`,
+    'Date: Mon, 23 Nov 2026 08:30:00 +0700',
+    'MIME-Version: 1.0',
+  ];
   return Buffer.from(`${head.join('\r\n')}\r\n${entity(body, pdf)}`, 'utf8');
 }
 
 describe('required fields of a book entry (Decree 30/2020)', () => {
   it('needs số/ký hiệu except for the types that have none, and issuer, date and trích yếu', () => {
-    const full = { notation: '25/CT-UBND', issuer: 'UBND tỉnh Lâm Đồng', issuedDate: '2026-11-20', subject: 'Đẩy mạnh CNTT', typeCode: 'CT', typeName: 'Chỉ thị' };
+    const full = {
+      notation: '25/CT-UBND',
+      issuer: 'UBND tỉnh Lâm Đồng',
+      issuedDate: '2026-11-20',
+      subject: 'Đẩy mạnh CNTT',
+      typeCode: 'CT',
+      typeName: 'Chỉ thị',
+    };
     expect(missingRequired(full)).toEqual([]);
-    expect(missingRequired({ ...full, typeCode: 'CV', typeName: 'Công văn', notation: null, issuer: '  ', issuedDate: null, subject: null })).toEqual(['notation', 'issuer', 'issuedDate', 'subject']);
+    expect(missingRequired({ ...full, typeCode: 'CV', typeName: 'Công văn', notation: null, issuer: '  ', issuedDate: null, subject: null })).toEqual([
+      'notation',
+      'issuer',
+      'issuedDate',
+      'subject',
+    ]);
     expect(missingRequired({ ...full, typeCode: null, typeName: null, notation: null })).toEqual(['notation']); // unknown type: has one
     expect(missingRequired({ ...full, typeCode: null, typeName: 'Thư công', notation: null, subject: null })).toEqual([]);
     expect(notationRequired('QC', 'Quy chế')).toBe(false);
@@ -106,7 +136,11 @@ describe.each(BACKENDS)('registry integrity end to end on %s', (backend) => {
   async function deliver(raw: Buffer) {
     const info = await transport(app.smtpPort!).sendMail({ envelope: { from: SENDER, to: [UNIT] }, raw });
     const inbound = /queued as ([0-9A-Z]{26})/.exec(info.response)![1];
-    await waitFor(async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, inbound)))[0]?.state === 'decided', 30_000, 'register stage');
+    await waitFor(
+      async () => (await app.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, inbound)))[0]?.state === 'decided',
+      30_000,
+      'register stage',
+    );
     await app.registry!.followup.settle();
     const [doc] = await app.database.db.select().from(documents).where(eq(documents.inboundId, inbound));
     return { inbound, doc };
@@ -124,12 +158,24 @@ describe.each(BACKENDS)('registry integrity end to end on %s', (backend) => {
     // The fixture PDFs' ASCII text classifies at 0.6: enough for this unit's policy.
     config.registry.units.stc.policy = { confidenceThreshold: 0.5 };
     Object.assign(config.trust, { anchors: [fx.pki.root], crls: [fx.pki.crl] });
-    config.mail = { ...config.mail, from: UNIT, transport: { kind: 'smarthost', host: '127.0.0.1', port: sink.port, secure: false, requireTls: false, user: null, pass: null }, alertTo: [] };
+    config.mail = {
+      ...config.mail,
+      from: UNIT,
+      transport: { kind: 'smarthost', host: '127.0.0.1', port: sink.port, secure: false, requireTls: false, user: null, pass: null },
+      alertTo: [],
+    };
     app = await startVanthu(config, 'all', silentLogger, { clock });
     serviceToken = config.http.tokens[0].token;
-    const add = await api('/api/users', serviceToken, { method: 'POST', body: { email: 'clerk@stc.lamdong.gov.vn', role: 'clerk', unit: 'stc', name: 'Văn thư Sở', password: PASSWORD } });
+    const add = await api('/api/users', serviceToken, {
+      method: 'POST',
+      body: { email: 'clerk@stc.lamdong.gov.vn', role: 'clerk', unit: 'stc', name: 'Văn thư Sở', password: PASSWORD },
+    });
     expect(add.status).toBe(201);
-    const login = await fetch(`http://127.0.0.1:${app.httpPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'clerk@stc.lamdong.gov.vn', password: PASSWORD }) });
+    const login = await fetch(`http://127.0.0.1:${app.httpPort}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'clerk@stc.lamdong.gov.vn', password: PASSWORD }),
+    });
     clerk = ((await login.json()) as { token: string }).token;
   }, 120_000);
   afterAll(async () => {
@@ -142,13 +188,21 @@ describe.each(BACKENDS)('registry integrity end to end on %s', (backend) => {
     const attached = readFileSync(fx.pdf['page-replaced']);
     const { inbound, doc } = await deliver(plainMail('page-replaced', 'Chỉ thị 25/CT-UBND', official(21), attached));
     expect([doc.status, doc.bookNumber, doc.verdict]).toEqual(['review', null, 'invalid']);
-    expect(doc.reasons[0]).toBe('Văn bản bị sửa đổi sau khi ký số (trang 2 bị thay thế) — 25-CT-UBND.pdf (document changed after signing: page 2 was replaced)');
+    expect(doc.reasons[0]).toBe(
+      'Văn bản bị sửa đổi sau khi ký số (trang 2 bị thay thế) — 25-CT-UBND.pdf (document changed after signing: page 2 was replaced)',
+    );
 
     const detail = await api(`/api/documents/${doc.id}`, clerk);
     expect(detail.status).toBe(200);
     expect(detail.body.signedRevisions).toHaveLength(1);
     const rev = detail.body.signedRevisions[0];
-    expect(rev).toMatchObject({ attachment: '25-CT-UBND.pdf', signature: 0, changesAfterSigning: 'forbidden', fileName: '25-CT-UBND.signed-1.pdf', fileSha256: createHash('sha256').update(attached).digest('hex') });
+    expect(rev).toMatchObject({
+      attachment: '25-CT-UBND.pdf',
+      signature: 0,
+      changesAfterSigning: 'forbidden',
+      fileName: '25-CT-UBND.signed-1.pdf',
+      fileSha256: createHash('sha256').update(attached).digest('hex'),
+    });
 
     // The API serves exactly the bytes the signature covers: a prefix of the file, fully signed for pdfsig.
     const got = await api(rev.href, clerk);
@@ -191,13 +245,21 @@ describe.each(BACKENDS)('registry integrity end to end on %s', (backend) => {
     expect((await api(`/api/documents/${original.id}`, clerk)).body.alerts).toEqual([]);
 
     // A tampered copy: same Message-ID, one line of the signed text changed.
-    const tampered = Buffer.from(genuine.toString('utf8').replace('Kính gửi: Sở Tài chính tỉnh Lâm Đồng', 'Kính gửi: Sở Tài chính tỉnh Lâm Đồng và Kho bạc'), 'utf8');
+    const tampered = Buffer.from(
+      genuine.toString('utf8').replace('Kính gửi: Sở Tài chính tỉnh Lâm Đồng', 'Kính gửi: Sở Tài chính tỉnh Lâm Đồng và Kho bạc'),
+      'utf8',
+    );
     const { doc: copy } = await deliver(tampered);
     expect([copy.status, copy.linkedTo, copy.verdict]).toEqual(['linked', original.id, 'invalid']);
     expect(copy.reasons[0]).toMatch(/^Cảnh báo: bản trùng khác với văn bản đã nhận .*valid → invalid/);
 
     // Another PDF under the same document: a different attachment hash (and a forbidden change).
-    const { doc: other } = await deliver(Buffer.concat([Buffer.from('Message-ID: <25-ct-ubnd@ubnd.lamdong.gov.vn>\r\n'), smimeSign(Buffer.from(entity(body, readFileSync(fx.pdf['shadow-xref'])), 'utf8'), fx.pki.signer)]));
+    const { doc: other } = await deliver(
+      Buffer.concat([
+        Buffer.from('Message-ID: <25-ct-ubnd@ubnd.lamdong.gov.vn>\r\n'),
+        smimeSign(Buffer.from(entity(body, readFileSync(fx.pdf['shadow-xref'])), 'utf8'), fx.pki.signer),
+      ]),
+    );
     expect([other.status, other.linkedTo]).toEqual(['linked', original.id]);
 
     const detail = (await api(`/api/documents/${original.id}`, clerk)).body;
@@ -214,30 +276,58 @@ describe.each(BACKENDS)('registry integrity end to end on %s', (backend) => {
     });
     expect(Date.parse(first.receivedAt)).not.toBeNaN();
     expect(second).toMatchObject({ duplicateId: other.id, differences: [{ kind: 'attachments' }, { kind: 'verdict' }] });
-    expect(second.differences[0].vi).toMatch(/^Tệp đính kèm khác bản gốc \(tệp khác bản gốc: 25-CT-UBND\.pdf SHA-256 [0-9a-f]{12}…; thiếu tệp của bản gốc: SHA-256 [0-9a-f]{12}…\)$/);
+    expect(second.differences[0].vi).toMatch(
+      /^Tệp đính kèm khác bản gốc \(tệp khác bản gốc: 25-CT-UBND\.pdf SHA-256 [0-9a-f]{12}…; thiếu tệp của bản gốc: SHA-256 [0-9a-f]{12}…\)$/,
+    );
     expect(detail.history.filter((h: { action: string }) => h.action === 'document.duplicate_alert')).toHaveLength(2);
     // The clerk is told by mail, once per differing copy.
-    const mails = await waitFor(() => {
-      const m = sink.to('clerk@stc.lamdong.gov.vn').filter((x) => x.subject.startsWith('[CẢNH BÁO] Bản trùng'));
-      return m.length === 2 ? m : null;
-    }, 15_000, 'alert mails');
+    const mails = await waitFor(
+      () => {
+        const m = sink.to('clerk@stc.lamdong.gov.vn').filter((x) => x.subject.startsWith('[CẢNH BÁO] Bản trùng'));
+        return m.length === 2 ? m : null;
+      },
+      15_000,
+      'alert mails',
+    );
     expect(mails.map((m) => m.text).join('\n')).toContain(copy.id);
   });
 
   it('refuses to book a document with empty required fields: 422 naming them, from the API and the CLI', async () => {
-    const { inbound, doc } = await deliver(plainMail('cv-40', 'Công văn 40/UBND-VP về họp giao ban', ['Số: 40/UBND-VP', 'V/v họp giao ban tháng 12', 'Kính gửi: Sở Tài chính tỉnh Lâm Đồng', 'Mời đại diện lãnh đạo Sở dự họp.'], null));
+    const { inbound, doc } = await deliver(
+      plainMail(
+        'cv-40',
+        'Công văn 40/UBND-VP về họp giao ban',
+        ['Số: 40/UBND-VP', 'V/v họp giao ban tháng 12', 'Kính gửi: Sở Tài chính tỉnh Lâm Đồng', 'Mời đại diện lãnh đạo Sở dự họp.'],
+        null,
+      ),
+    );
     expect(doc.status).toBe('review');
     const refused = await api(`/api/documents/${doc.id}/approve`, clerk, { method: 'POST', body: {} });
     expect(refused.status).toBe(422);
     expect(refused.body.fields).toEqual(['issuer', 'issuedDate']);
-    expect(refused.body.message).toMatch(/^Chưa đủ thông tin bắt buộc để vào sổ: cơ quan ban hành, ngày ban hành \(required fields are empty: issuer .*issuedDate/);
+    expect(refused.body.message).toMatch(
+      /^Chưa đủ thông tin bắt buộc để vào sổ: cơ quan ban hành, ngày ban hành \(required fields are empty: issuer .*issuedDate/,
+    );
     // Clearing the số/ký hiệu of a công văn is refused the same way; nothing was written.
-    const cleared = await api(`/api/documents/${doc.id}/approve`, clerk, { method: 'POST', body: { corrections: { notation: null, issuer: 'Ủy ban nhân dân tỉnh Lâm Đồng', issuedDate: '2026-11-24' } } });
+    const cleared = await api(`/api/documents/${doc.id}/approve`, clerk, {
+      method: 'POST',
+      body: { corrections: { notation: null, issuer: 'Ủy ban nhân dân tỉnh Lâm Đồng', issuedDate: '2026-11-24' } },
+    });
     expect([cleared.status, cleared.body.fields]).toEqual([422, ['notation']]);
-    expect((await app.database.db.select().from(documents).where(eq(documents.id, doc.id)))[0]).toMatchObject({ status: 'review', notation: '40/UBND-VP', issuer: null });
+    expect((await app.database.db.select().from(documents).where(eq(documents.id, doc.id)))[0]).toMatchObject({
+      status: 'review',
+      notation: '40/UBND-VP',
+      issuer: null,
+    });
 
-    await expect(cli(['review', 'approve', doc.id], clerk)).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/422.*cơ quan ban hành, ngày ban hành/) });
-    await expect(cli(['register', inbound, '--set', 'issuer=Ủy ban nhân dân tỉnh Lâm Đồng'], clerk)).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/422.*ngày ban hành \(required fields are empty: issuedDate/) });
+    await expect(cli(['review', 'approve', doc.id], clerk)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/422.*cơ quan ban hành, ngày ban hành/),
+    });
+    await expect(cli(['register', inbound, '--set', 'issuer=Ủy ban nhân dân tỉnh Lâm Đồng'], clerk)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/422.*ngày ban hành \(required fields are empty: issuedDate/),
+    });
     const ok = JSON.parse((await cli(['register', inbound, '--set', 'issuer=Ủy ban nhân dân tỉnh Lâm Đồng', '--set', 'issuedDate=2026-11-24'], clerk)).stdout);
     expect(ok.items[0]).toMatchObject({ id: doc.id, issuer: 'Ủy ban nhân dân tỉnh Lâm Đồng', issuedDate: '2026-11-24' });
     expect(ok.items[0].bookNumber).not.toBeNull();

@@ -32,7 +32,11 @@ describe('working days with the shipped Vietnamese holiday calendar', () => {
     const swap = calendar({ '2026': { off: ['2026-01-02'], workdays: ['2026-01-10'] } });
     expect(addWorkingDays(swap, '2026-01-09', 1)).toBe('2026-01-10');
     const reg = config.registry;
-    expect(computeDeadline(reg, cal, { unitId: 'stc', typeCode: 'CV', urgency: 'normal', statedDate: '2026-11-30', from: '2026-11-23' })).toEqual({ dueDate: '2026-11-30', source: 'document', workingDays: null });
+    expect(computeDeadline(reg, cal, { unitId: 'stc', typeCode: 'CV', urgency: 'normal', statedDate: '2026-11-30', from: '2026-11-23' })).toEqual({
+      dueDate: '2026-11-30',
+      source: 'document',
+      workingDays: null,
+    });
     expect(computeDeadline(reg, cal, { unitId: 'stc', typeCode: 'GM', urgency: 'normal', statedDate: null, from: '2026-11-23' }).dueDate).toBe('2026-11-25');
     expect(computeDeadline(reg, cal, { unitId: 'stc', typeCode: 'CV', urgency: 'hoa_toc', statedDate: null, from: '2026-11-27' }).dueDate).toBe('2026-11-30');
   });
@@ -48,7 +52,10 @@ describe('policy', () => {
   it('registers only a confident, validly signed official document', () => {
     expect(decide({ ...base, classification: classification() }).action).toBe('register');
     expect(decide({ ...base, classification: classification({}, 0.5) })).toMatchObject({ action: 'review', reasons: [expect.stringMatching(/confidence/)] });
-    expect(decide({ ...base, verify: { verdict: 'untrusted' }, classification: classification() })).toMatchObject({ action: 'review', reasons: [expect.stringMatching(/untrusted/)] });
+    expect(decide({ ...base, verify: { verdict: 'untrusted' }, classification: classification() })).toMatchObject({
+      action: 'review',
+      reasons: [expect.stringMatching(/untrusted/)],
+    });
     expect(decide({ ...base, verify: null, classification: classification() }).action).toBe('review');
     expect(decide({ ...base, classification: null }).action).toBe('review');
     expect(decide({ ...base, policy: { ...policy, autoRegister: false }, classification: classification() }).action).toBe('review');
@@ -56,14 +63,21 @@ describe('policy', () => {
   it('quarantines secrets, links duplicates and notices, keeps correspondence, drops automated mail', () => {
     expect(decide({ ...base, classification: classification({ secrecy: 'toi_mat' }) }).action).toBe('quarantine');
     expect(decide({ ...base, duplicateOf: 'X', classification: classification() })).toMatchObject({ action: 'link', linkTo: 'X' });
-    expect(decide({ ...base, answers: 'O', classification: { kind: 'status', document: null, confidence: 1, reasons: [] } })).toMatchObject({ action: 'link', linkTo: 'O' });
+    expect(decide({ ...base, answers: 'O', classification: { kind: 'status', document: null, confidence: 1, reasons: [] } })).toMatchObject({
+      action: 'link',
+      linkTo: 'O',
+    });
     expect(decide({ ...base, classification: { kind: 'correspondence', document: null, confidence: 1, reasons: [] } }).action).toBe('keep');
     // An unreadable attachment leaves the classifier unsure: a clerk looks rather than the letter being kept aside.
-    expect(decide({ ...base, classification: { kind: 'correspondence', document: null, confidence: 0.5, reasons: ['Giấy mời.pdf: PDF is corrupt or not a PDF'] } })).toMatchObject({ action: 'review', reasons: [expect.stringMatching(/low confidence/), expect.stringMatching(/corrupt/)] });
+    expect(
+      decide({ ...base, classification: { kind: 'correspondence', document: null, confidence: 0.5, reasons: ['Giấy mời.pdf: PDF is corrupt or not a PDF'] } }),
+    ).toMatchObject({ action: 'review', reasons: [expect.stringMatching(/low confidence/), expect.stringMatching(/corrupt/)] });
     expect(decide({ ...base, classification: { kind: 'automated', document: null, confidence: 1, reasons: [] } }).action).toBe('drop');
   });
   it('treats the same notation, issuer and date as the same document whatever the spelling of case and marks', () => {
-    expect(dedupKey({ notation: '25/CT-UBND', issuer: 'Ủy ban nhân dân tỉnh Bến Tre', issuedDate: '2005-06-08' })).toBe(dedupKey({ notation: '25/ct-ubnd ', issuer: 'UY BAN NHAN DAN TINH BEN TRE', issuedDate: '2005-06-08' }));
+    expect(dedupKey({ notation: '25/CT-UBND', issuer: 'Ủy ban nhân dân tỉnh Bến Tre', issuedDate: '2005-06-08' })).toBe(
+      dedupKey({ notation: '25/ct-ubnd ', issuer: 'UY BAN NHAN DAN TINH BEN TRE', issuedDate: '2005-06-08' }),
+    );
     expect(dedupKey({ notation: null, issuer: 'x', issuedDate: '2005-06-08' })).toBeNull();
   });
 });

@@ -28,11 +28,16 @@ describe('gateway and worker as separate processes', () => {
     await ts?.cleanup();
   });
 
-  it('parses messages the worker reads out of the gateway\'s packs, then unpacks them when idle', async () => {
+  it("parses messages the worker reads out of the gateway's packs, then unpacks them when idle", async () => {
     ts = await createTestStorage('postgres');
     const config = path.join(ts.dataDir, 'roles.yaml');
     writeFileSync(config, 'ingest:\n  outboxSweepMs: 200\n  unpackIdleMs: 10000\n');
-    const env = testEnv(ts, { VANTHU_CONFIG: config, VANTHU_SMTP_PORT: String(await freePort()), VANTHU_HTTP_PORT: String(await freePort()), VANTHU_LOG_LEVEL: 'warn' });
+    const env = testEnv(ts, {
+      VANTHU_CONFIG: config,
+      VANTHU_SMTP_PORT: String(await freePort()),
+      VANTHU_HTTP_PORT: String(await freePort()),
+      VANTHU_LOG_LEVEL: 'warn',
+    });
     const gateway = spawnVanthu(['start', '--role', 'gateway'], env);
     children.push(gateway);
     await waitForHttp(`http://127.0.0.1:${env.VANTHU_HTTP_PORT}/healthz`, gateway);
@@ -44,13 +49,27 @@ describe('gateway and worker as separate processes', () => {
     const t = transport(Number(env.VANTHU_SMTP_PORT));
     const ids = ['roles-1', 'roles-2', 'roles-3'];
     const mids = ids.map((id) => `<${id}@ubnd.bentre.gov.vn>`);
-    for (const id of ids) expect((await t.sendMail({ envelope: { from: 'vanthu@ubnd.bentre.gov.vn', to: [UNIT] }, raw: plainMail(id, UNIT) })).response).toMatch(/^250 /);
+    for (const id of ids)
+      expect((await t.sendMail({ envelope: { from: 'vanthu@ubnd.bentre.gov.vn', to: [UNIT] }, raw: plainMail(id, UNIT) })).response).toMatch(/^250 /);
     const rows = await db.select().from(inboundMessages).where(inArray(inboundMessages.messageId, mids));
     const shas = rows.map((r) => r.blobSha256);
     const loose = () => shas.filter((s) => existsSync(storage.blobs.pathOf(s))).length;
     expect(loose()).toBe(0);
 
-    const parsed = () => db.select().from(messageStages).where(and(eq(messageStages.stage, 'parse'), eq(messageStages.status, 'done'), inArray(messageStages.messageId, rows.map((r) => r.id))));
+    const parsed = () =>
+      db
+        .select()
+        .from(messageStages)
+        .where(
+          and(
+            eq(messageStages.stage, 'parse'),
+            eq(messageStages.status, 'done'),
+            inArray(
+              messageStages.messageId,
+              rows.map((r) => r.id),
+            ),
+          ),
+        );
     await waitFor(async () => (await parsed()).length === 3 || worker.proc.exitCode !== null, 30_000, 'the worker to parse all three');
     expect(worker.proc.exitCode, worker.stderr()).toBeNull();
     expect(loose()).toBe(0); // read from the packs: the gateway has not been idle long enough yet

@@ -34,11 +34,15 @@ describe.each(BACKENDS)('SMTP durable accept on %s', (backend) => {
     expect(row.id).toBe(id);
     expect(row.unitIds).toEqual(['stc']);
     expect((await gw.blobs.read(row.blobSha256)).toString()).toBe(raw);
-    const parsed = await waitFor(async () => {
-      const res = await gw.api(`/api/messages/${id}`);
-      const body = (await res.json()) as { state: string; subject: string; stages: Record<string, { status: string; result: { subject: string } }> };
-      return body.stages.parse?.status === 'done' ? body : null;
-    }, 15_000, 'parse stage');
+    const parsed = await waitFor(
+      async () => {
+        const res = await gw.api(`/api/messages/${id}`);
+        const body = (await res.json()) as { state: string; subject: string; stages: Record<string, { status: string; result: { subject: string } }> };
+        return body.stages.parse?.status === 'done' ? body : null;
+      },
+      15_000,
+      'parse stage',
+    );
     expect(parsed.subject).toBe('Công văn số 123/UBND-VX');
     expect(parsed.stages.parse.result.subject).toBe('Công văn số 123/UBND-VX');
     const rawRes = await gw.api(`/api/messages/${id}/raw`);
@@ -64,7 +68,10 @@ describe.each(BACKENDS)('SMTP durable accept on %s', (backend) => {
     const raw = message('twice');
     const t = transport(gw.smtpPort!);
     const a = await t.sendMail({ envelope: { from: 'a@b.gov.vn', to: [UNIT] }, raw });
-    const b = await t.sendMail({ envelope: { from: 'a@b.gov.vn', to: [UNIT] }, raw: `Received: from relay.example by mx; Mon, 23 Nov 2026 09:00:01 +0700\r\n${raw}` });
+    const b = await t.sendMail({
+      envelope: { from: 'a@b.gov.vn', to: [UNIT] },
+      raw: `Received: from relay.example by mx; Mon, 23 Nov 2026 09:00:01 +0700\r\n${raw}`,
+    });
     expect(a.response).toMatch(/^250 /);
     expect(b.response).toMatch(/^250 .*duplicate/);
     expect(/queued as (\w+)/.exec(b.response)?.[1]).toBe(/queued as (\w+)/.exec(a.response)?.[1]);
@@ -72,7 +79,12 @@ describe.each(BACKENDS)('SMTP durable accept on %s', (backend) => {
   });
 
   it('never lets a bare-LF or bare-CR dot end DATA (no smuggled second message)', async () => {
-    for (const [n, sep] of [['lf', '\n.\n'], ['cr', '\r.\r'], ['mixed', '\n.\r\n'], ['crlf-lf', '\r\n.\n']] as const) {
+    for (const [n, sep] of [
+      ['lf', '\n.\n'],
+      ['cr', '\r.\r'],
+      ['mixed', '\n.\r\n'],
+      ['crlf-lf', '\r\n.\n'],
+    ] as const) {
       const smuggle = `MAIL FROM:<evil@attacker.example>\r\nRCPT TO:<${UNIT}>\r\nDATA\r\nMessage-ID: <smuggled-${n}@attacker.example>\r\n\r\nsmuggled\r\n`;
       const replies = await rawSmtp(gw.smtpPort!, [
         { send: 'EHLO test.example\r\n', replies: 1 },
@@ -110,7 +122,25 @@ describe('SMTP STARTTLS', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'vanthu-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=mx.demo.lamdong.gov.vn', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=mx.demo.lamdong.gov.vn',
+        '-keyout',
+        `${dir}/key.pem`,
+        '-out',
+        `${dir}/cert.pem`,
+      ],
+      { stdio: 'ignore' },
+    );
     gw = await startTestGateway({ backend: 'pglite', configure: (c) => (c.smtp.tls = { key: `${dir}/key.pem`, cert: `${dir}/cert.pem` }) });
   });
   afterAll(async () => {

@@ -132,7 +132,11 @@ describe('SMTP edge: connection limits and the message rate limit', () => {
 
   it('keeps serving other senders while slowloris clients from one IP hold every slot they may', async () => {
     const port = gw.smtpPort!;
-    const slow = await Promise.all([RawSmtpClient.greeted(port, '127.0.0.2'), RawSmtpClient.greeted(port, '127.0.0.2'), RawSmtpClient.greeted(port, '127.0.0.2')]);
+    const slow = await Promise.all([
+      RawSmtpClient.greeted(port, '127.0.0.2'),
+      RawSmtpClient.greeted(port, '127.0.0.2'),
+      RawSmtpClient.greeted(port, '127.0.0.2'),
+    ]);
     // One dribbles a command, one stalls mid-DATA, one says nothing at all.
     const dribbling = dribble(slow[0], forever('EHLO slowloris.example'), 200);
     await slow[1].command('EHLO stall.example');
@@ -269,7 +273,25 @@ describe('SMTP edge: STARTTLS sessions', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'vanthu-edge-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=mx.demo.lamdong.gov.vn', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=mx.demo.lamdong.gov.vn',
+        '-keyout',
+        `${dir}/key.pem`,
+        '-out',
+        `${dir}/cert.pem`,
+      ],
+      { stdio: 'ignore' },
+    );
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (c) => {
@@ -285,7 +307,14 @@ describe('SMTP edge: STARTTLS sessions', () => {
 
   it('counts a session that upgraded to TLS until it closes, filters its replies, and frees its slot', async () => {
     const info = await nodemailer
-      .createTransport({ host: '127.0.0.1', port: gw.smtpPort!, localAddress: '127.0.0.2', secure: false, requireTLS: true, tls: { rejectUnauthorized: false } } as never)
+      .createTransport({
+        host: '127.0.0.1',
+        port: gw.smtpPort!,
+        localAddress: '127.0.0.2',
+        secure: false,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+      } as never)
       .sendMail({ envelope: { from: FROM, to: [UNIT] }, raw: message('over-tls') });
     expect(info.response).toMatch(/^250 /);
     await waitFor(() => openFrom(gw, '127.0.0.2') === 0, 15_000, 'the TLS session to be uncounted');

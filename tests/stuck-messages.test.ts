@@ -45,7 +45,8 @@ function registeringStages(runs: Map<string, number>, gate?: { stage: string; en
         gate.entered(ctx.message.id);
         await gate.open;
       }
-      if (s.name === 'classify') return classification({ notation: `${/<stuck-(\d+)@/.exec(ctx.message.messageId)![1]}/UBND-VX`, issuedDate: '2026-11-20' }) as never;
+      if (s.name === 'classify')
+        return classification({ notation: `${/<stuck-(\d+)@/.exec(ctx.message.messageId)![1]}/UBND-VX`, issuedDate: '2026-11-20' }) as never;
       if (s.name === 'verify') return VALID as never;
       return (await s.run(ctx)) as never;
     },
@@ -85,7 +86,15 @@ describe('Redis loses its jobs mid-run (gateway and workers as separate roles)',
 
   function startWorker(stages: AnyStage[], concurrency: number) {
     const conn = workerConnection({ host: '127.0.0.1', port: redisPort });
-    const deps: IngestDeps = { database: gw.database, blobs: gw.blobs, config: gw.config, log: silentLogger, clock: gw.registry!.rt.clock, registry: gw.registry!.rt, stages };
+    const deps: IngestDeps = {
+      database: gw.database,
+      blobs: gw.blobs,
+      config: gw.config,
+      log: silentLogger,
+      clock: gw.registry!.rt.clock,
+      registry: gw.registry!.rt,
+      stages,
+    };
     const worker = startIngestWorker(deps, conn, concurrency);
     const handle = {
       worker,
@@ -116,7 +125,14 @@ describe('Redis loses its jobs mid-run (gateway and workers as separate roles)',
       // Some messages got part of the way (a worker that died after a stage, say): parsed, classified, verified.
       const runs = new Map<string, number>();
       const stages = registeringStages(runs);
-      const deps: IngestDeps = { database: gw.database, blobs: gw.blobs, config: gw.config, log: silentLogger, clock: gw.registry!.rt.clock, registry: gw.registry!.rt };
+      const deps: IngestDeps = {
+        database: gw.database,
+        blobs: gw.blobs,
+        config: gw.config,
+        log: silentLogger,
+        clock: gw.registry!.rt.clock,
+        registry: gw.registry!.rt,
+      };
       const upTo = (n: number, group: string[]) => Promise.all(group.map((id) => processMessage({ ...deps, stages: stages.slice(0, n) }, id)));
       await upTo(1, ids.slice(4, 7)); // parsed
       await upTo(2, ids.slice(7, 10)); // classified
@@ -146,12 +162,19 @@ describe('Redis loses its jobs mid-run (gateway and workers as separate roles)',
       // Another worker process comes along. The gateway's sweep re-queues what nobody holds.
       startWorker(registeringStages(runs), 4);
       const others = ids.filter((id) => id !== heldId);
-      await waitFor(async () => (await rows()).filter((r) => others.includes(r.id)).every((r) => r.state === 'decided'), 60_000, 'every message nobody held to be decided');
+      await waitFor(
+        async () => (await rows()).filter((r) => others.includes(r.id)).every((r) => r.state === 'decided'),
+        60_000,
+        'every message nobody held to be decided',
+      );
       const mid = new Map((await rows()).map((r) => [r.id, r]));
       expect(mid.get(heldId)!.state).toBe('verified');
       expect(mid.get(heldId)!.leaseOwner).toBe(before.get(heldId)!.leaseOwner); // renewed, not lost
       // The held message was queued first, so it was as overdue as the others when they were re-queued; its lease kept it out.
-      const [age] = await db.select({ overdue: sql<boolean>`${inboundMessages.enqueuedAt} < now() - ${LEASE_MS} * interval '1 millisecond'` }).from(inboundMessages).where(eq(inboundMessages.id, heldId));
+      const [age] = await db
+        .select({ overdue: sql<boolean>`${inboundMessages.enqueuedAt} < now() - ${LEASE_MS} * interval '1 millisecond'` })
+        .from(inboundMessages)
+        .where(eq(inboundMessages.id, heldId));
       expect(age.overdue).toBe(true);
       expect((await queue.jobStates([heldId])).get(heldId)).toBe('unknown');
       const report = await sweepOutbox(gw.database, queue, silentLogger, { leaseMs: LEASE_MS });
@@ -168,7 +191,9 @@ describe('Redis loses its jobs mid-run (gateway and workers as separate roles)',
       await waitFor(async () => (await queue.jobStates([heldId])).get(heldId) === 'completed', 30_000, 'the duplicate job to complete');
 
       const after = new Map((await rows()).map((r) => [r.id, r]));
-      expect(ids.map((id) => [id, after.get(id)?.state, after.get(id)?.leaseOwner, after.get(id)?.lastError])).toEqual(ids.map((id) => [id, 'decided', null, null]));
+      expect(ids.map((id) => [id, after.get(id)?.state, after.get(id)?.leaseOwner, after.get(id)?.lastError])).toEqual(
+        ids.map((id) => [id, 'decided', null, null]),
+      );
       // Every stage of every message ran exactly once, counted both here and by the pipeline's own attempts column.
       for (const id of ids) for (const s of INGEST_STAGES) expect([id, s.name, runs.get(`${id}/${s.name}`)]).toEqual([id, s.name, 1]);
       const stageRows = await db.select().from(messageStages).where(inArray(messageStages.messageId, ids));
@@ -210,7 +235,9 @@ describe.each(BACKENDS)('message leases on %s', (backend) => {
   async function insert(state: string): Promise<string> {
     const id = newId();
     const hash = id.toLowerCase().padEnd(64, '0');
-    await database.db.insert(inboundMessages).values({ id, source: 'api', messageId: `<${id}@t>`, contentHash: hash, blobSha256: hash, size: 1, rcptTo: [UNIT], unitIds: ['stc'], state });
+    await database.db
+      .insert(inboundMessages)
+      .values({ id, source: 'api', messageId: `<${id}@t>`, contentHash: hash, blobSha256: hash, size: 1, rcptTo: [UNIT], unitIds: ['stc'], state });
     return id;
   }
 
@@ -248,10 +275,16 @@ describe.each(BACKENDS)('message leases on %s', (backend) => {
 
     const id2 = await insert('classified');
     // pid 2^22+1 is above Linux's pid_max: no such process.
-    await database.db.update(inboundMessages).set({ leaseOwner: `${hostname()}:4194305:abcdef:1`, leaseUntil: sql`now() + interval '1 hour'` }).where(eq(inboundMessages.id, id2));
+    await database.db
+      .update(inboundMessages)
+      .set({ leaseOwner: `${hostname()}:4194305:abcdef:1`, leaseUntil: sql`now() + interval '1 hour'` })
+      .where(eq(inboundMessages.id, id2));
     expect((await other.claim(id2)).taken).toBe(true);
     const id3 = await insert('classified');
-    await database.db.update(inboundMessages).set({ leaseOwner: `some-other-host:4194305:abcdef:1`, leaseUntil: sql`now() + interval '1 hour'` }).where(eq(inboundMessages.id, id3));
+    await database.db
+      .update(inboundMessages)
+      .set({ leaseOwner: `some-other-host:4194305:abcdef:1`, leaseUntil: sql`now() + interval '1 hour'` })
+      .where(eq(inboundMessages.id, id3));
     expect(await other.claim(id3)).toMatchObject({ taken: false, reason: 'busy' });
   });
 
@@ -261,13 +294,17 @@ describe.each(BACKENDS)('message leases on %s', (backend) => {
     const r = await leases.hold(id, async () => {
       const [first] = await database.db.select({ until: inboundMessages.leaseUntil }).from(inboundMessages).where(eq(inboundMessages.id, id));
       // Held past its first expiry: the renewals keep it.
-      await waitFor(async () => {
-        const [row] = await database.db
-          .select({ ok: sql<boolean>`now() > ${first.until} and ${inboundMessages.leaseUntil} > now()` })
-          .from(inboundMessages)
-          .where(eq(inboundMessages.id, id));
-        return row.ok;
-      }, 10_000, 'the lease to outlive its first expiry');
+      await waitFor(
+        async () => {
+          const [row] = await database.db
+            .select({ ok: sql<boolean>`now() > ${first.until} and ${inboundMessages.leaseUntil} > now()` })
+            .from(inboundMessages)
+            .where(eq(inboundMessages.id, id));
+          return row.ok;
+        },
+        10_000,
+        'the lease to outlive its first expiry',
+      );
       return 7;
     });
     expect(r).toEqual({ ran: true, value: 7 });

@@ -26,7 +26,18 @@ function vanthu(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-const SIGNATURE_KEYS = ['attachment', 'changes', 'changesAfterSigning', 'layer', 'modifiedAfterSigning', 'reasons', 'signedAt', 'signedRevision', 'signer', 'verdict'];
+const SIGNATURE_KEYS = [
+  'attachment',
+  'changes',
+  'changesAfterSigning',
+  'layer',
+  'modifiedAfterSigning',
+  'reasons',
+  'signedAt',
+  'signedRevision',
+  'signer',
+  'verdict',
+];
 
 function report(run: Run): { verdict: string; signatures: Array<Record<string, unknown>> } {
   const parsed = JSON.parse(run.stdout);
@@ -72,7 +83,12 @@ describe('vanthu verify', () => {
     expect(forged.code).toBe(1);
     const r = report(forged);
     expect(r.verdict).toBe('invalid');
-    expect(r.signatures[0]).toMatchObject({ verdict: 'invalid', modifiedAfterSigning: true, changesAfterSigning: 'forbidden', changes: [{ permitted: false, vi: 'trang 2 bị thay thế', en: 'page 2 was replaced' }] });
+    expect(r.signatures[0]).toMatchObject({
+      verdict: 'invalid',
+      modifiedAfterSigning: true,
+      changesAfterSigning: 'forbidden',
+      changes: [{ permitted: false, vi: 'trang 2 bị thay thế', en: 'page 2 was replaced' }],
+    });
     expect(readdirSync(dir)).toEqual(['page-replaced.signed-1.pdf']);
     const extracted = readFileSync(join(dir, 'page-replaced.signed-1.pdf'));
     expect(extracted.length).toBe((r.signatures[0].signedRevision as { length: number }).length);
@@ -112,13 +128,14 @@ describe('vanthu verify', () => {
   });
 
   it('consults DNS only with --dns, from a zone file', async () => {
-    const runs = await Promise.all([
-      vanthu(['--trust', fx.pki.root, '--dns', fx.zone, fx.mail.full]),
-      vanthu(['--trust', fx.pki.root, fx.mail.full]),
-    ]);
+    const runs = await Promise.all([vanthu(['--trust', fx.pki.root, '--dns', fx.zone, fx.mail.full]), vanthu(['--trust', fx.pki.root, fx.mail.full])]);
     const [withDns, without] = runs.map(report);
     expect(withDns.verdict).toBe('valid');
-    expect(withDns.signatures.map((s) => [s.layer, s.verdict]).slice(0, 3)).toEqual([['dkim', 'valid'], ['spf', 'valid'], ['dmarc', 'valid']]);
+    expect(withDns.signatures.map((s) => [s.layer, s.verdict]).slice(0, 3)).toEqual([
+      ['dkim', 'valid'],
+      ['spf', 'valid'],
+      ['dmarc', 'valid'],
+    ]);
     expect(without.signatures[0]).toMatchObject({ layer: 'dkim', verdict: 'indeterminate' });
   });
 

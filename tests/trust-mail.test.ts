@@ -50,7 +50,11 @@ describe('mail authentication with a zone file', () => {
     const raw = readFileSync(fx.mail['dkim-pass']);
     const fromElsewhere = await verifyMessage(raw, { trust, dns, smtp: { ip: OTHER_IP, helo: 'evil.example', mailFrom: 'vanthu@sotttt.lamdong.gov.vn' } });
     expect(layers(fromElsewhere.signatures).spf).toBe('invalid');
-    const fromSender = await verifyMessage(readFileSync(fx.mail['spf-fail']), { trust, dns, smtp: { ip: SENDER_IP, helo: 'mail.sotttt.lamdong.gov.vn', mailFrom: 'vanthu@sotttt.lamdong.gov.vn' } });
+    const fromSender = await verifyMessage(readFileSync(fx.mail['spf-fail']), {
+      trust,
+      dns,
+      smtp: { ip: SENDER_IP, helo: 'mail.sotttt.lamdong.gov.vn', mailFrom: 'vanthu@sotttt.lamdong.gov.vn' },
+    });
     expect(layers(fromSender.signatures).spf).toBe('valid');
   });
 

@@ -39,7 +39,10 @@ const EXPECTED: Record<PdfCase, Expected[]> = {
   timestamped: [['valid', false]],
   'timestamp-mismatch': [['valid', false]],
   'doc-timestamp': [['valid', false]],
-  'twice-signed': [['valid', true, 'permitted'], ['valid', false]],
+  'twice-signed': [
+    ['valid', true, 'permitted'],
+    ['valid', false],
+  ],
   'changed-byte': [['invalid', false]],
   incremental: [['invalid', true, 'forbidden']],
   'truncated-signature': [['invalid', false]],
@@ -49,7 +52,11 @@ const EXPECTED: Record<PdfCase, Expected[]> = {
   placeholder: [['indeterminate', false]],
   unsigned: [],
   garbage: [['indeterminate', false]],
-  hostile: [['invalid', false], ['invalid', false], ['invalid', false]],
+  hostile: [
+    ['invalid', false],
+    ['invalid', false],
+    ['invalid', false],
+  ],
   'page-replaced': [['invalid', true, 'forbidden']],
   'page-added': [['invalid', true, 'forbidden']],
   'page-removed': [['invalid', true, 'forbidden']],
@@ -58,10 +65,16 @@ const EXPECTED: Record<PdfCase, Expected[]> = {
   'annotation-added': [['invalid', true, 'forbidden']],
   'open-action': [['invalid', true, 'forbidden']],
   'dss-added': [['valid', true, 'permitted']],
-  'doc-timestamp-added': [['valid', true, 'permitted'], ['valid', false]],
+  'doc-timestamp-added': [
+    ['valid', true, 'permitted'],
+    ['valid', false],
+  ],
   resaved: [['valid', true, 'permitted']],
   'certified-p1': [['valid', false]],
-  'certified-p1-signed': [['invalid', true, 'forbidden'], ['valid', false]],
+  'certified-p1-signed': [
+    ['invalid', true, 'forbidden'],
+    ['valid', false],
+  ],
   'certified-p1-dss': [['valid', true, 'permitted']],
   'certified-p3-annotation': [['valid', true, 'permitted']],
   'certified-p2-annotation': [['invalid', true, 'forbidden']],
@@ -70,7 +83,9 @@ const EXPECTED: Record<PdfCase, Expected[]> = {
 describe('PDF signature matrix', () => {
   it.each(PDF_CASES)('%s', (name) => {
     const report = verify(name);
-    expect(report.signatures.map((s) => [s.verdict, s.modifiedAfterSigning, s.changesAfterSigning])).toEqual(EXPECTED[name].map(([v, m, c]) => [v, m, c ?? 'none']));
+    expect(report.signatures.map((s) => [s.verdict, s.modifiedAfterSigning, s.changesAfterSigning])).toEqual(
+      EXPECTED[name].map(([v, m, c]) => [v, m, c ?? 'none']),
+    );
     for (const s of report.signatures) {
       // A signature that does not cover the file names the revision it does cover, and every change.
       expect(s.signedRevision !== null).toBe(s.modifiedAfterSigning && s.changesAfterSigning !== 'none');
@@ -83,7 +98,11 @@ describe('PDF signature matrix', () => {
 
   it('reports the signer, the signing time and why a verdict is not valid', () => {
     const valid = verify('valid').signatures[0];
-    expect(valid.signer).toEqual({ commonName: 'Nguyễn Văn An', organization: 'Sở Thông tin và Truyền thông tỉnh Lâm Đồng', email: 'an@sotttt.lamdong.gov.vn' });
+    expect(valid.signer).toEqual({
+      commonName: 'Nguyễn Văn An',
+      organization: 'Sở Thông tin và Truyền thông tỉnh Lâm Đồng',
+      email: 'an@sotttt.lamdong.gov.vn',
+    });
     expect(Date.parse(valid.signedAt!)).toBeGreaterThan(Date.parse('2026-01-01'));
     expect(verify('changed-byte').signatures[0].reasons.join()).toMatch(/content digest mismatch/);
     expect(verify('expired').signatures[0].reasons.join()).toMatch(/not valid at signing time/);
@@ -175,7 +194,9 @@ describe('changes after signing (DocMDP / PAdES)', () => {
   });
 
   it('allows later signatures, time-stamps, validation data and, where DocMDP P=3, annotations', () => {
-    expect(changes('twice-signed')).toEqual([{ permitted: true, vi: 'thêm chữ ký số sau (trường “Signature2”)', en: 'a later signature was added (field “Signature2”)' }]);
+    expect(changes('twice-signed')).toEqual([
+      { permitted: true, vi: 'thêm chữ ký số sau (trường “Signature2”)', en: 'a later signature was added (field “Signature2”)' },
+    ]);
     expect(changes('doc-timestamp-added')[0]).toMatchObject({ permitted: true, en: 'a document time-stamp was added' });
     expect(changes('dss-added')[0]).toMatchObject({ permitted: true, en: 'validation data (DSS) was added or updated' });
     expect(changes('certified-p1-dss')[0]).toMatchObject({ permitted: true });

@@ -91,8 +91,10 @@ describe('robustness', () => {
         expect(['indeterminate', 'invalid', 'unsigned']).toContain(verifyDocument(bytes, 'pdf', { trust }).verdict);
         expect(['indeterminate', 'invalid', 'unsigned']).toContain(verifyDocument(bytes, 'xml', { trust }).verdict);
       }
-      const mime = Buffer.concat([Buffer.from('Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n'),
-        Buffer.from(junk.toString('base64'))]);
+      const mime = Buffer.concat([
+        Buffer.from('Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n'),
+        Buffer.from(junk.toString('base64')),
+      ]);
       expect(['indeterminate', 'invalid']).toContain((await verifyMessage(mime, { trust })).verdict);
     }
   });

@@ -41,7 +41,11 @@ const EXPECTED: Record<SmimeCase, Array<[SignatureReport['layer'], SignatureRepo
   'broken-cms': [['smime', 'invalid']],
   encrypted: [['smime', 'indeterminate']],
   unsigned: [],
-  'with-attachments': [['smime', 'valid'], ['pdf', 'valid'], ['xml', 'valid']],
+  'with-attachments': [
+    ['smime', 'valid'],
+    ['pdf', 'valid'],
+    ['xml', 'valid'],
+  ],
 };
 
 describe('S/MIME matrix', () => {
@@ -55,7 +59,11 @@ describe('S/MIME matrix', () => {
 
   it('names the signer and the signing time, and the attachments inside the signed part', async () => {
     const [smime, pdf, xml] = documentLayers((await verify('with-attachments')).signatures);
-    expect(smime.signer).toEqual({ commonName: 'Nguyễn Văn An', organization: 'Sở Thông tin và Truyền thông tỉnh Lâm Đồng', email: 'an@sotttt.lamdong.gov.vn' });
+    expect(smime.signer).toEqual({
+      commonName: 'Nguyễn Văn An',
+      organization: 'Sở Thông tin và Truyền thông tỉnh Lâm Đồng',
+      email: 'an@sotttt.lamdong.gov.vn',
+    });
     expect(smime.signedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect([pdf.attachment, xml.attachment]).toEqual(['valid.pdf', 'valid.xml']);
     expect((await verify('ecdsa')).signatures[4].signer?.commonName).toBe('Trần Thị Bình');
@@ -80,7 +88,10 @@ describe('S/MIME matrix', () => {
 
 const run = promisify(execFile);
 async function opensslVerifies(file: string, args: string[]): Promise<boolean> {
-  return run('openssl', ['cms', '-verify', '-in', file, ...args]).then(() => true, () => false);
+  return run('openssl', ['cms', '-verify', '-in', file, ...args]).then(
+    () => true,
+    () => false,
+  );
 }
 
 describe('agreement with openssl cms -verify', () => {

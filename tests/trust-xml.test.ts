@@ -55,7 +55,8 @@ describe('edXML signature matrix', () => {
   it('verifies the envelope and attachments of an edXML package (MIME, parts named by Content-ID)', async () => {
     const pdf = readFileSync(fx.pdf.valid).toString('base64');
     const tampered = readFileSync(fx.xml.tampered, 'utf8');
-    const pkg = 'From: vanthu@lamdong.gov.vn\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="E"; type="text/xml"\r\n\r\n' +
+    const pkg =
+      'From: vanthu@lamdong.gov.vn\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="E"; type="text/xml"\r\n\r\n' +
       `--E\r\nContent-Type: text/xml; charset=utf-8\r\nContent-ID: <edxml-envelope>\r\n\r\n${tampered}\r\n` +
       `--E\r\nContent-Type: application/pdf\r\nContent-ID: <ct25>\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf}\r\n--E--\r\n`;
     const report = await verifyMessage(Buffer.from(pkg), { trust });

@@ -38,7 +38,8 @@ function layers(size: number): Layer[] {
   const small = size <= 20;
   const page = { x0: 0.24, y0: 0.14, x1: 0.72, y1: 0.84, fold: 0.15 };
   const sheet = (x: number, y: number) => x >= page.x0 && x <= page.x1 && y >= page.y0 && y <= page.y1 && x - page.x1 + page.fold <= y - page.y0;
-  const fold = (x: number, y: number) => x <= page.x1 && y >= page.y0 && x >= page.x1 - page.fold && y <= page.y0 + page.fold && x - page.x1 + page.fold >= y - page.y0;
+  const fold = (x: number, y: number) =>
+    x <= page.x1 && y >= page.y0 && x >= page.x1 - page.fold && y <= page.y0 + page.fold && x - page.x1 + page.fold >= y - page.y0;
   const lineYs = small ? [0.38, 0.56] : [0.36, 0.47, 0.58, 0.69];
   const thick = small ? 0.075 : 0.045;
   const lines = (x: number, y: number) => x >= page.x0 + 0.07 && x <= page.x1 - 0.09 && lineYs.some((ly) => Math.abs(y - ly) <= thick / 2);
@@ -60,7 +61,10 @@ export function drawIcon(size: number): Buffer {
   const ls = layers(size);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
           const x = (px + (sx + 0.5) / n) / size;

@@ -46,15 +46,23 @@ export function field(label: string, control: HTMLInputElement | HTMLSelectEleme
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
 }
 
-export function button(label: string, onClick: () => void, opts: { primary?: boolean; disabled?: boolean; type?: 'button' | 'submit'; id?: string; describedBy?: string } = {}): HTMLButtonElement {
-  return h('button', {
-    type: opts.type ?? 'button',
-    class: opts.primary ? 'btn primary' : 'btn',
-    disabled: opts.disabled ?? false,
-    id: opts.id,
-    'aria-describedby': opts.describedBy,
-    on: { click: () => onClick() },
-  }, label);
+export function button(
+  label: string,
+  onClick: () => void,
+  opts: { primary?: boolean; disabled?: boolean; type?: 'button' | 'submit'; id?: string; describedBy?: string } = {},
+): HTMLButtonElement {
+  return h(
+    'button',
+    {
+      type: opts.type ?? 'button',
+      class: opts.primary ? 'btn primary' : 'btn',
+      disabled: opts.disabled ?? false,
+      id: opts.id,
+      'aria-describedby': opts.describedBy,
+      on: { click: () => onClick() },
+    },
+    label,
+  );
 }
 
 /** Moves focus to the first heading of a freshly rendered view, for keyboard and screen-reader users. */

@@ -91,7 +91,11 @@ export async function hostReady(timeoutMs = 8000): Promise<HostInfo> {
   if (!o) return fallback;
   const ready = await Promise.race([o.onReady(), new Promise<null>((r) => setTimeout(() => r(null), timeoutMs))]);
   if (!ready || !o.context?.mailbox) return { ...fallback, displayLanguage: o.context?.displayLanguage ?? fallback.displayLanguage };
-  return { inOutlook: true, displayLanguage: o.context.displayLanguage || fallback.displayLanguage, userEmail: o.context.mailbox.userProfile?.emailAddress ?? null };
+  return {
+    inOutlook: true,
+    displayLanguage: o.context.displayLanguage || fallback.displayLanguage,
+    userEmail: o.context.mailbox.userProfile?.emailAddress ?? null,
+  };
 }
 
 export function paneMode(): PaneMode {

@@ -193,7 +193,7 @@ const en: Record<StringKey, string> = {
   notYoursTitle: 'This document is not assigned to you',
   notYoursHelp: 'The clerk or your unit\'s leader is handling it. Once it is assigned to you it shows here and in "My work".',
   awaitingClerkTitle: 'The clerk is checking this document',
-  awaitingClerkHelp: 'It will be registered after the clerk\'s check. Open it again in a few minutes.',
+  awaitingClerkHelp: "It will be registered after the clerk's check. Open it again in a few minutes.",
   failedTitle: 'vanthu could not process this message',
   failedHelp: 'Press Try again. If it still fails, tell your administrator, with the message code below.',
   processingTitle: 'vanthu is still processing this message',

@@ -71,5 +71,7 @@ export function buildMime(src: MimeSource, boundary = `vanthu-${Date.now().toStr
       ].join('\r\n'),
     ),
   ];
-  return [...head, `Content-Type: multipart/mixed; boundary="${boundary}"`, '', ...parts.map((p) => `--${boundary}\r\n${p}`), `--${boundary}--`, ''].join('\r\n');
+  return [...head, `Content-Type: multipart/mixed; boundary="${boundary}"`, '', ...parts.map((p) => `--${boundary}\r\n${p}`), `--${boundary}--`, ''].join(
+    '\r\n',
+  );
 }

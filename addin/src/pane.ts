@@ -49,7 +49,17 @@ export class Pane {
 
   render(): void {
     if (!this.session) {
-      replace(this.root, this.header(), signInView({ t: this.t, registry: this.registry, email: this.lastEmail ?? this.host.userEmail, notice: this.notice, onSignedIn: (s) => void this.signedIn(s) }));
+      replace(
+        this.root,
+        this.header(),
+        signInView({
+          t: this.t,
+          registry: this.registry,
+          email: this.lastEmail ?? this.host.userEmail,
+          notice: this.notice,
+          onSignedIn: (s) => void this.signedIn(s),
+        }),
+      );
       return;
     }
     replace(this.root, this.header(), this.tabBar(), this.view(this.context()));
@@ -134,7 +144,12 @@ export class Pane {
   }
 
   private tabBar(): HTMLElement {
-    const labels: Record<Tab, string> = { message: this.t('tabMessage'), mywork: this.t('tabMyWork'), review: this.t('tabReview'), compose: this.t('tabOutgoing') };
+    const labels: Record<Tab, string> = {
+      message: this.t('tabMessage'),
+      mywork: this.t('tabMyWork'),
+      review: this.t('tabReview'),
+      compose: this.t('tabOutgoing'),
+    };
     const tabs = this.tabs();
     const select = (tab: Tab) => {
       this.tab = tab;
@@ -145,13 +160,34 @@ export class Pane {
       'nav',
       { class: 'tabs', role: 'tablist', 'aria-label': this.t('appName') },
       tabs.map((tab) =>
-        h('button', { type: 'button', class: 'tab', role: 'tab', 'data-tab': tab, 'aria-selected': String(tab === this.tab), tabindex: tab === this.tab ? 0 : -1, on: { click: () => select(tab) } }, labels[tab]),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'tab',
+            role: 'tab',
+            'data-tab': tab,
+            'aria-selected': String(tab === this.tab),
+            tabindex: tab === this.tab ? 0 : -1,
+            on: { click: () => select(tab) },
+          },
+          labels[tab],
+        ),
       ),
     );
     // Arrow keys move between tabs (WAI-ARIA tabs pattern); Tab moves on into the content.
     bar.addEventListener('keydown', (ev) => {
       const i = tabs.indexOf(this.tab);
-      const next = ev.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : ev.key === 'ArrowLeft' ? tabs[(i - 1 + tabs.length) % tabs.length] : ev.key === 'Home' ? tabs[0] : ev.key === 'End' ? tabs[tabs.length - 1] : null;
+      const next =
+        ev.key === 'ArrowRight'
+          ? tabs[(i + 1) % tabs.length]
+          : ev.key === 'ArrowLeft'
+            ? tabs[(i - 1 + tabs.length) % tabs.length]
+            : ev.key === 'Home'
+              ? tabs[0]
+              : ev.key === 'End'
+                ? tabs[tabs.length - 1]
+                : null;
       if (next) {
         ev.preventDefault();
         select(next);

@@ -36,7 +36,14 @@ export function problemFor(err: ApiError | { kind: ErrorKind; message: string })
   }
 }
 
-export const OUTSIDE_OUTLOOK: Problem = { kind: 'outside-outlook', tone: 'info', title: 'outsideOutlookTitle', help: 'outsideOutlookHelp', detail: null, action: null };
+export const OUTSIDE_OUTLOOK: Problem = {
+  kind: 'outside-outlook',
+  tone: 'info',
+  title: 'outsideOutlookTitle',
+  help: 'outsideOutlookHelp',
+  detail: null,
+  action: null,
+};
 export const NO_ITEM: Problem = { kind: 'no-item', tone: 'info', title: 'noItemTitle', help: 'noItemHelp', detail: null, action: null };
 
 /** A stored session, or null when the text is not one (old format, tampered, expired). */

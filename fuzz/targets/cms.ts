@@ -56,7 +56,10 @@ export const cms: Target = {
               const sd = modules.cms.parseSignedData(input.bytes, trailing);
               for (const check of modules.cms.checkSigners(sd, trailing ? content : null)) {
                 const report = modules.assess.assessSigner(check, { store, now: NOW }, { layer: 'pdf', attachment: null });
-                invariant(VERDICTS.has(report.verdict) && (report.verdict === 'valid' || report.reasons.length > 0), `signer ${report.verdict} without a reason`);
+                invariant(
+                  VERDICTS.has(report.verdict) && (report.verdict === 'valid' || report.reasons.length > 0),
+                  `signer ${report.verdict} without a reason`,
+                );
               }
               break;
             }

@@ -24,7 +24,8 @@ export const SMTP_LIMITS = { maxMessageBytes: 256 * 1024, maxRecipients: 5, maxC
 
 export const smtp: Target = {
   name: 'smtp',
-  summary: 'the smtp-server listener of gateway/smtp/server.ts on 127.0.0.1 with a null accept; process death, malformed replies, smuggled messages, leaked sessions fail',
+  summary:
+    'the smtp-server listener of gateway/smtp/server.ts on 127.0.0.1 with a null accept; process death, malformed replies, smuggled messages, leaked sessions fail',
   generate(corpus, seed) {
     const bodies = corpus.eml.map((s) => s.bytes);
     const bytes = makeBytes('smtp', seed, [], bodies);

@@ -33,7 +33,8 @@ function pool(corpus: Corpus, kind: SeedKind): Buffer[] {
 
 export const verify: Target = {
   name: 'verify',
-  summary: 'verifyMessage / verifyPdf / verifyXml / verifySmime (gateway/trust); any throw fails, so does a report outside the contract or a forged valid PDF signature',
+  summary:
+    'verifyMessage / verifyPdf / verifyXml / verifySmime (gateway/trust); any throw fails, so does a report outside the contract or a forged valid PDF signature',
   generate(corpus, seed, index) {
     const fixtures = POOLS.flatMap((p) => corpus[p.kind].filter((s) => /vanthu-trust-fixtures/.test(s.origin)).map((s) => ({ mode: p.mode, bytes: s.bytes })));
     if (index < fixtures.length) return fixtures[index];
@@ -64,7 +65,10 @@ export const verify: Target = {
             checkSignatures(sigs);
             const valid = sigs.filter((s) => s.verdict === 'valid').length;
             const known = signedRanges(input.bytes).filter((h) => signedContent.has(h)).length;
-            invariant(valid <= known, `${valid} PDF signature(s) valid but only ${known} /ByteRange(s) cover bytes a seed PDF signed: forged or changed signed content accepted`);
+            invariant(
+              valid <= known,
+              `${valid} PDF signature(s) valid but only ${known} /ByteRange(s) cover bytes a seed PDF signed: forged or changed signed content accepted`,
+            );
           }
         }
       },
@@ -79,7 +83,12 @@ function signedRanges(pdf: Buffer): string[] {
   for (const m of pdf.toString('latin1').matchAll(/\/ByteRange\s*\[\s*(\d{1,15})\s+(\d{1,15})\s+(\d{1,15})\s+(\d{1,15})\s*\]/g)) {
     const [a, b, c, d] = m.slice(1).map(Number);
     if (a !== 0 || c + d > pdf.length || b > c) continue;
-    out.push(createHash('sha256').update(pdf.subarray(0, b)).update(pdf.subarray(c, c + d)).digest('hex'));
+    out.push(
+      createHash('sha256')
+        .update(pdf.subarray(0, b))
+        .update(pdf.subarray(c, c + d))
+        .digest('hex'),
+    );
   }
   return out;
 }

@@ -101,10 +101,13 @@ export class DurableAccept {
     const replayed = await this.journal.recover((records) => this.replay(records));
     await this.opts.blobs.sweepTmp(); // half-written blobs of a crash: never acknowledged, never named
     const every = this.opts.checkpointMs ?? 2000;
-    this.timer = setInterval(() => {
-      if (!this.flushing && Date.now() - this.lastCheckpoint >= every) void this.checkpoint();
-      void this.unpacker.tick().catch((err) => this.opts.onCheckpointError?.(err));
-    }, Math.min(every, 1000));
+    this.timer = setInterval(
+      () => {
+        if (!this.flushing && Date.now() - this.lastCheckpoint >= every) void this.checkpoint();
+        void this.unpacker.tick().catch((err) => this.opts.onCheckpointError?.(err));
+      },
+      Math.min(every, 1000),
+    );
     this.timer.unref();
     return replayed;
   }

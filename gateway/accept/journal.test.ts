@@ -15,7 +15,13 @@ function journal(rotateBytes?: number) {
   return { j: new AcceptJournal<{ id: string }>(index, rotateBytes), index };
 }
 
-const blob = (text: string) => ({ sha256: text.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 64), data: Buffer.from(text) });
+const blob = (text: string) => ({
+  sha256: text
+    .padEnd(64, '0')
+    .replace(/[^0-9a-f]/g, 'a')
+    .slice(0, 64),
+  data: Buffer.from(text),
+});
 
 describe('accept journal', () => {
   it('reads back every record of a batch, rows and bytes, and indexes the bytes where they lie', async () => {
@@ -24,7 +30,11 @@ describe('accept journal', () => {
     await j.append([{ row: { id: 'c' }, blob: blob('raw c') }]);
     const [seg] = readdirSync(j.dir);
     const records = parseSegment<{ id: string }>(readFileSync(path.join(j.dir, seg)));
-    expect(records.map((r) => [r.row.id, r.blob?.data.toString() ?? null])).toEqual([['a', 'raw a'], ['b', null], ['c', 'raw c']]);
+    expect(records.map((r) => [r.row.id, r.blob?.data.toString() ?? null])).toEqual([
+      ['a', 'raw a'],
+      ['b', null],
+      ['c', 'raw c'],
+    ]);
     const loc = await index.lookup(blob('raw c').sha256);
     expect((await index.read(loc!)).toString()).toBe('raw c');
   });

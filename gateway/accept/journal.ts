@@ -82,13 +82,23 @@ export class AcceptJournal<Row> {
   /** This host's packs, oldest first. */
   async packs(): Promise<string[]> {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    return names.filter((n) => n.endsWith('.pack')).sort().map((n) => path.join(this.dir, n));
+    return names
+      .filter((n) => n.endsWith('.pack'))
+      .sort()
+      .map((n) => path.join(this.dir, n));
   }
 
   /** Bytes in this host's segments and packs: raw messages not yet written out as loose blobs. */
   async backlogBytes(): Promise<number> {
     const names = (await fs.readdir(this.dir).catch(() => [] as string[])).filter((n) => /\.(seg|pack)$/.test(n));
-    const sizes = await Promise.all(names.map((n) => fs.stat(path.join(this.dir, n)).then((st) => st.size, () => 0)));
+    const sizes = await Promise.all(
+      names.map((n) =>
+        fs.stat(path.join(this.dir, n)).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      ),
+    );
     return sizes.reduce((a, b) => a + b, 0);
   }
 

@@ -37,7 +37,10 @@ const accountSchema = z
     enabled: z.boolean().default(true),
   })
   .refine((a) => a.password !== null || a.accessToken !== null, { message: 'needs a password or an accessToken', path: ['password'] })
-  .refine((a) => a.unit !== null || a.address !== null, { message: 'needs the unit id (unit) or the unit address (address) the mailbox belongs to', path: ['unit'] })
+  .refine((a) => a.unit !== null || a.address !== null, {
+    message: 'needs the unit id (unit) or the unit address (address) the mailbox belongs to',
+    path: ['unit'],
+  })
   .refine((a) => a.afterIngest !== 'move' || a.moveTo !== null, { message: 'afterIngest "move" needs moveTo (a folder name)', path: ['moveTo'] })
   .refine((a) => a.moveTo === null || !a.folders.includes(a.moveTo), { message: 'moveTo must not be one of the watched folders', path: ['moveTo'] });
 

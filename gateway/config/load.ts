@@ -32,27 +32,41 @@ export const configSchema = z.strictObject({
     name: z.string().default('vanthu'),
     dataDir: z.string().default('var'),
   }),
-  smtp: z.strictObject({
-    host: z.string().default('127.0.0.1'),
-    port: port.default(2525),
-    /** Said in the greeting and EHLO reply: ASCII (an internationalised name in its xn-- form). */
-    hostname: z.string().regex(/^[\x21-\x7e]+$/, 'ASCII only (write an internationalised name as xn--...)').default('localhost'),
-    maxMessageBytes: z.number().int().positive().default(25 * 1024 * 1024),
-    maxRecipients: z.number().int().positive().default(50),
-    maxClients: z.number().int().positive().default(200),
-    /** Timeouts, per-address connection and message limits, relays (gateway/config/smtp.ts). */
-    ...smtpEdgeShape,
-    tls: z.strictObject({ key: z.string(), cert: z.string() }).nullable().default(null),
-  }).superRefine(checkSmtpEdge),
+  smtp: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(2525),
+      /** Said in the greeting and EHLO reply: ASCII (an internationalised name in its xn-- form). */
+      hostname: z
+        .string()
+        .regex(/^[\x21-\x7e]+$/, 'ASCII only (write an internationalised name as xn--...)')
+        .default('localhost'),
+      maxMessageBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(25 * 1024 * 1024),
+      maxRecipients: z.number().int().positive().default(50),
+      maxClients: z.number().int().positive().default(200),
+      /** Timeouts, per-address connection and message limits, relays (gateway/config/smtp.ts). */
+      ...smtpEdgeShape,
+      tls: z.strictObject({ key: z.string(), cert: z.string() }).nullable().default(null),
+    })
+    .superRefine(checkSmtpEdge),
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: port.default(8080),
     /** Service tokens: role admin (scripts, the CLI) or relay (the Haraka plugin: unit directory and uploads with an SMTP envelope only). */
-    tokens: z.array(z.strictObject({ name: z.string(), token: z.string().min(12, 'at least 12 characters'), role: z.enum(['admin', 'relay']).default('admin') })).default([]),
+    tokens: z
+      .array(z.strictObject({ name: z.string(), token: z.string().min(12, 'at least 12 characters'), role: z.enum(['admin', 'relay']).default('admin') }))
+      .default([]),
     /** Serve HTTPS (Office add-ins require it): PEM file paths, relative to the project root or absolute. */
     tls: z.strictObject({ key: z.string(), cert: z.string() }).nullable().default(null),
     /** The URL people reach this gateway at (used in the add-in manifest served at /addin/manifest.xml). */
-    publicUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    publicUrl: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .default(null),
     /** Origins besides Outlook on the web that may frame the add-in's pages (CSP frame-ancestors), e.g. an on-premises OWA: https://mail.stc.lamdong.gov.vn */
     addinFrameAncestors: z.array(z.url({ protocol: /^https$/ }).transform((u) => new URL(u).origin)).default([]),
   }),
@@ -60,7 +74,10 @@ export const configSchema = z.strictObject({
   redis: z.strictObject({
     url: z.string().nullable().default(null),
     /** Key prefix of the BullMQ queues: gateways sharing one Redis need different prefixes. */
-    prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('vanthu'),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .default('vanthu'),
   }),
   ingest: z.strictObject({
     outboxSweepMs: z.number().int().positive().default(5000),
@@ -74,7 +91,11 @@ export const configSchema = z.strictObject({
     /** ...or a pack is this old, busy or not; then they become loose blob files. */
     unpackMaxAgeMs: z.number().int().positive().default(600_000),
     /** Past this many bytes of packs new messages wait for the unpacker: mail that never pauses cannot grow them without bound. */
-    maxPackedBytes: z.number().int().positive().default(2 * 1024 ** 3),
+    maxPackedBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(2 * 1024 ** 3),
   }),
   /** Bounds on hostile input; going over one sends the message to review with outcome limit:<name> (gateway/limits.ts, docs/security-limits.md). */
   limits: limitsSchema.default(DEFAULT_LIMITS_CONFIG),
@@ -193,7 +214,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = result.error.issues[0];
     const file = sources.length > 1 && hasPath(override, issue.path) ? sources[1] : sources[0];
     const keys = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-    const key = keys.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+    const key = keys
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[');
     throw new ConfigError(file, key, issue.message);
   }
   const cfg = result.data;

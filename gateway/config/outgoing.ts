@@ -26,7 +26,10 @@ const unitSigning = z.strictObject({
     .strictObject({ domain: z.string().min(1), selector: z.string().min(1), privateKey: z.string().min(1).describe('PEM file path') })
     .nullable()
     .default(null),
-  smime: z.strictObject({ pkcs12: z.string().min(1).describe('PKCS#12 file path'), password: z.string().default('') }).nullable().default(null),
+  smime: z
+    .strictObject({ pkcs12: z.string().min(1).describe('PKCS#12 file path'), password: z.string().default('') })
+    .nullable()
+    .default(null),
 });
 export type UnitSigning = z.infer<typeof unitSigning>;
 

@@ -65,9 +65,7 @@ export const registryConfigSchema = z.strictObject({
   units: z.record(z.string(), unitOverrides).default({}),
   routing: z.array(routingRuleSchema).default([]),
   /** Per year: public holidays (working days off, incl. substitute days) and weekend days worked instead. */
-  holidays: z
-    .record(z.string().regex(/^\d{4}$/), z.strictObject({ off: z.array(isoDate).default([]), workdays: z.array(isoDate).default([]) }))
-    .default({}),
+  holidays: z.record(z.string().regex(/^\d{4}$/), z.strictObject({ off: z.array(isoDate).default([]), workdays: z.array(isoDate).default([]) })).default({}),
   followup: z
     .strictObject({
       /** Cron of the daily digest (in `timezone`). */

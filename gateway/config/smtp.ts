@@ -41,7 +41,11 @@ export const smtpEdgeShape = {
 /** Cross-field checks of the smtp section. */
 export function checkSmtpEdge(smtp: { maxClients: number; perIp: { maxConnections: number } }, ctx: z.RefinementCtx): void {
   if (smtp.perIp.maxConnections >= smtp.maxClients) {
-    ctx.addIssue({ code: 'custom', path: ['perIp', 'maxConnections'], message: 'must be below smtp.maxClients, so that one address can never take every connection' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['perIp', 'maxConnections'],
+      message: 'must be below smtp.maxClients, so that one address can never take every connection',
+    });
   }
 }
 

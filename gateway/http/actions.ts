@@ -9,7 +9,12 @@ import { idParams, principalOf, TAG } from './registry-common.ts';
 const corrections = {
   type: 'object',
   description: 'corrected fields, applied before registering',
-  properties: Object.fromEntries(['notation', 'issuer', 'issuedDate', 'typeCode', 'typeName', 'subject', 'urgency', 'secrecy', 'signer', 'dueDate'].map((k) => [k, { type: ['string', 'null'] }])),
+  properties: Object.fromEntries(
+    ['notation', 'issuer', 'issuedDate', 'typeCode', 'typeName', 'subject', 'urgency', 'secrecy', 'signer', 'dueDate'].map((k) => [
+      k,
+      { type: ['string', 'null'] },
+    ]),
+  ),
   additionalProperties: false,
 } as const;
 const body = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
@@ -18,7 +23,18 @@ export function actionRoutes(rt: RegistryRuntime) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: { unit?: string; limit?: number; offset?: number } }>(
       '/api/review',
-      { config: { permission: 'documents.review' }, schema: { tags: TAG, summary: "The clerk's review queue (review and quarantined items) with reasons", querystring: body({ unit: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, offset: { type: 'integer', minimum: 0, default: 0 } }) } },
+      {
+        config: { permission: 'documents.review' },
+        schema: {
+          tags: TAG,
+          summary: "The clerk's review queue (review and quarantined items) with reasons",
+          querystring: body({
+            unit: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          }),
+        },
+      },
       async (req) => {
         return searchDocuments(rt, principalOf(req), { ...req.query, book: 'review' });
       },
@@ -26,41 +42,86 @@ export function actionRoutes(rt: RegistryRuntime) {
 
     app.post<{ Params: { id: string }; Body: { corrections?: Record<string, unknown> } }>(
       '/api/documents/:id/approve',
-      { config: { permission: 'documents.review' }, schema: { tags: TAG, summary: 'Register a review item in the incoming book, optionally with corrected fields', params: idParams, body: body({ corrections }) } },
+      {
+        config: { permission: 'documents.review' },
+        schema: {
+          tags: TAG,
+          summary: 'Register a review item in the incoming book, optionally with corrected fields',
+          params: idParams,
+          body: body({ corrections }),
+        },
+      },
       async (req) => present(await approve(rt, principalOf(req), req.params.id, req.body?.corrections ?? {})),
     );
 
     app.post<{ Params: { id: string }; Body: { reason: string } }>(
       '/api/documents/:id/reject',
-      { config: { permission: 'documents.review' }, schema: { tags: TAG, summary: 'Return to the sender with a reason (a mail is sent)', params: idParams, body: body({ reason: { type: 'string', minLength: 1, maxLength: 2000 } }, ['reason']) } },
+      {
+        config: { permission: 'documents.review' },
+        schema: {
+          tags: TAG,
+          summary: 'Return to the sender with a reason (a mail is sent)',
+          params: idParams,
+          body: body({ reason: { type: 'string', minLength: 1, maxLength: 2000 } }, ['reason']),
+        },
+      },
       async (req) => present(await reject(rt, principalOf(req), req.params.id, req.body.reason)),
     );
 
-    app.post<{ Params: { id: string } }>('/api/documents/:id/not-document', { config: { permission: 'documents.review' }, schema: { tags: TAG, summary: 'Mark a review item as not a document', params: idParams } }, async (req) =>
-      present(await markNotDocument(rt, principalOf(req), req.params.id)),
+    app.post<{ Params: { id: string } }>(
+      '/api/documents/:id/not-document',
+      { config: { permission: 'documents.review' }, schema: { tags: TAG, summary: 'Mark a review item as not a document', params: idParams } },
+      async (req) => present(await markNotDocument(rt, principalOf(req), req.params.id)),
     );
 
     app.post<{ Params: { id: string }; Body: { department?: string; officer?: string } }>(
       '/api/documents/:id/assign',
-      { config: { permission: 'documents.assign' }, schema: { tags: TAG, summary: 'Assign or re-assign to a department and/or officer (leaders)', params: idParams, body: body({ department: { type: 'string' }, officer: { type: 'string', description: 'e-mail or user id' } }) } },
+      {
+        config: { permission: 'documents.assign' },
+        schema: {
+          tags: TAG,
+          summary: 'Assign or re-assign to a department and/or officer (leaders)',
+          params: idParams,
+          body: body({ department: { type: 'string' }, officer: { type: 'string', description: 'e-mail or user id' } }),
+        },
+      },
       async (req) => present(await assign(rt, principalOf(req), req.params.id, req.body ?? {})),
     );
 
     app.post<{ Params: { id: string }; Body: { dueDate: string } }>(
       '/api/documents/:id/deadline',
-      { config: { permission: 'documents.assign' }, schema: { tags: TAG, summary: 'Change the deadline (follow-up jobs are rescheduled)', params: idParams, body: body({ dueDate: { type: 'string', format: 'date' } }, ['dueDate']) } },
+      {
+        config: { permission: 'documents.assign' },
+        schema: {
+          tags: TAG,
+          summary: 'Change the deadline (follow-up jobs are rescheduled)',
+          params: idParams,
+          body: body({ dueDate: { type: 'string', format: 'date' } }, ['dueDate']),
+        },
+      },
       async (req) => present(await setDeadline(rt, principalOf(req), req.params.id, req.body.dueDate)),
     );
 
     app.post<{ Params: { id: string }; Body: { status: string; note?: string } }>(
       '/api/documents/:id/status',
-      { config: { permission: 'documents.progress' }, schema: { tags: TAG, summary: 'Progress: in_progress or done (follow-up jobs are cancelled when done)', params: idParams, body: body({ status: { type: 'string', enum: ['in_progress', 'done'] }, note: { type: 'string', maxLength: 4000 } }, ['status']) } },
+      {
+        config: { permission: 'documents.progress' },
+        schema: {
+          tags: TAG,
+          summary: 'Progress: in_progress or done (follow-up jobs are cancelled when done)',
+          params: idParams,
+          body: body({ status: { type: 'string', enum: ['in_progress', 'done'] }, note: { type: 'string', maxLength: 4000 } }, ['status']),
+        },
+      },
       async (req) => present(await setStatus(rt, principalOf(req), req.params.id, req.body.status, req.body.note)),
     );
 
     app.post<{ Params: { id: string }; Body: { corrections?: Record<string, unknown> } }>(
       '/api/messages/:id/register',
-      { config: { permission: 'documents.review' }, schema: { tags: TAG, summary: 'Register the review items of one inbound message (vanthu register)', params: idParams, body: body({ corrections }) } },
+      {
+        config: { permission: 'documents.review' },
+        schema: { tags: TAG, summary: 'Register the review items of one inbound message (vanthu register)', params: idParams, body: body({ corrections }) },
+      },
       async (req) => ({ items: (await registerMessage(rt, principalOf(req), req.params.id, req.body?.corrections ?? {})).map(present) }),
     );
   };

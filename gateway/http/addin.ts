@@ -67,35 +67,39 @@ function requestBase(config: Config, req: FastifyRequest): URL {
 
 export function addinRoutes(config: Config, dist: string = ADDIN_DIST) {
   const headers = addinHeaders(config);
-  return async (root: FastifyInstance): Promise<void> => root.register(async (app) => {
-    // Every route here (the static files too) gets the pane's Content-Security-Policy instead of the API's.
-    app.addHook('onRoute', (route) => {
-      // (config.helmet is where @fastify/helmet reads a route's own options)
-      route.config = { ...route.config, helmet: headers } as typeof route.config;
+  return async (root: FastifyInstance): Promise<void> =>
+    root.register(async (app) => {
+      // Every route here (the static files too) gets the pane's Content-Security-Policy instead of the API's.
+      app.addHook('onRoute', (route) => {
+        // (config.helmet is where @fastify/helmet reads a route's own options)
+        route.config = { ...route.config, helmet: headers } as typeof route.config;
+      });
+      app.get('/addin', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/addin/taskpane.html'));
+      app.get('/addin/manifest.xml', { schema: { summary: 'The Outlook add-in manifest for this gateway' } }, async (req, reply) => {
+        const xml = renderManifest(readManifestTemplate(), { baseUrl: addinBaseUrl(requestBase(config, req).href, { allowHttp: true }) });
+        return reply.type('application/xml; charset=utf-8').header('content-disposition', 'inline; filename="manifest.xml"').send(xml);
+      });
+      if (!existsSync(path.join(dist, 'taskpane.html'))) {
+        app.get('/addin/*', { schema: { hide: true } }, async (_req, reply) =>
+          reply.code(503).send({
+            statusCode: 503,
+            error: 'Service Unavailable',
+            message: 'Chưa build add-in: chạy "npm run build:addin" rồi khởi động lại (the add-in is not built: run "npm run build:addin" and restart)',
+          }),
+        );
+        return;
+      }
+      await app.register(fastifyStatic, {
+        root: dist,
+        prefix: '/addin/',
+        index: ['taskpane.html'],
+        // Hashed bundles never change; the HTML must be re-read so a new build is picked up.
+        setHeaders: (res, file) => {
+          res.header(
+            'cache-control',
+            file.includes(`${path.sep}assets${path.sep}`) && /-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
+      });
     });
-    app.get('/addin', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/addin/taskpane.html'));
-    app.get('/addin/manifest.xml', { schema: { summary: 'The Outlook add-in manifest for this gateway' } }, async (req, reply) => {
-      const xml = renderManifest(readManifestTemplate(), { baseUrl: addinBaseUrl(requestBase(config, req).href, { allowHttp: true }) });
-      return reply.type('application/xml; charset=utf-8').header('content-disposition', 'inline; filename="manifest.xml"').send(xml);
-    });
-    if (!existsSync(path.join(dist, 'taskpane.html'))) {
-      app.get('/addin/*', { schema: { hide: true } }, async (_req, reply) =>
-        reply.code(503).send({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: 'Chưa build add-in: chạy "npm run build:addin" rồi khởi động lại (the add-in is not built: run "npm run build:addin" and restart)',
-        }),
-      );
-      return;
-    }
-    await app.register(fastifyStatic, {
-      root: dist,
-      prefix: '/addin/',
-      index: ['taskpane.html'],
-      // Hashed bundles never change; the HTML must be re-read so a new build is picked up.
-      setHeaders: (res, file) => {
-        res.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) && /-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    });
-  });
 }

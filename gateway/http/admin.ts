@@ -24,8 +24,19 @@ export function adminRoutes(rt: RegistryRuntime) {
         schema: {
           tags: TAG,
           summary: 'A book (incoming or outgoing) of a unit and year, as JSON or printable PDF/CSV/XLSX',
-          params: { type: 'object', properties: { unit: { type: 'string' }, year: { type: 'integer', minimum: 1900, maximum: 9999 } }, required: ['unit', 'year'] },
-          querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['incoming', 'outgoing'], default: 'incoming' }, format: { type: 'string', enum: ['json', 'csv', 'xlsx', 'pdf'], default: 'json' } }, additionalProperties: false },
+          params: {
+            type: 'object',
+            properties: { unit: { type: 'string' }, year: { type: 'integer', minimum: 1900, maximum: 9999 } },
+            required: ['unit', 'year'],
+          },
+          querystring: {
+            type: 'object',
+            properties: {
+              kind: { type: 'string', enum: ['incoming', 'outgoing'], default: 'incoming' },
+              format: { type: 'string', enum: ['json', 'csv', 'xlsx', 'pdf'], default: 'json' },
+            },
+            additionalProperties: false,
+          },
         },
       },
       async (req, reply) => {
@@ -36,14 +47,32 @@ export function adminRoutes(rt: RegistryRuntime) {
         const table = await bookTable(rt.db, req.params.unit, req.params.year, req.query.kind ?? 'incoming', rt.config.units, departments, rt.tz);
         const format = req.query.format ?? 'json';
         if (format === 'json') return table;
-        const body = format === 'csv' ? bookCsv(table) : format === 'xlsx' ? await bookXlsx(table) : await bookPdf(table, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
+        const body =
+          format === 'csv'
+            ? bookCsv(table)
+            : format === 'xlsx'
+              ? await bookXlsx(table)
+              : await bookPdf(table, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
         reply.header('content-type', CONTENT[format]);
         reply.header('content-disposition', `attachment; filename="so-${table.kind}-${table.unitId}-${table.year}.${format}"`);
         return reply.send(body);
       },
     );
 
-    app.post<{ Body: { unit: string; codeSuffix: string; typeCode?: string; typeName?: string; subject?: string; signer?: string; recipients?: string[]; keepingUnit?: string; copies?: number; remarks?: string } }>(
+    app.post<{
+      Body: {
+        unit: string;
+        codeSuffix: string;
+        typeCode?: string;
+        typeName?: string;
+        subject?: string;
+        signer?: string;
+        recipients?: string[];
+        keepingUnit?: string;
+        copies?: number;
+        remarks?: string;
+      };
+    }>(
       '/api/books/outgoing',
       {
         config: { permission: 'books.number' },
@@ -77,9 +106,16 @@ export function adminRoutes(rt: RegistryRuntime) {
       },
     );
 
-    app.get<{ Querystring: { unit?: string } }>('/api/users', { config: { permission: 'users.read' }, schema: { tags: TAG, summary: 'Users of a unit (admins: any unit)', querystring: { type: 'object', properties: { unit: { type: 'string' } } } } }, async (req) => {
-      return { items: await listUsers(rt.db, unitScope(principalOf(req), req.query.unit)) };
-    });
+    app.get<{ Querystring: { unit?: string } }>(
+      '/api/users',
+      {
+        config: { permission: 'users.read' },
+        schema: { tags: TAG, summary: 'Users of a unit (admins: any unit)', querystring: { type: 'object', properties: { unit: { type: 'string' } } } },
+      },
+      async (req) => {
+        return { items: await listUsers(rt.db, unitScope(principalOf(req), req.query.unit)) };
+      },
+    );
 
     app.post<{ Body: { email: string; name: string; unit: string; role: UserRole; department?: string; password?: string; source?: 'local' | 'ldap' } }>(
       '/api/users',
@@ -112,6 +148,10 @@ export function adminRoutes(rt: RegistryRuntime) {
       },
     );
 
-    app.get('/api/audit/verify', { config: { permission: 'audit.verify' }, schema: { tags: TAG, summary: 'Check the hash chain of the audit log (admins)' } }, async () => verifyAudit(rt.db));
+    app.get(
+      '/api/audit/verify',
+      { config: { permission: 'audit.verify' }, schema: { tags: TAG, summary: 'Check the hash chain of the audit log (admins)' } },
+      async () => verifyAudit(rt.db),
+    );
   };
 }

@@ -50,4 +50,8 @@ export async function authenticate(tokens: TokenList, req: FastifyRequest): Prom
   return resolve ? resolve(token) : null;
 }
 
-export const UNAUTHENTICATED = { statusCode: 401, error: 'Unauthorized', message: 'Chưa đăng nhập: thiếu hoặc sai mã truy cập (missing or invalid bearer token)' };
+export const UNAUTHENTICATED = {
+  statusCode: 401,
+  error: 'Unauthorized',
+  message: 'Chưa đăng nhập: thiếu hoặc sai mã truy cập (missing or invalid bearer token)',
+};

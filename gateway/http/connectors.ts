@@ -8,6 +8,13 @@ export interface ConnectorStatusSource {
 
 export function connectorRoutes(connectors: ConnectorStatusSource) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/connectors', { config: { permission: 'connectors.read' }, schema: { summary: 'Status of the mailbox connectors (IMAP accounts): connection, last sync, last error, counts' } }, () => connectors.report());
+    app.get(
+      '/api/connectors',
+      {
+        config: { permission: 'connectors.read' },
+        schema: { summary: 'Status of the mailbox connectors (IMAP accounts): connection, last sync, last error, counts' },
+      },
+      () => connectors.report(),
+    );
   };
 }

@@ -30,31 +30,58 @@ type ListQuery = Omit<DocumentQuery, 'status'> & { status?: string };
 
 export function documentRoutes(rt: RegistryRuntime) {
   return async (app: FastifyInstance) => {
-    const list = (q: ListQuery, extra: Partial<DocumentQuery> = {}) => ({ ...q, status: q.status ? q.status.split(',').map((s) => s.trim()) : undefined, ...extra });
+    const list = (q: ListQuery, extra: Partial<DocumentQuery> = {}) => ({
+      ...q,
+      status: q.status ? q.status.split(',').map((s) => s.trim()) : undefined,
+      ...extra,
+    });
 
-    app.get<{ Querystring: ListQuery }>('/api/documents', { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'List and search documents in your scope', querystring: listQuery } }, async (req) =>
-      searchDocuments(rt, principalOf(req), list(req.query)),
+    app.get<{ Querystring: ListQuery }>(
+      '/api/documents',
+      { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'List and search documents in your scope', querystring: listQuery } },
+      async (req) => searchDocuments(rt, principalOf(req), list(req.query)),
     );
 
-    app.get<{ Querystring: ListQuery }>('/api/my/items', { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'Open items assigned to me, by deadline', querystring: listQuery } }, async (req) => {
-      const p = principalOf(req);
-      return searchDocuments(rt, p, list(req.query, { assignee: p.id ?? '-', status: req.query.status ? req.query.status.split(',') : ['assigned', 'in_progress', 'received'] }));
-    });
+    app.get<{ Querystring: ListQuery }>(
+      '/api/my/items',
+      { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'Open items assigned to me, by deadline', querystring: listQuery } },
+      async (req) => {
+        const p = principalOf(req);
+        return searchDocuments(
+          rt,
+          p,
+          list(req.query, { assignee: p.id ?? '-', status: req.query.status ? req.query.status.split(',') : ['assigned', 'in_progress', 'received'] }),
+        );
+      },
+    );
 
     app.get<{ Querystring: { mid: string } }>(
       '/api/documents/by-message-id',
-      { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'The registered document of a mail, by its Internet Message-ID (for the Outlook add-in)', querystring: { type: 'object', properties: { mid: { type: 'string', minLength: 3, maxLength: 998 } }, required: ['mid'] } } },
+      {
+        config: { permission: 'documents.read' },
+        schema: {
+          tags: TAG,
+          summary: 'The registered document of a mail, by its Internet Message-ID (for the Outlook add-in)',
+          querystring: { type: 'object', properties: { mid: { type: 'string', minLength: 3, maxLength: 998 } }, required: ['mid'] },
+        },
+      },
       async (req) => byMessageId(rt, principalOf(req), req.query.mid),
     );
 
-    app.get<{ Params: { id: string } }>('/api/documents/:id', { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'One document with assignee, comments and history', params: idParams } }, async (req) =>
-      documentDetail(rt, principalOf(req), req.params.id),
+    app.get<{ Params: { id: string } }>(
+      '/api/documents/:id',
+      { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'One document with assignee, comments and history', params: idParams } },
+      async (req) => documentDetail(rt, principalOf(req), req.params.id),
     );
 
-    app.get<{ Params: { id: string } }>('/api/documents/:id/history', { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'Audit history of a document', params: idParams } }, async (req) => {
-      const doc = await documentDetail(rt, principalOf(req), req.params.id);
-      return { items: await history(rt, doc.id) };
-    });
+    app.get<{ Params: { id: string } }>(
+      '/api/documents/:id/history',
+      { config: { permission: 'documents.read' }, schema: { tags: TAG, summary: 'Audit history of a document', params: idParams } },
+      async (req) => {
+        const doc = await documentDetail(rt, principalOf(req), req.params.id);
+        return { items: await history(rt, doc.id) };
+      },
+    );
 
     app.get<{ Params: { id: string }; Querystring: { n?: number } }>(
       '/api/documents/:id/signed-revision',
@@ -64,7 +91,11 @@ export function documentRoutes(rt: RegistryRuntime) {
           tags: TAG,
           summary: 'What was signed: the revision of a PDF changed after signing that its signature covers (application/pdf)',
           params: idParams,
-          querystring: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 999, default: 0, description: 'index in signedRevisions of GET /api/documents/{id}' } }, additionalProperties: false },
+          querystring: {
+            type: 'object',
+            properties: { n: { type: 'integer', minimum: 0, maximum: 999, default: 0, description: 'index in signedRevisions of GET /api/documents/{id}' } },
+            additionalProperties: false,
+          },
         },
       },
       async (req, reply) => {
@@ -79,7 +110,15 @@ export function documentRoutes(rt: RegistryRuntime) {
 
     app.post<{ Params: { id: string }; Body: { body: string } }>(
       '/api/documents/:id/comments',
-      { config: { permission: 'documents.comment' }, schema: { tags: TAG, summary: 'Comment on a document', params: idParams, body: { type: 'object', properties: { body: { type: 'string', minLength: 1, maxLength: 10000 } }, required: ['body'], additionalProperties: false } } },
+      {
+        config: { permission: 'documents.comment' },
+        schema: {
+          tags: TAG,
+          summary: 'Comment on a document',
+          params: idParams,
+          body: { type: 'object', properties: { body: { type: 'string', minLength: 1, maxLength: 10000 } }, required: ['body'], additionalProperties: false },
+        },
+      },
       async (req, reply) => reply.code(201).send(await addComment(rt, principalOf(req), req.params.id, req.body.body)),
     );
   };

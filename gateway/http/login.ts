@@ -19,9 +19,15 @@ export function loginRoute(rt: RegistryRuntime, throttle: LoginThrottle) {
           config: { permission: 'public' },
           schema: {
             tags: TAG,
-            summary: 'Log in with e-mail and password (local or LDAP); answers a bearer token with its expiry. Failures are throttled per account and per IP (429 with Retry-After).',
+            summary:
+              'Log in with e-mail and password (local or LDAP); answers a bearer token with its expiry. Failures are throttled per account and per IP (429 with Retry-After).',
             security: [],
-            body: { type: 'object', properties: { email: { type: 'string', minLength: 3 }, password: { type: 'string', minLength: 1 } }, required: ['email', 'password'], additionalProperties: false },
+            body: {
+              type: 'object',
+              properties: { email: { type: 'string', minLength: 3 }, password: { type: 'string', minLength: 1 } },
+              required: ['email', 'password'],
+              additionalProperties: false,
+            },
           },
         },
         async (req, reply) => {
@@ -32,7 +38,11 @@ export function loginRoute(rt: RegistryRuntime, throttle: LoginThrottle) {
             return reply
               .code(429)
               .header('retry-after', String(blocked.retryAfter))
-              .send({ statusCode: 429, error: 'Too Many Requests', message: `Đăng nhập sai quá nhiều lần, hãy thử lại sau ${blocked.retryAfter} giây (too many failed logins; retry after ${blocked.retryAfter} s)` });
+              .send({
+                statusCode: 429,
+                error: 'Too Many Requests',
+                message: `Đăng nhập sai quá nhiều lần, hãy thử lại sau ${blocked.retryAfter} giây (too many failed logins; retry after ${blocked.retryAfter} s)`,
+              });
           }
           const r = await loginAttempt(rt.db, rt.config, email, password, rt.clock);
           if (!r.ok) {
@@ -49,11 +59,15 @@ export function loginRoute(rt: RegistryRuntime, throttle: LoginThrottle) {
 
 export function sessionRoutes(rt: RegistryRuntime) {
   return async (app: FastifyInstance) => {
-    app.post('/api/auth/logout', { config: { permission: 'authenticated' }, schema: { tags: TAG, summary: 'End the session of this bearer token' } }, async (req, reply) => {
-      const token = bearerToken(req);
-      if (token && req.principal?.kind === 'user') await logout(rt.db, token);
-      return reply.code(204).send();
-    });
+    app.post(
+      '/api/auth/logout',
+      { config: { permission: 'authenticated' }, schema: { tags: TAG, summary: 'End the session of this bearer token' } },
+      async (req, reply) => {
+        const token = bearerToken(req);
+        if (token && req.principal?.kind === 'user') await logout(rt.db, token);
+        return reply.code(204).send();
+      },
+    );
     app.get('/api/auth/me', { config: { permission: 'authenticated' }, schema: { tags: TAG, summary: 'Who this token is: user, role, unit' } }, async (req) => {
       const p = principalOf(req);
       const unit = p.unitId ? rt.config.units.find((u) => u.id === p.unitId) : null;

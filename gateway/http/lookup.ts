@@ -119,7 +119,10 @@ export function lookupRoutes(deps: MessagesDeps) {
       .from(inboundMessages)
       .where(eq(inboundMessages.messageId, messageId))
       .orderBy(desc(inboundMessages.id));
-    const levels = await access(p, all.map((r) => r.id));
+    const levels = await access(
+      p,
+      all.map((r) => r.id),
+    );
     const full = all.filter((r) => levels.get(r.id) === 'full');
     const rows = full.length ? full : all.filter((r) => levels.get(r.id) === 'exists');
     if (!rows.length) return null;
@@ -155,26 +158,39 @@ export function lookupRoutes(deps: MessagesDeps) {
           summary: 'Find the stored message for a raw message (message/rfc822); ?ingest=1 stores it when unknown (clerks: for their own unit)',
           querystring: {
             type: 'object',
-            properties: { ingest: { type: 'string', enum: ['0', '1', 'false', 'true'] }, to: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+            properties: {
+              ingest: { type: 'string', enum: ['0', '1', 'false', 'true'] },
+              to: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+            },
           },
         },
       },
       async (req, reply) => {
         const raw = await readAll(req.body as Readable, deps.config.smtp.maxMessageBytes);
-        if (!raw) return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: `Thư quá lớn (message exceeds ${deps.config.smtp.maxMessageBytes} bytes)` });
-        if (!raw.length) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'Thiếu nội dung thư (empty body: send the raw message as message/rfc822)' });
+        if (!raw)
+          return reply
+            .code(413)
+            .send({ statusCode: 413, error: 'Payload Too Large', message: `Thư quá lớn (message exceeds ${deps.config.smtp.maxMessageBytes} bytes)` });
+        if (!raw.length)
+          return reply
+            .code(400)
+            .send({ statusCode: 400, error: 'Bad Request', message: 'Thiếu nội dung thư (empty body: send the raw message as message/rfc822)' });
         const p = req.principal!;
         const key = messageKey(raw);
         const hit = key.messageId ? await byMessageId(p, key.messageId, key.contentHash) : null;
         if (hit) return describe(hit.id, hit.match, hit.level, p);
-        if (!['1', 'true'].includes(req.query.ingest ?? '')) return notFound(reply, key.messageId ? 'no message with this Message-ID' : 'the message has no Message-ID');
+        if (!['1', 'true'].includes(req.query.ingest ?? ''))
+          return notFound(reply, key.messageId ? 'no message with this Message-ID' : 'the message has no Message-ID');
         const given = req.query.to === undefined ? [] : ([] as string[]).concat(req.query.to).map((a) => a.toLowerCase());
-        const known = (given.length ? given : addressesInHeaders(key.headerText)).filter((a) => units.has(a)).map((address) => ({ address, unitId: units.get(address)!.id }));
+        const known = (given.length ? given : addressesInHeaders(key.headerText))
+          .filter((a) => units.has(a))
+          .map((address) => ({ address, unitId: units.get(address)!.id }));
         if (!known.length) {
           return reply.code(422).send({
             statusCode: 422,
             error: 'Unprocessable Entity',
-            message: 'Thư không gửi tới địa chỉ đơn vị nào; hãy chuyển tiếp nó tới hộp thư văn thư của đơn vị (no configured unit address among the recipients; pass ?to=)',
+            message:
+              'Thư không gửi tới địa chỉ đơn vị nào; hãy chuyển tiếp nó tới hộp thư văn thư của đơn vị (no configured unit address among the recipients; pass ?to=)',
           });
         }
         const targets = uploadTargets(p, known, given.length > 0);
@@ -195,7 +211,9 @@ export function lookupRoutes(deps: MessagesDeps) {
           return reply.code(r.duplicate ? 200 : 201).send(result);
         } catch (err) {
           req.log.error({ err: (err as Error).message }, 'lookup ingest failed');
-          return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'Lưu trữ tạm thời lỗi, hãy thử lại (storage failed, retry later)' });
+          return reply
+            .code(503)
+            .send({ statusCode: 503, error: 'Service Unavailable', message: 'Lưu trữ tạm thời lỗi, hãy thử lại (storage failed, retry later)' });
         }
       },
     );

@@ -42,7 +42,7 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
     {
       config: { permission: 'messages.read' },
       schema: {
-        summary: 'List inbound messages, newest first (those you may see: your unit\'s; officers: of documents assigned to them)',
+        summary: "List inbound messages, newest first (those you may see: your unit's; officers: of documents assigned to them)",
         querystring: {
           type: 'object',
           properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, before: { type: 'string' }, state: { type: 'string' } },
@@ -54,7 +54,12 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       const scope = messageScopeCondition(messageListScope(req.principal!));
       const filter = and(scope, req.query.state ? eq(inboundMessages.state, req.query.state) : undefined);
       const where = and(filter, req.query.before ? lt(inboundMessages.id, req.query.before) : undefined);
-      const rows = await db.select().from(inboundMessages).where(where).orderBy(desc(inboundMessages.id)).limit(limit + 1);
+      const rows = await db
+        .select()
+        .from(inboundMessages)
+        .where(where)
+        .orderBy(desc(inboundMessages.id))
+        .limit(limit + 1);
       const items = rows.slice(0, limit);
       // total: every message the filter matches (all pages); hasMore: pages after this one.
       const [{ total }] = await db.select({ total: count() }).from(inboundMessages).where(filter);
@@ -62,30 +67,39 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/messages/:id', { config: { permission: 'messages.read' }, schema: { summary: 'One message with its stage results and attachments', params: idParam } }, async (req, reply) => {
-    if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
-    const [message] = await db.select().from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
-    if (!message) return reply.code(404).send(notFound);
-    const stages = await db.select().from(messageStages).where(eq(messageStages.messageId, message.id));
-    const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
-    return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/messages/:id',
+    { config: { permission: 'messages.read' }, schema: { summary: 'One message with its stage results and attachments', params: idParam } },
+    async (req, reply) => {
+      if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
+      const [message] = await db.select().from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
+      if (!message) return reply.code(404).send(notFound);
+      const stages = await db.select().from(messageStages).where(eq(messageStages.messageId, message.id));
+      const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
+      return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/messages/:id/raw', { config: { permission: 'messages.read' }, schema: { summary: 'The raw message as received (message/rfc822)', params: idParam } }, async (req, reply) => {
-    if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
-    const [message] = await db.select({ sha: inboundMessages.blobSha256 }).from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
-    if (!message) return reply.code(404).send(notFound);
-    reply.header('content-type', 'message/rfc822');
-    reply.header('content-disposition', `attachment; filename="${req.params.id}.eml"`);
-    return reply.send(await deps.blobs.stream(message.sha));
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/messages/:id/raw',
+    { config: { permission: 'messages.read' }, schema: { summary: 'The raw message as received (message/rfc822)', params: idParam } },
+    async (req, reply) => {
+      if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
+      const [message] = await db.select({ sha: inboundMessages.blobSha256 }).from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
+      if (!message) return reply.code(404).send(notFound);
+      reply.header('content-type', 'message/rfc822');
+      reply.header('content-disposition', `attachment; filename="${req.params.id}.eml"`);
+      return reply.send(await deps.blobs.stream(message.sha));
+    },
+  );
 
   app.post<{ Querystring: { to?: string | string[] } & RelayQuery }>(
     '/api/messages',
     {
       config: { permission: 'messages.upload' },
       schema: {
-        summary: 'Upload a raw message (message/rfc822); 201 only after it is stored durably. Clerks: to their own unit\'s addresses; the SMTP envelope (source=haraka, mailFrom, remoteIp, helo) only with the relay credential',
+        summary:
+          "Upload a raw message (message/rfc822); 201 only after it is stored durably. Clerks: to their own unit's addresses; the SMTP envelope (source=haraka, mailFrom, remoteIp, helo) only with the relay credential",
         querystring: { type: 'object', properties: { to: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }, ...relayQuery } },
       },
     },
@@ -104,7 +118,11 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       const known = rcptTo.filter((a) => units.has(a)).map((address) => ({ address, unitId: units.get(address)!.id }));
       if (!known.length) {
         body.resume();
-        return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: 'Không có địa chỉ đơn vị nào trong người nhận (no configured unit address among the recipients; pass ?to=)' });
+        return reply.code(422).send({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message: 'Không có địa chỉ đơn vị nào trong người nhận (no configured unit address among the recipients; pass ?to=)',
+        });
       }
       let targets: typeof known;
       try {
@@ -126,7 +144,9 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       } catch (err) {
         if (err instanceof MessageTooLargeError) return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: (err as Error).message });
         req.log.error({ err: (err as Error).message }, 'upload storage failed');
-        return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'Lưu trữ tạm thời lỗi, hãy thử lại (storage failed, retry later)' });
+        return reply
+          .code(503)
+          .send({ statusCode: 503, error: 'Service Unavailable', message: 'Lưu trữ tạm thời lỗi, hãy thử lại (storage failed, retry later)' });
       }
     },
   );

@@ -60,37 +60,71 @@ export function outgoingRoutes(rt: RegistryRuntime, blobs: BlobStore, enqueue: E
     api.register(async (app) => {
       installErrorHandler(app);
 
-      app.post<{ Body: SendBody }>('/api/outgoing', { bodyLimit: 40 * 1024 * 1024, config: { permission: 'outgoing.send' }, schema: { tags: TAG, summary: 'Number, sign and send an official document', body: sendSchema } }, async (req, reply) => {
-        const p = principalOf(req);
-        const unitId = sendingUnit(p, req.body.unit);
-        const { document, unit: _u, ...rest } = req.body;
-        const result = await sendDocument(rt, blobs, enqueue, {
-          ...rest,
-          unitId,
-          document: { filename: document.filename, contentType: document.contentType, content: Buffer.from(document.content, 'base64') },
-          actor: actorOf(p),
-          senderEmail: p.email,
-        });
-        return reply.code(201).send(result);
-      });
+      app.post<{ Body: SendBody }>(
+        '/api/outgoing',
+        {
+          bodyLimit: 40 * 1024 * 1024,
+          config: { permission: 'outgoing.send' },
+          schema: { tags: TAG, summary: 'Number, sign and send an official document', body: sendSchema },
+        },
+        async (req, reply) => {
+          const p = principalOf(req);
+          const unitId = sendingUnit(p, req.body.unit);
+          const { document, unit: _u, ...rest } = req.body;
+          const result = await sendDocument(rt, blobs, enqueue, {
+            ...rest,
+            unitId,
+            document: { filename: document.filename, contentType: document.contentType, content: Buffer.from(document.content, 'base64') },
+            actor: actorOf(p),
+            senderEmail: p.email,
+          });
+          return reply.code(201).send(result);
+        },
+      );
 
-      app.get<{ Params: { id: string } }>('/api/outgoing/:id', { config: { permission: 'outgoing.read' }, schema: { tags: TAG, summary: 'An outgoing document and the state of each recipient' } }, async (req) => {
-        const p = principalOf(req);
-        const [view] = await outgoingView(rt.db, { id: req.params.id });
-        // Another unit's document answers as one that does not exist.
-        if (!view || (p.role !== 'admin' && p.unitId !== view.unitId)) throw hidden('văn bản đi (outgoing document)');
-        return view;
-      });
+      app.get<{ Params: { id: string } }>(
+        '/api/outgoing/:id',
+        { config: { permission: 'outgoing.read' }, schema: { tags: TAG, summary: 'An outgoing document and the state of each recipient' } },
+        async (req) => {
+          const p = principalOf(req);
+          const [view] = await outgoingView(rt.db, { id: req.params.id });
+          // Another unit's document answers as one that does not exist.
+          if (!view || (p.role !== 'admin' && p.unitId !== view.unitId)) throw hidden('văn bản đi (outgoing document)');
+          return view;
+        },
+      );
 
-      app.get<{ Querystring: { unit?: string } }>('/api/outgoing', { config: { permission: 'outgoing.read' }, schema: { tags: TAG, summary: 'Outgoing documents of a unit with their recipients', querystring: { type: 'object', properties: { unit: { type: 'string' } } } } }, async (req) => {
-        const unitId = unitScope(principalOf(req), req.query.unit);
-        const items = await outgoingView(rt.db, { unitId });
-        const total = await outgoingCount(rt.db, unitId); // the list stops at 100: say how many there are
-        return { items, total, hasMore: items.length < total };
-      });
+      app.get<{ Querystring: { unit?: string } }>(
+        '/api/outgoing',
+        {
+          config: { permission: 'outgoing.read' },
+          schema: {
+            tags: TAG,
+            summary: 'Outgoing documents of a unit with their recipients',
+            querystring: { type: 'object', properties: { unit: { type: 'string' } } },
+          },
+        },
+        async (req) => {
+          const unitId = unitScope(principalOf(req), req.query.unit);
+          const items = await outgoingView(rt.db, { unitId });
+          const total = await outgoingCount(rt.db, unitId); // the list stops at 100: say how many there are
+          return { items, total, hasMore: items.length < total };
+        },
+      );
 
-      app.get<{ Querystring: { q?: string } }>('/api/directory', { config: { permission: 'directory.read' }, schema: { tags: TAG, summary: 'Agencies to send to (search without diacritics works)', querystring: { type: 'object', properties: { q: { type: 'string' } } } } }, async (req) => ({
-        items: searchDirectory(directoryOf(rt.config), req.query.q).map(({ name, address, organId, unitId }) => ({ name, address, organId, unitId })),
-      }));
+      app.get<{ Querystring: { q?: string } }>(
+        '/api/directory',
+        {
+          config: { permission: 'directory.read' },
+          schema: {
+            tags: TAG,
+            summary: 'Agencies to send to (search without diacritics works)',
+            querystring: { type: 'object', properties: { q: { type: 'string' } } },
+          },
+        },
+        async (req) => ({
+          items: searchDirectory(directoryOf(rt.config), req.query.q).map(({ name, address, organId, unitId }) => ({ name, address, organId, unitId })),
+        }),
+      );
     });
 }

@@ -10,14 +10,25 @@ export function principalOf(req: FastifyRequest): Principal {
   return p;
 }
 
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity', 429: 'Too Many Requests' };
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+};
 
 /** Registry errors answer with their status; validation errors with 400; anything else is logged as 500. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply: FastifyReply) => {
-    if (err instanceof RegistryError) return reply.code(err.status).send({ ...err.details, statusCode: err.status, error: TITLES[err.status] ?? 'Error', message: err.message });
-    if (err.validation) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `Dữ liệu không hợp lệ (invalid request): ${err.message}` });
-    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ statusCode: err.statusCode, error: TITLES[err.statusCode] ?? 'Error', message: err.message });
+    if (err instanceof RegistryError)
+      return reply.code(err.status).send({ ...err.details, statusCode: err.status, error: TITLES[err.status] ?? 'Error', message: err.message });
+    if (err.validation)
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `Dữ liệu không hợp lệ (invalid request): ${err.message}` });
+    if (err.statusCode && err.statusCode < 500)
+      return reply.code(err.statusCode).send({ statusCode: err.statusCode, error: TITLES[err.statusCode] ?? 'Error', message: err.message });
     req.log.error({ err: err.message, stack: err.stack }, 'registry route failed');
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'Lỗi hệ thống (internal error)' });
   });

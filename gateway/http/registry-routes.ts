@@ -13,7 +13,10 @@ import { installErrorHandler } from './registry-common.ts';
 import { documentRoutes } from './documents.ts';
 
 /** `redis`: where the login throttle keeps its counters (shared by the gateways of one Redis); in process when null. */
-export function registryApi(rt: RegistryRuntime, redis: Redis | null = null): { plugins: Array<(app: FastifyInstance) => Promise<void>>; publicPlugins: Array<(app: FastifyInstance) => Promise<void>> } {
+export function registryApi(
+  rt: RegistryRuntime,
+  redis: Redis | null = null,
+): { plugins: Array<(app: FastifyInstance) => Promise<void>>; publicPlugins: Array<(app: FastifyInstance) => Promise<void>> } {
   acceptSessionTokens(rt.config.http.tokens, async (token): Promise<Principal | null> => {
     const u = await sessionUser(rt.db, token, rt.clock);
     return u ? userPrincipal({ ...u, role: u.role as UserRole }) : null;

@@ -11,7 +11,12 @@ import type { Config } from '../config/load.ts';
 export const OFFICE_SCRIPT_SOURCES = ['https://appsforoffice.microsoft.com', 'https://officeapis.public.onecdn.static.microsoft', 'https://ajax.aspnetcdn.com'];
 
 /** Outlook on the web (Microsoft 365, Outlook.com, the new Outlook) shows the pane in an iframe of these pages; on-premises OWA hosts are added with http.addinFrameAncestors. */
-export const OUTLOOK_WEB_ORIGINS = ['https://outlook.office.com', 'https://outlook.office365.com', 'https://outlook.live.com', 'https://outlook.cloud.microsoft'];
+export const OUTLOOK_WEB_ORIGINS = [
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+  'https://outlook.live.com',
+  'https://outlook.cloud.microsoft',
+];
 
 type Options = FastifyHelmetOptions;
 

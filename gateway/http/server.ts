@@ -42,7 +42,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (!isApiPath(route.url)) return;
     const declared = route.config?.permission;
     if (!isRouteAccess(declared)) {
-      throw new Error(`${route.method} ${route.url}: no permission declared (config.permission must name one of gateway/registry/access/policy.ts PERMISSIONS, 'public' or 'authenticated')`);
+      throw new Error(
+        `${route.method} ${route.url}: no permission declared (config.permission must name one of gateway/registry/access/policy.ts PERMISSIONS, 'public' or 'authenticated')`,
+      );
     }
   });
   await app.register(helmet, { global: true, ...apiHeaders(deps.config) });

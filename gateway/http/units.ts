@@ -8,8 +8,12 @@ export interface UnitsResponse {
 
 export function unitRoutes(config: Config) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/units', { config: { permission: 'units.read' }, schema: { summary: 'Configured units and their published addresses' } }, async (): Promise<UnitsResponse> => ({
-      units: config.units.map((u) => ({ id: u.id, name: u.name, organId: u.organId, addresses: u.addresses })),
-    }));
+    app.get(
+      '/api/units',
+      { config: { permission: 'units.read' }, schema: { summary: 'Configured units and their published addresses' } },
+      async (): Promise<UnitsResponse> => ({
+        units: config.units.map((u) => ({ id: u.id, name: u.name, organId: u.organId, addresses: u.addresses })),
+      }),
+    );
   };
 }

@@ -79,7 +79,14 @@ export async function connectorsReport(config: Config, state: FolderStateStore, 
     const stored = new Map((await state.loadAll(a.id)).map((f) => [f.folder, f]));
     const folders = a.folders.map((name): FolderReport => {
       const f = stored.get(name);
-      return { name, uidValidity: f?.uidValidity ?? null, lastUid: f?.lastUid ?? 0, ingested: f?.ingested ?? 0, duplicates: f?.duplicates ?? 0, lastSyncAt: f?.lastSyncAt?.toISOString() ?? null };
+      return {
+        name,
+        uidValidity: f?.uidValidity ?? null,
+        lastUid: f?.lastUid ?? 0,
+        ingested: f?.ingested ?? 0,
+        duplicates: f?.duplicates ?? 0,
+        lastSyncAt: f?.lastSyncAt?.toISOString() ?? null,
+      };
     });
     const status = live(a.id);
     if (status) {
@@ -89,7 +96,12 @@ export async function connectorsReport(config: Config, state: FolderStateStore, 
     imap.push({
       ...baseStatus(a, target(a, config)),
       state: a.enabled ? 'not running' : 'disabled',
-      lastSyncAt: folders.map((f) => f.lastSyncAt).filter(Boolean).sort().pop() ?? null,
+      lastSyncAt:
+        folders
+          .map((f) => f.lastSyncAt)
+          .filter(Boolean)
+          .sort()
+          .pop() ?? null,
       folders,
     });
   }

@@ -50,7 +50,10 @@ describe('parseMessage', () => {
   });
 
   it('reads subject and sender of a stopped message from the first bytes of its header only', async () => {
-    expect(await headerPreview(hugeHeader(10 * 1024 * 1024))).toEqual({ subject: 'Thư có phần đầu rất lớn', from: [{ name: 'Sở Thử nghiệm', address: 'test@hostile.example' }] });
+    expect(await headerPreview(hugeHeader(10 * 1024 * 1024))).toEqual({
+      subject: 'Thư có phần đầu rất lớn',
+      from: [{ name: 'Sở Thử nghiệm', address: 'test@hostile.example' }],
+    });
     expect(await headerPreview(nulSubject())).toMatchObject({ subject: 'Công văn số 25/UBND' });
   });
 

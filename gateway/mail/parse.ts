@@ -46,11 +46,13 @@ const TEXT_CAP = 512 * 1024;
 
 // mailparser types its fields as strings but hands back other values for damaged headers (an
 // empty Content-Type of a part gives `contentType: false`): anything but a string is absent.
-const field = (s: unknown): string | null => (typeof s === 'string' ? cleanField(s)?.normalize('NFC') ?? null : null);
+const field = (s: unknown): string | null => (typeof s === 'string' ? (cleanField(s)?.normalize('NFC') ?? null) : null);
 
 function addresses(a: AddressObject | AddressObject[] | undefined): ParsedAddress[] {
   const list = Array.isArray(a) ? a : a ? [a] : [];
-  return list.flatMap((o) => o.value.map((v) => ({ name: field(v.name) ?? '', address: field(typeof v.address === 'string' ? v.address.toLowerCase() : null) })));
+  return list.flatMap((o) =>
+    o.value.map((v) => ({ name: field(v.name) ?? '', address: field(typeof v.address === 'string' ? v.address.toLowerCase() : null) })),
+  );
 }
 
 function part(att: Attachment): ParsedPart {
@@ -90,7 +92,8 @@ export async function parseMessage(source: Readable | Buffer, limits: MimeLimits
     m = await simpleParser(input, { ...mailparserOptions(limits), maxHtmlLengthToParse: TEXT_CAP } as Parameters<typeof simpleParser>[1]);
   } catch (err) {
     if (err instanceof VanthuError) throw err;
-    if (sourceError !== null && err === sourceError) throw new TransientError('blob-read', `the raw message could not be read: ${(err as Error).message}`, { cause: err });
+    if (sourceError !== null && err === sourceError)
+      throw new TransientError('blob-read', `the raw message could not be read: ${(err as Error).message}`, { cause: err });
     throw new PermanentError('mime-unreadable', `the MIME structure cannot be parsed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   const text = cap(m.text);

@@ -19,7 +19,10 @@ export function createMailer(db: Db, config: Config, clock: Clock, shared?: Mail
       const to = [...new Set(mail.to.filter(Boolean).map((a) => a.toLowerCase()))];
       const cc = [...new Set((mail.cc ?? []).filter(Boolean).map((a) => a.toLowerCase()))].filter((a) => !to.includes(a));
       if (!to.length && !cc.length) return 'no-recipient';
-      await db.insert(outboundMail).values({ key: mail.key, recipients: [...to, ...cc], subject: mail.subject, createdAt: clock.now() }).onConflictDoNothing();
+      await db
+        .insert(outboundMail)
+        .values({ key: mail.key, recipients: [...to, ...cc], subject: mail.subject, createdAt: clock.now() })
+        .onConflictDoNothing();
       const [row] = await db.select().from(outboundMail).where(eq(outboundMail.key, mail.key));
       if (row?.sentAt) return 'already-sent';
       try {
@@ -34,10 +37,16 @@ export function createMailer(db: Db, config: Config, clock: Clock, shared?: Mail
           attachments: mail.attachments,
           headers: { 'Auto-Submitted': 'auto-generated', 'X-Vanthu-Key': mail.key },
         });
-        await db.update(outboundMail).set({ sentAt: clock.now(), messageId: info.messageId ?? null, error: null }).where(eq(outboundMail.key, mail.key));
+        await db
+          .update(outboundMail)
+          .set({ sentAt: clock.now(), messageId: info.messageId ?? null, error: null })
+          .where(eq(outboundMail.key, mail.key));
         return 'sent';
       } catch (err) {
-        await db.update(outboundMail).set({ error: (err as Error).message }).where(eq(outboundMail.key, mail.key));
+        await db
+          .update(outboundMail)
+          .set({ error: (err as Error).message })
+          .where(eq(outboundMail.key, mail.key));
         throw err;
       }
     },

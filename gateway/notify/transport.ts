@@ -137,7 +137,16 @@ export class MailTransport implements Deliverer {
     const hosts = await mailHosts(domainOf(rcpts[0]!), this.lookup);
     let last: unknown = null;
     for (const host of hosts) {
-      const tr = nodemailer.createTransport({ host, port: this.config.mail.transport.port, secure: false, opportunisticTLS: true, name: this.config.smtp.hostname, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 120_000 } as never);
+      const tr = nodemailer.createTransport({
+        host,
+        port: this.config.mail.transport.port,
+        secure: false,
+        opportunisticTLS: true,
+        name: this.config.smtp.hostname,
+        connectionTimeout: 30_000,
+        greetingTimeout: 30_000,
+        socketTimeout: 120_000,
+      } as never);
       try {
         const info = await tr.sendMail(message);
         if (info.rejected?.length && !info.accepted?.length) throw failure(`rejected: ${info.response}`, 550);

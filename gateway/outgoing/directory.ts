@@ -18,7 +18,9 @@ export interface Agency {
 export function directoryOf(config: Config): Agency[] {
   const own: Agency[] = config.units.map((u) => ({ name: u.name, address: u.addresses[0], organId: u.organId, unitId: u.id, aliases: [] }));
   const known = new Set(own.map((a) => a.address));
-  const listed = config.directory.filter((d) => !known.has(d.address)).map((d) => ({ name: d.name.normalize('NFC'), address: d.address, organId: d.organId, unitId: null, aliases: d.aliases }));
+  const listed = config.directory
+    .filter((d) => !known.has(d.address))
+    .map((d) => ({ name: d.name.normalize('NFC'), address: d.address, organId: d.organId, unitId: null, aliases: d.aliases }));
   return [...listed, ...own];
 }
 
@@ -26,7 +28,9 @@ const fold = (s: string) => foldDiacritics(s).replace(/\s+/g, ' ').trim();
 
 /** Every word of the query must occur in the name, an alias, the address or the organ id. */
 export function searchDirectory(entries: Agency[], q: string | undefined): Agency[] {
-  const words = fold(q ?? '').split(' ').filter(Boolean);
+  const words = fold(q ?? '')
+    .split(' ')
+    .filter(Boolean);
   if (!words.length) return entries;
   return entries.filter((a) => {
     const hay = fold([a.name, ...a.aliases, a.address, a.organId ?? ''].join(' '));
@@ -41,10 +45,12 @@ export function searchDirectory(entries: Agency[], q: string | undefined): Agenc
 function wholeWordMatches(entries: Agency[], q: string): Agency[] {
   const words = fold(q).split(' ').filter(Boolean);
   if (words.length < 2) return [];
-  return entries.filter((a) => [a.name, ...a.aliases].some((n) => {
-    const have = new Set(fold(n).split(' '));
-    return words.every((w) => have.has(w));
-  }));
+  return entries.filter((a) =>
+    [a.name, ...a.aliases].some((n) => {
+      const have = new Set(fold(n).split(' '));
+      return words.every((w) => have.has(w));
+    }),
+  );
 }
 
 export interface ResolvedRecipient {

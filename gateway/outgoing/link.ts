@@ -31,7 +31,14 @@ export interface LinkFinding {
   note: string | null;
 }
 
-const EDXML_STATE: Record<StatusName, DeliveryState> = { received: 'received', accepted: 'received', assigned: 'received', in_progress: 'received', completed: 'handled', refused: 'failed' };
+const EDXML_STATE: Record<StatusName, DeliveryState> = {
+  received: 'received',
+  accepted: 'received',
+  assigned: 'received',
+  in_progress: 'received',
+  completed: 'handled',
+  refused: 'failed',
+};
 
 /** "Done" wording of a plain-text notice (Vietnamese or English), folded. */
 const DONE = /(hoan thanh|da xu ly xong|\(done\)|completed)/;
@@ -50,13 +57,17 @@ function edxmlStatus(parts: IncomingFacts['parts']) {
  * of a message classified as automated is read too.
  */
 export function dsnResults(parts: IncomingFacts['parts'], text: string | null = null): Array<{ recipient: string; action: string; status: string | null }> {
-  const report = parts.find((p) => /message\/(global-)?delivery-status/i.test(p.contentType))?.content ?? (text && /^final-recipient:/im.test(text) ? text : null);
+  const report =
+    parts.find((p) => /message\/(global-)?delivery-status/i.test(p.contentType))?.content ?? (text && /^final-recipient:/im.test(text) ? text : null);
   if (!report) return [];
   return report
     .split(/\r?\n\r?\n/)
     .map((block) => {
       const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(block)?.[1].trim() ?? null;
-      const recipient = field('Final-Recipient')?.replace(/^rfc822;\s*/i, '').toLowerCase() ?? null;
+      const recipient =
+        field('Final-Recipient')
+          ?.replace(/^rfc822;\s*/i, '')
+          .toLowerCase() ?? null;
       return recipient ? { recipient, action: (field('Action') ?? '').toLowerCase(), status: field('Status') } : null;
     })
     .filter((r): r is { recipient: string; action: string; status: string | null } => r !== null);
@@ -87,7 +98,11 @@ async function findMessage(db: Db, f: IncomingFacts, documentId: string | null, 
   }
   const notation = code ?? (f.kind === 'status' ? f.notation : null);
   if (notation && f.unitIds.length) {
-    const [m] = await db.select().from(outgoingMessages).where(and(eq(outgoingMessages.notation, notation), inArray(outgoingMessages.unitId, f.unitIds))).limit(1);
+    const [m] = await db
+      .select()
+      .from(outgoingMessages)
+      .where(and(eq(outgoingMessages.notation, notation), inArray(outgoingMessages.unitId, f.unitIds)))
+      .limit(1);
     if (m) return m;
   }
   return null;
@@ -97,7 +112,12 @@ async function findMessage(db: Db, f: IncomingFacts, documentId: string | null, 
 function pickDelivery(rows: DeliveryRow[], from: string | null, organId: string | null): DeliveryRow | null {
   const addr = from?.toLowerCase() ?? null;
   const domain = addr?.split('@')[1] ?? null;
-  return rows.find((r) => r.recipient === addr) ?? rows.find((r) => organId && r.organId === organId) ?? rows.find((r) => domain && r.recipient.endsWith(`@${domain}`)) ?? (rows.length === 1 ? rows[0] : null);
+  return (
+    rows.find((r) => r.recipient === addr) ??
+    rows.find((r) => organId && r.organId === organId) ??
+    rows.find((r) => domain && r.recipient.endsWith(`@${domain}`)) ??
+    (rows.length === 1 ? rows[0] : null)
+  );
 }
 
 export async function findLinks(db: Db, f: IncomingFacts): Promise<LinkFinding[]> {
@@ -110,11 +130,24 @@ export async function findLinks(db: Db, f: IncomingFacts): Promise<LinkFinding[]
     return dsn
       .map((d) => ({ d, row: rows.find((r) => r.recipient === d.recipient) }))
       .filter((x) => x.row && (x.d.action === 'failed' || x.d.action === 'delivered'))
-      .map(({ d, row }) => ({ outgoingId: message.id, deliveryId: row!.id, state: d.action === 'failed' ? 'failed' : 'delivered', note: `DSN ${d.action} ${d.status ?? ''}`.trim() }));
+      .map(({ d, row }) => ({
+        outgoingId: message.id,
+        deliveryId: row!.id,
+        state: d.action === 'failed' ? 'failed' : 'delivered',
+        note: `DSN ${d.action} ${d.status ?? ''}`.trim(),
+      }));
   }
   const row = pickDelivery(rows, f.from, status?.from.id ?? null);
   if (!row) return [];
-  if (status?.status) return [{ outgoingId: message.id, deliveryId: row.id, state: EDXML_STATE[status.status], note: `edXML ${status.status}${status.description ? `: ${status.description}` : ''}` }];
+  if (status?.status)
+    return [
+      {
+        outgoingId: message.id,
+        deliveryId: row.id,
+        state: EDXML_STATE[status.status],
+        note: `edXML ${status.status}${status.description ? `: ${status.description}` : ''}`,
+      },
+    ];
   const done = DONE.test(foldDiacritics(`${f.subject ?? ''}\n${f.text ?? ''}`));
   // Any other automatic answer (out of office, a mailbox's auto-reply) proves delivery, not receipt by a clerk.
   const state: DeliveryState = done ? 'handled' : f.kind === 'automated' ? 'delivered' : 'received';

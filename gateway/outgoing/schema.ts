@@ -26,7 +26,11 @@ export const outgoingMessages = pgTable(
     signing: jsonb('signing').$type<{ dkim: boolean; smime: boolean; edxml: boolean }>().notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('outgoing_messages_mid').on(t.messageId), index('outgoing_messages_entry').on(t.entryId), index('outgoing_messages_doc').on(t.documentId)],
+  (t) => [
+    uniqueIndex('outgoing_messages_mid').on(t.messageId),
+    index('outgoing_messages_entry').on(t.entryId),
+    index('outgoing_messages_doc').on(t.documentId),
+  ],
 );
 
 /** queued → sent → delivered | failed → received → handled (a later state never goes back). */

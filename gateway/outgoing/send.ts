@@ -49,7 +49,8 @@ function unitOf(config: Config, unitId: string): UnitConfig {
 
 function keysFor(config: Config, unitId: string, smime: boolean): { dkim: DkimKey | null; smime: SmimeKey | null } {
   const cfg = config.outgoing.units[unitId];
-  if (smime && !cfg?.smime) throw new SendError(400, `smime: đơn vị "${unitId}" chưa cấu hình chứng thư số (no outgoing.units.${unitId}.smime in the configuration)`);
+  if (smime && !cfg?.smime)
+    throw new SendError(400, `smime: đơn vị "${unitId}" chưa cấu hình chứng thư số (no outgoing.units.${unitId}.smime in the configuration)`);
   try {
     return { dkim: cfg?.dkim ? loadDkimKey(cfg.dkim) : null, smime: smime && cfg?.smime ? loadPkcs12(cfg.smime.pkcs12, cfg.smime.password) : null };
   } catch (err) {
@@ -101,7 +102,15 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
   const signer = input.signer?.normalize('NFC').trim() || null;
   const entry = await registerOutgoing(
     rt.db,
-    { unitId: unit.id, codeSuffix: unitCfg?.codeSuffix ?? unit.id.toUpperCase(), typeCode, typeName, subject, signer, recipients: list.map((r) => r.name ?? r.address) },
+    {
+      unitId: unit.id,
+      codeSuffix: unitCfg?.codeSuffix ?? unit.id.toUpperCase(),
+      typeCode,
+      typeName,
+      subject,
+      signer,
+      recipients: list.map((r) => r.name ?? r.address),
+    },
     input.actor,
     rt.clock,
     rt.tz,
@@ -142,7 +151,17 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       signing: { dkim: Boolean(keys.dkim), smime: Boolean(keys.smime), edxml: Boolean(input.edxml) },
       createdAt: now,
     });
-    await tx.insert(outgoingDeliveries).values(list.map((r, i) => ({ id: deliveryIds[i], outgoingId: id, recipient: r.address, recipientName: r.name, organId: r.organId, state: 'queued', updatedAt: now })));
+    await tx.insert(outgoingDeliveries).values(
+      list.map((r, i) => ({
+        id: deliveryIds[i],
+        outgoingId: id,
+        recipient: r.address,
+        recipientName: r.name,
+        organId: r.organId,
+        state: 'queued',
+        updatedAt: now,
+      })),
+    );
   });
   // A failed enqueue loses nothing: the delivery worker re-queues rows still "queued" when it sweeps.
   await enqueue(deliveryIds).catch((err) => rt.log.warn({ err: (err as Error).message, id }, 'delivery enqueue failed; the sweep will retry'));

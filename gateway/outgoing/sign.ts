@@ -42,7 +42,9 @@ export function loadPkcs12(file: string, password: string): SmimeKey {
     ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
     ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
   ][0];
-  const certs = (p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []).map((b) => b.cert).filter((c): c is forge.pki.Certificate => Boolean(c));
+  const certs = (p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [])
+    .map((b) => b.cert)
+    .filter((c): c is forge.pki.Certificate => Boolean(c));
   if (!keyBag?.key || !certs.length) throw new SigningError(`${full}: PKCS#12 must hold a private key and its certificate`);
   // node-forge signs PKCS#7 with RSA only; an EC key would fail later, after the document was numbered.
   if (!('n' in keyBag.key)) throw new SigningError(`${full}: only RSA keys can sign S/MIME here (khóa phải là RSA)`);
@@ -102,7 +104,14 @@ export function smimeSign(raw: Buffer, signer: SmimeKey, now: Date): Buffer {
   const sig = der.toString('base64').replace(/.{76}/g, `$&${CRLF}`);
   return Buffer.concat([
     Buffer.from(
-      [...outer, `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;${CRLF} boundary="${boundary}"`, '', 'This is an S/MIME signed message', `--${boundary}`, ''].join(CRLF),
+      [
+        ...outer,
+        `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;${CRLF} boundary="${boundary}"`,
+        '',
+        'This is an S/MIME signed message',
+        `--${boundary}`,
+        '',
+      ].join(CRLF),
       'binary',
     ),
     inner,
@@ -148,8 +157,12 @@ export function loadDkimKey(cfg: { domain: string; selector: string; privateKey:
 
 export async function dkimSignMessage(raw: Buffer, key: DkimKey): Promise<Buffer> {
   // The typings describe one flat signature; the implementation reads `signatureData` (a list).
-  const options = { canonicalization: 'relaxed/relaxed', signatureData: [{ signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey, algorithm: 'rsa-sha256' }] };
+  const options = {
+    canonicalization: 'relaxed/relaxed',
+    signatureData: [{ signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey, algorithm: 'rsa-sha256' }],
+  };
   const res = await dkimSign(raw, options as never);
-  if (res.errors?.length) throw new SigningError(`DKIM: ${res.errors.map((e: { error?: string } | Error) => ('error' in e ? e.error : (e as Error).message)).join('; ')}`);
+  if (res.errors?.length)
+    throw new SigningError(`DKIM: ${res.errors.map((e: { error?: string } | Error) => ('error' in e ? e.error : (e as Error).message)).join('; ')}`);
   return Buffer.concat([Buffer.from(res.signatures, 'utf8'), raw]);
 }

@@ -27,9 +27,10 @@ export async function advance(db: Db, id: string, state: DeliveryState, at: Date
     const [row] = await tx.select().from(outgoingDeliveries).where(eq(outgoingDeliveries.id, id)).for('update');
     if (!row) return false;
     const forward = RANK[state] > RANK[row.state as DeliveryState];
-    const evidence = extra.evidence && !row.evidence.some((e) => e.inboundId === extra.evidence!.inboundId && e.state === state)
-      ? [...row.evidence, { state, inboundId: extra.evidence.inboundId, at: at.toISOString(), note: extra.evidence.note }]
-      : row.evidence;
+    const evidence =
+      extra.evidence && !row.evidence.some((e) => e.inboundId === extra.evidence!.inboundId && e.state === state)
+        ? [...row.evidence, { state, inboundId: extra.evidence.inboundId, at: at.toISOString(), note: extra.evidence.note }]
+        : row.evidence;
     await tx
       .update(outgoingDeliveries)
       .set({
@@ -48,7 +49,10 @@ export async function advance(db: Db, id: string, state: DeliveryState, at: Date
 }
 
 export async function countAttempt(db: Db, id: string, error: string | null, at: Date): Promise<void> {
-  await db.update(outgoingDeliveries).set({ attempts: sql`${outgoingDeliveries.attempts} + 1`, lastError: error, updatedAt: at }).where(eq(outgoingDeliveries.id, id));
+  await db
+    .update(outgoingDeliveries)
+    .set({ attempts: sql`${outgoingDeliveries.attempts} + 1`, lastError: error, updatedAt: at })
+    .where(eq(outgoingDeliveries.id, id));
 }
 
 export interface OutgoingView extends OutgoingMessageRow {
@@ -59,15 +63,34 @@ export interface OutgoingView extends OutgoingMessageRow {
 
 /** How many outgoing documents a list of outgoingView(…, { unitId }) draws from (it shows at most its limit). */
 export async function outgoingCount(db: Db, unitId: string | null): Promise<number> {
-  const [{ n }] = await db.select({ n: count() }).from(outgoingMessages).where(unitId ? eq(outgoingMessages.unitId, unitId) : undefined);
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(outgoingMessages)
+    .where(unitId ? eq(outgoingMessages.unitId, unitId) : undefined);
   return Number(n);
 }
 
 export async function outgoingView(db: Db, where: { id?: string; unitId?: string | null }, limit = 100): Promise<OutgoingView[]> {
-  const conds = [where.id ? eq(outgoingMessages.id, where.id) : undefined, where.unitId ? eq(outgoingMessages.unitId, where.unitId) : undefined].filter(Boolean);
-  const msgs = await db.select().from(outgoingMessages).where(and(...conds)).orderBy(asc(outgoingMessages.createdAt)).limit(limit);
+  const conds = [where.id ? eq(outgoingMessages.id, where.id) : undefined, where.unitId ? eq(outgoingMessages.unitId, where.unitId) : undefined].filter(
+    Boolean,
+  );
+  const msgs = await db
+    .select()
+    .from(outgoingMessages)
+    .where(and(...conds))
+    .orderBy(asc(outgoingMessages.createdAt))
+    .limit(limit);
   if (!msgs.length) return [];
-  const dels = await db.select().from(outgoingDeliveries).where(inArray(outgoingDeliveries.outgoingId, msgs.map((m) => m.id))).orderBy(asc(outgoingDeliveries.recipient));
+  const dels = await db
+    .select()
+    .from(outgoingDeliveries)
+    .where(
+      inArray(
+        outgoingDeliveries.outgoingId,
+        msgs.map((m) => m.id),
+      ),
+    )
+    .orderBy(asc(outgoingDeliveries.recipient));
   return msgs.map((m) => {
     const deliveries = dels.filter((d) => d.outgoingId === m.id);
     return { ...m, deliveries, acknowledged: deliveries.every((d) => d.state === 'received' || d.state === 'handled') };

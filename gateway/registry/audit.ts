@@ -50,7 +50,15 @@ export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date): Promise<
   const [head] = await rows<{ seq: string | number; hash: string }>(tx, sql`update audit_head set seq = seq + 1 where id = 1 returning seq, hash`);
   const seq = Number(head.seq);
   // Millisecond precision survives the timestamptz round trip, so verify recomputes the same hash.
-  const row: Hashed = { seq, at: new Date(at.getTime()), actor: entry.actor, action: entry.action, entity: entry.entity, entityId: entry.entityId, data: JSON.parse(JSON.stringify(entry.data ?? {})) };
+  const row: Hashed = {
+    seq,
+    at: new Date(at.getTime()),
+    actor: entry.actor,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId,
+    data: JSON.parse(JSON.stringify(entry.data ?? {})),
+  };
   const hash = rowHash(head.hash, row);
   await tx.insert(auditLog).values({ ...row, data: row.data as object, prevHash: head.hash, hash });
   await tx.execute(sql`update audit_head set hash = ${hash} where id = 1`);
@@ -70,7 +78,12 @@ export async function verifyAudit(db: Db, pageSize = 1000): Promise<AuditVerific
   let expectSeq = 1;
   let count = 0;
   for (;;) {
-    const page = await db.select().from(auditLog).where(gt(auditLog.seq, expectSeq - 1)).orderBy(asc(auditLog.seq)).limit(pageSize);
+    const page = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, expectSeq - 1))
+      .orderBy(asc(auditLog.seq))
+      .limit(pageSize);
     for (const r of page) {
       const fail = (reason: string): AuditVerification => ({ ok: false, rows: count, head: prev, broken: { seq: r.seq, reason } });
       if (r.seq !== expectSeq) return fail(`missing row ${expectSeq} (next is ${r.seq})`);

@@ -101,10 +101,27 @@ export class SmtpEdge {
     }
     const perIpMax = relay ? this.cfg.relays.maxConnections : this.cfg.perIp.maxConnections;
     if (this.counts.of(key) >= perIpMax) {
-      return this.refuse(socket, ip, 'per-address connection limit', `4.7.0 ${host} Too many connections from ${ip} (at most ${perIpMax} at a time), try again later`);
+      return this.refuse(
+        socket,
+        ip,
+        'per-address connection limit',
+        `4.7.0 ${host} Too many connections from ${ip} (at most ${perIpMax} at a time), try again later`,
+      );
     }
     const id = randomBytes(10).toString('hex');
-    const s: EdgeSession = { handle: null, ip, key, relay, release: this.counts.open(key), progressAt: 0, progressTimer: null, dataTimer: null, data: null, greeted: false, upgrading: false };
+    const s: EdgeSession = {
+      handle: null,
+      ip,
+      key,
+      relay,
+      release: this.counts.open(key),
+      progressAt: 0,
+      progressTimer: null,
+      dataTimer: null,
+      data: null,
+      greeted: false,
+      upgrading: false,
+    };
     this.sessions.set(id, s);
     // smtp-server replaces the raw socket's listeners at STARTTLS; its onClose (closed()) covers that case.
     socket.once('close', () => this.end(id));
@@ -169,7 +186,10 @@ export class SmtpEdge {
     if (buckets && !buckets.take(s.key)) {
       const limits = s.relay ? this.cfg.relays : this.cfg.perIp;
       this.log.info({ ip: s.ip }, 'smtp message rate limit');
-      return smtpError(450, `4.7.0 Gửi quá nhiều thư, xin thử lại sau (too many messages from ${s.ip}: at most ${limits.messagesPerMinute} a minute, try again later)`);
+      return smtpError(
+        450,
+        `4.7.0 Gửi quá nhiều thư, xin thử lại sau (too many messages from ${s.ip}: at most ${limits.messagesPerMinute} a minute, try again later)`,
+      );
     }
     this.armProgress(s);
     return null;
@@ -196,7 +216,9 @@ export class SmtpEdge {
           return;
         }
         this.log.info({ ip: s.ip, bytes: stream.byteLength }, 'smtp session closed: DATA timeout');
-        s.handle?.closeWith421(`4.4.2 ${this.cfg.hostname} Timeout: message not received in full within ${seconds(this.cfg.dataTimeoutMs)}, closing connection`);
+        s.handle?.closeWith421(
+          `4.4.2 ${this.cfg.hostname} Timeout: message not received in full within ${seconds(this.cfg.dataTimeoutMs)}, closing connection`,
+        );
       }, this.cfg.dataTimeoutMs);
     };
     arm();

@@ -14,7 +14,10 @@ import net from 'node:net';
 export function clientKey(address: string): string {
   const ip = plainAddress(address);
   if (!net.isIPv6(ip)) return ip;
-  return `${expandIPv6(ip).slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+  return `${expandIPv6(ip)
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 /** The address without a zone id, IPv4-mapped IPv6 as IPv4. */

@@ -112,7 +112,11 @@ export class BlobStore {
   }
 
   read(sha256: string): Promise<Buffer> {
-    return this.find(sha256, (p) => fs.readFile(p), (loc) => this.packs.read(loc));
+    return this.find(
+      sha256,
+      (p) => fs.readFile(p),
+      (loc) => this.packs.read(loc),
+    );
   }
 
   /**

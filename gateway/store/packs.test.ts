@@ -29,7 +29,8 @@ const blob = (s: string) => ({ sha256: createHash('sha256').update(s).digest('he
 describe('packs', () => {
   it('serves a packed blob to other readers through every step of its life', async () => {
     const { writer, reader, journal } = await stores();
-    const a = blob('Công văn số 12/UBND-VP'), b = blob('Quyết định số 7/QĐ-UBND');
+    const a = blob('Công văn số 12/UBND-VP'),
+      b = blob('Quyết định số 7/QĐ-UBND');
     await journal.append([{ row: { n: 1 }, blob: a }, { row: { n: 2 } }]);
     // Another process: nothing indexed yet, so it scans the live segment.
     expect((await reader.read(a.sha256)).toString()).toBe('Công văn số 12/UBND-VP');

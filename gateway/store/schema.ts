@@ -76,4 +76,3 @@ export const messageAttachments = pgTable(
   },
   (t) => [primaryKey({ columns: [t.messageId, t.idx] }), index('message_attachments_sha').on(t.sha256)],
 );
-

@@ -66,7 +66,9 @@ export function digest(hash: HashName, parts: readonly Buffer[]): Buffer {
 
 // RSASSA-PSS-params (RFC 4055): all fields explicit-tagged and optional, SHA-1/MGF1-SHA-1/20 by default.
 const pssParamsSchema: Schema = {
-  name: 'RSASSA-PSS-params', tagClass: Class.UNIVERSAL, constructed: true,
+  name: 'RSASSA-PSS-params',
+  tagClass: Class.UNIVERSAL,
+  constructed: true,
   value: [
     { name: 'hashAlgorithm', tagClass: Class.CONTEXT_SPECIFIC, type: 0, constructed: true, optional: true, captureAsn1: 'hash' },
     { name: 'maskGenAlgorithm', tagClass: Class.CONTEXT_SPECIFIC, type: 1, constructed: true, optional: true, captureAsn1: 'mgf' },

@@ -43,17 +43,26 @@ export interface CertInfo {
 }
 
 const certificateSchema: Schema = {
-  name: 'Certificate', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+  name: 'Certificate',
+  tagClass: Class.UNIVERSAL,
+  type: Type.SEQUENCE,
+  constructed: true,
   value: [
     {
-      name: 'tbsCertificate', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+      name: 'tbsCertificate',
+      tagClass: Class.UNIVERSAL,
+      type: Type.SEQUENCE,
+      constructed: true,
       value: [
         { name: 'version', tagClass: Class.CONTEXT_SPECIFIC, type: 0, constructed: true, optional: true },
         { name: 'serialNumber', tagClass: Class.UNIVERSAL, type: Type.INTEGER, captureAsn1: 'serial' },
         { name: 'signature', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true },
         { name: 'issuer', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true, captureAsn1: 'issuer' },
         {
-          name: 'validity', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+          name: 'validity',
+          tagClass: Class.UNIVERSAL,
+          type: Type.SEQUENCE,
+          constructed: true,
           value: [
             { name: 'notBefore', tagClass: Class.UNIVERSAL, captureAsn1: 'notBefore' },
             { name: 'notAfter', tagClass: Class.UNIVERSAL, captureAsn1: 'notAfter' },
@@ -133,8 +142,9 @@ function parseCertificate(der: Buffer, fingerprint: string): CertInfo {
     issuerName,
     serial: integerHex(c.serial),
     identity,
-    label: [identity.commonName && `CN=${identity.commonName}`, identity.organization && `O=${identity.organization}`]
-      .filter(Boolean).join(', ') || x509.subject.replace(/\n/g, ', '),
+    label:
+      [identity.commonName && `CN=${identity.commonName}`, identity.organization && `O=${identity.organization}`].filter(Boolean).join(', ') ||
+      x509.subject.replace(/\n/g, ', '),
     notBefore,
     notAfter,
     isCA: x509.ca,
@@ -180,7 +190,9 @@ function readExtensions(wrapper: Asn1 | undefined): Extensions {
         cRLSign: e.cRLSign === true,
       };
     } else if (e.id === '2.5.29.37') {
-      out.extKeyUsage = children(parseDer(Buffer.from(e.value, 'binary'))).map(oidOf).filter((o): o is string => o !== null);
+      out.extKeyUsage = children(parseDer(Buffer.from(e.value, 'binary')))
+        .map(oidOf)
+        .filter((o): o is string => o !== null);
     } else if (e.id === '2.5.29.14') {
       out.subjectKeyId = bytesOf(parseDer(Buffer.from(e.value, 'binary'))).toString('hex');
     } else if (e.name === 'subjectAltName') {

@@ -97,7 +97,9 @@ function pathAlgorithms(path: readonly CertInfo[], store: TrustStore): Finding[]
 }
 
 function caFlags(path: readonly CertInfo[], store: TrustStore): Finding[] {
-  return path.slice(1).filter((ca) => !store.isAnchor(ca) && (!ca.isCA || (ca.keyUsage !== null && !ca.keyUsage.keyCertSign)))
+  return path
+    .slice(1)
+    .filter((ca) => !store.isAnchor(ca) && (!ca.isCA || (ca.keyUsage !== null && !ca.keyUsage.keyCertSign)))
     .map((ca) => finding('untrusted', `intermediate ${ca.label} is not a certification authority`));
 }
 

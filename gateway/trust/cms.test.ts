@@ -47,8 +47,14 @@ describe('signature algorithms', () => {
     expect(signatureScheme({ oid: '1.2.840.113549.1.1.1', params: null }, null)).toMatch(/unsupported/);
     expect(signatureScheme({ oid: '1.2.3.4', params: null }, 'sha256')).toMatch(/unsupported signature algorithm 1\.2\.3\.4/);
     // RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32
-    const pss = alg('3041' + '06092a864886f70d01010a' + '3034' + 'a00f300d06096086480165030402010500' +
-      'a11c301a06092a864886f70d010108300d06096086480165030402010500' + 'a203020120');
+    const pss = alg(
+      '3041' +
+        '06092a864886f70d01010a' +
+        '3034' +
+        'a00f300d06096086480165030402010500' +
+        'a11c301a06092a864886f70d010108300d06096086480165030402010500' +
+        'a203020120',
+    );
     expect(signatureScheme(pss, null)).toEqual({ kind: 'rsa-pss', hash: 'sha256', saltLength: 32 });
   });
 });

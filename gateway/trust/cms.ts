@@ -18,7 +18,10 @@ const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 const OID_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 
 const contentInfoSchema: Schema = {
-  name: 'ContentInfo', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+  name: 'ContentInfo',
+  tagClass: Class.UNIVERSAL,
+  type: Type.SEQUENCE,
+  constructed: true,
   value: [
     { name: 'contentType', tagClass: Class.UNIVERSAL, type: Type.OID, capture: 'contentType' },
     { name: 'content', tagClass: Class.CONTEXT_SPECIFIC, type: 0, constructed: true, captureAsn1: 'content' },
@@ -26,12 +29,18 @@ const contentInfoSchema: Schema = {
 };
 
 const signedDataSchema: Schema = {
-  name: 'SignedData', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+  name: 'SignedData',
+  tagClass: Class.UNIVERSAL,
+  type: Type.SEQUENCE,
+  constructed: true,
   value: [
     { name: 'version', tagClass: Class.UNIVERSAL, type: Type.INTEGER },
     { name: 'digestAlgorithms', tagClass: Class.UNIVERSAL, type: Type.SET, constructed: true },
     {
-      name: 'encapContentInfo', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+      name: 'encapContentInfo',
+      tagClass: Class.UNIVERSAL,
+      type: Type.SEQUENCE,
+      constructed: true,
       value: [
         { name: 'eContentType', tagClass: Class.UNIVERSAL, type: Type.OID, captureAsn1: 'eContentType' },
         { name: 'eContent', tagClass: Class.CONTEXT_SPECIFIC, type: 0, constructed: true, optional: true, captureAsn1: 'eContent' },
@@ -44,7 +53,10 @@ const signedDataSchema: Schema = {
 };
 
 const signerInfoSchema: Schema = {
-  name: 'SignerInfo', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+  name: 'SignerInfo',
+  tagClass: Class.UNIVERSAL,
+  type: Type.SEQUENCE,
+  constructed: true,
   value: [
     { name: 'version', tagClass: Class.UNIVERSAL, type: Type.INTEGER },
     // issuerAndSerialNumber (SEQUENCE) or [0] subjectKeyIdentifier: either tag
@@ -134,7 +146,10 @@ function emptyCheck(sd: SignedData, findings: Finding[]): SignerCheck {
 function checkSigner(sd: SignedData, node: Asn1, content: readonly Buffer[] | null): SignerCheck {
   const s = match(node, signerInfoSchema);
   if (!s) return emptyCheck(sd, [finding('invalid', 'signer information is malformed')]);
-  const check = emptyCheck(sd, sd.notes.map((n) => finding('valid', n)));
+  const check = emptyCheck(
+    sd,
+    sd.notes.map((n) => finding('valid', n)),
+  );
   check.signatureValue = bytesOf(s.signature);
   check.certificate = findSignerCertificate(s.sid, sd.certificates);
   const unsigned = attributes(s.unsignedAttrs);

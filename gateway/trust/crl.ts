@@ -22,7 +22,10 @@ export interface CrlInfo {
 }
 
 const crlSchema: Schema = {
-  name: 'CertificateList', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+  name: 'CertificateList',
+  tagClass: Class.UNIVERSAL,
+  type: Type.SEQUENCE,
+  constructed: true,
   value: [
     { name: 'tbsCertList', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true, captureAsn1: 'tbs' },
     { name: 'signatureAlgorithm', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true, captureAsn1: 'sigAlg' },
@@ -74,7 +77,9 @@ export function crlSignedBy(crl: CrlInfo, issuer: CertInfo): boolean {
   const known = byIssuer.get(issuer.fingerprint);
   if (known !== undefined) return known;
   const scheme = signatureScheme(crl.signatureAlgorithm, null);
-  const ok = crl.issuerName === issuer.subjectName && typeof scheme !== 'string' &&
+  const ok =
+    crl.issuerName === issuer.subjectName &&
+    typeof scheme !== 'string' &&
     (issuer.keyUsage === null || issuer.keyUsage.cRLSign) &&
     verifySignature(issuer.publicKey, scheme, [crl.tbs], crl.signature);
   byIssuer.set(issuer.fingerprint, ok);

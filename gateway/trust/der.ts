@@ -101,7 +101,9 @@ export function textOf(raw: string, type: number): string {
 
 /** An INTEGER's magnitude as lowercase hex without leading zero octets (serial numbers). */
 export function integerHex(node: Asn1 | undefined): string {
-  const hex = bytesOf(node).toString('hex').replace(/^(00)+/, '');
+  const hex = bytesOf(node)
+    .toString('hex')
+    .replace(/^(00)+/, '');
   return hex === '' ? '00' : hex;
 }
 

@@ -14,5 +14,10 @@ export type { DnsResolver, ZoneRecord } from './dns.ts';
 export type { SmtpSession } from './mailauth.ts';
 export { overallVerdict, worst } from './report.ts';
 export type {
-  VerifyReport, SignatureReport, SignatureVerdict, OverallVerdict, SignatureLayer, SignerIdentity,
+  VerifyReport,
+  SignatureReport,
+  SignatureVerdict,
+  OverallVerdict,
+  SignatureLayer,
+  SignerIdentity,
 } from './report.ts';

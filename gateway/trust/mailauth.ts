@@ -43,9 +43,7 @@ export async function verifyMailAuth(raw: Buffer, opts: MailAuthOptions): Promis
     resolver: (opts.dns ?? offline) as (name: string, type: string) => Promise<string[]>,
     mta: 'vanthu',
     disableBimi: true,
-    ...(opts.smtp
-      ? { ip: opts.smtp.ip, helo: opts.smtp.helo, sender: opts.smtp.mailFrom }
-      : { trustReceived: true }),
+    ...(opts.smtp ? { ip: opts.smtp.ip, helo: opts.smtp.helo, sender: opts.smtp.mailFrom } : { trustReceived: true }),
   });
   const out: SignatureReport[] = [];
   const dkim = result.dkim.results.length ? result.dkim.results : [{ signingDomain: '', status: { result: 'none' }, info: 'dkim=none' }];
@@ -56,9 +54,11 @@ export async function verifyMailAuth(raw: Buffer, opts: MailAuthOptions): Promis
   }
   const spf = result.spf || null;
   if (spf && !spf['client-ip']) {
-    out.push(signature('spf', 'indeterminate', {
-      reasons: ['not checked: the connecting IP is unknown (no SMTP session given, no Received header names the client)'],
-    }));
+    out.push(
+      signature('spf', 'indeterminate', {
+        reasons: ['not checked: the connecting IP is unknown (no SMTP session given, no Received header names the client)'],
+      }),
+    );
   } else {
     out.push(entry('spf', commonVerdict(spf?.status), spf?.domain ?? null, spf?.info, spf?.status));
   }
@@ -70,8 +70,14 @@ export async function verifyMailAuth(raw: Buffer, opts: MailAuthOptions): Promis
   return out;
 }
 
-function entry(layer: MailLayer, verdict: SignatureVerdict, domain: string | null, info: string | undefined,
-  status: Status | undefined, signedAt: Date | null = null): SignatureReport {
+function entry(
+  layer: MailLayer,
+  verdict: SignatureVerdict,
+  domain: string | null,
+  info: string | undefined,
+  status: Status | undefined,
+  signedAt: Date | null = null,
+): SignatureReport {
   const offlineOnly = JSON.stringify(status ?? {}).includes(OFFLINE) && verdict === 'indeterminate';
   const reasons = offlineOnly ? [NOT_CONSULTED] : [(info ?? `${layer}=none`).replace(/\s+/g, ' ').trim()];
   return signature(layer, verdict, {

@@ -19,8 +19,11 @@ describe('raw MIME splitting', () => {
   });
 
   it('parses folded headers, the first occurrence, and quoted parameters', () => {
-    const e = parseEntity(Buffer.from('Content-Type: multipart/signed;\r\n protocol="application/pkcs7-signature";\r\n\tboundary="a \\"b\\""\r\n' +
-      'Content-Type: text/plain\r\n\r\nbody'));
+    const e = parseEntity(
+      Buffer.from(
+        'Content-Type: multipart/signed;\r\n protocol="application/pkcs7-signature";\r\n\tboundary="a \\"b\\""\r\n' + 'Content-Type: text/plain\r\n\r\nbody',
+      ),
+    );
     expect(e.type).toBe('multipart/signed');
     expect(e.params).toEqual({ protocol: 'application/pkcs7-signature', boundary: 'a "b"' });
     expect(e.body.toString()).toBe('body');

@@ -60,7 +60,11 @@ export function analyseChanges(file: Buffer, signedLength: number, final?: PdfFi
   const tail = file.subarray(Math.max(signedLength, file.length - 1024)).toString('latin1');
   const startxref = /startxref\s+(\d+)/.exec(tail.slice(tail.lastIndexOf('startxref')));
   if (!startxref || Number(startxref[1]) < signedLength) {
-    return unknown(null, 'the bytes added after signing are not an incremental update (no cross-reference section of their own)', 'phần dữ liệu thêm sau khi ký không phải là một bản cập nhật hợp lệ (không có bảng tham chiếu chéo riêng)');
+    return unknown(
+      null,
+      'the bytes added after signing are not an incremental update (no cross-reference section of their own)',
+      'phần dữ liệu thêm sau khi ký không phải là một bản cập nhật hợp lệ (không có bảng tham chiếu chéo riêng)',
+    );
   }
   try {
     final ??= new PdfFile(file);
@@ -73,7 +77,8 @@ export function analyseChanges(file: Buffer, signedLength: number, final?: PdfFi
     const diff = new Diff(final, signed, docMdp ?? 2);
     diff.run();
     const changes = diff.changes;
-    if (diff.more > 0) changes.push({ permitted: changes.every((c) => c.permitted), vi: `… và ${diff.more} thay đổi khác`, en: `… and ${diff.more} more changes` });
+    if (diff.more > 0)
+      changes.push({ permitted: changes.every((c) => c.permitted), vi: `… và ${diff.more} thay đổi khác`, en: `… and ${diff.more} more changes` });
     if (!changes.length) {
       changes.push({
         permitted: true,
@@ -83,7 +88,8 @@ export function analyseChanges(file: Buffer, signedLength: number, final?: PdfFi
     }
     return { verdict: changes.some((c) => !c.permitted) ? 'forbidden' : 'permitted', docMdp, changes };
   } catch (err) {
-    if (err instanceof Budget) return unknown(docMdp, 'the document is too large to compare with its signed revision', 'văn bản quá lớn để so sánh với bản đã ký');
+    if (err instanceof Budget)
+      return unknown(docMdp, 'the document is too large to compare with its signed revision', 'văn bản quá lớn để so sánh với bản đã ký');
     return unknown(docMdp, `the changes could not be analysed: ${message(err)}`, `không phân tích được phần sửa đổi: ${message(err)}`);
   }
 }
@@ -191,10 +197,18 @@ class Diff {
     const pr = this.pageList(this.r, rootR);
     if (pf.length > pr.length) {
       const n = pf.length - pr.length;
-      this.note(false, `thêm ${n} trang (từ ${pr.length} thành ${pf.length} trang)`, `${n} page${n > 1 ? 's were' : ' was'} added (${pr.length} → ${pf.length} pages)`);
+      this.note(
+        false,
+        `thêm ${n} trang (từ ${pr.length} thành ${pf.length} trang)`,
+        `${n} page${n > 1 ? 's were' : ' was'} added (${pr.length} → ${pf.length} pages)`,
+      );
     } else if (pf.length < pr.length) {
       const n = pr.length - pf.length;
-      this.note(false, `bớt ${n} trang (từ ${pr.length} còn ${pf.length} trang)`, `${n} page${n > 1 ? 's were' : ' was'} removed (${pr.length} → ${pf.length} pages)`);
+      this.note(
+        false,
+        `bớt ${n} trang (từ ${pr.length} còn ${pf.length} trang)`,
+        `${n} page${n > 1 ? 's were' : ' was'} removed (${pr.length} → ${pf.length} pages)`,
+      );
     }
     const common = Math.min(pf.length, pr.length);
     for (let i = 0; i < common; i++) {
@@ -207,7 +221,8 @@ class Diff {
         else {
           for (const k of differs) {
             if (k === 'Contents') this.note(false, `nội dung trang ${n} bị thay đổi`, `the content of page ${n} was changed`);
-            else if (k === 'Resources') this.note(false, `tài nguyên (phông chữ, hình ảnh) của trang ${n} bị thay đổi`, `the resources (fonts, images) of page ${n} were changed`);
+            else if (k === 'Resources')
+              this.note(false, `tài nguyên (phông chữ, hình ảnh) của trang ${n} bị thay đổi`, `the resources (fonts, images) of page ${n} were changed`);
             else this.note(false, `trang ${n}: /${k} bị thay đổi`, `page ${n}: /${k} was changed`);
           }
         }
@@ -276,8 +291,14 @@ class Diff {
     const rk = new Map(ra.map((e, i) => [key(e, i), e]));
     for (const [k, old] of rk) {
       if (fk.has(k)) continue;
-      if (this.isWidget(this.r, old.dict)) this.note(false, `trường biểu mẫu hoặc chữ ký bị xóa khỏi trang ${n}`, `a form field or signature was removed from page ${n}`);
-      else this.note(this.p >= 3, `chú thích bị xóa khỏi trang ${n}${this.p >= 3 ? '' : notAllowed('vi', 3)}`, `an annotation was removed from page ${n}${this.p >= 3 ? '' : notAllowed('en', 3)}`);
+      if (this.isWidget(this.r, old.dict))
+        this.note(false, `trường biểu mẫu hoặc chữ ký bị xóa khỏi trang ${n}`, `a form field or signature was removed from page ${n}`);
+      else
+        this.note(
+          this.p >= 3,
+          `chú thích bị xóa khỏi trang ${n}${this.p >= 3 ? '' : notAllowed('vi', 3)}`,
+          `an annotation was removed from page ${n}${this.p >= 3 ? '' : notAllowed('en', 3)}`,
+        );
     }
     for (const [k, cur] of fk) {
       if (cur.num !== null && this.judged.has(cur.num)) continue;
@@ -318,7 +339,11 @@ class Diff {
       return;
     }
     const ok = this.p >= 2;
-    this.note(ok, `thêm chữ ký số sau (trường “${field}”)${ok ? '' : notAllowed('vi', 2)}`, `a later signature was added (field “${field}”)${ok ? '' : notAllowed('en', 2)}`);
+    this.note(
+      ok,
+      `thêm chữ ký số sau (trường “${field}”)${ok ? '' : notAllowed('vi', 2)}`,
+      `a later signature was added (field “${field}”)${ok ? '' : notAllowed('en', 2)}`,
+    );
   }
 
   private added(n: number, d: PdfDict): void {
@@ -331,7 +356,11 @@ class Diff {
     }
     const subtype = name(f.resolve(d.get('Subtype'))) ?? '?';
     const ok = this.p >= 3;
-    this.note(ok, `thêm chú thích /${subtype} trên trang ${n}${ok ? '' : notAllowed('vi', 3)}`, `a /${subtype} annotation was added on page ${n}${ok ? '' : notAllowed('en', 3)}`);
+    this.note(
+      ok,
+      `thêm chú thích /${subtype} trên trang ${n}${ok ? '' : notAllowed('vi', 3)}`,
+      `a /${subtype} annotation was added on page ${n}${ok ? '' : notAllowed('en', 3)}`,
+    );
   }
 
   private modified(n: number, fd: PdfDict, rd: PdfDict): void {
@@ -342,7 +371,11 @@ class Diff {
       return;
     }
     const ok = this.p >= 3;
-    this.note(ok, `chú thích trên trang ${n} bị sửa${ok ? '' : notAllowed('vi', 3)}`, `an annotation on page ${n} was modified${ok ? '' : notAllowed('en', 3)}`);
+    this.note(
+      ok,
+      `chú thích trên trang ${n} bị sửa${ok ? '' : notAllowed('vi', 3)}`,
+      `an annotation on page ${n} was modified${ok ? '' : notAllowed('en', 3)}`,
+    );
   }
 
   /** Keys whose values differ; /P and /Parent point up the tree and are compared by identity. */
@@ -365,7 +398,11 @@ class Diff {
     const appearance = new Set(['AP', 'AS', 'MK']);
     const other = rest.filter((k) => k !== 'V' && !appearance.has(k));
     if (other.length) {
-      this.note(false, `trường “${field}” (${whereVi}): ${other.map((k) => `/${k}`).join(', ')} bị thay đổi`, `field “${field}” (${whereEn}): ${other.map((k) => `/${k}`).join(', ')} changed`);
+      this.note(
+        false,
+        `trường “${field}” (${whereVi}): ${other.map((k) => `/${k}`).join(', ')} bị thay đổi`,
+        `field “${field}” (${whereEn}): ${other.map((k) => `/${k}`).join(', ')} changed`,
+      );
       return;
     }
     if (name(this.fieldAttr(this.r, rd, 'FT')) === 'Sig') {
@@ -391,7 +428,8 @@ class Diff {
       return new Set((Array.isArray(arr) ? arr : []).map((x) => (x instanceof PdfRef ? x.num : -1)));
     };
     const now = nums(this.f, fd.get('Kids'));
-    if ([...nums(this.r, rd.get('Kids'))].some((k) => !now.has(k))) this.note(false, `trường con của “${field}” bị xóa hoặc thay thế`, `kids of field “${field}” were removed or replaced`);
+    if ([...nums(this.r, rd.get('Kids'))].some((k) => !now.has(k)))
+      this.note(false, `trường con của “${field}” bị xóa hoặc thay thế`, `kids of field “${field}” were removed or replaced`);
   }
 
   // ---- the interactive form ---------------------------------------------------------------
@@ -428,7 +466,11 @@ class Diff {
       if (this.eq(af.get(k), ar?.get(k))) continue;
       if (k === 'DR' || k === 'DA' || k === 'NeedAppearances') {
         const ok = this.p >= 2;
-        this.note(ok, `thiết lập mặc định của biểu mẫu (/${k}) được cập nhật${ok ? '' : notAllowed('vi', 2)}`, `the form defaults (/${k}) were updated${ok ? '' : notAllowed('en', 2)}`);
+        this.note(
+          ok,
+          `thiết lập mặc định của biểu mẫu (/${k}) được cập nhật${ok ? '' : notAllowed('vi', 2)}`,
+          `the form defaults (/${k}) were updated${ok ? '' : notAllowed('en', 2)}`,
+        );
       } else this.note(false, `biểu mẫu: /${k} bị thay đổi`, `the interactive form's /${k} was changed`);
     }
   }
@@ -516,7 +558,9 @@ function sameRef(a: PdfObj | undefined, b: PdfObj | undefined): boolean {
 }
 
 function notAllowed(lang: 'vi' | 'en', needs: 2 | 3): string {
-  return lang === 'vi' ? ` — chỉ được phép khi chữ ký chứng thực cho phép (DocMDP P ≥ ${needs})` : ` — only allowed when a certification signature permits it (DocMDP P ≥ ${needs})`;
+  return lang === 'vi'
+    ? ` — chỉ được phép khi chữ ký chứng thực cho phép (DocMDP P ≥ ${needs})`
+    : ` — only allowed when a certification signature permits it (DocMDP P ≥ ${needs})`;
 }
 
 /** A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (Latin-1 for what field names use). */

@@ -13,7 +13,7 @@ function signed(hex: string, opts: { edit?: (r: number[]) => number[]; key?: str
   const head = '%PDF-1.4\n1 0 obj\n<< /Type /Sig /SubFilter /adbe.pkcs7.detached /ByteRange ';
   const placeholder = ' '.repeat(48);
   const middle = `${opts.between ?? ''} ${opts.key ?? '/Contents'} `;
-  const tail = ' /M (D:20261123090000+07\'00\') >>\nendobj\n%%EOF\n';
+  const tail = " /M (D:20261123090000+07'00') >>\nendobj\n%%EOF\n";
   const b = head.length + placeholder.length + middle.length;
   const c = b + hex.length + 2;
   const total = c + tail.length;
@@ -110,7 +110,16 @@ const BASE: Array<[number, string]> = [
 
 /** The analysis of `update` applied to the base revision (optionally certified with DocMDP P). */
 function judge(update: (base: string) => string, p?: 1 | 2 | 3) {
-  const objects = p ? BASE.map(([n, b]): [number, string] => [n, n === 1 ? '<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /Perms << /DocMDP 9 0 R >> >>' : n === 9 ? `<< /Type /Sig /Contents <00> /Reference [<< /TransformMethod /DocMDP /TransformParams << /P ${p} >> >>] >>` : b]) : BASE;
+  const objects = p
+    ? BASE.map(([n, b]): [number, string] => [
+        n,
+        n === 1
+          ? '<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /Perms << /DocMDP 9 0 R >> >>'
+          : n === 9
+            ? `<< /Type /Sig /Contents <00> /Reference [<< /TransformMethod /DocMDP /TransformParams << /P ${p} >> >>] >>`
+            : b,
+      ])
+    : BASE;
   const base = revision(null, objects);
   const file = Buffer.from(update(base), 'latin1');
   return analyseChanges(file, base.length);
@@ -124,12 +133,18 @@ describe('changes after signing (DocMDP)', () => {
   it('reads hybrid files: an object moved into an object stream named only by /XRefStm', () => {
     const objStm = (data: string) => `<< /Type /ObjStm /N 1 /First 5 /Length ${data.length} >>\nstream\n${data}\nendstream`;
     const r = judge((b) => {
-      const withObjects = revision(b, [[11, objStm('10 0 << /Font << /F1 12 0 R >> >>')], [12, '<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>']]);
+      const withObjects = revision(b, [
+        [11, objStm('10 0 << /Font << /F1 12 0 R >> >>')],
+        [12, '<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>'],
+      ]);
       // Append the xref stream (type 2 entry: object 10 is object 0 of stream 11) and point the trailer at it.
       const at = withObjects.lastIndexOf('xref\n0 1');
       const xrefStm = `13 0 obj\n<< /Type /XRef /W [1 2 1] /Index [10 1] /Size 14 /Length 4 >>\nstream\n\x02\x00\x0b\x00\nendstream\nendobj\n`;
       const head = withObjects.slice(0, at) + xrefStm;
-      const table = withObjects.slice(at).replace(/trailer\n<< /, `trailer\n<< /XRefStm ${at} `).replace(/startxref\n\d+/, `startxref\n${head.length}`);
+      const table = withObjects
+        .slice(at)
+        .replace(/trailer\n<< /, `trailer\n<< /XRefStm ${at} `)
+        .replace(/startxref\n\d+/, `startxref\n${head.length}`);
       return head + table;
     });
     expect(r).toMatchObject({ verdict: 'forbidden', changes: [{ en: 'the resources (fonts, images) of page 1 were changed' }] });
@@ -139,27 +154,62 @@ describe('changes after signing (DocMDP)', () => {
     const fill = (b: string) => revision(b, [[7, '<< /Type /Annot /Subtype /Widget /FT /Tx /T (so_den) /V (123) /Rect [0 0 10 10] /P 3 0 R >>']]);
     expect(judge(fill)).toMatchObject({ verdict: 'permitted', docMdp: null, changes: [{ permitted: true, en: 'form field “so_den” was filled in' }] });
     expect(judge(fill, 1)).toMatchObject({ verdict: 'forbidden', docMdp: 1 });
-    const resign = (b: string) => revision(b, [[8, '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig1) /Rect [0 0 0 0] /V 14 0 R /P 3 0 R >>'], [14, '<< /Type /Sig /Contents <01> >>']]);
+    const resign = (b: string) =>
+      revision(b, [
+        [8, '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig1) /Rect [0 0 0 0] /V 14 0 R /P 3 0 R >>'],
+        [14, '<< /Type /Sig /Contents <01> >>'],
+      ]);
     expect(judge(resign, 3)).toMatchObject({ verdict: 'forbidden', changes: [{ en: 'the signature value of field “Sig1” was replaced' }] });
-    expect(judge((b) => revision(b, [[6, '<< /Fields [7 0 R] /SigFlags 3 >>'], [3, BASE[2][1].replace('8 0 R', '')]]), 3)).toMatchObject({ verdict: 'forbidden' });
+    expect(
+      judge(
+        (b) =>
+          revision(b, [
+            [6, '<< /Fields [7 0 R] /SigFlags 3 >>'],
+            [3, BASE[2][1].replace('8 0 R', '')],
+          ]),
+        3,
+      ),
+    ).toMatchObject({ verdict: 'forbidden' });
   });
 
   it('permits signing an empty field whose widget is a kid of the field, not repainting a signed one', () => {
-    const objects = BASE.map(([n, b]): [number, string] => [n, n === 3 ? b.replace('/Annots [7 0 R 8 0 R]', '/Annots [7 0 R 8 0 R 12 0 R]') : n === 6 ? '<< /Fields [7 0 R 8 0 R 11 0 R] /SigFlags 3 >>' : b]);
-    objects.push([11, '<< /FT /Sig /T (Lanh dao) /Kids [12 0 R] >>'], [12, '<< /Type /Annot /Subtype /Widget /Parent 11 0 R /Rect [0 0 0 0] /P 3 0 R >>'], [13, stream('q Q')]);
+    const objects = BASE.map(([n, b]): [number, string] => [
+      n,
+      n === 3 ? b.replace('/Annots [7 0 R 8 0 R]', '/Annots [7 0 R 8 0 R 12 0 R]') : n === 6 ? '<< /Fields [7 0 R 8 0 R 11 0 R] /SigFlags 3 >>' : b,
+    ]);
+    objects.push(
+      [11, '<< /FT /Sig /T (Lanh dao) /Kids [12 0 R] >>'],
+      [12, '<< /Type /Annot /Subtype /Widget /Parent 11 0 R /Rect [0 0 0 0] /P 3 0 R >>'],
+      [13, stream('q Q')],
+    );
     const base = revision(null, objects);
-    const sign = revision(base, [[11, '<< /FT /Sig /T (Lanh dao) /Kids [12 0 R] /V 14 0 R >>'], [14, '<< /Type /Sig /Contents <02> >>'], [12, '<< /Type /Annot /Subtype /Widget /Parent 11 0 R /Rect [0 0 0 0] /AP << /N 13 0 R >> /P 3 0 R >>']]);
-    expect(analyseChanges(Buffer.from(sign, 'latin1'), base.length)).toMatchObject({ verdict: 'permitted', changes: [{ permitted: true, en: 'a later signature was added (field “Lanh dao”)' }] });
+    const sign = revision(base, [
+      [11, '<< /FT /Sig /T (Lanh dao) /Kids [12 0 R] /V 14 0 R >>'],
+      [14, '<< /Type /Sig /Contents <02> >>'],
+      [12, '<< /Type /Annot /Subtype /Widget /Parent 11 0 R /Rect [0 0 0 0] /AP << /N 13 0 R >> /P 3 0 R >>'],
+    ]);
+    expect(analyseChanges(Buffer.from(sign, 'latin1'), base.length)).toMatchObject({
+      verdict: 'permitted',
+      changes: [{ permitted: true, en: 'a later signature was added (field “Lanh dao”)' }],
+    });
     const repaint = revision(base, [[8, '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig1) /Rect [0 0 595 842] /V 9 0 R /AP << /N 13 0 R >> /P 3 0 R >>']]);
-    expect(analyseChanges(Buffer.from(repaint, 'latin1'), base.length)).toMatchObject({ verdict: 'forbidden', changes: [{ en: 'field “Sig1” (page 1): /Rect changed' }] });
+    expect(analyseChanges(Buffer.from(repaint, 'latin1'), base.length)).toMatchObject({
+      verdict: 'forbidden',
+      changes: [{ en: 'field “Sig1” (page 1): /Rect changed' }],
+    });
     const overlay = revision(base, [[8, '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig1) /Rect [0 0 0 0] /V 9 0 R /AP << /N 13 0 R >> /P 3 0 R >>']]);
-    expect(analyseChanges(Buffer.from(overlay, 'latin1'), base.length)).toMatchObject({ verdict: 'forbidden', changes: [{ en: 'the appearance of signature field “Sig1” was changed' }] });
+    expect(analyseChanges(Buffer.from(overlay, 'latin1'), base.length)).toMatchObject({
+      verdict: 'forbidden',
+      changes: [{ en: 'the appearance of signature field “Sig1” was changed' }],
+    });
   });
 
   it('answers unknown, not permitted, for an update it cannot read', () => {
     const r = judge((b) => `${b}1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>\nendobj\n`); // no xref for it
     expect(r).toMatchObject({ verdict: 'unknown', changes: [{ permitted: false, en: expect.stringMatching(/not an incremental update/) }] });
-    const broken = judge((b) => revision(b, [[4, stream('BT (x) Tj ET')]]).replace(/startxref\n(\d+)\n%%EOF\n$/, (_, n) => `startxref\n${Number(n) + 3}\n%%EOF\n`));
+    const broken = judge((b) =>
+      revision(b, [[4, stream('BT (x) Tj ET')]]).replace(/startxref\n(\d+)\n%%EOF\n$/, (_, n) => `startxref\n${Number(n) + 3}\n%%EOF\n`),
+    );
     expect(broken).toMatchObject({ verdict: 'unknown', changes: [{ en: expect.stringMatching(/could not be read/) }] });
   });
 });

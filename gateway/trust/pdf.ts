@@ -83,7 +83,10 @@ function verifyField(bytes: Buffer, field: Field, ctx: TrustContext, attachment:
   if (addedAfter(bytes, c + d) > 0) changesAfter(bytes, c + d, info, finalFile);
   const dict = dictionaryText(bytes, field.at, b, c);
   const subFilter = /\/SubFilter\s*\/([A-Za-z0-9.#_-]+)/.exec(dict)?.[1] ?? null;
-  const hex = bytes.subarray(b + 1, c - 1).toString('latin1').replace(/\s+/g, '');
+  const hex = bytes
+    .subarray(b + 1, c - 1)
+    .toString('latin1')
+    .replace(/\s+/g, '');
   if (hex.length % 2 !== 0) return unreadable(info, 'invalid', 'signature value is not a whole number of bytes');
   const cms = Buffer.from(hex, 'hex');
   if (cms.every((x) => x === 0)) return unreadable(info, 'indeterminate', 'signature field is not signed (empty /Contents)');
@@ -152,7 +155,13 @@ function changesAfter(bytes: Buffer, end: number, info: LayerInfo, finalFile: ()
   const mdp = analysis.docMdp === null ? '' : ` (certified, DocMDP P=${analysis.docMdp})`;
   info.findings = [
     analysis.verdict === 'forbidden'
-      ? finding('invalid', `the document was changed after signing in ways the signature does not allow${mdp}: ${analysis.changes.filter((c) => !c.permitted).map((c) => c.en).join('; ')}`)
+      ? finding(
+          'invalid',
+          `the document was changed after signing in ways the signature does not allow${mdp}: ${analysis.changes
+            .filter((c) => !c.permitted)
+            .map((c) => c.en)
+            .join('; ')}`,
+        )
       : analysis.verdict === 'unknown'
         ? finding('indeterminate', `the changes made after signing could not be judged: ${list}`)
         : finding('valid', `changes after signing are permitted${mdp}: ${list}`),

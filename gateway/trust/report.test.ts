@@ -20,8 +20,18 @@ describe('verdict ordering', () => {
   });
 
   it('fills every contract key', () => {
-    expect(Object.keys(signature('pdf', 'valid')).sort()).toEqual(
-      ['attachment', 'changes', 'changesAfterSigning', 'layer', 'modifiedAfterSigning', 'reasons', 'signedAt', 'signedRevision', 'signer', 'verdict']);
+    expect(Object.keys(signature('pdf', 'valid')).sort()).toEqual([
+      'attachment',
+      'changes',
+      'changesAfterSigning',
+      'layer',
+      'modifiedAfterSigning',
+      'reasons',
+      'signedAt',
+      'signedRevision',
+      'signer',
+      'verdict',
+    ]);
     expect(signature('smime', 'valid')).toMatchObject({ modifiedAfterSigning: false, changesAfterSigning: 'none', changes: [], signedRevision: null });
   });
 });

@@ -92,9 +92,11 @@ function opaque(entity: MimeEntity, ctx: TrustContext, out: SmimeResult): Buffer
     sd = parseSignedData(decodeBody(entity));
   } catch (err) {
     const why = err instanceof CmsError ? err.message : String(err);
-    out.signatures.push(why.includes(OID_ENVELOPED_DATA)
-      ? unreadable(INFO, 'indeterminate', encrypted)
-      : unreadable(INFO, 'invalid', `the S/MIME signature is not a readable CMS signature: ${why}`));
+    out.signatures.push(
+      why.includes(OID_ENVELOPED_DATA)
+        ? unreadable(INFO, 'indeterminate', encrypted)
+        : unreadable(INFO, 'invalid', `the S/MIME signature is not a readable CMS signature: ${why}`),
+    );
     return null;
   }
   if (!sd.eContent || sd.eContentType !== OID_DATA) {

@@ -44,8 +44,11 @@ describe('certificate paths', () => {
     const signer = cert(fx.pki.signer.cert);
     const inter = cert(fx.pki.intermediate);
     const root = cert(fx.pki.root);
-    expect(buildPath(signer, [inter], new TrustStore([root], []))?.map((c) => c.identity.commonName))
-      .toEqual(['Nguyễn Văn An', 'vanthu Test Government CA', 'vanthu Test Root CA']);
+    expect(buildPath(signer, [inter], new TrustStore([root], []))?.map((c) => c.identity.commonName)).toEqual([
+      'Nguyễn Văn An',
+      'vanthu Test Government CA',
+      'vanthu Test Root CA',
+    ]);
     expect(buildPath(signer, [], new TrustStore([inter], []))).toHaveLength(2);
     expect(buildPath(signer, [inter], TrustStore.empty())).toBeNull();
     expect(buildPath(root, [], new TrustStore([root], []))).toEqual([root]);

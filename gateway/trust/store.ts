@@ -20,7 +20,10 @@ export class TrustStore {
   private readonly anchorPrints = new Set<string>();
   private readonly crlsByIssuer = new Map<string, CrlInfo[]>();
 
-  constructor(readonly anchors: readonly CertInfo[], readonly crls: readonly CrlInfo[]) {
+  constructor(
+    readonly anchors: readonly CertInfo[],
+    readonly crls: readonly CrlInfo[],
+  ) {
     for (const a of anchors) {
       this.anchorPrints.add(a.fingerprint);
       push(this.anchorsBySubject, a.subjectName, a);

@@ -14,12 +14,18 @@ import type { TrustStore } from './store.ts';
 const OID_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 
 const tstInfoSchema: Schema = {
-  name: 'TSTInfo', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+  name: 'TSTInfo',
+  tagClass: Class.UNIVERSAL,
+  type: Type.SEQUENCE,
+  constructed: true,
   value: [
     { name: 'version', tagClass: Class.UNIVERSAL, type: Type.INTEGER },
     { name: 'policy', tagClass: Class.UNIVERSAL, type: Type.OID },
     {
-      name: 'messageImprint', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true,
+      name: 'messageImprint',
+      tagClass: Class.UNIVERSAL,
+      type: Type.SEQUENCE,
+      constructed: true,
       value: [
         { name: 'hashAlgorithm', tagClass: Class.UNIVERSAL, type: Type.SEQUENCE, constructed: true, captureAsn1: 'hashAlg' },
         { name: 'hashedMessage', tagClass: Class.UNIVERSAL, type: Type.OCTETSTRING, captureAsn1: 'imprint' },
@@ -45,8 +51,13 @@ export interface TimestampResult {
  * `trailing` allows padding after the token (a PDF /Contents is zero-filled).
  */
 export function checkTimestamp(token: Buffer, imprinted: readonly Buffer[], store: TrustStore, now: Date, trailing = false): TimestampResult {
-  const result = (verdict: SignatureVerdict, reasons: string[], genTime: Date | null = null, tsa: CertInfo | null = null): TimestampResult =>
-    ({ verdict, time: verdict === 'valid' ? genTime : null, claimedTime: genTime, tsa, reasons });
+  const result = (verdict: SignatureVerdict, reasons: string[], genTime: Date | null = null, tsa: CertInfo | null = null): TimestampResult => ({
+    verdict,
+    time: verdict === 'valid' ? genTime : null,
+    claimedTime: genTime,
+    tsa,
+    reasons,
+  });
   let sd;
   try {
     sd = parseSignedData(token, trailing);

@@ -46,7 +46,10 @@ export interface SignedRevision {
 export type DocumentKind = 'pdf' | 'xml';
 
 export class UnreadableFileError extends Error {
-  constructor(readonly path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     super(`cannot read ${path}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
@@ -61,11 +64,13 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<V
     signatures.push(...layers.map((layer) => signature(layer, 'indeterminate', { reasons: [`mail authentication failed: ${message(err)}`] })));
   }
   const entities = [raw];
-  signatures.push(...guarded('smime', null, () => {
-    const smime = verifySmime(raw, ctx);
-    entities.push(...smime.unwrapped);
-    return smime.signatures;
-  }));
+  signatures.push(
+    ...guarded('smime', null, () => {
+      const smime = verifySmime(raw, ctx);
+      entities.push(...smime.unwrapped);
+      return smime.signatures;
+    }),
+  );
   for (const entity of entities) signatures.push(...(await verifyAttachments(entity, ctx, opts)));
   return makeReport(signatures);
 }
@@ -110,7 +115,15 @@ function documentSignatures(bytes: Buffer, kind: DocumentKind, ctx: TrustContext
     reports.forEach((r, signature) => {
       if (!r.signedRevision) return;
       const { length, sha256 } = r.signedRevision;
-      opts.onSignedRevision!({ attachment, fileSha256, signature, length, sha256, changesAfterSigning: r.changesAfterSigning, bytes: bytes.subarray(0, length) });
+      opts.onSignedRevision!({
+        attachment,
+        fileSha256,
+        signature,
+        length,
+        sha256,
+        changesAfterSigning: r.changesAfterSigning,
+        bytes: bytes.subarray(0, length),
+      });
     });
   }
   return reports;

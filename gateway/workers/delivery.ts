@@ -32,7 +32,11 @@ export class DeliveryQueue {
     if (!ids.length) return;
     const { attempts, backoffMs } = this.config.outgoing.delivery;
     await (await this.queue.get()).addBulk(
-      ids.map((id) => ({ name: 'deliver', data: { id }, opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 } })),
+      ids.map((id) => ({
+        name: 'deliver',
+        data: { id },
+        opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 },
+      })),
     );
   }
 
@@ -62,7 +66,13 @@ export interface DeliveryDeps {
 
 async function notifyFailure(deps: DeliveryDeps, deliveryId: string, reason: string): Promise<void> {
   const [row] = await deps.db
-    .select({ recipient: outgoingDeliveries.recipient, notation: outgoingMessages.notation, subject: outgoingMessages.subject, sender: outgoingMessages.senderEmail, from: outgoingMessages.fromAddress })
+    .select({
+      recipient: outgoingDeliveries.recipient,
+      notation: outgoingMessages.notation,
+      subject: outgoingMessages.subject,
+      sender: outgoingMessages.senderEmail,
+      from: outgoingMessages.fromAddress,
+    })
     .from(outgoingDeliveries)
     .innerJoin(outgoingMessages, eq(outgoingMessages.id, outgoingDeliveries.outgoingId))
     .where(eq(outgoingDeliveries.id, deliveryId));
@@ -72,7 +82,12 @@ async function notifyFailure(deps: DeliveryDeps, deliveryId: string, reason: str
       key: `outgoing-failed:${deliveryId}`,
       to: [row.sender ?? row.from],
       subject: `Không gửi được văn bản ${row.notation} tới ${row.recipient} (delivery failed)`,
-      text: [`Văn bản ${row.notation} (${row.subject}) không gửi được tới ${row.recipient}.`, `Lý do: ${reason}`, '', `Document ${row.notation} could not be delivered to ${row.recipient}: ${reason}`].join('\n'),
+      text: [
+        `Văn bản ${row.notation} (${row.subject}) không gửi được tới ${row.recipient}.`,
+        `Lý do: ${reason}`,
+        '',
+        `Document ${row.notation} could not be delivered to ${row.recipient}: ${reason}`,
+      ].join('\n'),
     })
     .catch((err) => deps.log.warn({ err: (err as Error).message, deliveryId }, 'failure notice not sent'));
 }

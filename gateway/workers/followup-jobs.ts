@@ -10,7 +10,17 @@ import { appendAudit } from '../registry/audit.ts';
 import { localDate } from '../clock.ts';
 import type { Mailer } from '../registry/ports.ts';
 import { isDuplicateAlert } from '../registry/intake/integrity.ts';
-import { alertNotice, digestNotice, duplicateAlertNotice, doneNotice, escalationNotice, receiptNotice, reminderNotice, returnNotice, type Notice } from '../registry/workflow/notices.ts';
+import {
+  alertNotice,
+  digestNotice,
+  duplicateAlertNotice,
+  doneNotice,
+  escalationNotice,
+  receiptNotice,
+  reminderNotice,
+  returnNotice,
+  type Notice,
+} from '../registry/workflow/notices.ts';
 import type { DocumentRow } from '../registry/books/register.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import { documents, users } from '../registry/schema.ts';
@@ -33,7 +43,10 @@ async function loadDoc(rt: RegistryRuntime, id: string): Promise<DocumentRow | n
 }
 
 async function unitUsers(rt: RegistryRuntime, unitId: string, roles: string[]): Promise<string[]> {
-  const rows = await rt.db.select({ email: users.email }).from(users).where(and(eq(users.unitId, unitId), inArray(users.role, roles), eq(users.active, true)));
+  const rows = await rt.db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.unitId, unitId), inArray(users.role, roles), eq(users.active, true)));
   return rows.map((r) => r.email);
 }
 
@@ -49,7 +62,14 @@ async function record(rt: RegistryRuntime, action: string, doc: DocumentRow, dat
 
 const unitName = (rt: RegistryRuntime, unitId: string) => rt.config.units.find((u) => u.id === unitId)?.name ?? unitId;
 
-async function mailAbout(deps: FollowupDeps, doc: DocumentRow, key: string, to: string[], notice: Notice, extra: { cc?: string[]; attachments?: Array<{ filename: string; content: string; contentType: string }> } = {}): Promise<string> {
+async function mailAbout(
+  deps: FollowupDeps,
+  doc: DocumentRow,
+  key: string,
+  to: string[],
+  notice: Notice,
+  extra: { cc?: string[]; attachments?: Array<{ filename: string; content: string; contentType: string }> } = {},
+): Promise<string> {
   const [inbound] = doc.internetMessageId ? [doc.internetMessageId] : [];
   const r = await deps.mailer.send({ key, to, subject: notice.subject, text: notice.text, inReplyTo: inbound ?? null, ...extra });
   if (r === 'sent') await record(deps.rt, `mail.${key.split(':')[0]}`, doc, { key, to, cc: extra.cc ?? [] });
@@ -83,11 +103,21 @@ async function senderMail(deps: FollowupDeps, job: { kind: 'receipt' | 'alert' |
   }
   if (doc.status !== 'quarantined') return 'not-quarantined';
   const to = [...(await unitUsers(rt, doc.unitId, ['clerk'])), ...rt.config.mail.alertTo];
-  const admins = (await rt.db.select({ email: users.email }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true)))).map((u) => u.email);
+  const admins = (
+    await rt.db
+      .select({ email: users.email })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), eq(users.active, true)))
+  ).map((u) => u.email);
   return mailAbout(deps, doc, `alert:${doc.id}`, to.length ? to : admins, alertNotice(doc, name), { cc: admins });
 }
 
-async function deadlineJob(deps: FollowupDeps, job: Job<FollowupJob>, data: { kind: 'reminder' | 'escalate'; docId: string; dueDate: string; fireAt: number }, token?: string): Promise<string> {
+async function deadlineJob(
+  deps: FollowupDeps,
+  job: Job<FollowupJob>,
+  data: { kind: 'reminder' | 'escalate'; docId: string; dueDate: string; fireAt: number },
+  token?: string,
+): Promise<string> {
   const { rt } = deps;
   const doc = await loadDoc(rt, data.docId);
   if (!doc || !OPEN_STATUSES.includes(doc.status) || doc.dueDate !== data.dueDate) return 'stale';
@@ -103,7 +133,14 @@ async function deadlineJob(deps: FollowupDeps, job: Job<FollowupJob>, data: { ki
     const to = assignee ? [assignee] : leaders;
     return mailAbout(deps, doc, `reminder:${doc.id}:${doc.dueDate}`, to, reminderNotice(doc));
   }
-  return mailAbout(deps, doc, `escalate:${doc.id}:${doc.dueDate}`, leaders.length ? leaders : await unitUsers(rt, doc.unitId, ['clerk', 'admin']), escalationNotice(doc, assignee), { cc: assignee ? [assignee] : [] });
+  return mailAbout(
+    deps,
+    doc,
+    `escalate:${doc.id}:${doc.dueDate}`,
+    leaders.length ? leaders : await unitUsers(rt, doc.unitId, ['clerk', 'admin']),
+    escalationNotice(doc, assignee),
+    { cc: assignee ? [assignee] : [] },
+  );
 }
 
 /** One mail per officer or leader with open items: due today, overdue, newly assigned in the last day. */
@@ -112,10 +149,16 @@ export async function sendDigests(deps: FollowupDeps): Promise<number> {
   const now = rt.clock.now();
   const today = localDate(now, rt.tz);
   const since = new Date(now.getTime() - 24 * 3600_000);
-  const people = await rt.db.select().from(users).where(and(eq(users.active, true), inArray(users.role, ['officer', 'leader'])));
+  const people = await rt.db
+    .select()
+    .from(users)
+    .where(and(eq(users.active, true), inArray(users.role, ['officer', 'leader'])));
   let sent = 0;
   for (const u of people) {
-    const open = await rt.db.select().from(documents).where(and(eq(documents.assigneeId, u.id), inArray(documents.status, OPEN_STATUSES)));
+    const open = await rt.db
+      .select()
+      .from(documents)
+      .where(and(eq(documents.assigneeId, u.id), inArray(documents.status, OPEN_STATUSES)));
     const items = {
       dueToday: open.filter((d) => d.dueDate === today),
       overdue: open.filter((d) => d.dueDate !== null && d.dueDate < today),

@@ -40,7 +40,14 @@ export function fireTimes(rt: RegistryRuntime, unitId: string, dueDate: string, 
   return { reminderAt: remindOn < dueDate || days === 0 ? zonedInstant(remindOn, hour, rt.tz) : null, escalateAt: zonedInstant(escalateOn, hour, rt.tz) };
 }
 
-const jobOpts = (jobId: string, delay = 0) => ({ jobId, delay, attempts: 6, backoff: { type: 'exponential' as const, delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 });
+const jobOpts = (jobId: string, delay = 0) => ({
+  jobId,
+  delay,
+  attempts: 6,
+  backoff: { type: 'exponential' as const, delay: 5000 },
+  removeOnComplete: true,
+  removeOnFail: 1000,
+});
 
 export class FollowupScheduler {
   private readonly producer: ProducerQueue<FollowupJob>;
@@ -70,7 +77,9 @@ export class FollowupScheduler {
     };
     this.timer = setTimeout(tick, 0);
     if (withDigest) {
-      await (await this.producer.get()).upsertJobScheduler('digest', { pattern: this.rt.config.registry.followup.digestCron, tz: this.rt.tz }, { name: 'digest', data: { kind: 'digest' } }).catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'digest schedule not set'));
+      await (await this.producer.get())
+        .upsertJobScheduler('digest', { pattern: this.rt.config.registry.followup.digestCron, tz: this.rt.tz }, { name: 'digest', data: { kind: 'digest' } })
+        .catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'digest schedule not set'));
     }
   }
 
@@ -97,7 +106,11 @@ export class FollowupScheduler {
     for (const doc of pending) {
       const settled = await this.apply(doc);
       // Cleared only if nobody changed the row meanwhile; else the next sync sees it again.
-      if (settled) await this.rt.db.update(documents).set({ followupPending: false }).where(and(eq(documents.id, doc.id), eq(documents.updatedAt, doc.updatedAt)));
+      if (settled)
+        await this.rt.db
+          .update(documents)
+          .set({ followupPending: false })
+          .where(and(eq(documents.id, doc.id), eq(documents.updatedAt, doc.updatedAt)));
     }
     return pending.length;
   }
@@ -112,7 +125,8 @@ export class FollowupScheduler {
     else if (isDuplicateAlert(doc.reasons)) await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`dupalert-${doc.id}`));
     if (doc.status === 'returned') await this.queue.add('return', { kind: 'return', docId: doc.id }, jobOpts(`return-${doc.id}`));
     // Tells the sender the document was handled (gateway/outgoing tracks it as "handled").
-    if (doc.status === 'done' && doc.bookNumber !== null && doc.senderAddress) await this.queue.add('done', { kind: 'done', docId: doc.id }, jobOpts(`done-${doc.id}`));
+    if (doc.status === 'done' && doc.bookNumber !== null && doc.senderAddress)
+      await this.queue.add('done', { kind: 'done', docId: doc.id }, jobOpts(`done-${doc.id}`));
     return settled;
   }
 

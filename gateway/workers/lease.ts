@@ -59,7 +59,11 @@ export class MessageLeases {
       .returning({ id: t.id });
     if (taken.length) return { taken: true, holder };
     const [row] = await db
-      .select({ state: t.state, owner: t.leaseOwner, remainingMs: sql<string | number | null>`greatest(0, extract(epoch from (${t.leaseUntil} - now())) * 1000)` })
+      .select({
+        state: t.state,
+        owner: t.leaseOwner,
+        remainingMs: sql<string | number | null>`greatest(0, extract(epoch from (${t.leaseUntil} - now())) * 1000)`,
+      })
       .from(t)
       .where(eq(t.id, id));
     if (!row) return { taken: false, reason: 'missing' };
@@ -116,7 +120,9 @@ export class MessageLeases {
       return { ran: true, value: await fn() };
     } finally {
       clearInterval(timer);
-      await this.release(id, claim.holder).catch((err) => this.log.warn({ id, err: (err as Error).message }, 'could not release a message lease; it lapses by itself'));
+      await this.release(id, claim.holder).catch((err) =>
+        this.log.warn({ id, err: (err as Error).message }, 'could not release a message lease; it lapses by itself'),
+      );
     }
   }
 

@@ -87,7 +87,21 @@ async function sweepBatch(database: Database, queue: IngestQueue, leaseMs: numbe
   const rows = await db.select({ id: t.id }).from(t).where(due).orderBy(t.receivedAt).limit(limit);
   if (!rows.length) return 0;
   // Stamp first, only where still due: of several sweeping gateways, one handles each row.
-  const mine = (await db.update(t).set({ enqueuedAt: sql`now()` }).where(and(inArray(t.id, rows.map((r) => r.id)), due)).returning({ id: t.id })).map((r) => r.id);
+  const mine = (
+    await db
+      .update(t)
+      .set({ enqueuedAt: sql`now()` })
+      .where(
+        and(
+          inArray(
+            t.id,
+            rows.map((r) => r.id),
+          ),
+          due,
+        ),
+      )
+      .returning({ id: t.id })
+  ).map((r) => r.id);
   if (!mine.length) return rows.length;
   report.checked += mine.length;
   try {
@@ -101,7 +115,10 @@ async function sweepBatch(database: Database, queue: IngestQueue, leaseMs: numbe
     report.requeued.push(...ended);
   } catch (err) {
     // Redis did not answer: take the stamps back so these rows are due again on the next pass.
-    await db.update(t).set({ enqueuedAt: null }).where(and(inArray(t.id, mine), inArray(t.state, [...PENDING_STATES])));
+    await db
+      .update(t)
+      .set({ enqueuedAt: null })
+      .where(and(inArray(t.id, mine), inArray(t.state, [...PENDING_STATES])));
     throw err;
   }
   return rows.length;

@@ -54,21 +54,31 @@ describe.each(BACKENDS)('pipeline failures on %s', (backend) => {
   }
 
   // Stand-in stages with made-up names and results: the runner's order and outcome rules, not the stages' types, are under test.
-  const stage = (name: string, doneState: string, run: (ctx: StageContext) => unknown, afterOutcome = false): AnyStage => ({
-    name: name as StageName,
-    doneState,
-    afterOutcome,
-    async run(ctx) {
-      ran.push(name);
-      return run(ctx) as never;
-    },
-  }) as AnyStage;
+  const stage = (name: string, doneState: string, run: (ctx: StageContext) => unknown, afterOutcome = false): AnyStage =>
+    ({
+      name: name as StageName,
+      doneState,
+      afterOutcome,
+      async run(ctx) {
+        ran.push(name);
+        return run(ctx) as never;
+      },
+    }) as AnyStage;
   const ok = (name: string, state: string) => stage(name, state, () => ({ ok: name }));
   const final = stage('final', 'decided', (ctx) => ((seen = ctx.outcome ?? null), { decided: true }), true);
 
-  const ctxOf = (m: typeof inboundMessages.$inferSelect): StageContext => ({ message: m, database, blobs: {} as BlobStore, config, log: silentLogger, clock, results: {} });
+  const ctxOf = (m: typeof inboundMessages.$inferSelect): StageContext => ({
+    message: m,
+    database,
+    blobs: {} as BlobStore,
+    config,
+    log: silentLogger,
+    clock,
+    results: {},
+  });
   const row = async (id: string) => (await database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)))[0];
-  const stages = async (id: string) => Object.fromEntries((await database.db.select().from(messageStages).where(eq(messageStages.messageId, id))).map((s) => [s.stage, s]));
+  const stages = async (id: string) =>
+    Object.fromEntries((await database.db.select().from(messageStages).where(eq(messageStages.messageId, id))).map((s) => [s.stage, s]));
 
   it('a limit in a content stage is an outcome: later content stages skipped, the final stage runs, no throw', async () => {
     const m = await message();
@@ -95,9 +105,14 @@ describe.each(BACKENDS)('pipeline failures on %s', (backend) => {
     const limit = stage('parse', 'parsed', () => {
       throw new LimitExceeded('header-bytes', 10, 11, 'a header block has more than 10 bytes');
     });
-    const flaky = stage('final', 'decided', () => {
-      throw new TransientError('db', 'connection lost');
-    }, true);
+    const flaky = stage(
+      'final',
+      'decided',
+      () => {
+        throw new TransientError('db', 'connection lost');
+      },
+      true,
+    );
     await expect(runPipeline([limit, ok('classify', 'classified'), flaky], ctxOf(m))).rejects.toBeInstanceOf(TransientError);
     expect(await row(m.id)).toMatchObject({ state: 'accepted', lastError: 'final: db: connection lost' });
     ran = [];
@@ -119,9 +134,14 @@ describe.each(BACKENDS)('pipeline failures on %s', (backend) => {
 
   it('a permanent failure of the final stage ends the message failed, before anything else sees it', async () => {
     const m = await message();
-    const broken = stage('final', 'decided', () => {
-      throw new PermanentError('register-refused', 'no such unit');
-    }, true);
+    const broken = stage(
+      'final',
+      'decided',
+      () => {
+        throw new PermanentError('register-refused', 'no such unit');
+      },
+      true,
+    );
     await expect(runPipeline([ok('parse', 'parsed'), broken], ctxOf(m))).rejects.toBeInstanceOf(PermanentError);
     expect(await row(m.id)).toMatchObject({ state: 'failed', lastError: 'final: register-refused: no such unit' });
   });
@@ -149,9 +169,14 @@ describe.each(BACKENDS)('pipeline failures on %s', (backend) => {
     const deps = (s: AnyStage[]): IngestDeps => ({ database, blobs: {} as BlobStore, config, log: silentLogger, clock, stages: s });
     const job = (id: string, attemptsMade: number) => ({ data: { id }, attemptsMade, opts: { attempts: 8 } }) as unknown as Job<{ id: string }>;
     const permanent = await message();
-    const refuse = stage('final', 'decided', () => {
-      throw new PermanentError('register-refused', 'no such unit');
-    }, true);
+    const refuse = stage(
+      'final',
+      'decided',
+      () => {
+        throw new PermanentError('register-refused', 'no such unit');
+      },
+      true,
+    );
     const err = await runIngestJob(deps([refuse]), job(permanent.id, 0)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnrecoverableError);
     expect((err as Error).message).toBe('register-refused: no such unit');

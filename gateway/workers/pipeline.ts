@@ -147,7 +147,10 @@ export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: P
         const limit = err instanceof LimitExceeded ? err : null;
         ctx.outcome = { stage: stage.name, code: info.code, message: info.message, max: limit?.max ?? null, where: cleanField(limit?.where) };
         await saveStage(ctx, stage.name, STAGE_STOPPED, { code: info.code, max: ctx.outcome.max, where: ctx.outcome.where }, info.message);
-        await db.update(inboundMessages).set({ lastError: `${stage.name}: ${errorText(info)}`, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
+        await db
+          .update(inboundMessages)
+          .set({ lastError: `${stage.name}: ${errorText(info)}`, updatedAt: ctx.clock.now() })
+          .where(eq(inboundMessages.id, id));
         ctx.log.warn({ id, stage: stage.name, code: info.code, err: info.message }, 'message stopped with a permanent outcome; it goes to review');
         continue;
       }
@@ -162,7 +165,11 @@ export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: P
   }
   // An outcome with no stage left to send the message to review (a pipeline without register): it ends failed, never pending.
   if (ctx.outcome && !stages.some((s) => s.afterOutcome)) state = 'failed';
-  if (state !== ctx.message.state) await db.update(inboundMessages).set({ state }).where(and(eq(inboundMessages.id, id)));
+  if (state !== ctx.message.state)
+    await db
+      .update(inboundMessages)
+      .set({ state })
+      .where(and(eq(inboundMessages.id, id)));
 }
 
 function outcomeOf(stage: string, result: unknown, error: string | null): StageOutcome {

@@ -58,14 +58,34 @@ async function startPrivateRedis(dir: string, log: Logger): Promise<RedisTarget>
   mkdirSync(dir, { recursive: true });
   const socket = path.join(dir, 'redis.sock');
   rmSync(socket, { force: true });
-  const args = ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no'];
+  const args = [
+    '--port',
+    '0',
+    '--unixsocket',
+    socket,
+    '--unixsocketperm',
+    '700',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+  ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const spawned = await new Promise<Error | null>((resolve) => {
     child.once('spawn', () => resolve(null));
     child.once('error', (err) => resolve(err));
   });
   if (spawned) {
-    const hint = (spawned as NodeJS.ErrnoException).code === 'ENOENT' ? 'redis-server is not installed (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)' : spawned.message;
+    const hint =
+      (spawned as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'redis-server is not installed (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)'
+        : spawned.message;
     throw new RedisUnavailableError(`No Redis answers on 127.0.0.1:6379 and REDIS_URL is not set; starting a private one failed: ${hint}.`);
   }
   const options: RedisOptions = { path: socket };

@@ -22,11 +22,28 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'cases');
 
 const DOMAINS: Record<string, string> = {
-  'Bến Tre': 'bentre', 'Lâm Đồng': 'lamdong', 'Nghệ An': 'nghean', 'Bình Phước': 'binhphuoc', 'Hà Nội': 'hanoi',
-  'Quảng Ninh': 'quangninh', 'Cần Thơ': 'cantho', 'Châu Thành': 'bentre', 'Thái Bình': 'thaibinh', 'Đà Nẵng': 'danang',
-  'Đồng Tháp': 'dongthap', 'Bình Thuận': 'binhthuan', 'Cà Mau': 'camau', 'Thanh Hóa': 'thanhhoa', 'Huế': 'hue',
-  'Đắk Lắk': 'daklak', 'An Giang': 'angiang', 'Khánh Hòa': 'khanhhoa', 'Gia Lai': 'gialai', 'Vĩnh Long': 'vinhlong',
-  'Lào Cai': 'laocai', 'Hưng Yên': 'hungyen',
+  'Bến Tre': 'bentre',
+  'Lâm Đồng': 'lamdong',
+  'Nghệ An': 'nghean',
+  'Bình Phước': 'binhphuoc',
+  'Hà Nội': 'hanoi',
+  'Quảng Ninh': 'quangninh',
+  'Cần Thơ': 'cantho',
+  'Châu Thành': 'bentre',
+  'Thái Bình': 'thaibinh',
+  'Đà Nẵng': 'danang',
+  'Đồng Tháp': 'dongthap',
+  'Bình Thuận': 'binhthuan',
+  'Cà Mau': 'camau',
+  'Thanh Hóa': 'thanhhoa',
+  Huế: 'hue',
+  'Đắk Lắk': 'daklak',
+  'An Giang': 'angiang',
+  'Khánh Hòa': 'khanhhoa',
+  'Gia Lai': 'gialai',
+  'Vĩnh Long': 'vinhlong',
+  'Lào Cai': 'laocai',
+  'Hưng Yên': 'hungyen',
 };
 
 function mailDate(iso: string): string {
@@ -112,8 +129,14 @@ async function documentMessage(c: DocCase): Promise<Buffer> {
       break;
     case 'edxml-attach': {
       const cid = `${c.id}-pdf@edxml`;
-      parts = [plainText(covering(d)), { ...attachment(`${base}.pdf`, 'application/pdf', await pdf()), headers: { 'Content-ID': `<${cid}>`, 'Content-Disposition': `attachment; filename="${base}.pdf"` } },
-        attachment('edxml.xml', 'application/xml', Buffer.from(edxmlEnvelope(c, cid, `${base}.pdf`)))];
+      parts = [
+        plainText(covering(d)),
+        {
+          ...attachment(`${base}.pdf`, 'application/pdf', await pdf()),
+          headers: { 'Content-ID': `<${cid}>`, 'Content-Disposition': `attachment; filename="${base}.pdf"` },
+        },
+        attachment('edxml.xml', 'application/xml', Buffer.from(edxmlEnvelope(c, cid, `${base}.pdf`))),
+      ];
       break;
     }
     case 'edxml-message': {
@@ -121,7 +144,10 @@ async function documentMessage(c: DocCase): Promise<Buffer> {
       multipart = 'multipart/related; type="application/xml"';
       parts = [
         { contentType: 'application/xml; charset=utf-8', body: edxmlEnvelope(c, cid, `${base}.pdf`), headers: { 'Content-ID': '<envelope@edxml>' } },
-        { ...attachment(`${base}.pdf`, 'application/pdf', await pdf()), headers: { 'Content-ID': `<${cid}>`, 'Content-Disposition': `attachment; filename="${base}.pdf"` } },
+        {
+          ...attachment(`${base}.pdf`, 'application/pdf', await pdf()),
+          headers: { 'Content-ID': `<${cid}>`, 'Content-Disposition': `attachment; filename="${base}.pdf"` },
+        },
       ];
       break;
     }
@@ -139,7 +165,11 @@ function rowsToHtml(r: Row[]): string {
   let group: Row[] = [];
   const flush = () => {
     if (!group.length) return;
-    const cell = (texts: Array<string | undefined>) => `<td>${texts.filter((t): t is string => !!t).map((t) => `<p class=MsoNormal><b>${esc(t)}</b></p>`).join('')}</td>`;
+    const cell = (texts: Array<string | undefined>) =>
+      `<td>${texts
+        .filter((t): t is string => !!t)
+        .map((t) => `<p class=MsoNormal><b>${esc(t)}</b></p>`)
+        .join('')}</td>`;
     out.push(`<table border=0><tr>${cell(group.map((g) => g.left))}${cell(group.map((g) => g.right))}</tr></table>`);
     group = [];
   };

@@ -12,8 +12,20 @@ import type { Classification, DocumentMetadata } from '../../gateway/documents/t
 const here = dirname(fileURLToPath(import.meta.url));
 
 export const DOCUMENT_FIELDS: Array<keyof DocumentMetadata> = [
-  'typeCode', 'typeName', 'number', 'notation', 'issuer', 'place', 'issuedDate', 'subject', 'signer',
-  'recipients', 'urgency', 'secrecy', 'dueDate', 'source',
+  'typeCode',
+  'typeName',
+  'number',
+  'notation',
+  'issuer',
+  'place',
+  'issuedDate',
+  'subject',
+  'signer',
+  'recipients',
+  'urgency',
+  'secrecy',
+  'dueDate',
+  'source',
 ];
 
 export interface CorpusCase {
@@ -38,9 +50,15 @@ export interface CaseResult {
 
 export function loadCorpus(): CorpusCase[] {
   const out: CorpusCase[] = [];
-  for (const [dir, seed] of [['seeds', true], ['cases', false], ['handwritten', false]] as const) {
+  for (const [dir, seed] of [
+    ['seeds', true],
+    ['cases', false],
+    ['handwritten', false],
+  ] as const) {
     const path = join(here, dir);
-    for (const f of readdirSync(path).filter((f) => f.endsWith('.expected.json')).sort()) {
+    for (const f of readdirSync(path)
+      .filter((f) => f.endsWith('.expected.json'))
+      .sort()) {
       const id = f.replace(/\.expected\.json$/, '');
       const file = readdirSync(path).find((g) => g.startsWith(id + '.') && !g.endsWith('.json'));
       if (!file) throw new Error(`no input file for ${dir}/${f}`);

@@ -30,7 +30,9 @@ export interface TestDovecot {
 const DOVECOT = process.env.DOVECOT_BIN ?? '/usr/sbin/dovecot';
 
 function ownerIds(name: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
   if (!line) throw new Error(`system user "${name}" is missing: install dovecot-imapd (apt-get install dovecot-imapd)`);
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -38,7 +40,11 @@ function ownerIds(name: string): { uid: number; gid: number } {
 
 function sslSettings(dir: string, tlsPort: number | null): string {
   if (tlsPort === null) return 'ssl = no\n';
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`],
+    { stdio: 'ignore' },
+  );
   return `ssl = yes\nssl_cert = <${dir}/cert.pem\nssl_key = <${dir}/key.pem\n`;
 }
 
@@ -172,7 +178,9 @@ export function officialMail(i: number, to: string, kb = 8, tag = 'mail'): strin
     size += Buffer.byteLength(line);
   }
   text.push('', 'TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'Nguyễn Thị Thanh Hà');
-  const pdf = Buffer.alloc(kb * 480, `%PDF-1.4 văn bản ${i} `).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const pdf = Buffer.alloc(kb * 480, `%PDF-1.4 văn bản ${i} `)
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
   return [
     'From: =?UTF-8?Q?V=C4=83n_th=C6=B0_UBND_t=E1=BB=89nh_B=E1=BA=BFn_Tre?= <vanthu@ubnd.bentre.gov.vn>',
     `To: ${to}`,

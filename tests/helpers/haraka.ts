@@ -61,7 +61,12 @@ export async function startHaraka(opts: HarakaOptions): Promise<TestHaraka> {
   writeFileSync(path.join(dir, 'config', 'me'), 'mx.haraka.test\n');
   writeFileSync(path.join(dir, 'config', 'log.ini'), '[main]\nlevel=info\ntimestamps=false\n');
   writeFileSync(path.join(dir, 'config', 'plugins'), 'vanthu\n');
-  writeFileSync(path.join(dir, 'config', 'vanthu.ini'), `[main]\n${Object.entries(opts.vanthu).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+  writeFileSync(
+    path.join(dir, 'config', 'vanthu.ini'),
+    `[main]\n${Object.entries(opts.vanthu)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+  );
   symlinkSync(PLUGIN_DIR, path.join(dir, 'plugins', 'vanthu'));
   const child = spawnChild(process.execPath, [HARAKA_BIN, '-c', dir]);
   let out = '';

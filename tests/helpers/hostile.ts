@@ -69,7 +69,15 @@ export function nestedBomb(mib: number): { stream: Buffer; filters: string[] } {
 const CRLF = '\r\n';
 
 export function headers(subject: string, extra: string[] = [], id = `<${Math.random().toString(36).slice(2)}@hostile.example>`): string {
-  return [`From: "Sở Thử nghiệm" <test@hostile.example>`, 'To: vanthu@vpubnd.lamdong.gov.vn', `Subject: ${subject}`, `Message-ID: ${id}`, 'Date: Mon, 17 Nov 2025 08:00:00 +0700', 'MIME-Version: 1.0', ...extra].join(CRLF);
+  return [
+    `From: "Sở Thử nghiệm" <test@hostile.example>`,
+    'To: vanthu@vpubnd.lamdong.gov.vn',
+    `Subject: ${subject}`,
+    `Message-ID: ${id}`,
+    'Date: Mon, 17 Nov 2025 08:00:00 +0700',
+    'MIME-Version: 1.0',
+    ...extra,
+  ].join(CRLF);
 }
 
 /** A message with one attachment (base64). */
@@ -104,14 +112,20 @@ export function manyParts(n: number): Buffer {
   const b = 'b-many';
   const parts: string[] = [];
   for (let i = 0; i < n; i++) parts.push(`--${b}${CRLF}Content-Type: text/plain${CRLF}${CRLF}part ${i}`);
-  return Buffer.from(`${headers(`Thư có ${n} phần`, [`Content-Type: multipart/mixed; boundary="${b}"`])}${CRLF}${CRLF}${parts.join(CRLF)}${CRLF}--${b}--${CRLF}`, 'utf8');
+  return Buffer.from(
+    `${headers(`Thư có ${n} phần`, [`Content-Type: multipart/mixed; boundary="${b}"`])}${CRLF}${CRLF}${parts.join(CRLF)}${CRLF}--${b}--${CRLF}`,
+    'utf8',
+  );
 }
 
 /** `levels` multiparts, each the only part of the one around it. */
 export function deepNesting(levels: number): Buffer {
   let inner = `Content-Type: text/plain${CRLF}${CRLF}Đáy.${CRLF}`;
   for (let i = levels - 1; i >= 1; i--) inner = `Content-Type: multipart/mixed; boundary="b${i}"${CRLF}${CRLF}--b${i}${CRLF}${inner}--b${i}--${CRLF}`;
-  return Buffer.from(`${headers(`Thư lồng ${levels} cấp`, [`Content-Type: multipart/mixed; boundary="b0"`])}${CRLF}${CRLF}--b0${CRLF}${inner}--b0--${CRLF}`, 'utf8');
+  return Buffer.from(
+    `${headers(`Thư lồng ${levels} cấp`, [`Content-Type: multipart/mixed; boundary="b0"`])}${CRLF}${CRLF}--b0${CRLF}${inner}--b0--${CRLF}`,
+    'utf8',
+  );
 }
 
 /** NUL and other control bytes in Subject, a display name and a file name; a lone surrogate through UTF-16 encoded words. */

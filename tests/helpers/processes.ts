@@ -70,7 +70,12 @@ export async function killHard(child: Child): Promise<void> {
 
 /** A redis-server of the test's own on a loopback port (fails the test if redis-server is missing). */
 export async function startRedis(port: number, dir: string): Promise<Child> {
-  const child = spawnChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {}, { realClock: true });
+  const child = spawnChild(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {},
+    { realClock: true },
+  );
   const end = Date.now() + 10_000;
   while (Date.now() < end) {
     if (child.proc.exitCode !== null) throw new Error(`redis-server exited: ${child.stderr()}`);

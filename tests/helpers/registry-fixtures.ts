@@ -68,7 +68,10 @@ export async function insertInbound(db: Db, f: InboundFixture): Promise<string> 
 }
 
 export async function insertStage(db: Db, messageId: string, stage: string, result: unknown): Promise<void> {
-  await db.insert(messageStages).values({ messageId, stage, status: 'done', result }).onConflictDoUpdate({ target: [messageStages.messageId, messageStages.stage], set: { result } });
+  await db
+    .insert(messageStages)
+    .values({ messageId, stage, status: 'done', result })
+    .onConflictDoUpdate({ target: [messageStages.messageId, messageStages.stage], set: { result } });
 }
 
 /** Departments, routing and a fixed holiday calendar for the demo unit "stc". */

@@ -74,7 +74,12 @@ export function verdictBadge(t: Translate, verdict: string | null | undefined): 
 export function dueBadge(t: Translate, dueDate: string | null, today: string): HTMLElement {
   const d = dueLabel(dueDate, today);
   const tone = d.tone === 'neutral' ? '' : d.tone;
-  return h('span', { class: `badge ${tone}`, 'data-due': d.key }, t(d.key, { n: d.n }), dueDate ? h('span', { class: 'sr-only' }, ` (${formatDate(dueDate)})`) : null);
+  return h(
+    'span',
+    { class: `badge ${tone}`, 'data-due': d.key },
+    t(d.key, { n: d.n }),
+    dueDate ? h('span', { class: 'sr-only' }, ` (${formatDate(dueDate)})`) : null,
+  );
 }
 
 /** dd/mm/yyyy, the way Vietnamese documents write dates. */
@@ -93,5 +98,9 @@ export function formatDateTime(iso: string | null | undefined): string {
 }
 
 export function facts(rows: Array<[string, Node | string | null]>): HTMLElement {
-  return h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]),
+  );
 }

@@ -7,7 +7,19 @@ import { hasKey, type Translate } from '../i18n.ts';
 import type { DocumentDetail } from '../registry.ts';
 import { canAssign, nextStatuses } from '../state.ts';
 import type { DocumentInfo, LookupResult } from '../types.ts';
-import { dueBadge, facts, formatDate, formatDateTime, infoBar, loading, problemBar, statusBadge, urgencyBadge, verdictBadge, type ViewContext } from './common.ts';
+import {
+  dueBadge,
+  facts,
+  formatDate,
+  formatDateTime,
+  infoBar,
+  loading,
+  problemBar,
+  statusBadge,
+  urgencyBadge,
+  verdictBadge,
+  type ViewContext,
+} from './common.ts';
 
 export interface CardOptions {
   verification?: LookupResult['verification'];
@@ -25,11 +37,22 @@ export function documentCard(ctx: ViewContext, id: string, opts: CardOptions = {
     replace(root, loading(ctx.t));
     const r = await ctx.call(() => ctx.registry.detail(id));
     if (!r.ok) {
-      if (r.problem) replace(root, problemBar(ctx.t, r.problem, () => void load()));
+      if (r.problem)
+        replace(
+          root,
+          problemBar(ctx.t, r.problem, () => void load()),
+        );
       return;
     }
     replace(notice, message ? infoBar('success', message) : null);
-    replace(root, opts.onBack ? h('div', { class: 'actions back' }, button(`← ${ctx.t('close')}`, opts.onBack)) : null, notice, summary(ctx, r.value, opts.verification ?? null), actions(ctx, r.value.document, load, notice), historyCard(ctx.t, r.value));
+    replace(
+      root,
+      opts.onBack ? h('div', { class: 'actions back' }, button(`← ${ctx.t('close')}`, opts.onBack)) : null,
+      notice,
+      summary(ctx, r.value, opts.verification ?? null),
+      actions(ctx, r.value.document, load, notice),
+      historyCard(ctx.t, r.value),
+    );
   }
   void load(opts.message ?? undefined);
   return root;
@@ -46,7 +69,12 @@ function summary(ctx: ViewContext, d: DocumentDetail, verification: LookupResult
     h(
       'div',
       { class: 'number-row' },
-      h('div', {}, h('span', { class: 'number-label' }, t('incomingNumber')), h('span', { class: 'number', 'data-testid': 'incoming-number' }, doc.bookNumber ?? '—')),
+      h(
+        'div',
+        {},
+        h('span', { class: 'number-label' }, t('incomingNumber')),
+        h('span', { class: 'number', 'data-testid': 'incoming-number' }, doc.bookNumber ?? '—'),
+      ),
       h('div', {}, h('span', { class: 'number-label' }, t('book')), h('span', {}, doc.bookYear ? t('bookName', { year: doc.bookYear }) : '—')),
       statusBadge(t, doc.status),
       urgencyBadge(t, doc.urgency),
@@ -62,7 +90,19 @@ function summary(ctx: ViewContext, d: DocumentDetail, verification: LookupResult
       [t('signature'), verdictBadge(t, verification?.verdict ?? doc.verdict)],
     ]),
     sigs.length
-      ? h('ul', { class: 'sigs' }, sigs.map((s) => h('li', {}, `${s.layer.toUpperCase()}${s.attachment ? ` (${s.attachment})` : ''}: `, verdictBadge(t, s.verdict), s.signer?.commonName ? ` ${s.signer.commonName}` : '')))
+      ? h(
+          'ul',
+          { class: 'sigs' },
+          sigs.map((s) =>
+            h(
+              'li',
+              {},
+              `${s.layer.toUpperCase()}${s.attachment ? ` (${s.attachment})` : ''}: `,
+              verdictBadge(t, s.verdict),
+              s.signer?.commonName ? ` ${s.signer.commonName}` : '',
+            ),
+          ),
+        )
       : null,
   );
 }
@@ -75,9 +115,19 @@ function actions(ctx: ViewContext, doc: DocumentInfo, reload: (msg?: string) => 
   const fail = (p: Parameters<typeof problemBar>[1] | null) => p && replace(notice, problemBar(t, p));
 
   if (choices.length) {
-    const select = h('select', { name: 'status' }, choices.map((s) => h('option', { value: s }, t(`status_${s}` as never))));
+    const select = h(
+      'select',
+      { name: 'status' },
+      choices.map((s) => h('option', { value: s }, t(`status_${s}` as never))),
+    );
     const note = h('input', { type: 'text', name: 'note', maxlength: 500 });
-    const form = h('form', { 'aria-label': t('changeStatus') }, h('h3', {}, t('changeStatus')), h('div', { class: 'row2' }, field(t('newStatus'), select), field(t('statusNote'), note)), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('save'))));
+    const form = h(
+      'form',
+      { 'aria-label': t('changeStatus') },
+      h('h3', {}, t('changeStatus')),
+      h('div', { class: 'row2' }, field(t('newStatus'), select), field(t('statusNote'), note)),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('save'))),
+    );
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const r = await ctx.call(() => ctx.registry.setStatus(doc.id, select.value, note.value.trim() || null));
@@ -90,7 +140,13 @@ function actions(ctx: ViewContext, doc: DocumentInfo, reload: (msg?: string) => 
   if (canAssign(role) && ['received', 'assigned', 'in_progress'].includes(doc.status)) parts.push(assignForm(ctx, doc, reload, fail));
 
   const comment = h('textarea', { name: 'comment', rows: 2, placeholder: t('commentPlaceholder'), maxlength: 2000 });
-  const commentForm = h('form', { 'aria-label': t('addComment') }, h('h3', {}, t('addComment')), field(t('comments'), comment), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('send'))));
+  const commentForm = h(
+    'form',
+    { 'aria-label': t('addComment') },
+    h('h3', {}, t('addComment')),
+    field(t('comments'), comment),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('send'))),
+  );
   commentForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (!comment.value.trim()) return comment.focus();
@@ -102,16 +158,29 @@ function actions(ctx: ViewContext, doc: DocumentInfo, reload: (msg?: string) => 
   return h('section', { class: 'card' }, parts);
 }
 
-function assignForm(ctx: ViewContext, doc: DocumentInfo, reload: (msg?: string) => Promise<void>, fail: (p: Parameters<typeof problemBar>[1] | null) => unknown): HTMLElement {
+function assignForm(
+  ctx: ViewContext,
+  doc: DocumentInfo,
+  reload: (msg?: string) => Promise<void>,
+  fail: (p: Parameters<typeof problemBar>[1] | null) => unknown,
+): HTMLElement {
   const { t } = ctx;
   const select = h('select', { name: 'officer', id: uid('assign') }, h('option', { value: '' }, t('chooseOfficer')));
-  void ctx.call(() => ctx.registry.officers(doc.unitId)).then((r) => {
-    if (!r.ok) return fail(r.problem);
-    for (const u of r.value.filter((x) => x.role === 'officer' || x.role === 'leader')) {
-      select.append(h('option', { value: u.id, selected: u.id === doc.assigneeId }, `${u.name}${u.department ? ` (${u.department})` : ''}`));
-    }
-  });
-  const form = h('form', { 'aria-label': t('assign') }, h('h3', {}, doc.assigneeId ? t('reassign') : t('assign')), field(t('assignTo'), select), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, doc.assigneeId ? t('reassign') : t('assign'))));
+  void ctx
+    .call(() => ctx.registry.officers(doc.unitId))
+    .then((r) => {
+      if (!r.ok) return fail(r.problem);
+      for (const u of r.value.filter((x) => x.role === 'officer' || x.role === 'leader')) {
+        select.append(h('option', { value: u.id, selected: u.id === doc.assigneeId }, `${u.name}${u.department ? ` (${u.department})` : ''}`));
+      }
+    });
+  const form = h(
+    'form',
+    { 'aria-label': t('assign') },
+    h('h3', {}, doc.assigneeId ? t('reassign') : t('assign')),
+    field(t('assignTo'), select),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, doc.assigneeId ? t('reassign') : t('assign'))),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (!select.value) return select.focus();
@@ -139,7 +208,11 @@ function historyCard(t: Translate, d: DocumentDetail): HTMLElement {
     { class: 'card', 'aria-labelledby': 'history-title' },
     h('h3', { id: 'history-title' }, t('history')),
     lines.length
-      ? h('ol', { class: 'history' }, lines.map((l) => h('li', {}, h('div', { class: 'when' }, `${formatDateTime(l.at)} · ${l.who}`), h('div', {}, l.text))))
+      ? h(
+          'ol',
+          { class: 'history' },
+          lines.map((l) => h('li', {}, h('div', { class: 'when' }, `${formatDateTime(l.at)} · ${l.who}`), h('div', {}, l.text))),
+        )
       : h('p', { class: 'muted' }, t('noHistory')),
   );
 }

@@ -16,7 +16,13 @@ export function myWorkView(ctx: ViewContext): HTMLElement {
 
   async function load(message: string | null = null): Promise<void> {
     replace(notice, message ? infoBar('success', message) : null);
-    await fillList(ctx, root, { id: 'mywork-title', title: t('tabMyWork'), empty: t('myWorkEmpty'), notice, retry: () => void load() }, async () => sortMyWork(await ctx.registry.myWork(), ctx.today), workItem);
+    await fillList(
+      ctx,
+      root,
+      { id: 'mywork-title', title: t('tabMyWork'), empty: t('myWorkEmpty'), notice, retry: () => void load() },
+      async () => sortMyWork(await ctx.registry.myWork(), ctx.today),
+      workItem,
+    );
   }
 
   function workItem(d: DocumentInfo): HTMLElement {
@@ -47,7 +53,14 @@ export function myWorkView(ctx: ViewContext): HTMLElement {
       'li',
       { class: overdue ? 'overdue' : '', 'data-document': d.id },
       itemHead(ctx, d, () => openCard(d)),
-      h('div', { class: 'item-meta' }, `${t('incomingNumber')} ${d.bookNumber ?? '—'}`, statusBadge(t, d.status), dueBadge(t, d.dueDate, ctx.today), urgencyBadge(t, d.urgency)),
+      h(
+        'div',
+        { class: 'item-meta' },
+        `${t('incomingNumber')} ${d.bookNumber ?? '—'}`,
+        statusBadge(t, d.status),
+        dueBadge(t, d.dueDate, ctx.today),
+        urgencyBadge(t, d.urgency),
+      ),
       h('div', { class: 'quick' }, quick, toggleComment),
       commentBox,
     );
@@ -67,22 +80,45 @@ export function reviewView(ctx: ViewContext): HTMLElement {
 
   async function load(message: string | null = null): Promise<void> {
     const notice = message ? infoBar('success', message) : null;
-    await fillList(ctx, root, { id: 'review-title', title: t('tabReview'), empty: t('reviewEmpty'), notice, retry: () => void load() }, () => ctx.registry.reviewQueue(), (d) =>
-      h('li', { 'data-document': d.id },
-        itemHead(ctx, d, () => void open(d)),
-        h('div', { class: 'item-meta' }, `${t('received')} ${formatDateTime(d.arrivalAt)}`, statusBadge(t, d.status), urgencyBadge(t, d.urgency)),
-        d.reasons.length ? h('p', { class: 'muted' }, d.reasons.slice(0, 2).join(' · ')) : null,
-      ),
+    await fillList(
+      ctx,
+      root,
+      { id: 'review-title', title: t('tabReview'), empty: t('reviewEmpty'), notice, retry: () => void load() },
+      () => ctx.registry.reviewQueue(),
+      (d) =>
+        h(
+          'li',
+          { 'data-document': d.id },
+          itemHead(ctx, d, () => void open(d)),
+          h('div', { class: 'item-meta' }, `${t('received')} ${formatDateTime(d.arrivalAt)}`, statusBadge(t, d.status), urgencyBadge(t, d.urgency)),
+          d.reasons.length ? h('p', { class: 'muted' }, d.reasons.slice(0, 2).join(' · ')) : null,
+        ),
     );
   }
 
   async function open(d: DocumentInfo): Promise<void> {
-    const back = h('div', { class: 'actions back' }, button(`← ${t('close')}`, () => void load()));
+    const back = h(
+      'div',
+      { class: 'actions back' },
+      button(`← ${t('close')}`, () => void load()),
+    );
     replace(root, back, loading(t));
     // List rows carry a summary; the form needs every field the classifier filled in.
     const r = await ctx.call(() => ctx.registry.detail(d.id));
-    if (!r.ok) return void (r.problem && replace(root, back, problemBar(t, r.problem, () => void open(d))));
-    replace(root, back, registerForm(ctx, r.value.document, null, (done) => void load(done.bookNumber ? t('registered', { n: done.bookNumber }) : null)));
+    if (!r.ok)
+      return void (
+        r.problem &&
+        replace(
+          root,
+          back,
+          problemBar(t, r.problem, () => void open(d)),
+        )
+      );
+    replace(
+      root,
+      back,
+      registerForm(ctx, r.value.document, null, (done) => void load(done.bookNumber ? t('registered', { n: done.bookNumber }) : null)),
+    );
   }
 
   void load();
@@ -98,7 +134,13 @@ interface ListFrame {
 }
 
 /** Heading, then the items (or what went wrong, or that there are none). */
-async function fillList(ctx: ViewContext, root: HTMLElement, f: ListFrame, fetch: () => Promise<DocumentInfo[]>, row: (d: DocumentInfo) => HTMLElement): Promise<void> {
+async function fillList(
+  ctx: ViewContext,
+  root: HTMLElement,
+  f: ListFrame,
+  fetch: () => Promise<DocumentInfo[]>,
+  row: (d: DocumentInfo) => HTMLElement,
+): Promise<void> {
   const heading = (count?: number) => h('h2', { id: f.id }, f.title, count === undefined ? null : [' ', h('span', { class: 'muted' }, `(${count})`)]);
   replace(root, heading(), loading(ctx.t));
   const r = await ctx.call(fetch);

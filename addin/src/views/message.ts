@@ -33,7 +33,15 @@ export function messageView(ctx: ViewContext, item: ReadItem | null, inOutlook: 
 
   async function load(ingest = false, message: string | null = null): Promise<void> {
     replace(root, ingest ? h('p', { class: 'muted', role: 'status', 'aria-busy': 'true' }, t('ingesting')) : loading(t));
-    const found = await ctx.call(() => (ingest ? mime(true) : identify(item!.internetMessageId, (id) => ctx.registry.lookupById(id), () => mime(false))));
+    const found = await ctx.call(() =>
+      ingest
+        ? mime(true)
+        : identify(
+            item!.internetMessageId,
+            (id) => ctx.registry.lookupById(id),
+            () => mime(false),
+          ),
+    );
     // Refused at ingest (not addressed to a unit): say so in those words, not "correct the fields".
     if (!found.ok && ingest && found.problem?.kind === 'invalid') return showProblem({ ...found.problem, title: 'notStoredTitle', help: 'ingestRefusedHelp' });
     if (!found.ok) return showProblem(found.problem);
@@ -44,7 +52,11 @@ export function messageView(ctx: ViewContext, item: ReadItem | null, inOutlook: 
   }
 
   function showProblem(p: Parameters<typeof problemBar>[1] | null): void {
-    if (p) replace(root, problemBar(t, p, () => void load()));
+    if (p)
+      replace(
+        root,
+        problemBar(t, p, () => void load()),
+      );
   }
 
   function show(s: MessageScreen, lookup: LookupResult | null, message: string | null): void {
@@ -53,12 +65,23 @@ export function messageView(ctx: ViewContext, item: ReadItem | null, inOutlook: 
       case 'document':
         return replace(root, documentCard(ctx, s.document.id, { verification: lookup?.verification ?? null, message }));
       case 'register':
-        return replace(root, registerForm(ctx, s.document, lookup, (d) => void load(false, d.bookNumber ? t('registered', { n: d.bookNumber }) : null)));
+        return replace(
+          root,
+          registerForm(ctx, s.document, lookup, (d) => void load(false, d.bookNumber ? t('registered', { n: d.bookNumber }) : null)),
+        );
       case 'quarantined':
         return replace(
           root,
           infoBar('danger', t('quarantinedTitle'), t('quarantinedHelp')),
-          h('div', { class: 'card' }, facts([[t('status'), statusBadge(t, s.document.status)], [t('issuer'), s.document.issuer], [t('notation'), s.document.notation]])),
+          h(
+            'div',
+            { class: 'card' },
+            facts([
+              [t('status'), statusBadge(t, s.document.status)],
+              [t('issuer'), s.document.issuer],
+              [t('notation'), s.document.notation],
+            ]),
+          ),
         );
       case 'not-document':
         return replace(root, infoBar('info', t('notDocumentTitle'), t('notDocumentHelp')));
@@ -67,18 +90,46 @@ export function messageView(ctx: ViewContext, item: ReadItem | null, inOutlook: 
       case 'awaiting-clerk':
         return replace(root, infoBar('info', t('awaitingClerkTitle'), t('awaitingClerkHelp')));
       case 'failed':
-        return replace(root, infoBar('danger', t('failedTitle'), t('failedHelp'), button(t('retry'), () => void load())), h('p', { class: 'muted' }, lookup?.message.id ?? ''));
+        return replace(
+          root,
+          infoBar(
+            'danger',
+            t('failedTitle'),
+            t('failedHelp'),
+            button(t('retry'), () => void load()),
+          ),
+          h('p', { class: 'muted' }, lookup?.message.id ?? ''),
+        );
       case 'not-stored': {
         const ingest = s.canIngest ? button(t('ingest'), () => void load(true), { primary: true }) : null;
-        return replace(root, h('div', { class: 'bar warning', role: 'status', 'data-problem': 'not-stored' },
-          h('span', { class: 'icon', 'aria-hidden': 'true' }, '!'),
-          h('div', { class: 'body' }, h('strong', {}, t('notStoredTitle')), h('p', {}, t(s.canIngest ? 'notStoredHelpClerk' : 'notStoredHelpOfficer')), ingest ? h('div', { class: 'actions' }, ingest) : null),
-        ));
+        return replace(
+          root,
+          h(
+            'div',
+            { class: 'bar warning', role: 'status', 'data-problem': 'not-stored' },
+            h('span', { class: 'icon', 'aria-hidden': 'true' }, '!'),
+            h(
+              'div',
+              { class: 'body' },
+              h('strong', {}, t('notStoredTitle')),
+              h('p', {}, t(s.canIngest ? 'notStoredHelpClerk' : 'notStoredHelpOfficer')),
+              ingest ? h('div', { class: 'actions' }, ingest) : null,
+            ),
+          ),
+        );
       }
       case 'processing':
         // Just stored or still in the pipeline: look again shortly rather than make the person wait and click.
         if (polls <= POLL_TIMES) setTimeout(() => root.isConnected && void load(), POLL_MS);
-        return replace(root, infoBar('info', t('processingTitle'), t('processingHelp'), button(t('retry'), () => void load())));
+        return replace(
+          root,
+          infoBar(
+            'info',
+            t('processingTitle'),
+            t('processingHelp'),
+            button(t('retry'), () => void load()),
+          ),
+        );
     }
   }
 

@@ -15,14 +15,19 @@ export function registerForm(ctx: ViewContext, doc: DocumentInfo, lookup: Lookup
   const { t } = ctx;
   const original = prefill(doc);
   const controls = {} as Record<keyof RegisterFields, Control>;
-  const text = (name: keyof RegisterFields, type = 'text') => (controls[name] = h('input', { type, name, value: original[name], required: REQUIRED_FIELDS.includes(name) }));
+  const text = (name: keyof RegisterFields, type = 'text') =>
+    (controls[name] = h('input', { type, name, value: original[name], required: REQUIRED_FIELDS.includes(name) }));
   text('notation');
   text('issuer');
   text('issuedDate', 'date');
   text('typeName');
   controls.subject = h('textarea', { name: 'subject', rows: 3, required: true }, original.subject);
   text('signer');
-  controls.urgency = h('select', { name: 'urgency' }, URGENCIES.map((u) => h('option', { value: u, selected: u === original.urgency }, t(`urgency_${u}` as never))));
+  controls.urgency = h(
+    'select',
+    { name: 'urgency' },
+    URGENCIES.map((u) => h('option', { value: u, selected: u === original.urgency }, t(`urgency_${u}` as never))),
+  );
   text('dueDate', 'date');
 
   const wrap = (label: string, name: keyof RegisterFields) => {
@@ -42,15 +47,38 @@ export function registerForm(ctx: ViewContext, doc: DocumentInfo, lookup: Lookup
     { class: 'card', novalidate: true, 'aria-labelledby': 'register-title', 'data-document': doc.id },
     h('h2', { id: 'register-title' }, t('registerTitle')),
     h('p', { class: 'muted' }, t('registerIntro')),
-    h('p', { class: 'muted' }, confidence !== null ? `${t('confidence', { pct: confidence })} · ` : '', t('signature'), ': ', verdictBadge(t, lookup?.verification?.verdict ?? doc.verdict)),
-    reasons.length ? h('details', {}, h('summary', {}, `${t('reasons')} (${reasons.length})`), h('ul', {}, reasons.map((r) => h('li', {}, r)))) : null,
+    h(
+      'p',
+      { class: 'muted' },
+      confidence !== null ? `${t('confidence', { pct: confidence })} · ` : '',
+      t('signature'),
+      ': ',
+      verdictBadge(t, lookup?.verification?.verdict ?? doc.verdict),
+    ),
+    reasons.length
+      ? h(
+          'details',
+          {},
+          h('summary', {}, `${t('reasons')} (${reasons.length})`),
+          h(
+            'ul',
+            {},
+            reasons.map((r) => h('li', {}, r)),
+          ),
+        )
+      : null,
     status,
     h('div', { class: 'row2' }, wrap(t('notation'), 'notation'), wrap(t('issuedDate'), 'issuedDate')),
     wrap(t('issuer'), 'issuer'),
     h('div', { class: 'row2' }, wrap(t('docType'), 'typeName'), wrap(t('urgency'), 'urgency')),
     wrap(t('subject'), 'subject'),
     h('div', { class: 'row2' }, wrap(t('signer'), 'signer'), wrap(t('deadline'), 'dueDate')),
-    h('div', { class: 'actions' }, submit, button(t('markNotDocument'), () => void notDocument())),
+    h(
+      'div',
+      { class: 'actions' },
+      submit,
+      button(t('markNotDocument'), () => void notDocument()),
+    ),
   );
 
   const values = (): RegisterFields => Object.fromEntries(Object.entries(controls).map(([k, c]) => [k, c.value])) as unknown as RegisterFields;
@@ -82,7 +110,16 @@ export function registerForm(ctx: ViewContext, doc: DocumentInfo, lookup: Lookup
   }
 
   function labelOf(k: keyof RegisterFields): string {
-    const keys = { notation: 'notation', issuer: 'issuer', issuedDate: 'issuedDate', typeName: 'docType', subject: 'subject', signer: 'signer', urgency: 'urgency', dueDate: 'deadline' } as const;
+    const keys = {
+      notation: 'notation',
+      issuer: 'issuer',
+      issuedDate: 'issuedDate',
+      typeName: 'docType',
+      subject: 'subject',
+      signer: 'signer',
+      urgency: 'urgency',
+      dueDate: 'deadline',
+    } as const;
     return t(keys[k]);
   }
 

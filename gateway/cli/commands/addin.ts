@@ -11,7 +11,8 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parse(args, { url: { type: 'string' }, out: { type: 'string' }, id: { type: 'string' } }, USAGE);
     if (positionals[0] !== 'manifest' || positionals.length !== 1) throw new UsageError(`expected the sub-command "manifest"\nUsage: ${USAGE}`);
-    if (!values.url) throw new UsageError(`--url is required (where the gateway serves the add-in, e.g. https://vanthu.stc.lamdong.gov.vn/addin/)\nUsage: ${USAGE}`);
+    if (!values.url)
+      throw new UsageError(`--url is required (where the gateway serves the add-in, e.g. https://vanthu.stc.lamdong.gov.vn/addin/)\nUsage: ${USAGE}`);
     let xml: string;
     try {
       xml = renderManifest(readManifestTemplate(), { baseUrl: addinBaseUrl(values.url), id: values.id });

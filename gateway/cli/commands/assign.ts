@@ -17,7 +17,14 @@ export const command: Command = {
     const config = loadConfig();
     const body = { department: values.department, officer: values.officer };
     return runCli('assign', async () => {
-      printJson(await callRegistry(config, { method: 'POST', path: `/api/documents/${id}/assign`, body, direct: async (rt, p) => present(await assign(rt, p, id, body)) }));
+      printJson(
+        await callRegistry(config, {
+          method: 'POST',
+          path: `/api/documents/${id}/assign`,
+          body,
+          direct: async (rt, p) => present(await assign(rt, p, id, body)),
+        }),
+      );
       return 0;
     });
   },

@@ -14,7 +14,11 @@ export const command: Command = {
     if (positionals[0] !== 'verify') throw new UsageError(`Usage: ${USAGE}`);
     const config = loadConfig();
     return runCli('audit', async () => {
-      const r = (await callRegistry(config, { method: 'GET', path: '/api/audit/verify', direct: (rt, p) => (requirePermission(p, 'audit.verify'), verifyAudit(rt.db)) })) as { ok: boolean };
+      const r = (await callRegistry(config, {
+        method: 'GET',
+        path: '/api/audit/verify',
+        direct: (rt, p) => (requirePermission(p, 'audit.verify'), verifyAudit(rt.db)),
+      })) as { ok: boolean };
       printJson(r);
       return r.ok ? 0 : 1;
     });

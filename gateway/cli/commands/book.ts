@@ -11,11 +11,17 @@ import { parse, printJson, UsageError } from '../args.ts';
 const USAGE = 'vanthu book print --unit U --year Y [--kind incoming|outgoing] [--format pdf|csv|xlsx] --out FILE';
 
 export const command: Command = {
-  summary: 'print a unit\'s incoming or outgoing book for a year (PDF, CSV or XLSX)',
+  summary: "print a unit's incoming or outgoing book for a year (PDF, CSV or XLSX)",
   async run(args) {
     const { values, positionals } = parse(
       args,
-      { unit: { type: 'string' }, year: { type: 'string' }, kind: { type: 'string', default: 'incoming' }, format: { type: 'string', default: 'pdf' }, out: { type: 'string' } },
+      {
+        unit: { type: 'string' },
+        year: { type: 'string' },
+        kind: { type: 'string', default: 'incoming' },
+        format: { type: 'string', default: 'pdf' },
+        out: { type: 'string' },
+      },
       USAGE,
     );
     if (positionals[0] !== 'print') throw new UsageError(`Usage: ${USAGE}`);
@@ -34,7 +40,8 @@ export const command: Command = {
         raw: true,
         direct: async (rt, p) => {
           authorizeUnit(p, 'books.read', values.unit!); // the operator: always
-          if (!config.units.some((u) => u.id === values.unit)) throw new UsageError(`unknown unit "${values.unit}" (known: ${config.units.map((u) => u.id).join(', ')})`);
+          if (!config.units.some((u) => u.id === values.unit))
+            throw new UsageError(`unknown unit "${values.unit}" (known: ${config.units.map((u) => u.id).join(', ')})`);
           const t = await bookTable(rt.db, values.unit!, year, kind, config.units, config.registry.units[values.unit!]?.departments ?? [], rt.tz);
           return format === 'csv' ? bookCsv(t) : format === 'xlsx' ? bookXlsx(t) : bookPdf(t, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
         },

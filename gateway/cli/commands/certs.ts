@@ -41,16 +41,53 @@ export async function makeDevCerts(dir: string, extraHosts: string[], days: numb
   const f = (n: string) => path.join(dir, n);
   const caCreated = !(existsSync(f('ca.crt')) && existsSync(f('ca.key')));
   if (caCreated) {
-    await openssl(['req', '-x509', '-new', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650',
-      '-keyout', f('ca.key'), '-out', f('ca.crt'), '-subj', '/O=vanthu/CN=vanthu development CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    await openssl([
+      'req',
+      '-x509',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-sha256',
+      '-days',
+      '3650',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.crt'),
+      '-subj',
+      '/O=vanthu/CN=vanthu development CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
   }
   const hosts = [...new Set(['localhost', '127.0.0.1', '::1', ...extraHosts])];
   const san = hosts.map((h) => (isIP(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
-  writeFileSync(f('server.ext'), `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);
+  writeFileSync(
+    f('server.ext'),
+    `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
+  );
   await openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', `/O=vanthu/CN=${hosts[0]}`]);
-  await openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial',
-    '-sha256', '-days', String(days), '-extfile', f('server.ext'), '-out', f('server.crt')]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-sha256',
+    '-days',
+    String(days),
+    '-extfile',
+    f('server.ext'),
+    '-out',
+    f('server.crt'),
+  ]);
   rmSync(f('server.csr'), { force: true });
   return { dir, caCert: f('ca.crt'), caKey: f('ca.key'), cert: f('server.crt'), key: f('server.key'), hosts, caCreated };
 }
@@ -78,11 +115,16 @@ function instructions(c: DevCerts): string {
 export const command: Command = {
   summary: 'make a local CA and an HTTPS certificate for development (for the Outlook add-in)',
   async run(args) {
-    const { values, positionals } = parse(args, { out: { type: 'string' }, host: { type: 'string', multiple: true }, days: { type: 'string', default: '397' } }, USAGE);
+    const { values, positionals } = parse(
+      args,
+      { out: { type: 'string' }, host: { type: 'string', multiple: true }, days: { type: 'string', default: '397' } },
+      USAGE,
+    );
     if (positionals[0] !== 'dev' || positionals.length !== 1) throw new UsageError(`expected the sub-command "dev"\nUsage: ${USAGE}`);
     const days = Number(values.days);
     // Browsers refuse server certificates valid for more than 398 days.
-    if (!Number.isInteger(days) || days < 1 || days > 398) throw new UsageError(`--days must be a whole number from 1 to 398, got "${values.days}"\nUsage: ${USAGE}`);
+    if (!Number.isInteger(days) || days < 1 || days > 398)
+      throw new UsageError(`--days must be a whole number from 1 to 398, got "${values.days}"\nUsage: ${USAGE}`);
     const dir = path.resolve(values.out ?? path.join(loadConfig().instance.dataDir, 'certs'));
     const certs = await makeDevCerts(dir, values.host ?? [], days);
     process.stdout.write(instructions(certs) + '\n');

@@ -21,9 +21,15 @@ function printTable(report: ConnectorsReport): void {
     process.stdout.write(`${a.id}  ${a.host}:${a.port} (${a.user}) → ${a.unitId} <${a.address}>\n`);
     process.stdout.write(`  trạng thái (state): ${a.state}${a.connected ? ', connected' : ''}${a.idle === false ? ', polling (no IDLE)' : ''}\n`);
     process.stdout.write(`  lần đồng bộ cuối (last sync): ${a.lastSyncAt ?? '-'}\n`);
-    if (a.lastError) process.stdout.write(`  lỗi gần nhất (last error): ${a.lastError} at ${a.lastErrorAt}${a.nextAttemptAt ? `; retry at ${a.nextAttemptAt}` : ''}\n`);
-    process.stdout.write(`  since start: ${a.counts.ingested} new, ${a.counts.duplicates} duplicate, ${a.counts.tooLarge} too large, ${a.counts.errors} errors\n`);
-    for (const f of a.folders) process.stdout.write(`  ${f.name}: last UID ${f.lastUid} (UIDVALIDITY ${f.uidValidity ?? '-'}), ${f.ingested} stored, ${f.duplicates} duplicates in total\n`);
+    if (a.lastError)
+      process.stdout.write(`  lỗi gần nhất (last error): ${a.lastError} at ${a.lastErrorAt}${a.nextAttemptAt ? `; retry at ${a.nextAttemptAt}` : ''}\n`);
+    process.stdout.write(
+      `  since start: ${a.counts.ingested} new, ${a.counts.duplicates} duplicate, ${a.counts.tooLarge} too large, ${a.counts.errors} errors\n`,
+    );
+    for (const f of a.folders)
+      process.stdout.write(
+        `  ${f.name}: last UID ${f.lastUid} (UIDVALIDITY ${f.uidValidity ?? '-'}), ${f.ingested} stored, ${f.duplicates} duplicates in total\n`,
+      );
   }
 }
 

@@ -16,7 +16,14 @@ export const command: Command = {
     const config = loadConfig();
     const body = { status: 'done', ...(values.note ? { note: values.note } : {}) };
     return runCli('done', async () => {
-      printJson(await callRegistry(config, { method: 'POST', path: `/api/documents/${id}/status`, body, direct: async (rt, p) => present(await setStatus(rt, p, id, 'done', values.note)) }));
+      printJson(
+        await callRegistry(config, {
+          method: 'POST',
+          path: `/api/documents/${id}/status`,
+          body,
+          direct: async (rt, p) => present(await setStatus(rt, p, id, 'done', values.note)),
+        }),
+      );
       return 0;
     });
   },

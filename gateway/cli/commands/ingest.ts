@@ -71,11 +71,21 @@ async function ingestDirect(config: Config, file: string, to: string[]): Promise
       const known = uploadTargets(OPERATOR, found, to.length > 0);
       let r: Awaited<ReturnType<DurableAccept['accept']>>;
       try {
-        r = await accept.accept(body, { source: 'cli', mailFrom: null, rcptTo: known.map((t) => t.address), unitIds: [...new Set(known.map((t) => t.unitId))], uploadedBy: actorOf(OPERATOR), uploadedUnit: null });
+        r = await accept.accept(body, {
+          source: 'cli',
+          mailFrom: null,
+          rcptTo: known.map((t) => t.address),
+          unitIds: [...new Set(known.map((t) => t.unitId))],
+          uploadedBy: actorOf(OPERATOR),
+          uploadedUnit: null,
+        });
       } finally {
         await accept.close(); // also after a failure: the journal's segment file is closed
       }
-      const queue = new IngestQueue(producerConnection(config.redis.url ? redisOptionsFromUrl(config.redis.url) : { host: '127.0.0.1', port: 6379 }), config.redis.prefix);
+      const queue = new IngestQueue(
+        producerConnection(config.redis.url ? redisOptionsFromUrl(config.redis.url) : { host: '127.0.0.1', port: 6379 }),
+        config.redis.prefix,
+      );
       let queued = false;
       try {
         queued = r.duplicate ? false : await enqueueAccepted(database, queue, [r.id], silentLogger);

@@ -20,7 +20,11 @@ interface Row {
 export const command: Command = {
   summary: 'list received messages (newest first)',
   async run(args) {
-    const { values } = parse(args, { json: { type: 'boolean', default: false }, limit: { type: 'string', default: '50' } }, 'vanthu messages [--json] [--limit N]');
+    const { values } = parse(
+      args,
+      { json: { type: 'boolean', default: false }, limit: { type: 'string', default: '50' } },
+      'vanthu messages [--json] [--limit N]',
+    );
     const limit = Math.max(1, Math.min(500, Number(values.limit) || 50));
     const config = loadConfig();
     let items: Row[];
@@ -54,7 +58,9 @@ export const command: Command = {
       process.stdout.write(`${'ID'.padEnd(27)}${'NHẬN LÚC (RECEIVED)'.padEnd(22)}${'TRẠNG THÁI'.padEnd(12)}${'TỪ (FROM)'.padEnd(32)}TIÊU ĐỀ (SUBJECT)\n`);
       for (const m of items) {
         const at = new Date(m.receivedAt).toISOString().slice(0, 19).replace('T', ' ');
-        process.stdout.write(`${m.id.padEnd(27)}${at.padEnd(22)}${m.state.padEnd(12)}${(m.fromAddr ?? m.mailFrom ?? '').slice(0, 30).padEnd(32)}${m.subject ?? ''}\n`);
+        process.stdout.write(
+          `${m.id.padEnd(27)}${at.padEnd(22)}${m.state.padEnd(12)}${(m.fromAddr ?? m.mailFrom ?? '').slice(0, 30).padEnd(32)}${m.subject ?? ''}\n`,
+        );
       }
       if (shown) process.stdout.write(`${shown}\n`);
     }

@@ -67,9 +67,11 @@ export const command: Command = {
     );
     const file = positionals[0];
     if (!file) throw new UsageError(`missing the document file (thiếu tệp văn bản)\nUsage: ${USAGE}`);
-    if (positionals.length > 1) throw new UsageError(`one document file only, got ${positionals.length}: ${positionals.join(', ')} (quote a subject with spaces)\nUsage: ${USAGE}`);
+    if (positionals.length > 1)
+      throw new UsageError(`one document file only, got ${positionals.length}: ${positionals.join(', ')} (quote a subject with spaces)\nUsage: ${USAGE}`);
     const to = (values.to ?? []).map((t) => t.trim()).filter(Boolean);
-    if (!to.length) throw new UsageError(`--to: at least one recipient — a unit id, an address or an agency name (cần ít nhất một đơn vị nhận)\nUsage: ${USAGE}`);
+    if (!to.length)
+      throw new UsageError(`--to: at least one recipient — a unit id, an address or an agency name (cần ít nhất một đơn vị nhận)\nUsage: ${USAGE}`);
     if (!values.subject?.trim()) throw new UsageError(`--subject: the summary (trích yếu) is required\nUsage: ${USAGE}`);
 
     let content: Buffer;
@@ -131,7 +133,10 @@ export const command: Command = {
         },
       })) as SendResult;
       const warnings = [...result.warnings];
-      if (queued === false) warnings.push('Redis không trả lời: văn bản đã vào sổ và chờ gửi; tiến trình gửi của gateway sẽ gửi khi chạy (Redis did not answer: queued in the database, the gateway worker sends it when it runs)');
+      if (queued === false)
+        warnings.push(
+          'Redis không trả lời: văn bản đã vào sổ và chờ gửi; tiến trình gửi của gateway sẽ gửi khi chạy (Redis did not answer: queued in the database, the gateway worker sends it when it runs)',
+        );
       printJson({ ...result, warnings, via });
       return 0;
     });

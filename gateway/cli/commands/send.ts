@@ -34,7 +34,13 @@ export const command: Command = {
     const name = path.basename(file);
     const info = file.toLowerCase().endsWith('.eml')
       ? await submitTo(server, { envelope: { from, to: values.to }, raw: content })
-      : await submitTo(server, { from, to: values.to, subject: values.subject ?? name, text: `Kính gửi: ${values.to.join(', ')}\n\nGửi kèm văn bản ${name}.`, attachments: [{ filename: name, content }] });
+      : await submitTo(server, {
+          from,
+          to: values.to,
+          subject: values.subject ?? name,
+          text: `Kính gửi: ${values.to.join(', ')}\n\nGửi kèm văn bản ${name}.`,
+          attachments: [{ filename: name, content }],
+        });
     printJson({ messageId: info.messageId, accepted: info.accepted, rejected: info.rejected, response: info.response });
     return info.rejected.length ? 1 : 0;
   },

@@ -14,7 +14,7 @@ import { parse, printJson, UsageError } from '../args.ts';
 const USAGE = 'vanthu signed-revision <document-id> [--n N] --out FILE';
 
 export const command: Command = {
-  summary: 'save the signed revision of a document\'s PDF changed after signing (what the signer signed)',
+  summary: "save the signed revision of a document's PDF changed after signing (what the signer signed)",
   async run(args) {
     const { values, positionals } = parse(args, { n: { type: 'string', default: '0' }, out: { type: 'string' } }, USAGE);
     const id = positionals[0];

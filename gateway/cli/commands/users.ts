@@ -6,12 +6,15 @@ import type { UserRole } from '../../config/registry.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
-const USAGE = 'vanthu users add --unit U --role officer|clerk|leader|admin --name NAME --email EMAIL [--department D] (--password-stdin | --ldap)\n       vanthu users list [--unit U]';
+const USAGE =
+  'vanthu users add --unit U --role officer|clerk|leader|admin --name NAME --email EMAIL [--department D] (--password-stdin | --ldap)\n       vanthu users list [--unit U]';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export const command: Command = {
@@ -35,7 +38,13 @@ export const command: Command = {
     if (sub === 'list') {
       const q = values.unit ? `?unit=${encodeURIComponent(values.unit)}` : '';
       return runCli('users', async () => {
-        printJson(await callRegistry(config, { method: 'GET', path: `/api/users${q}`, direct: async (rt, p) => ({ items: await listUsers(rt.db, unitScope(p, values.unit ?? null)) }) }));
+        printJson(
+          await callRegistry(config, {
+            method: 'GET',
+            path: `/api/users${q}`,
+            direct: async (rt, p) => ({ items: await listUsers(rt.db, unitScope(p, values.unit ?? null)) }),
+          }),
+        );
         return 0;
       });
     }
@@ -43,7 +52,15 @@ export const command: Command = {
     for (const k of ['unit', 'role', 'name', 'email'] as const) if (!values[k]) throw new UsageError(`missing --${k}\nUsage: ${USAGE}`);
     if (values['password-stdin'] === values.ldap) throw new UsageError(`give exactly one of --password-stdin or --ldap\nUsage: ${USAGE}`);
     const password = values['password-stdin'] ? await readStdin() : undefined;
-    const body = { unit: values.unit!, role: values.role as UserRole, name: values.name!, email: values.email!, department: values.department, password, source: values.ldap ? ('ldap' as const) : ('local' as const) };
+    const body = {
+      unit: values.unit!,
+      role: values.role as UserRole,
+      name: values.name!,
+      email: values.email!,
+      department: values.department,
+      password,
+      source: values.ldap ? ('ldap' as const) : ('local' as const),
+    };
     return runCli('users', async () => {
       printJson(
         await callRegistry(config, {

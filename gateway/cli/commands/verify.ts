@@ -82,13 +82,18 @@ async function writeRevisions(dir: string, file: string, revisions: SignedRevisi
   const used = new Set<string>();
   for (const r of revisions) {
     // An attachment's name comes from the sender: only its base name, without path tricks.
-    const stem = basename(r.attachment ?? file).replace(/\.pdf$/i, '').replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'document';
+    const stem =
+      basename(r.attachment ?? file)
+        .replace(/\.pdf$/i, '')
+        .replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'document';
     let name = `${stem}.signed-${r.signature + 1}.pdf`;
     for (let k = 2; used.has(name); k++) name = `${stem}-${k}.signed-${r.signature + 1}.pdf`;
     used.add(name);
     const out = join(dir, name);
     await writeFile(out, r.bytes);
-    process.stderr.write(`vanthu verify: wrote ${out} (the ${r.length} bytes signature ${r.signature + 1} of ${r.attachment ?? basename(file)} covers; changes after signing: ${r.changesAfterSigning})\n`);
+    process.stderr.write(
+      `vanthu verify: wrote ${out} (the ${r.length} bytes signature ${r.signature + 1} of ${r.attachment ?? basename(file)} covers; changes after signing: ${r.changesAfterSigning})\n`,
+    );
   }
   if (!revisions.length) process.stderr.write('vanthu verify: no signature leaves part of its file unsigned; nothing to extract\n');
 }

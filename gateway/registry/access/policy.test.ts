@@ -19,7 +19,8 @@ import {
   type UserRole,
 } from './policy.ts';
 
-const user = (role: UserRole, unitId = 'stc', id = `${role}-${unitId}`): Principal => userPrincipal({ id, name: id, email: `${id}@x.vn`, role, unitId, department: null });
+const user = (role: UserRole, unitId = 'stc', id = `${role}-${unitId}`): Principal =>
+  userPrincipal({ id, name: id, email: `${id}@x.vn`, role, unitId, department: null });
 const officer = user('officer');
 const clerk = user('clerk');
 const leader = user('leader');
@@ -49,7 +50,7 @@ describe('authorisation policy', () => {
     expect(OPERATOR.role).toBe('admin');
   });
 
-  it('shows a secret document to its unit\'s clerks and leaders, admins, and an officer only while assigned', () => {
+  it("shows a secret document to its unit's clerks and leaders, admins, and an officer only while assigned", () => {
     expect(canSeeDocument(clerk, secret())).toBe(true);
     expect(canSeeDocument(leader, secret())).toBe(true);
     expect(canSeeDocument(admin, secret())).toBe(true);

@@ -276,12 +276,17 @@ export function uploadTargets<T extends UploadTarget>(p: Principal, targets: T[]
   if (everyUnit(p) || p.role === 'relay') return targets;
   const own = targets.filter((t) => t.unitId === p.unitId);
   if (!own.length || (explicit && own.length !== targets.length)) {
-    throw forbidden('Chỉ được nạp thư gửi tới địa chỉ của đơn vị mình (you may upload only to your own unit\'s addresses)');
+    throw forbidden("Chỉ được nạp thư gửi tới địa chỉ của đơn vị mình (you may upload only to your own unit's addresses)");
   }
   return own;
 }
 
 /** Only the relay's credential may hand over an SMTP envelope: what SPF is checked against. */
 export function authorizeRelayEnvelope(p: Principal, hasEnvelope: boolean): void {
-  if (hasEnvelope) requirePermission(p, 'messages.relay', 'Chỉ máy chủ chuyển tiếp (token role relay) được gửi phong bì SMTP (source=haraka, remoteIp, mailFrom, helo need the relay credential)');
+  if (hasEnvelope)
+    requirePermission(
+      p,
+      'messages.relay',
+      'Chỉ máy chủ chuyển tiếp (token role relay) được gửi phong bì SMTP (source=haraka, remoteIp, mailFrom, helo need the relay credential)',
+    );
 }

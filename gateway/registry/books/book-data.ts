@@ -48,10 +48,22 @@ export function vnDate(iso: string | null | undefined): string {
 
 const isoOf = (d: Date, tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(d);
 
-export async function bookTable(db: Db, unitId: string, year: number, kind: BookKind, units: Array<{ id: string; name: string }>, departments: Array<{ id: string; name: string }>, tz: string): Promise<BookTable> {
+export async function bookTable(
+  db: Db,
+  unitId: string,
+  year: number,
+  kind: BookKind,
+  units: Array<{ id: string; name: string }>,
+  departments: Array<{ id: string; name: string }>,
+  tz: string,
+): Promise<BookTable> {
   const unitName = units.find((u) => u.id === unitId)?.name ?? unitId;
   if (kind === 'outgoing') {
-    const list = await db.select().from(outgoingEntries).where(and(eq(outgoingEntries.unitId, unitId), eq(outgoingEntries.year, year))).orderBy(asc(outgoingEntries.number));
+    const list = await db
+      .select()
+      .from(outgoingEntries)
+      .where(and(eq(outgoingEntries.unitId, unitId), eq(outgoingEntries.year, year)))
+      .orderBy(asc(outgoingEntries.number));
     return {
       kind,
       unitId,
@@ -107,7 +119,9 @@ export function bookCsv(t: BookTable): Buffer {
 export async function bookXlsx(t: BookTable): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(t.kind === 'incoming' ? `Van ban den ${t.year}` : `Van ban di ${t.year}`, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(t.kind === 'incoming' ? `Van ban den ${t.year}` : `Van ban di ${t.year}`, {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   ws.mergeCells(1, 1, 1, t.columns.length);
   ws.getCell(1, 1).value = t.title;
   ws.getCell(1, 1).font = { bold: true, size: 13 };

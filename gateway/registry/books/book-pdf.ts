@@ -73,7 +73,15 @@ export async function bookPdf(t: BookTable, printedAt: string): Promise<Buffer> 
     }
     let x = MARGIN;
     wrapped.forEach((lines, i) => {
-      page.drawRectangle({ x, y: y - height, width: widths[i], height, borderColor: rgb(0, 0, 0), borderWidth: 0.5, color: shade ? rgb(0.92, 0.92, 0.92) : undefined });
+      page.drawRectangle({
+        x,
+        y: y - height,
+        width: widths[i],
+        height,
+        borderColor: rgb(0, 0, 0),
+        borderWidth: 0.5,
+        color: shade ? rgb(0.92, 0.92, 0.92) : undefined,
+      });
       lines.forEach((line, j) => page.drawText(line, { x: x + PAD, y: y - PAD - SIZE - j * LINE, size: SIZE, font: f }));
       x += widths[i];
     });
@@ -82,11 +90,20 @@ export async function bookPdf(t: BookTable, printedAt: string): Promise<Buffer> 
   const header = (p: PDFPage): number => {
     p.drawText(t.title, { x: MARGIN, y: PAGE[1] - MARGIN - 12, size: 12, font: bold });
     y = PAGE[1] - MARGIN - 24;
-    drawRow(t.columns.map((c) => c.label), bold, true);
+    drawRow(
+      t.columns.map((c) => c.label),
+      bold,
+      true,
+    );
     return y;
   };
   y = header(page);
-  for (const r of t.rows) drawRow(t.columns.map((c) => r[c.key] ?? ''), font, false);
+  for (const r of t.rows)
+    drawRow(
+      t.columns.map((c) => r[c.key] ?? ''),
+      font,
+      false,
+    );
   if (!t.rows.length) page.drawText('(Chưa có văn bản nào trong sổ — the book is empty)', { x: MARGIN, y: y - 14, size: SIZE + 1, font });
   const closing = `Sổ gồm ${t.rows.length} văn bản, in ngày ${printedAt}. Người lập sổ (ký, ghi rõ họ tên): ......................................`;
   if (y - 30 < MARGIN) {

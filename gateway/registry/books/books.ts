@@ -66,7 +66,11 @@ export async function registerOutgoing(db: Db, input: OutgoingInput, actor: stri
         createdAt: at,
       })
       .returning();
-    await appendAudit(tx, { actor, action: 'outgoing.register', entity: 'outgoing', entityId: entry.id, data: { unitId: entry.unitId, year, number, notation: entry.notation } }, at);
+    await appendAudit(
+      tx,
+      { actor, action: 'outgoing.register', entity: 'outgoing', entityId: entry.id, data: { unitId: entry.unitId, year, number, notation: entry.notation } },
+      at,
+    );
     return entry;
   });
 }

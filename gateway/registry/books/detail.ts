@@ -18,14 +18,20 @@ export async function documentDetail(rt: RegistryRuntime, p: Principal, id: stri
   const [doc] = await rt.db.select().from(documents).where(eq(documents.id, id));
   if (!doc) throw notFound();
   authorizeDocument(p, 'documents.read', doc);
-  const [assignee] = doc.assigneeId ? await rt.db.select({ id: users.id, email: users.email, name: users.name, department: users.department }).from(users).where(eq(users.id, doc.assigneeId)) : [];
+  const [assignee] = doc.assigneeId
+    ? await rt.db.select({ id: users.id, email: users.email, name: users.name, department: users.department }).from(users).where(eq(users.id, doc.assigneeId))
+    : [];
   const comments = await rt.db.select().from(documentComments).where(eq(documentComments.documentId, id)).orderBy(asc(documentComments.createdAt));
   // Clerks know departments by name; the id stays for API clients that assign.
   const departmentName = doc.department ? (rt.config.registry.units[doc.unitId]?.departments.find((d) => d.id === doc.department)?.name ?? null) : null;
   // Integrity (integrity.ts): differing copies that arrived later, and the signed revisions of
   // PDFs changed after signing (GET /api/documents/{id}/signed-revision?n=<index>).
   const alerts = await duplicateAlerts(rt, id);
-  const signedRevisions = (await storedRevisions(rt, doc.inboundId)).map((r, n) => ({ ...r, fileName: revisionFileName(r), href: `/api/documents/${id}/signed-revision?n=${n}` }));
+  const signedRevisions = (await storedRevisions(rt, doc.inboundId)).map((r, n) => ({
+    ...r,
+    fileName: revisionFileName(r),
+    href: `/api/documents/${id}/signed-revision?n=${n}`,
+  }));
   return { ...present(doc), departmentName, assignee: assignee ?? null, comments, history: await history(rt, id), alerts, signedRevisions };
 }
 

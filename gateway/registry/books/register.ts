@@ -16,8 +16,20 @@ import { documents, users } from '../schema.ts';
 export type DocumentRow = typeof documents.$inferSelect;
 
 /** Computed before the transaction: it reads the unit's history, which needs no lock. */
-export async function routeFor(rt: RegistryRuntime, doc: Pick<DocumentRow, 'unitId' | 'issuer' | 'typeCode' | 'subject'>, recipients: string[], text: string | null): Promise<RoutingSuggestion> {
-  return suggestRoute(rt.db, rt.config.registry.routing, { unitId: doc.unitId, recipients, issuer: doc.issuer, typeCode: doc.typeCode, subject: doc.subject, text });
+export async function routeFor(
+  rt: RegistryRuntime,
+  doc: Pick<DocumentRow, 'unitId' | 'issuer' | 'typeCode' | 'subject'>,
+  recipients: string[],
+  text: string | null,
+): Promise<RoutingSuggestion> {
+  return suggestRoute(rt.db, rt.config.registry.routing, {
+    unitId: doc.unitId,
+    recipients,
+    issuer: doc.issuer,
+    typeCode: doc.typeCode,
+    subject: doc.subject,
+    text,
+  });
 }
 
 export async function registerInTx(tx: Tx, rt: RegistryRuntime, doc: DocumentRow, actor: string, route: RoutingSuggestion): Promise<DocumentRow> {
@@ -30,7 +42,10 @@ export async function registerInTx(tx: Tx, rt: RegistryRuntime, doc: DocumentRow
     : computeDeadline(rt.config.registry, rt.calendar, { unitId: doc.unitId, typeCode: doc.typeCode, urgency: doc.urgency, statedDate: null, from: today });
   let assigneeId: string | null = null;
   if (route.source === 'rule' && route.officer) {
-    const [officer] = await tx.select({ id: users.id }).from(users).where(and(eq(users.email, route.officer.toLowerCase()), eq(users.unitId, doc.unitId), eq(users.active, true)));
+    const [officer] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.email, route.officer.toLowerCase()), eq(users.unitId, doc.unitId), eq(users.active, true)));
     assigneeId = officer?.id ?? null;
   }
   const department = route.source === 'rule' ? route.department : null;
@@ -53,7 +68,13 @@ export async function registerInTx(tx: Tx, rt: RegistryRuntime, doc: DocumentRow
     .returning();
   await appendAudit(
     tx,
-    { actor, action: 'document.register', entity: 'document', entityId: doc.id, data: { unitId: doc.unitId, year, number, dueDate: deadline.dueDate, dueSource: deadline.source, department, assigneeId, route: route.source } },
+    {
+      actor,
+      action: 'document.register',
+      entity: 'document',
+      entityId: doc.id,
+      data: { unitId: doc.unitId, year, number, dueDate: deadline.dueDate, dueSource: deadline.source, department, assigneeId, route: route.source },
+    },
     at,
   );
   return row;

@@ -78,7 +78,10 @@ export async function searchDocuments(rt: RegistryRuntime, p: Principal, query: 
     .from(documents)
     .leftJoin(users, eq(users.id, documents.assigneeId))
     .where(cond)
-    .orderBy(query.book === 'incoming' ? desc(documents.bookYear) : desc(documents.createdAt), query.book === 'incoming' ? desc(documents.bookNumber) : asc(documents.id))
+    .orderBy(
+      query.book === 'incoming' ? desc(documents.bookYear) : desc(documents.createdAt),
+      query.book === 'incoming' ? desc(documents.bookNumber) : asc(documents.id),
+    )
     .limit(limit)
     .offset(query.offset ?? 0);
   return { total: Number(total), items };

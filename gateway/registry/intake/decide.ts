@@ -58,16 +58,25 @@ export function decide(input: PolicyInput): Decision {
     // Unsure correspondence (an attachment that could not be read may have been the document)
     // goes to a clerk: a missed official document costs more than a look at a letter.
     if (c.confidence < input.policy.confidenceThreshold) {
-      return { action: 'review', reasons: [`Có thể là văn bản: độ tin cậy ${c.confidence.toFixed(2)} (possibly a document: low confidence)`, ...c.reasons.map((r) => `Phân loại: ${r}`)], linkTo: null };
+      return {
+        action: 'review',
+        reasons: [`Có thể là văn bản: độ tin cậy ${c.confidence.toFixed(2)} (possibly a document: low confidence)`, ...c.reasons.map((r) => `Phân loại: ${r}`)],
+        linkTo: null,
+      };
     }
     return { action: 'keep', reasons: ['Thư thông thường, không phải văn bản (ordinary correspondence)'], linkTo: null };
   }
   if (c.kind === 'status') return { action: 'link', reasons: ['Thông báo trạng thái văn bản (status notice)'], linkTo: input.answers };
   const d = c.document;
   if (d && d.secrecy !== 'normal') {
-    return { action: 'quarantine', reasons: [`Văn bản mật (${d.secrecy}): không được gửi qua thư điện tử thông thường (secret document must not travel by ordinary e-mail)`], linkTo: null };
+    return {
+      action: 'quarantine',
+      reasons: [`Văn bản mật (${d.secrecy}): không được gửi qua thư điện tử thông thường (secret document must not travel by ordinary e-mail)`],
+      linkTo: null,
+    };
   }
-  if (input.duplicateOf) return { action: 'link', reasons: ['Trùng với văn bản đã nhận (duplicate of a document already received)'], linkTo: input.duplicateOf };
+  if (input.duplicateOf)
+    return { action: 'link', reasons: ['Trùng với văn bản đã nhận (duplicate of a document already received)'], linkTo: input.duplicateOf };
   const reasons: string[] = [];
   if (!d) reasons.push('Không trích xuất được thông tin văn bản (no document metadata)');
   else {
@@ -79,7 +88,8 @@ export function decide(input: PolicyInput): Decision {
   reasons.push(...coverage.blocking);
   if (!input.verify) reasons.push('Chưa kiểm tra chữ ký (signature check missing)');
   else if (input.verify.verdict !== 'valid') reasons.push(`Chữ ký số: ${input.verify.verdict} (document signatures not all valid)`);
-  if (c.confidence < input.policy.confidenceThreshold) reasons.push(`Độ tin cậy ${c.confidence.toFixed(2)} < ${input.policy.confidenceThreshold} (low classification confidence)`);
+  if (c.confidence < input.policy.confidenceThreshold)
+    reasons.push(`Độ tin cậy ${c.confidence.toFixed(2)} < ${input.policy.confidenceThreshold} (low classification confidence)`);
   if (!input.policy.autoRegister) reasons.push('Đơn vị không bật tự động vào sổ (auto-register is off for this unit)');
   for (const r of c.reasons) reasons.push(`Phân loại: ${r}`);
   reasons.push(...coverage.notes);

@@ -12,7 +12,12 @@ import { messageAttachments } from '../../store/schema.ts';
 import type { DocumentRow } from '../books/register.ts';
 import type { RegistryRuntime } from '../runtime.ts';
 
-export async function edxmlStatusFor(rt: RegistryRuntime, blobs: BlobStore, doc: DocumentRow, status: StatusName): Promise<{ filename: string; content: string; contentType: string } | null> {
+export async function edxmlStatusFor(
+  rt: RegistryRuntime,
+  blobs: BlobStore,
+  doc: DocumentRow,
+  status: StatusName,
+): Promise<{ filename: string; content: string; contentType: string } | null> {
   if (!doc.inboundId) return null;
   const parts = await rt.db.select().from(messageAttachments).where(eq(messageAttachments.messageId, doc.inboundId));
   for (const part of parts.filter((p) => /xml/i.test(p.contentType) || /\.xml$/i.test(p.filename ?? ''))) {

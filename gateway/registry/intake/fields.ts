@@ -16,7 +16,18 @@ export interface DocFields {
   dueDate: string | null;
 }
 
-export const EDITABLE: Array<keyof DocFields> = ['notation', 'issuer', 'issuedDate', 'typeCode', 'typeName', 'subject', 'urgency', 'secrecy', 'signer', 'dueDate'];
+export const EDITABLE: Array<keyof DocFields> = [
+  'notation',
+  'issuer',
+  'issuedDate',
+  'typeCode',
+  'typeName',
+  'subject',
+  'urgency',
+  'secrecy',
+  'signer',
+  'dueDate',
+];
 const URGENCY = ['normal', 'khan', 'thuong_khan', 'hoa_toc'];
 const SECRECY = ['normal', 'mat', 'toi_mat', 'tuyet_mat'];
 
@@ -44,7 +55,8 @@ export function checkCorrections(patch: Record<string, unknown>): Partial<DocFie
     if (!EDITABLE.includes(k as keyof DocFields)) throw new RegistryError(400, `trường không sửa được (field cannot be corrected): ${k}`);
     if (v !== null && typeof v !== 'string') throw new RegistryError(400, `${k}: phải là chuỗi (must be a string or null)`);
     const s = v === null ? null : (v as string).normalize('NFC').trim();
-    if ((k === 'issuedDate' || k === 'dueDate') && s !== null && !/^\d{4}-\d{2}-\d{2}$/.test(s)) throw new RegistryError(400, `${k}: ngày dạng YYYY-MM-DD (expected an ISO date)`);
+    if ((k === 'issuedDate' || k === 'dueDate') && s !== null && !/^\d{4}-\d{2}-\d{2}$/.test(s))
+      throw new RegistryError(400, `${k}: ngày dạng YYYY-MM-DD (expected an ISO date)`);
     if (k === 'urgency' && !URGENCY.includes(s ?? '')) throw new RegistryError(400, `urgency: một trong ${URGENCY.join(', ')}`);
     if (k === 'secrecy' && !SECRECY.includes(s ?? '')) throw new RegistryError(400, `secrecy: một trong ${SECRECY.join(', ')}`);
     (out as Record<string, unknown>)[k] = s;
@@ -52,7 +64,10 @@ export function checkCorrections(patch: Record<string, unknown>): Partial<DocFie
   return out;
 }
 
-const fold = (s: string | null) => foldDiacritics(s ?? '').replace(/\s+/g, ' ').trim();
+const fold = (s: string | null) =>
+  foldDiacritics(s ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Same notation + issuer + document date: the same document, whatever path it came by. */
 export function dedupKey(f: Pick<DocFields, 'notation' | 'issuer' | 'issuedDate'>): string | null {

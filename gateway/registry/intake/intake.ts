@@ -49,7 +49,9 @@ function asClassification(v: unknown): Classification | null {
 
 /** The permanent outcome the pipeline stopped the message with (results.outcome, set by the register stage). */
 function asOutcome(v: unknown): { code: string; reason: string } | null {
-  return v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'string' && typeof (v as { reason?: unknown }).reason === 'string' ? (v as { code: string; reason: string }) : null;
+  return v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'string' && typeof (v as { reason?: unknown }).reason === 'string'
+    ? (v as { code: string; reason: string })
+    : null;
 }
 
 function asVerify(v: unknown): VerifyResult | null {
@@ -75,7 +77,9 @@ export async function intakeMessage(rt: RegistryRuntime, message: InboundRow, re
   const out: IntakeOutcome[] = [];
   for (const unitId of message.unitIds) {
     const route = await routeFor(rt, { unitId, ...fields }, message.rcptTo, parse?.text ?? null);
-    const outcome = await rt.db.transaction((tx) => intakeForUnit(tx, rt, { message, unitId, fields, hashes, classification, verify, parse, route, outcome: stoppedBy }));
+    const outcome = await rt.db.transaction((tx) =>
+      intakeForUnit(tx, rt, { message, unitId, fields, hashes, classification, verify, parse, route, outcome: stoppedBy }),
+    );
     out.push(outcome);
   }
   rt.kick();
@@ -95,7 +99,16 @@ interface UnitIntake {
 }
 
 function outcomeOf(doc: DocumentRow, action: Action): IntakeOutcome {
-  return { unitId: doc.unitId, action, documentId: doc.id, status: doc.status, bookYear: doc.bookYear, bookNumber: doc.bookNumber, linkedTo: doc.linkedTo, reasons: doc.reasons };
+  return {
+    unitId: doc.unitId,
+    action,
+    documentId: doc.id,
+    status: doc.status,
+    bookYear: doc.bookYear,
+    bookNumber: doc.bookNumber,
+    linkedTo: doc.linkedTo,
+    reasons: doc.reasons,
+  };
 }
 
 const ACTION_OF: Record<string, Action> = { review: 'review', quarantined: 'quarantine', linked: 'link', not_document: 'keep' };
@@ -103,7 +116,11 @@ const ACTION_OF: Record<string, Action> = { review: 'review', quarantined: 'quar
 async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promise<IntakeOutcome> {
   // Duplicate detection and insertion must not interleave between workers of the same unit.
   await lockKey(tx, `intake:${u.unitId}`);
-  const [existing] = await tx.select().from(documents).where(and(eq(documents.inboundId, u.message.id), eq(documents.unitId, u.unitId))).for('update');
+  const [existing] = await tx
+    .select()
+    .from(documents)
+    .where(and(eq(documents.inboundId, u.message.id), eq(documents.unitId, u.unitId)))
+    .for('update');
   if (existing && existing.status !== 'review') return outcomeOf(existing, ACTION_OF[existing.status] ?? 'register');
   const key = dedupKey(u.fields);
   const original = await findDuplicate(tx, u.unitId, u.message.id, key, u.hashes, u.parse?.messageId ?? u.message.messageId);
@@ -112,17 +129,38 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
   // the clerk is decided on its own instead of hiding behind it.
   const verdict = u.verify?.verdict ?? null;
   const names = Object.fromEntries((u.parse?.attachments ?? []).map((a) => [a.sha256, a.filename ?? null]));
-  const differences: Difference[] = original ? duplicateDifferences({ hashes: original.attachmentHashes, verdict: original.verdict }, { hashes: u.hashes, verdict, names }) : [];
+  const differences: Difference[] = original
+    ? duplicateDifferences({ hashes: original.attachmentHashes, verdict: original.verdict }, { hashes: u.hashes, verdict, names })
+    : [];
   const originalWaits = !!original && original.bookNumber === null && ['review', 'quarantined'].includes(original.status);
   const duplicateOf = original && !(differences.length && originalWaits) ? original.id : null;
   const answers = u.classification?.kind === 'status' ? await findOutgoing(tx, u.unitId, u.fields.notation) : null;
-  const decision = decide({ classification: u.classification, verify: u.verify, policy: unitPolicy(rt.config.registry, u.unitId), duplicateOf, answers, fields: u.fields, outcome: u.outcome });
+  const decision = decide({
+    classification: u.classification,
+    verify: u.verify,
+    policy: unitPolicy(rt.config.registry, u.unitId),
+    duplicateOf,
+    answers,
+    fields: u.fields,
+    outcome: u.outcome,
+  });
   if (original && differences.length) decision.reasons.unshift(duplicateAlertReason(original.id, differences));
   const at = rt.clock.now();
   if ((decision.action === 'keep' || decision.action === 'drop') && !existing) {
-    return { unitId: u.unitId, action: decision.action, documentId: null, status: null, bookYear: null, bookNumber: null, linkedTo: null, reasons: decision.reasons };
+    return {
+      unitId: u.unitId,
+      action: decision.action,
+      documentId: null,
+      status: null,
+      bookYear: null,
+      bookNumber: null,
+      linkedTo: null,
+      reasons: decision.reasons,
+    };
   }
-  const status = { register: 'review', review: 'review', quarantine: 'quarantined', link: 'linked', keep: 'not_document', drop: 'not_document' }[decision.action];
+  const status = { register: 'review', review: 'review', quarantine: 'quarantined', link: 'linked', keep: 'not_document', drop: 'not_document' }[
+    decision.action
+  ];
   const values = {
     ...u.fields,
     dueSource: u.fields.dueDate ? 'document' : null,
@@ -147,7 +185,17 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
         .insert(documents)
         .values({ id: newId(at.getTime()), unitId: u.unitId, inboundId: u.message.id, arrivalAt: u.message.receivedAt, createdAt: at, ...values })
         .returning();
-  await appendAudit(tx, { actor: SYSTEM, action: 'document.intake', entity: 'document', entityId: doc.id, data: { inboundId: u.message.id, unitId: u.unitId, decision: decision.action, reasons: decision.reasons, linkedTo: decision.linkTo } }, at);
+  await appendAudit(
+    tx,
+    {
+      actor: SYSTEM,
+      action: 'document.intake',
+      entity: 'document',
+      entityId: doc.id,
+      data: { inboundId: u.message.id, unitId: u.unitId, decision: decision.action, reasons: decision.reasons, linkedTo: decision.linkTo },
+    },
+    at,
+  );
   if (decision.action === 'register') doc = await registerInTx(tx, rt, doc, SYSTEM, u.route);
   if (original && differences.length && !(await alertRaised(tx, original.id, doc.id))) {
     const alert: DuplicateAlert = {
@@ -171,7 +219,12 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
 /** An earlier document of the unit this one repeats: same notation + issuer + date, same attachment, or same Internet Message-ID. */
 async function findDuplicate(tx: Tx, unitId: string, inboundId: string, key: string | null, hashes: string[], mid: string | null): Promise<DocumentRow | null> {
   const byKey = key ? eq(documents.dedupKey, key) : undefined;
-  const byHash = hashes.length ? sql`${documents.attachmentHashes} ?| array[${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}]::text[]` : undefined;
+  const byHash = hashes.length
+    ? sql`${documents.attachmentHashes} ?| array[${sql.join(
+        hashes.map((h) => sql`${h}`),
+        sql`, `,
+      )}]::text[]`
+    : undefined;
   // The same Message-ID with other bytes (the accept path merges identical ones): a copy to compare.
   const byMid = mid ? eq(documents.internetMessageId, mid) : undefined;
   if (!byKey && !byHash && !byMid) return null;
@@ -186,6 +239,10 @@ async function findDuplicate(tx: Tx, unitId: string, inboundId: string, key: str
 
 async function findOutgoing(tx: Tx, unitId: string, notation: string | null): Promise<string | null> {
   if (!notation) return null;
-  const [o] = await tx.select({ id: outgoingEntries.id }).from(outgoingEntries).where(and(eq(outgoingEntries.unitId, unitId), eq(outgoingEntries.notation, notation))).limit(1);
+  const [o] = await tx
+    .select({ id: outgoingEntries.id })
+    .from(outgoingEntries)
+    .where(and(eq(outgoingEntries.unitId, unitId), eq(outgoingEntries.notation, notation)))
+    .limit(1);
   return o?.id ?? null;
 }

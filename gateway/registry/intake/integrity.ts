@@ -38,7 +38,11 @@ const WITHOUT_NOTATION_CODES = new Set(['QC', 'QYĐ']);
 const WITHOUT_NOTATION_NAMES = new Set(['thu cong', 'quy che', 'quy dinh']);
 const WITHOUT_SUBJECT_NAMES = new Set(['thu cong']);
 
-const foldName = (s: string | null) => foldDiacritics(s ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+const foldName = (s: string | null) =>
+  foldDiacritics(s ?? '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export function notationRequired(typeCode: string | null, typeName: string | null): boolean {
   return !(typeCode && WITHOUT_NOTATION_CODES.has(typeCode)) && !WITHOUT_NOTATION_NAMES.has(foldName(typeName));
@@ -61,7 +65,9 @@ export function requireFields(f: Pick<DocFields, RequiredField | 'typeCode' | 't
   if (!missing.length) return;
   const vi = missing.map((k) => REQUIRED_LABELS[k].vi).join(', ');
   const en = missing.map((k) => `${k} (${REQUIRED_LABELS[k].en})`).join(', ');
-  throw new RegistryError(422, `Chưa đủ thông tin bắt buộc để vào sổ: ${vi} (required fields are empty: ${en}; set them with corrections)`, { fields: missing });
+  throw new RegistryError(422, `Chưa đủ thông tin bắt buộc để vào sổ: ${vi} (required fields are empty: ${en}; set them with corrections)`, {
+    fields: missing,
+  });
 }
 
 // ---- signatures that do not cover the file ----------------------------------------------------
@@ -91,13 +97,19 @@ export function coverageReasons(signatures: SignatureSummary[] | undefined): { b
     const changes = s.changes ?? [];
     if (s.changesAfterSigning === 'forbidden') {
       const bad = changes.filter((c) => !c.permitted);
-      blocking.push(`Văn bản bị sửa đổi sau khi ký số (${bad.map((c) => c.vi).join('; ')})${file} (document changed after signing: ${bad.map((c) => c.en).join('; ')})`);
+      blocking.push(
+        `Văn bản bị sửa đổi sau khi ký số (${bad.map((c) => c.vi).join('; ')})${file} (document changed after signing: ${bad.map((c) => c.en).join('; ')})`,
+      );
     } else if (s.changesAfterSigning === 'unknown') {
-      blocking.push(`Không kiểm tra được phần sửa đổi sau khi ký số${file} (changes after signing could not be judged: ${changes.map((c) => c.en).join('; ')})`);
+      blocking.push(
+        `Không kiểm tra được phần sửa đổi sau khi ký số${file} (changes after signing could not be judged: ${changes.map((c) => c.en).join('; ')})`,
+      );
     } else if (s.modifiedAfterSigning && !s.changesAfterSigning) {
       blocking.push(`Có dữ liệu thêm vào sau khi ký số, chưa được kiểm tra${file} (bytes added after signing were not judged; verify again)`);
     } else if (s.changesAfterSigning === 'permitted') {
-      notes.push(`Ghi chú: thay đổi được phép sau khi ký số (${changes.map((c) => c.vi).join('; ')})${file} (permitted changes after signing: ${changes.map((c) => c.en).join('; ')})`);
+      notes.push(
+        `Ghi chú: thay đổi được phép sau khi ký số (${changes.map((c) => c.vi).join('; ')})${file} (permitted changes after signing: ${changes.map((c) => c.en).join('; ')})`,
+      );
     }
   }
   return { blocking, notes };
@@ -140,7 +152,11 @@ export function duplicateDifferences(original: DuplicateSide, copy: DuplicateSid
   if ((original.verdict ?? null) !== (copy.verdict ?? null)) {
     const from = original.verdict ?? 'chưa kiểm tra';
     const to = copy.verdict ?? 'chưa kiểm tra';
-    out.push({ kind: 'verdict', vi: `Kết quả kiểm tra chữ ký số khác bản gốc: ${from} → ${to}`, en: `signature verdict differs from the original: ${original.verdict ?? 'none'} → ${copy.verdict ?? 'none'}` });
+    out.push({
+      kind: 'verdict',
+      vi: `Kết quả kiểm tra chữ ký số khác bản gốc: ${from} → ${to}`,
+      en: `signature verdict differs from the original: ${original.verdict ?? 'none'} → ${copy.verdict ?? 'none'}`,
+    });
   }
   return out;
 }
@@ -178,7 +194,14 @@ export async function alertRaised(tx: Tx, originalId: string, duplicateId: strin
   const [row] = await tx
     .select({ seq: auditLog.seq })
     .from(auditLog)
-    .where(and(eq(auditLog.entity, 'document'), eq(auditLog.entityId, originalId), eq(auditLog.action, ALERT_ACTION), sql`${auditLog.data}->>'duplicateId' = ${duplicateId}`))
+    .where(
+      and(
+        eq(auditLog.entity, 'document'),
+        eq(auditLog.entityId, originalId),
+        eq(auditLog.action, ALERT_ACTION),
+        sql`${auditLog.data}->>'duplicateId' = ${duplicateId}`,
+      ),
+    )
     .limit(1);
   return !!row;
 }
@@ -207,7 +230,12 @@ export async function storedRevisions(rt: RegistryRuntime, inboundId: string | n
 
 /** A file name for a signed revision: the attachment's name (path-free) + ".signed-<n>.pdf". */
 export function revisionFileName(r: StoredRevision): string {
-  const stem = (r.attachment ?? 'document').split(/[\\/]/).pop()!.replace(/\.pdf$/i, '').replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'document';
+  const stem =
+    (r.attachment ?? 'document')
+      .split(/[\\/]/)
+      .pop()!
+      .replace(/\.pdf$/i, '')
+      .replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'document';
   return `${stem}.signed-${r.signature + 1}.pdf`;
 }
 
@@ -219,9 +247,12 @@ export async function signedRevision(rt: RegistryRuntime, p: Principal, id: stri
   const revisions = await storedRevisions(rt, doc.inboundId);
   const revision = revisions[n];
   if (!revision) {
-    throw new RegistryError(404, revisions.length
-      ? `Không có bản đã ký số ${n} (no signed revision ${n}; this document has ${revisions.length})`
-      : 'Văn bản không có bản đã ký nào khác với tệp đã nhận (no signed revision: every signature covers its whole file)');
+    throw new RegistryError(
+      404,
+      revisions.length
+        ? `Không có bản đã ký số ${n} (no signed revision ${n}; this document has ${revisions.length})`
+        : 'Văn bản không có bản đã ký nào khác với tệp đã nhận (no signed revision: every signature covers its whole file)',
+    );
   }
   if (!rt.blobs) throw new RegistryError(503, 'Kho tệp không sẵn sàng (blob store not available)');
   return { revision, bytes: await rt.blobs.read(revision.sha256) };

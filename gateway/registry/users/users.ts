@@ -39,7 +39,8 @@ export function checkNewUser(config: Config, u: NewUser): void {
   if (!config.units.some((x) => x.id === u.unitId)) throw new RegistryError(400, `không có đơn vị (unknown unit): ${u.unitId}`);
   if (!/^[^\s@]+@[^\s@]+$/.test(u.email)) throw new RegistryError(400, `email không hợp lệ (invalid email): ${u.email}`);
   if (!u.name.trim()) throw new RegistryError(400, 'thiếu họ tên (name is required)');
-  if ((u.source ?? 'local') === 'local' && (!u.password || u.password.length < 8)) throw new RegistryError(400, 'mật khẩu tối thiểu 8 ký tự (password: at least 8 characters)');
+  if ((u.source ?? 'local') === 'local' && (!u.password || u.password.length < 8))
+    throw new RegistryError(400, 'mật khẩu tối thiểu 8 ký tự (password: at least 8 characters)');
 }
 
 export async function addUser(db: Db, config: Config, u: NewUser, actor: string, clock: Clock): Promise<PublicUser> {
@@ -52,15 +53,33 @@ export async function addUser(db: Db, config: Config, u: NewUser, actor: string,
     const at = clock.now();
     const [row] = await tx
       .insert(users)
-      .values({ id: newId(at.getTime()), email, name: u.name.normalize('NFC').trim(), unitId: u.unitId, role: u.role, department: u.department ?? null, passwordHash, source: u.source ?? 'local', createdAt: at })
+      .values({
+        id: newId(at.getTime()),
+        email,
+        name: u.name.normalize('NFC').trim(),
+        unitId: u.unitId,
+        role: u.role,
+        department: u.department ?? null,
+        passwordHash,
+        source: u.source ?? 'local',
+        createdAt: at,
+      })
       .returning();
-    await appendAudit(tx, { actor, action: 'user.add', entity: 'user', entityId: row.id, data: { email, unitId: u.unitId, role: u.role, source: row.source } }, at);
+    await appendAudit(
+      tx,
+      { actor, action: 'user.add', entity: 'user', entityId: row.id, data: { email, unitId: u.unitId, role: u.role, source: row.source } },
+      at,
+    );
     return publicUser(row);
   });
 }
 
 export async function listUsers(db: Db, unitId?: string | null): Promise<PublicUser[]> {
-  const list = await db.select().from(users).where(unitId ? eq(users.unitId, unitId) : undefined).orderBy(users.email);
+  const list = await db
+    .select()
+    .from(users)
+    .where(unitId ? eq(users.unitId, unitId) : undefined)
+    .orderBy(users.email);
   return list.map(publicUser);
 }
 
@@ -87,7 +106,13 @@ export async function login(db: Db, config: Config, email: string, password: str
 export type LoginFailure = 'unknown-user' | 'inactive' | 'wrong-password';
 
 /** As login, saying why an attempt failed (for the audit log; the API answers every failure alike). */
-export async function loginAttempt(db: Db, config: Config, email: string, password: string, clock: Clock): Promise<{ ok: true; session: LoginResult } | { ok: false; reason: LoginFailure; userId: string | null }> {
+export async function loginAttempt(
+  db: Db,
+  config: Config,
+  email: string,
+  password: string,
+  clock: Clock,
+): Promise<{ ok: true; session: LoginResult } | { ok: false; reason: LoginFailure; userId: string | null }> {
   const user = await findUser(db, email.trim());
   if (!user?.active) {
     await checkPassword(password, null); // same work either way: no user enumeration by timing
@@ -131,7 +156,11 @@ export async function sessionUser(db: Db, token: string, clock: Clock): Promise<
 }
 
 /** Every refused login goes into the audit log: who was tried, from where, why (never the password). */
-export async function recordLoginFailure(db: Db, attempt: { email: string; ip: string; reason: LoginFailure | 'throttled'; userId: string | null; retryAfter?: number }, clock: Clock): Promise<void> {
+export async function recordLoginFailure(
+  db: Db,
+  attempt: { email: string; ip: string; reason: LoginFailure | 'throttled'; userId: string | null; retryAfter?: number },
+  clock: Clock,
+): Promise<void> {
   const email = attempt.email.trim().toLowerCase().slice(0, 320);
   const at = clock.now();
   await db.transaction((tx) =>

@@ -2,7 +2,8 @@
 import { vnDate } from '../books/book-data.ts';
 import type { DocumentRow } from '../books/register.ts';
 
-const docLine = (d: DocumentRow) => [d.typeName ?? 'Văn bản', d.notation ? `số ${d.notation}` : null, d.issuer ? `của ${d.issuer}` : null].filter(Boolean).join(' ');
+const docLine = (d: DocumentRow) =>
+  [d.typeName ?? 'Văn bản', d.notation ? `số ${d.notation}` : null, d.issuer ? `của ${d.issuer}` : null].filter(Boolean).join(' ');
 const about = (d: DocumentRow) => `${docLine(d)}${d.subject ? `\nV/v: ${d.subject}` : ''}`;
 const book = (d: DocumentRow) => `số đến ${d.bookNumber}/${d.bookYear}`;
 
@@ -29,7 +30,14 @@ export function receiptNotice(d: DocumentRow, unitName: string): Notice {
 export function doneNotice(d: DocumentRow, unitName: string): Notice {
   return {
     subject: `Đã xử lý xong văn bản ${d.notation ?? ''} (done)`.replace(/\s+/g, ' '),
-    text: [`${unitName} đã xử lý xong văn bản:`, about(d), `Số đến ${d.bookNumber}/${d.bookYear}.`, '', `${unitName} has completed handling your document.`, 'Thư này được gửi tự động (automatic message).'].join('\n'),
+    text: [
+      `${unitName} đã xử lý xong văn bản:`,
+      about(d),
+      `Số đến ${d.bookNumber}/${d.bookYear}.`,
+      '',
+      `${unitName} has completed handling your document.`,
+      'Thư này được gửi tự động (automatic message).',
+    ].join('\n'),
   };
 }
 
@@ -98,9 +106,18 @@ export interface DigestItems {
 }
 
 export function digestNotice(name: string, date: string, items: DigestItems): Notice {
-  const list = (title: string, rows: DocumentRow[]) => (rows.length ? [`${title} (${rows.length}):`, ...rows.map((d) => `  - ${book(d)} · ${d.notation ?? ''} · ${d.subject ?? ''} · hạn ${vnDate(d.dueDate)}`), ''] : []);
+  const list = (title: string, rows: DocumentRow[]) =>
+    rows.length
+      ? [`${title} (${rows.length}):`, ...rows.map((d) => `  - ${book(d)} · ${d.notation ?? ''} · ${d.subject ?? ''} · hạn ${vnDate(d.dueDate)}`), '']
+      : [];
   return {
     subject: `Văn bản cần xử lý ngày ${vnDate(date)} (daily digest)`,
-    text: [`Kính gửi ${name},`, '', ...list('Đến hạn hôm nay (due today)', items.dueToday), ...list('Quá hạn (overdue)', items.overdue), ...list('Mới giao (new)', items.fresh)].join('\n'),
+    text: [
+      `Kính gửi ${name},`,
+      '',
+      ...list('Đến hạn hôm nay (due today)', items.dueToday),
+      ...list('Quá hạn (overdue)', items.overdue),
+      ...list('Mới giao (new)', items.fresh),
+    ].join('\n'),
   };
 }

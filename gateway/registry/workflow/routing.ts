@@ -43,7 +43,8 @@ export function matchRule(rules: RoutingRule[], input: RoutingInput): number {
   );
 }
 
-export const learnText = (d: { subject: string | null; issuer: string | null; typeCode: string | null }) => `${d.subject ?? ''} ${d.issuer ?? ''} ${d.typeCode ?? ''}`;
+export const learnText = (d: { subject: string | null; issuer: string | null; typeCode: string | null }) =>
+  `${d.subject ?? ''} ${d.issuer ?? ''} ${d.typeCode ?? ''}`;
 
 /** Trains on the unit's latest assignments (a few thousand rows: milliseconds). */
 export async function trainUnit(db: Db, unitId: string, limit = 2000): Promise<{ departments: NaiveBayes; officers: Map<string, NaiveBayes> }> {

@@ -34,7 +34,8 @@ async function withDocument<T>(rt: RegistryRuntime, id: string, fn: (tx: Tx, doc
 }
 
 function expectStatus(doc: DocumentRow, allowed: string[]): void {
-  if (!allowed.includes(doc.status)) throw new RegistryError(409, `Trạng thái "${doc.status}" không cho phép thao tác này (not allowed in status ${doc.status}; expected ${allowed.join('|')})`);
+  if (!allowed.includes(doc.status))
+    throw new RegistryError(409, `Trạng thái "${doc.status}" không cho phép thao tác này (not allowed in status ${doc.status}; expected ${allowed.join('|')})`);
 }
 
 async function readDocument(rt: RegistryRuntime, id: string): Promise<DocumentRow> {
@@ -45,7 +46,10 @@ async function readDocument(rt: RegistryRuntime, id: string): Promise<DocumentRo
 
 async function extractedText(rt: RegistryRuntime, inboundId: string | null): Promise<string | null> {
   if (!inboundId) return null;
-  const [p] = await rt.db.select({ result: messageStages.result }).from(messageStages).where(and(eq(messageStages.messageId, inboundId), eq(messageStages.stage, 'parse')));
+  const [p] = await rt.db
+    .select({ result: messageStages.result })
+    .from(messageStages)
+    .where(and(eq(messageStages.messageId, inboundId), eq(messageStages.stage, 'parse')));
   return (p?.result as { text?: string | null } | undefined)?.text ?? null;
 }
 
@@ -66,8 +70,15 @@ export async function approve(rt: RegistryRuntime, p: Principal, id: string, cor
     if (Object.keys(patch).length) {
       const fields = { ...doc, ...patch };
       const dueSource = 'dueDate' in patch ? (patch.dueDate ? 'manual' : null) : doc.dueSource;
-      await tx.update(documents).set({ ...patch, dueSource, dedupKey: dedupKey(fields), searchText: searchText(fields, text), updatedAt: at }).where(eq(documents.id, id));
-      await appendAudit(tx, { actor: actorOf(p), action: 'document.correct', entity: 'document', entityId: id, data: { before: pick(doc, Object.keys(patch)), after: patch } }, at);
+      await tx
+        .update(documents)
+        .set({ ...patch, dueSource, dedupKey: dedupKey(fields), searchText: searchText(fields, text), updatedAt: at })
+        .where(eq(documents.id, id));
+      await appendAudit(
+        tx,
+        { actor: actorOf(p), action: 'document.correct', entity: 'document', entityId: id, data: { before: pick(doc, Object.keys(patch)), after: patch } },
+        at,
+      );
       doc = { ...doc, ...patch, dueSource } as DocumentRow;
     }
     return registerInTx(tx, rt, doc, actorOf(p), route);
@@ -97,7 +108,15 @@ export async function markNotDocument(rt: RegistryRuntime, p: Principal, id: str
   });
 }
 
-async function transition(tx: Tx, rt: RegistryRuntime, p: Principal, doc: DocumentRow, action: string, set: Partial<DocumentRow>, data: Record<string, unknown>): Promise<DocumentRow> {
+async function transition(
+  tx: Tx,
+  rt: RegistryRuntime,
+  p: Principal,
+  doc: DocumentRow,
+  action: string,
+  set: Partial<DocumentRow>,
+  data: Record<string, unknown>,
+): Promise<DocumentRow> {
   const at = rt.clock.now();
   const [row] = await tx
     .update(documents)
@@ -118,19 +137,33 @@ export async function assign(rt: RegistryRuntime, p: Principal, id: string, inpu
   authorizeDocument(p, 'documents.assign', current);
   const departments = rt.config.registry.units[current.unitId]?.departments ?? [];
   if (input.department && departments.length && !departments.some((d) => d.id === input.department)) {
-    throw new RegistryError(400, `Không có phòng ban "${input.department}" trong đơn vị (unknown department; known: ${departments.map((d) => d.id).join(', ')})`);
+    throw new RegistryError(
+      400,
+      `Không có phòng ban "${input.department}" trong đơn vị (unknown department; known: ${departments.map((d) => d.id).join(', ')})`,
+    );
   }
   let officer: { id: string; email: string; department: string | null } | undefined;
   if (input.officer) {
     const key = input.officer.includes('@') ? eq(users.email, input.officer.toLowerCase()) : eq(users.id, input.officer);
-    [officer] = await rt.db.select({ id: users.id, email: users.email, department: users.department }).from(users).where(and(key, eq(users.unitId, current.unitId), eq(users.active, true)));
+    [officer] = await rt.db
+      .select({ id: users.id, email: users.email, department: users.department })
+      .from(users)
+      .where(and(key, eq(users.unitId, current.unitId), eq(users.active, true)));
     if (!officer) throw new RegistryError(400, `Không có cán bộ "${input.officer}" trong đơn vị (no such active user in the unit)`);
   }
   const department = input.department ?? officer?.department ?? current.department;
   if (!department && !officer) throw new RegistryError(400, 'Cần phòng ban hoặc cán bộ (department or officer required)');
   const row = await withDocument(rt, id, async (tx, doc) => {
     expectStatus(doc, OPEN);
-    return transition(tx, rt, p, doc, 'document.assign', { status: officer ? 'assigned' : doc.status, department, assigneeId: officer?.id ?? doc.assigneeId }, { department, officer: officer?.email ?? null });
+    return transition(
+      tx,
+      rt,
+      p,
+      doc,
+      'document.assign',
+      { status: officer ? 'assigned' : doc.status, department, assigneeId: officer?.id ?? doc.assigneeId },
+      { department, officer: officer?.email ?? null },
+    );
   });
   forgetTraining(rt.db, current.unitId); // the next suggestion learns from this assignment
   return row;
@@ -165,7 +198,10 @@ export async function addComment(rt: RegistryRuntime, p: Principal, id: string, 
   return withDocument(rt, id, async (tx, doc) => {
     authorizeDocument(p, 'documents.comment', doc);
     const at = rt.clock.now();
-    const [c] = await tx.insert(documentComments).values({ id: newId(at.getTime()), documentId: id, actor: actorOf(p), body: text, createdAt: at }).returning();
+    const [c] = await tx
+      .insert(documentComments)
+      .values({ id: newId(at.getTime()), documentId: id, actor: actorOf(p), body: text, createdAt: at })
+      .returning();
     await appendAudit(tx, { actor: actorOf(p), action: 'document.comment', entity: 'document', entityId: id, data: { commentId: c.id } }, at);
     return c;
   });
@@ -173,7 +209,10 @@ export async function addComment(rt: RegistryRuntime, p: Principal, id: string, 
 
 /** `vanthu register <message-id>`: approves the review items of one inbound message. */
 export async function registerMessage(rt: RegistryRuntime, p: Principal, inboundId: string, corrections: Record<string, unknown> = {}): Promise<DocumentRow[]> {
-  const items = await rt.db.select().from(documents).where(and(eq(documents.inboundId, inboundId), inArray(documents.status, REVIEWABLE)));
+  const items = await rt.db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.inboundId, inboundId), inArray(documents.status, REVIEWABLE)));
   const mine = items.filter((d) => canSeeDocument(p, d));
   if (!mine.length) throw new RegistryError(404, `Thư ${inboundId} không có văn bản chờ duyệt (no review item for this message)`);
   const out: DocumentRow[] = [];

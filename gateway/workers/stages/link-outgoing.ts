@@ -59,7 +59,12 @@ export const linkOutgoingStage: Stage<'link-outgoing'> = {
         continue;
       }
       if (!ctx.mailer || !ctx.transport) throw new Error('link-outgoing needs the mailer and the mail transport (gateway/app.ts wires them)');
-      await markFailed({ db, blobs: ctx.blobs, config: ctx.config, log: ctx.log, mailer: ctx.mailer, transport: ctx.transport, now: () => at }, l.deliveryId, l.note ?? 'DSN', evidence);
+      await markFailed(
+        { db, blobs: ctx.blobs, config: ctx.config, log: ctx.log, mailer: ctx.mailer, transport: ctx.transport, now: () => at },
+        l.deliveryId,
+        l.note ?? 'DSN',
+        evidence,
+      );
     }
     return { links };
   },

@@ -17,7 +17,16 @@ export const parseStage: Stage<'parse'> = {
     const stored: (typeof messageAttachments.$inferInsert)[] = [];
     for (const [idx, a] of parsed.attachments.entries()) {
       const { sha256 } = await blobs.put(a.content);
-      stored.push({ messageId: message.id, idx, filename: a.filename, contentType: a.contentType, disposition: a.disposition, contentId: a.contentId, size: a.size, sha256 });
+      stored.push({
+        messageId: message.id,
+        idx,
+        filename: a.filename,
+        contentType: a.contentType,
+        disposition: a.disposition,
+        contentId: a.contentId,
+        size: a.size,
+        sha256,
+      });
     }
     await database.db.transaction(async (tx) => {
       // Re-running the stage replaces its rows rather than adding to them.

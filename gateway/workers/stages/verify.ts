@@ -32,7 +32,9 @@ export const verifyStage: Stage<'verify'> = {
     const revisions: SignedRevision[] = [];
     const report = await verifyMessage(raw, { trust, dns, smtp, now: clock.now(), onSignedRevision: (r) => revisions.push(r) }).catch((err: unknown) => {
       // verifyMessage turns what it can into verdicts; what still escapes is a function of the bytes: not retried.
-      throw err instanceof VanthuError ? err : new PermanentError('verify-failed', `signature verification failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      throw err instanceof VanthuError
+        ? err
+        : new PermanentError('verify-failed', `signature verification failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     });
     // A PDF changed after signing: the bytes its signature covers are kept beside it, so a clerk
     // can open exactly what was signed (GET /api/documents/:id/signed-revision).
@@ -44,4 +46,3 @@ export const verifyStage: Stage<'verify'> = {
     return { ...report, signedRevisions };
   },
 };
-
