@@ -1,10 +1,42 @@
 #!/usr/bin/env node
-// The TypeScript sources run directly through tsx, so `npm install && npm start` needs no build step.
+// The `vanthu` command (docs/cli.md, "Fast start"). It runs the compiled CLI in dist/cli/ when that
+// build is up to date with the sources (bin/build.mjs: a manifest of their mtimes), builds it when
+// it is missing or stale, and runs the TypeScript through tsx when no build can be had (esbuild
+// failed, another process is building, or VANTHU_TSX=1). `--version` needs neither.
 // Durable accepts and checkpoints are fsync-heavy: give libuv more than its default four threads.
 // Must be set before the first asynchronous file operation, hence before anything is imported.
 process.env.UV_THREADPOOL_SIZE ??= '16';
-const { register } = await import('tsx/esm/api');
+const argv = process.argv.slice(2);
 
-register();
-const { main } = await import('../gateway/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+if (argv.length === 1 && ['--version', '-V', 'version'].includes(argv[0])) {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`vanthu ${pkg.version}\n`);
+} else {
+  const { build, BuildError, freshBuild } = await import('./build.mjs');
+  let entry = null;
+  if (process.env.VANTHU_TSX !== '1') {
+    entry = freshBuild();
+    if (!entry && process.env.VANTHU_BUILD !== '0') {
+      entry = await build().catch((err) => {
+        // A source esbuild cannot read is worth saying (tsx will then name it too); a read-only
+        // installation simply runs through tsx.
+        if (err instanceof BuildError) process.stderr.write(`vanthu: running through tsx: ${err.message}\n`);
+        return null;
+      });
+    }
+  }
+  let main;
+  if (entry) {
+    // Stack traces name the .ts sources (the build writes source maps). Reading every loaded
+    // module's map costs a short command a noticeable share of its run, so only the long-running
+    // gateway, and whoever asks (VANTHU_SOURCE_MAPS=1), pays for it.
+    if (argv[0] === 'start' || process.env.VANTHU_SOURCE_MAPS === '1') process.setSourceMapsEnabled(true);
+    ({ main } = await import((await import('node:url')).pathToFileURL(entry).href));
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import('../gateway/cli/main.ts'));
+  }
+  process.exitCode = await main(argv);
+}

@@ -11,6 +11,8 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DurableAccept } from './accept/durable-accept.ts';
 import { addinRoutes } from './http/addin.ts';
+import { attachmentRoutes } from './http/attachments.ts';
+import { consoleRoutes } from './http/console.ts';
 import { lookupRoutes } from './http/lookup.ts';
 import { buildApi } from './http/server.ts';
 import { unitRoutes } from './http/units.ts';
@@ -29,6 +31,7 @@ import { IngestQueue, producerConnection, workerConnection } from './workers/que
 import { resolveRedis, type RedisTarget } from './workers/redis.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createRuntime, type RegistryRuntime } from './registry/runtime.ts';
+import { actKey } from './registry/replies/key.ts';
 import type { Mailer } from './registry/ports.ts';
 import { FollowupScheduler } from './workers/followup.ts';
 import { startFollowupWorker } from './workers/followup-jobs.ts';
@@ -36,6 +39,8 @@ import { DeliveryQueue, startDeliveryWorker } from './workers/delivery.ts';
 import { registryApi } from './http/registry-routes.ts';
 import { outgoingRoutes } from './http/outgoing.ts';
 import { createMailer } from './notify/mailer.ts';
+import { probeOcr } from './documents/ocr/index.ts';
+import { OcrQueue, ocrTools, startOcrWorker } from './workers/ocr.ts';
 import { MailTransport } from './notify/transport.ts';
 
 /** What one process runs (not a user's role: that is UserRole, gateway/config/registry.ts). */
@@ -114,6 +119,8 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
     stops.push(() => redis.stop());
     const transport = new MailTransport(config);
     const rt = createRuntime({ database, config, log: log.child({ component: 'registry' }), clock, blobs });
+    // The reply-token key exists from the first start on (configured, or generated into the data dir: docs/act-by-email.md).
+    if (config.registry.actByMail.enabled) actKey(config);
     const mailer = createMailer(rt.db, config, rt.clock, transport);
     stops.push(async () => transport.close());
     const app: Vanthu = {
@@ -134,7 +141,7 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
     app.registry = { rt, followup: await startFollowup(app, rt, role, log, stops) };
     app.outgoing = { queue: startDelivery(app, rt, role, log, stops) };
     if (role !== 'worker') await startGateway(app, log, stops);
-    if (role !== 'gateway') startWorker(app, log, stops);
+    if (role !== 'gateway') await startWorker(app, log, stops);
     return app;
   } catch (err) {
     await stop();
@@ -162,7 +169,9 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
   if (replayed) log.warn({ replayed }, 'replayed the accept journal after an unclean stop');
   stops.push(() => accept.close());
   app.accept = accept;
-  const sweeper = new OutboxSweeper(database, queue, log, config.ingest.outboxSweepMs, config.ingest.leaseMs);
+  const ocrQueue = new OcrQueue(producerConnection(app.redis.options), config.redis.prefix);
+  stops.push(() => ocrQueue.close());
+  const sweeper = new OutboxSweeper(database, queue, log, config.ingest.outboxSweepMs, config.ingest.leaseMs, { queue: ocrQueue, enabled: config.ocr.enabled });
   sweeper.start();
   stops.push(() => sweeper.stop());
 
@@ -179,11 +188,12 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
     plugins: [
       lookupRoutes({ config, database, blobs, accept }),
       unitRoutes(config),
+      attachmentRoutes({ database, blobs }),
       connectorRoutes(imap),
       ...registry.plugins,
       outgoingRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids)),
     ],
-    publicPlugins: [addinRoutes(config), ...registry.publicPlugins],
+    publicPlugins: [addinRoutes(config), consoleRoutes(config), ...registry.publicPlugins],
   });
   await http.listen({ port: config.http.port, host: config.http.host });
   app.http = http;
@@ -203,8 +213,11 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
   );
 }
 
-function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknown>>): void {
+async function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknown>>): Promise<void> {
   const conn = workerConnection(app.redis.options);
+  // The classify stage hands scans to the "ocr" queue (docs/ocr.md); closed after the worker.
+  const ocrQueue = app.config.ocr.enabled ? new OcrQueue(producerConnection(app.redis.options), app.config.redis.prefix) : undefined;
+  if (ocrQueue) stops.push(() => ocrQueue.close());
   const worker: Worker = startIngestWorker(
     {
       database: app.database,
@@ -215,6 +228,7 @@ function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknow
       registry: app.registry?.rt,
       mailer: app.mail.mailer,
       transport: app.mail.transport,
+      ocrQueue,
     },
     conn,
     app.config.ingest.concurrency,
@@ -224,6 +238,36 @@ function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<unknow
     conn.disconnect();
   });
   log.info({ concurrency: app.config.ingest.concurrency }, 'ingest worker running');
+  await startOcr(app, log, stops);
+}
+
+/**
+ * The OCR worker (docs/ocr.md), and the start-up line saying whether OCR is on and why not. It
+ * runs even when tesseract is missing: the scans that wait get their "không có OCR" reason from
+ * it, and installing tesseract later needs no restart.
+ */
+async function startOcr(app: Vanthu, log: Logger, stops: Array<() => Promise<unknown>>): Promise<void> {
+  const { config } = app;
+  if (!config.ocr.enabled) {
+    log.info({ ocr: false }, 'OCR off (ocr.enabled: false): scans go to review with "không có OCR"');
+    return;
+  }
+  const probe = await probeOcr(ocrTools(config));
+  if (probe.available)
+    log.info(
+      { ocr: true, tesseract: probe.version, langs: probe.langs, pdf: probe.pdf, pdfReason: probe.pdfReason, concurrency: config.ocr.concurrency },
+      'OCR on',
+    );
+  else log.warn({ ocr: false, reason: probe.reason }, 'OCR off: tesseract cannot run here; scans go to review with the reason');
+  const conn = workerConnection(app.redis.options);
+  const ingest = new IngestQueue(producerConnection(app.redis.options), config.redis.prefix);
+  const deps = { database: app.database, blobs: app.blobs, config, log: log.child({ component: 'ocr' }), clock: app.registry?.rt.clock ?? systemClock, ingest };
+  const ocr = startOcrWorker(deps, conn);
+  stops.push(async () => {
+    await ocr.close();
+    conn.disconnect();
+    await ingest.close();
+  });
 }
 
 /**

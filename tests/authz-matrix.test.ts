@@ -18,7 +18,7 @@ import { loadConfig, type Config } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { intakeMessage } from '../gateway/registry/intake/intake.ts';
 import { auditLog } from '../gateway/registry/schema.ts';
-import { inboundMessages } from '../gateway/store/schema.ts';
+import { inboundMessages, messageAttachments } from '../gateway/store/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { TEST_REDIS_URL, testEnv } from './helpers/gateway.ts';
 import { plainMail } from './helpers/mime.ts';
@@ -117,6 +117,18 @@ const TABLE: Row[] = [
     route: 'GET /api/messages/{id}/raw',
     what: 'raw MIME of the assigned message',
     request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}/raw` }),
+    expect: READ_STC_RECORD,
+  },
+  {
+    route: 'GET /api/messages/{id}/attachments/{idx}',
+    what: 'a PDF of the secret message (the web console)',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.secretInbound}/attachments/0` }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'GET /api/messages/{id}/attachments/{idx}',
+    what: 'a PDF of the assigned message (the web console)',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}/attachments/0` }),
     expect: READ_STC_RECORD,
   },
   {
@@ -424,6 +436,8 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     config = loadConfig(testEnv(storage));
     configureRegistry(config);
     config.registry.sessionHours = 24 * 365;
+    // The matrix sends a made-up unsigned PDF; refusing unsigned documents is tested in outgoing-issue.test.ts.
+    config.outgoing.requireSigned = false;
     config.http.tokens = [...config.http.tokens, { name: 'haraka', token: RELAY_TOKEN, role: 'relay' }];
     config.mail = {
       from: 'vanthu@lamdong.gov.vn',
@@ -449,6 +463,12 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     expect(assigned.status).toBe('assigned');
     const unassigned = await stored({ classify: classification({ notation: '9/UBND-VX', subject: 'Kế hoạch chuyển đổi số' }), verify: VALID });
     expect(unassigned.status).toBe('received');
+    // A PDF attachment on each (GET /api/messages/{id}/attachments/{idx}).
+    const pdf = await app.blobs.put(Buffer.from('%PDF-1.4 fixture'));
+    for (const m of [secret, assigned])
+      await app.database.db
+        .insert(messageAttachments)
+        .values({ messageId: m.inbound, idx: 0, filename: 'cv.pdf', contentType: 'application/pdf', size: pdf.size, sha256: pdf.sha256 });
     const review = await stored({ classify: null });
     const other = await stored({ unit: 'vpubnd', classify: null });
     const out = await call('/api/outgoing', 'service', { json: outgoingBody() });

@@ -38,13 +38,43 @@ describe('classification corpus', () => {
 
   it('always answers with the contract shape', () => {
     for (const { actual } of results) {
-      expect(Object.keys(actual).sort()).toEqual(['confidence', 'document', 'kind', 'reasons']);
+      // fieldConfidence was added to the contract (issue 15): null without a document.
+      expect(Object.keys(actual).sort()).toEqual(['confidence', 'document', 'fieldConfidence', 'kind', 'reasons']);
       expect(actual.confidence).toBeGreaterThanOrEqual(0);
       expect(actual.confidence).toBeLessThanOrEqual(1);
+      if (actual.document === null) expect(actual.fieldConfidence).toBeNull();
+      else {
+        expect(Object.keys(actual.fieldConfidence ?? {}).sort()).toEqual([
+          'dueDate',
+          'issuedDate',
+          'issuer',
+          'notation',
+          'number',
+          'place',
+          'recipients',
+          'signer',
+          'subject',
+          'typeCode',
+        ]);
+        for (const v of Object.values(actual.fieldConfidence ?? {})) expect(v >= 0 && v <= 1).toBe(true);
+      }
       if (actual.document) {
-        expect(Object.keys(actual.document).sort()).toEqual(
-          ['dueDate', 'issuedDate', 'issuer', 'notation', 'number', 'place', 'recipients', 'secrecy', 'signer', 'source', 'subject', 'typeCode', 'typeName', 'urgency'],
-        );
+        expect(Object.keys(actual.document).sort()).toEqual([
+          'dueDate',
+          'issuedDate',
+          'issuer',
+          'notation',
+          'number',
+          'place',
+          'recipients',
+          'secrecy',
+          'signer',
+          'source',
+          'subject',
+          'typeCode',
+          'typeName',
+          'urgency',
+        ]);
         for (const v of Object.values(actual.document)) if (typeof v === 'string') expect(v).toBe(v.normalize('NFC'));
       }
     }

@@ -223,7 +223,19 @@ describe('vanthu send-document with no gateway running', () => {
     expect(noUnit.stderr).toMatch(/--unit/);
 
     const run = await vanthu(
-      ['send-document', pdf, '--to', 'Sở Tư pháp tỉnh Đồng Nai', '--subject', 'Báo cáo tình hình quý IV', '--type', 'BC', '--unit', 'stc'],
+      [
+        'send-document',
+        pdf,
+        '--to',
+        'Sở Tư pháp tỉnh Đồng Nai',
+        '--subject',
+        'Báo cáo tình hình quý IV',
+        '--type',
+        'BC',
+        '--unit',
+        'stc',
+        '--confirm-unsigned',
+      ],
       env,
     );
     expect(run.code, run.stderr).toBe(0);

@@ -1,7 +1,11 @@
 /** Argument parsing shared by the commands (node:util parseArgs, with errors a person can act on). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export class UsageError extends Error {}
+/** A command line that cannot be acted on: exit code 2, and `vanthu <command> --help` shows how. */
+export class UsageError extends Error {
+  readonly code = 'usage';
+  readonly exitCode = 2;
+}
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
   try {

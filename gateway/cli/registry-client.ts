@@ -6,13 +6,11 @@
  * whoever can read the configuration and the data directory administers the installation).
  * Changes made directly are picked up by the follow-up sweep of the next running worker.
  */
-import { openStorage } from '../app.ts';
 import type { Config } from '../config/load.ts';
 import { gatewayClient, isUnreachable, readError } from './gateway-client.ts';
-import { silentLogger } from '../log.ts';
 import { AccessDenied, OPERATOR, type Principal } from '../registry/access/policy.ts';
 import { RegistryError } from '../registry/errors.ts';
-import { createRuntime, type RegistryRuntime } from '../registry/runtime.ts';
+import type { RegistryRuntime } from '../registry/runtime.ts';
 
 export const CLI_PRINCIPAL: Principal = OPERATOR;
 
@@ -25,12 +23,15 @@ export interface RegistryCall<T> {
   direct(rt: RegistryRuntime, p: Principal): Promise<T>;
 }
 
+/** A refusal from the registry (the gateway's HTTP status, or the same status when run directly). */
 export class CliFailure extends Error {
+  readonly code: string;
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
+    this.code = `registry:${status}`;
   }
 }
 
@@ -43,7 +44,13 @@ export async function callRegistry<T>(config: Config, call: RegistryCall<T>): Pr
   } catch (err) {
     if (!isUnreachable(err)) throw err;
   }
-  const storage = await openStorage(config);
+  // No gateway: storage opened here, loading only what this path needs (docs/cli.md, "Fast start").
+  const [{ openCliStorage }, { createRuntime }, { silentLogger }] = await Promise.all([
+    import('./storage.ts'),
+    import('../registry/runtime.ts'),
+    import('../log.ts'),
+  ]);
+  const storage = await openCliStorage(config);
   try {
     return await call.direct(createRuntime({ database: storage.database, config, log: silentLogger, blobs: storage.blobs }), CLI_PRINCIPAL);
   } catch (err) {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { imapProblem, imapSectionSchema } from './imap.ts';
 import { mailConfigSchema, registryConfigSchema } from './registry.ts';
 import { directoryEntrySchema, outgoingConfigSchema } from './outgoing.ts';
+import { ocrConfigSchema } from './ocr.ts';
 import { checkSmtpEdge, smtpEdgeShape } from './smtp.ts';
 import { DEFAULT_LIMITS_CONFIG, limitsSchema } from '../limits.ts';
 
@@ -118,6 +119,8 @@ export const configSchema = z.strictObject({
   directory: z.array(directoryEntrySchema).default([]),
   /** Signing keys and delivery retries of outgoing documents (gateway/config/outgoing.ts). */
   outgoing: outgoingConfigSchema.default(outgoingConfigSchema.parse({})),
+  /** Reading scans and photos of paper (gateway/config/ocr.ts, docs/ocr.md). */
+  ocr: ocrConfigSchema.default(ocrConfigSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema> & { sources: string[] };

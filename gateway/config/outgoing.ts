@@ -30,10 +30,34 @@ const unitSigning = z.strictObject({
     .strictObject({ pkcs12: z.string().min(1).describe('PKCS#12 file path'), password: z.string().default('') })
     .nullable()
     .default(null),
+  /**
+   * Issuing signed PDFs (docs/issuance.md): number and date written into the header, the unit's
+   * PAdES signature with its seal over the leader's signature.
+   */
+  issue: z
+    .strictObject({
+      /** Place name before the date: "Lâm Đồng" gives "Lâm Đồng, ngày 05 tháng 3 năm 2026". */
+      place: z.string().min(1),
+      /** The unit's signing key and certificate (RSA), PKCS#12 file path. */
+      pkcs12: z.string().min(1).describe('PKCS#12 file path'),
+      /** Environment variable holding the PKCS#12 passphrase (never the passphrase itself). */
+      passwordEnv: z.string().min(1).default('VANTHU_SEAL_PASSWORD'),
+      /** The seal image, PNG with a transparent background, red. */
+      seal: z.string().min(1).describe('PNG file path'),
+      /** The seal's true diameter in millimetres. */
+      sealMm: z.number().min(20).max(60).default(38),
+      font: z.string().min(1).optional(),
+      italicFont: z.string().min(1).optional(),
+      /** RFC 3161 time-stamping authority (http URL); the unit's signature is time-stamped when set. */
+      tsa: z.url().optional(),
+    })
+    .nullish(),
 });
 export type UnitSigning = z.infer<typeof unitSigning>;
 
 export const outgoingConfigSchema = z.strictObject({
+  /** Refuse to send a document without a valid signature unless the clerk confirms (confirmUnsigned). */
+  requireSigned: z.boolean().default(true),
   /** Per unit id: notation suffix, sender address, DKIM key and S/MIME certificate. */
   units: z.record(z.string(), unitSigning).default({}),
   delivery: z

@@ -3,6 +3,7 @@
  * Everything has a default, so a config without these sections stays valid.
  */
 import { z } from 'zod';
+import { ACT_BY_MAIL_DEFAULTS, actByMailSchema } from './act-by-mail.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
 
@@ -76,6 +77,8 @@ export const registryConfigSchema = z.strictObject({
       hour: z.number().int().min(0).max(23).default(8),
     })
     .default({ digestCron: '0 7 * * 1-5', sweepMs: 60_000, hour: 8 }),
+  /** Officers act on their items by replying to notices (gateway/config/act-by-mail.ts, docs/act-by-email.md). */
+  actByMail: actByMailSchema.default(ACT_BY_MAIL_DEFAULTS),
   /** Optional LDAP login source: users are bound as `userDn` with {email} and {user} substituted. */
   ldap: z
     .strictObject({ url: z.string(), userDn: z.string(), timeoutMs: z.number().int().positive().default(5000) })

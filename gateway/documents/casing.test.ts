@@ -14,6 +14,9 @@ describe('organizationCase', () => {
     ['UBND QUẬN BA ĐÌNH', 'Ủy ban nhân dân quận Ba Đình'],
     ['BỘ TÀI CHÍNH - BỘ NỘI VỤ', 'Bộ Tài chính - Bộ Nội vụ'],
     ['CHÍNH PHỦ', 'Chính phủ'],
+    // Acronyms keep their capitals; a council is a body of its own.
+    ['BCH ĐOÀN TỈNH LÂM ĐỒNG', 'BCH đoàn tỉnh Lâm Đồng'],
+    ['HỘI ĐỒNG THẨM ĐỊNH, ĐÁNH GIÁ CHỈ SỐ CCHC', 'Hội đồng thẩm định, đánh giá chỉ số CCHC'],
   ])('%s → %s', (raw, want) => expect(organizationCase(raw)).toBe(want));
 });
 

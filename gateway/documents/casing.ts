@@ -11,7 +11,10 @@ function capitalize(word: string): string {
 }
 
 function titleCaseWords(text: string): string {
-  return text.split(' ').map((w) => capitalize(w.toLowerCase())).join(' ');
+  return text
+    .split(' ')
+    .map((w) => capitalize(w.toLowerCase()))
+    .join(' ');
 }
 
 const PLACE_NAMES = [...PROVINCES, ...CITIES].sort((a, b) => b.length - a.length);
@@ -57,16 +60,52 @@ export function sentenceCase(raw: string): string {
 }
 
 const BODY_HEADS = [
-  'ủy ban nhân dân', 'hội đồng nhân dân', 'ủy ban mặt trận tổ quốc việt nam', 'văn phòng', 'thanh tra',
-  'chi cục', 'tổng cục', 'cục', 'sở', 'bộ', 'vụ', 'ban', 'phòng', 'trung tâm', 'viện', 'trường', 'công an',
-  'bộ chỉ huy quân sự', 'kho bạc nhà nước', 'bảo hiểm xã hội', 'đài phát thanh và truyền hình', 'tỉnh ủy',
-  'thành ủy', 'huyện ủy', 'liên đoàn lao động', 'đoàn đại biểu quốc hội',
+  'ủy ban nhân dân',
+  'hội đồng nhân dân',
+  'ủy ban mặt trận tổ quốc việt nam',
+  'văn phòng',
+  'thanh tra',
+  'chi cục',
+  'tổng cục',
+  'cục',
+  'sở',
+  'bộ',
+  'vụ',
+  'ban',
+  'phòng',
+  'trung tâm',
+  'viện',
+  'trường',
+  'công an',
+  'bộ chỉ huy quân sự',
+  'kho bạc nhà nước',
+  'bảo hiểm xã hội',
+  'đài phát thanh và truyền hình',
+  'tỉnh ủy',
+  'thành ủy',
+  'huyện ủy',
+  'liên đoàn lao động',
+  'đoàn đại biểu quốc hội',
+  'hội đồng',
 ].sort((a, b) => b.length - a.length);
 
 /** Heads whose own words are all in lower case after the first ("Ủy ban nhân dân"). */
-const CLOSED_HEADS = new Set(['ủy ban nhân dân', 'hội đồng nhân dân', 'kho bạc nhà nước', 'bảo hiểm xã hội',
-  'công an', 'thanh tra', 'tỉnh ủy', 'thành ủy', 'huyện ủy', 'bộ chỉ huy quân sự', 'liên đoàn lao động',
-  'ủy ban mặt trận tổ quốc việt nam', 'đoàn đại biểu quốc hội']);
+const CLOSED_HEADS = new Set([
+  'ủy ban nhân dân',
+  'hội đồng nhân dân',
+  'hội đồng',
+  'kho bạc nhà nước',
+  'bảo hiểm xã hội',
+  'công an',
+  'thanh tra',
+  'tỉnh ủy',
+  'thành ủy',
+  'huyện ủy',
+  'bộ chỉ huy quân sự',
+  'liên đoàn lao động',
+  'ủy ban mặt trận tổ quốc việt nam',
+  'đoàn đại biểu quốc hội',
+]);
 
 const ABBREVIATIONS: Array<[RegExp, string]> = [
   [/\bubnd\b/giu, 'ủy ban nhân dân'],
@@ -136,7 +175,23 @@ export function organizationCase(raw: string): string {
     out.push(out.length === 0 ? capitalize(words[i]) : words[i]);
     i++;
   }
-  return restorePhrases(out.join(' '), PHRASES.filter((p) => !p.startsWith('Sở ') && !p.startsWith('Bộ ')));
+  return keepAcronyms(
+    raw,
+    restorePhrases(
+      out.join(' '),
+      PHRASES.filter((p) => !p.startsWith('Sở ') && !p.startsWith('Bộ ')),
+    ),
+  );
+}
+
+/** Capitals without a vowel are an acronym ("BCH", "CCHC", "TNCS"): printed so, kept so. */
+function keepAcronyms(raw: string, cased: string): string {
+  const acronyms = new Map<string, string>();
+  for (const w of normalizeVietnamese(raw).split(/[\s,.;:()]+/)) {
+    if (/^\p{Lu}{2,}$/u.test(w) && !/[aeiouy]/.test(foldSameLength(w)) && !/^(UBND|HĐND|TP)$/u.test(w)) acronyms.set(w.toLowerCase(), w);
+  }
+  if (acronyms.size === 0) return cased;
+  return cased.replace(/\p{L}+/gu, (w) => acronyms.get(w.toLowerCase()) ?? w);
 }
 
 /** Whether a name begins with a body's type word ("SỞ …", "UBND …"): a new body, not a continuation. */
@@ -150,10 +205,29 @@ const TITLE_PREFIXES = new Set(['phó', 'chánh']);
 
 /** Title nouns, longest first; only their first word takes a capital ("Trưởng phòng", "Văn phòng"). */
 const TITLE_NOUNS = [
-  'tổng cục trưởng', 'chi cục trưởng', 'kế toán trưởng', 'tổng giám đốc', 'chủ tịch', 'giám đốc',
-  'trưởng phòng', 'trưởng ban', 'văn phòng', 'bộ trưởng', 'thứ trưởng', 'cục trưởng', 'vụ trưởng',
-  'hiệu trưởng', 'viện trưởng', 'thủ tướng', 'chủ nhiệm', 'thanh tra', 'bí thư', 'trưởng đoàn',
-  'chánh án', 'chỉ huy trưởng', 'người đứng đầu',
+  'tổng cục trưởng',
+  'chi cục trưởng',
+  'kế toán trưởng',
+  'tổng giám đốc',
+  'chủ tịch',
+  'giám đốc',
+  'trưởng phòng',
+  'trưởng ban',
+  'văn phòng',
+  'bộ trưởng',
+  'thứ trưởng',
+  'cục trưởng',
+  'vụ trưởng',
+  'hiệu trưởng',
+  'viện trưởng',
+  'thủ tướng',
+  'chủ nhiệm',
+  'thanh tra',
+  'bí thư',
+  'trưởng đoàn',
+  'chánh án',
+  'chỉ huy trưởng',
+  'người đứng đầu',
 ].sort((a, b) => b.length - a.length);
 
 /**

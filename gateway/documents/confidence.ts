@@ -3,10 +3,9 @@
  * relies on them, less penalties for inconsistencies (notation type vs heading type, notation year
  * vs date, dates in the future or before 1945) and for fields taken from second-hand sources.
  */
+import type { FieldName, Fields, Provenance, Read } from './fields/common.ts';
 import type { Notation } from './rules/notation.ts';
-import type { DocumentMetadata } from './types.ts';
-
-type Fields = Omit<DocumentMetadata, 'source'>;
+import type { FieldConfidence } from './types.ts';
 
 const WEIGHTS: Array<[number, (f: Fields) => boolean]> = [
   [0.2, (f) => f.notation !== null],
@@ -48,4 +47,40 @@ export function scoreConfidence(fields: Fields, notation: Notation | null, reaso
   const soft = reasons.filter((r) => /does not match|website|converted|not a calendar|completed/.test(r)).length;
   score -= soft * 0.05;
   return round(score);
+}
+
+export type { FieldConfidence } from './types.ts';
+
+/** How much a value is worth by where it came from (fields/common.ts). */
+const BY_PROVENANCE: Record<Provenance, number> = { layout: 0.95, text: 0.85, completed: 0.8, borrowed: 0.6, web: 0.6 };
+
+const FIELD_NAMES: FieldName[] = ['typeCode', 'number', 'notation', 'issuer', 'place', 'issuedDate', 'subject', 'signer', 'recipients', 'dueDate'];
+
+/**
+ * Confidence per field: by provenance, 0 when absent, lowered where the reasons show a conflict
+ * (type heading vs notation, notation year vs date, a date in the future or implausibly old).
+ */
+export function fieldConfidences(read: Pick<Read, 'fields' | 'provenance'>, reasons: string[]): FieldConfidence {
+  const out = {} as FieldConfidence;
+  for (const name of FIELD_NAMES) {
+    const p = read.provenance[name];
+    out[name] = p ? BY_PROVENANCE[p] : 0;
+  }
+  if (read.fields.signer && out.signer > 0 && read.fields.signer.name === null) out.signer = round(out.signer * 0.5);
+  const all = reasons.join('\n');
+  if (/does not match notation/.test(all)) out.typeCode = round(out.typeCode * 0.6);
+  if (/in the notation differs from the date/.test(all)) out.issuedDate = out.notation = round(Math.min(out.issuedDate, out.notation) * 0.6);
+  if (/is after|implausibly old/.test(all)) out.issuedDate = round(out.issuedDate * 0.3);
+  if (/does not begin with the name of a kind of body/.test(all)) out.issuer = round(out.issuer * 0.5);
+  return out;
+}
+
+/** The same confidence for every field a source gave (edXML envelope, mail subject). */
+export function uniformConfidence(fields: Fields, value: number): FieldConfidence {
+  const out = {} as FieldConfidence;
+  for (const name of FIELD_NAMES) {
+    const v = fields[name];
+    out[name] = v === null || (Array.isArray(v) && v.length === 0) ? 0 : value;
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * others (only when they name the same document), noting each borrowed field in the reasons.
  */
 import type { Extraction, Fields } from './extract.ts';
-import type { Classification, DocumentMetadata, Secrecy, Source, Urgency } from './types.ts';
+import type { Classification, DocumentMetadata, FieldConfidence, Secrecy, Source, Urgency } from './types.ts';
 
 /** One source's extraction, labelled for the reasons ("taken from the mail subject"). */
 export interface Candidate extends Extraction {
@@ -19,8 +19,12 @@ function stronger<T>(order: T[], a: T, b: T): T {
   return order.indexOf(b) > order.indexOf(a) ? b : a;
 }
 
+/** A field borrowed from another source is worth less than that source's own reading of it. */
+const BORROWED = 0.8;
+
 export function mergeCandidates(primary: Candidate, others: Candidate[]): Classification {
   const fields: Fields = { ...primary.fields, recipients: [...primary.fields.recipients] };
+  const fieldConfidence: FieldConfidence = { ...primary.fieldConfidence };
   const reasons = [...primary.reasons];
   for (const other of others) {
     const o = other.fields;
@@ -30,9 +34,14 @@ export function mergeCandidates(primary: Candidate, others: Candidate[]): Classi
       if (fields[key] === null && o[key] !== null) {
         (fields as unknown as Record<string, unknown>)[key] = o[key];
         reasons.push(`${key} taken from ${other.label}`);
+        const slot = (key === 'typeName' ? 'typeCode' : key) as keyof FieldConfidence;
+        fieldConfidence[slot] = Math.round(other.fieldConfidence[slot] * BORROWED * 100) / 100;
       }
     }
-    if (fields.recipients.length === 0 && o.recipients.length > 0) fields.recipients = [...o.recipients];
+    if (fields.recipients.length === 0 && o.recipients.length > 0) {
+      fields.recipients = [...o.recipients];
+      fieldConfidence.recipients = Math.round(other.fieldConfidence.recipients * BORROWED * 100) / 100;
+    }
     // A mark anywhere counts: a secret document must be quarantined even if only the mail says so.
     const urgency = stronger(URGENCY_ORDER, fields.urgency, o.urgency);
     const secrecy = stronger(SECRECY_ORDER, fields.secrecy, o.secrecy);
@@ -41,7 +50,7 @@ export function mergeCandidates(primary: Candidate, others: Candidate[]): Classi
     fields.secrecy = secrecy;
   }
   const document: DocumentMetadata = { ...fields, source: primary.source };
-  return { kind: 'document', document, confidence: primary.confidence, reasons: dedupe(reasons) };
+  return { kind: 'document', document, confidence: primary.confidence, fieldConfidence, reasons: dedupe(reasons) };
 }
 
 function dedupe(xs: string[]): string[] {

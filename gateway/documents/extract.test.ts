@@ -26,10 +26,19 @@ describe('extractDocument', () => {
     const r = x(CONG_VAN);
     expect(r.evidence).toBeGreaterThanOrEqual(DOCUMENT_EVIDENCE);
     expect(r.fields).toEqual({
-      typeCode: 'CV', typeName: 'Công văn', number: '56', notation: '56/STTTT-VP', issuer: 'Sở Thông tin và Truyền thông tỉnh Bình Thuận',
-      place: 'Bình Thuận', issuedDate: '2024-03-11', subject: 'Công khai địa chỉ thư điện tử công vụ',
-      signer: { name: 'Nguyễn Văn Hiền', title: 'Phó Giám đốc', authority: 'KT. Giám đốc' }, recipients: ['Như trên', 'Lưu: VT, VP'],
-      urgency: 'normal', secrecy: 'normal', dueDate: '2024-03-29',
+      typeCode: 'CV',
+      typeName: 'Công văn',
+      number: '56',
+      notation: '56/STTTT-VP',
+      issuer: 'Sở Thông tin và Truyền thông tỉnh Bình Thuận',
+      place: 'Bình Thuận',
+      issuedDate: '2024-03-11',
+      subject: 'Công khai địa chỉ thư điện tử công vụ',
+      signer: { name: 'Nguyễn Văn Hiền', title: 'Phó Giám đốc', authority: 'KT. Giám đốc' },
+      recipients: ['Như trên', 'Lưu: VT, VP'],
+      urgency: 'normal',
+      secrecy: 'normal',
+      dueDate: '2024-03-29',
     });
     expect(r.confidence).toBeGreaterThan(0.9);
   });

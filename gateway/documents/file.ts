@@ -4,24 +4,36 @@ import { extname } from 'node:path';
 import { envelopeMetadata } from './edxml/to-metadata.ts';
 import { DOCUMENT_EVIDENCE, extractDocument } from './extract.ts';
 import { resolveLimits } from './limits.ts';
-import { classifyMessage, statusResult } from './message.ts';
+import { uniformConfidence } from './confidence.ts';
+import { classifyMessage, statusResult, withFieldConfidence } from './message.ts';
 import { prepareText } from './prepare.ts';
 import { attachmentText } from './sources/attachment.ts';
 import type { Classification, ClassifyOptions } from './types.ts';
 
 /** Classifies a document that arrived without a message around it. */
 export async function classifyDocumentBytes(name: string, data: Buffer, opts?: ClassifyOptions): Promise<Classification> {
+  return withFieldConfidence(await classifyBytes(name, data, opts));
+}
+
+async function classifyBytes(name: string, data: Buffer, opts?: ClassifyOptions): Promise<Classification> {
   const limits = resolveLimits(opts);
   const att = await attachmentText(name, '', data, limits, opts?.onLimit);
   if (att.edxml?.kind === 'status') return statusResult(att.edxml, att.reasons);
   if (att.edxml?.kind === 'envelope') {
-    return { kind: 'document', document: envelopeMetadata(att.edxml.envelope), confidence: 0.97, reasons: att.reasons };
+    const document = envelopeMetadata(att.edxml.envelope);
+    return { kind: 'document', document, confidence: 0.97, fieldConfidence: uniformConfidence(document, 0.97), reasons: att.reasons };
   }
-  const x = extractDocument(prepareText(att.text, limits.maxTextChars, att.layout), opts?.now ?? new Date());
+  const x = extractDocument(prepareText(att.text, limits.maxTextChars, att.layout), opts?.now ?? new Date(), att.pages);
   if (x.evidence < DOCUMENT_EVIDENCE) {
     return { kind: 'correspondence', document: null, confidence: 0.8, reasons: ['no official document layout found', ...att.reasons] };
   }
-  return { kind: 'document', document: { ...x.fields, source: 'attachment' }, confidence: x.confidence, reasons: [...x.reasons, ...att.reasons] };
+  return {
+    kind: 'document',
+    document: { ...x.fields, source: 'attachment' },
+    confidence: x.confidence,
+    fieldConfidence: x.fieldConfidence,
+    reasons: [...x.reasons, ...att.reasons],
+  };
 }
 
 /** Throws (ENOENT, EACCES, EISDIR…) only when the file cannot be read at all. */
@@ -30,7 +42,12 @@ export async function classifyFile(path: string, opts?: ClassifyOptions): Promis
   const info = await stat(path);
   // A message may hold several attachments at the limit; anything far larger is not read at all.
   if (info.isFile() && info.size > limits.maxAttachmentBytes * 2) {
-    return { kind: 'correspondence', document: null, confidence: 0, reasons: [`${path}: ${info.size} bytes is over the size limit; not read`] };
+    return withFieldConfidence({
+      kind: 'correspondence',
+      document: null,
+      confidence: 0,
+      reasons: [`${path}: ${info.size} bytes is over the size limit; not read`],
+    });
   }
   const data = await readFile(path);
   const ext = extname(path).toLowerCase();

@@ -14,6 +14,7 @@ export type {
   ClassifyLimits,
   ClassifyOptions,
   DocumentMetadata,
+  FieldConfidence,
   Kind,
   Secrecy,
   Signer,

@@ -15,7 +15,12 @@ describe('TCVN3 (ABC)', () => {
     const text = unicodeToTcvn3('ỦY BAN NHÂN DÂN\nHUYỆN CHÂU THÀNH\nSố: 321/UBND-NC\nỦy ban nhân dân huyện đề nghị các cơ quan, đơn vị thực hiện.');
     const fixed = fixLegacyEncoding(text);
     expect(fixed.encoding).toBe('tcvn3');
-    expect(fixed.text.split('\n')).toEqual(['ỦY BAN NHÂN DÂN', 'HUYỆN CHÂU THÀNH', 'SỐ: 321/UBND-NC', 'Ủy ban nhân dân huyện đề nghị các cơ quan, đơn vị thực hiện.']);
+    expect(fixed.text.split('\n')).toEqual([
+      'ỦY BAN NHÂN DÂN',
+      'HUYỆN CHÂU THÀNH',
+      'SỐ: 321/UBND-NC',
+      'Ủy ban nhân dân huyện đề nghị các cơ quan, đơn vị thực hiện.',
+    ]);
   });
 });
 

@@ -2,14 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { classifyMessage } from './message.ts';
 
 function eml(headers: Record<string, string>, body: string, contentType = 'text/plain; charset=utf-8'): Buffer {
-  const head = Object.entries({ From: 'vanthu@a.gov.vn', To: 'vanthu@b.gov.vn', Date: 'Mon, 11 Mar 2024 09:00:00 +0700', ...headers, 'MIME-Version': '1.0', 'Content-Type': contentType, 'Content-Transfer-Encoding': 'base64' })
-    .map(([k, v]) => `${k}: ${v}`).join('\r\n');
+  const head = Object.entries({
+    From: 'vanthu@a.gov.vn',
+    To: 'vanthu@b.gov.vn',
+    Date: 'Mon, 11 Mar 2024 09:00:00 +0700',
+    ...headers,
+    'MIME-Version': '1.0',
+    'Content-Type': contentType,
+    'Content-Transfer-Encoding': 'base64',
+  })
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n');
   return Buffer.from(`${head}\r\n\r\n${Buffer.from(body).toString('base64')}\r\n`);
 }
 
 const subject = (s: string) => `=?UTF-8?B?${Buffer.from(s).toString('base64')}?=`;
 
-const DOC = 'ỦY BAN NHÂN DÂN\nTỈNH BẾN TRE\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 1234/UBND-VX\nBến Tre, ngày 07 tháng 10 năm 2024\nV/v báo cáo chữ ký số\nKính gửi: Các sở, ngành.\nNơi nhận:\n- Như trên;\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Minh Cảnh\n';
+const DOC =
+  'ỦY BAN NHÂN DÂN\nTỈNH BẾN TRE\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 1234/UBND-VX\nBến Tre, ngày 07 tháng 10 năm 2024\nV/v báo cáo chữ ký số\nKính gửi: Các sở, ngành.\nNơi nhận:\n- Như trên;\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Minh Cảnh\n';
 
 describe('classifyMessage', () => {
   it('reads a document from the body', async () => {
@@ -34,7 +44,9 @@ describe('classifyMessage', () => {
   });
 
   it('takes metadata from the subject when nothing else has it, with low confidence', async () => {
-    const r = await classifyMessage(eml({ Subject: subject('[KHẨN] Số 88/UBND-KT ngày 05/3/2025 V/v rà soát hạ tầng mạng') }, 'Gửi quý cơ quan văn bản đính kèm.'));
+    const r = await classifyMessage(
+      eml({ Subject: subject('[KHẨN] Số 88/UBND-KT ngày 05/3/2025 V/v rà soát hạ tầng mạng') }, 'Gửi quý cơ quan văn bản đính kèm.'),
+    );
     expect(r.kind).toBe('document');
     expect(r.document).toMatchObject({ source: 'subject', notation: '88/UBND-KT', issuedDate: '2025-03-05', urgency: 'khan', subject: 'Rà soát hạ tầng mạng' });
     expect(r.confidence).toBeLessThan(0.5);

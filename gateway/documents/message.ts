@@ -8,7 +8,9 @@ import { mergeCandidates, pickDocument, type Candidate } from './decide.ts';
 import { envelopeMetadata } from './edxml/to-metadata.ts';
 import type { EdXml } from './edxml/parse.ts';
 import { parseEdXml } from './edxml/parse.ts';
+import { uniformConfidence } from './confidence.ts';
 import { DOCUMENT_EVIDENCE, extractDocument } from './extract.ts';
+import type { PageLayout } from './layout/types.ts';
 import { automatedReason, dsnReason, type MailFacts } from './kinds/automated.ts';
 import { receiptOf } from './kinds/receipt.ts';
 import { checkMime, mailparserOptions } from '../mail/mime-guard.ts';
@@ -47,7 +49,7 @@ function mailFacts(mail: ParsedMail): MailFacts {
     reportType: ct?.params?.['report-type']?.toLowerCase() ?? null,
     partTypes: mail.attachments.map(partType),
     // The HTML part keeps the table layout of a pasted document; its plain alternative often does not.
-    bodyText: typeof mail.html === 'string' && mail.html ? htmlToText(mail.html) : mail.text ?? '',
+    bodyText: typeof mail.html === 'string' && mail.html ? htmlToText(mail.html) : (mail.text ?? ''),
   };
 }
 
@@ -61,12 +63,29 @@ export function statusResult(edxml: Extract<EdXml, { kind: 'status' }>, reasons:
   return { kind: 'status', document: null, confidence: s.status ? 0.98 : 0.8, reasons: [what.join(' '), ...reasons] };
 }
 
-function textCandidate(text: string, source: Candidate['source'], label: string, now: Date, limits: ClassifyLimits, layout = false): Candidate {
-  const x = extractDocument(prepareText(text, limits.maxTextChars, layout), now);
+function textCandidate(
+  text: string,
+  source: Candidate['source'],
+  label: string,
+  now: Date,
+  limits: ClassifyLimits,
+  layout = false,
+  pages: PageLayout[] = [],
+): Candidate {
+  const x = extractDocument(prepareText(text, limits.maxTextChars, layout), now, pages);
   return { source, label, ...x };
 }
 
+/** Every result carries fieldConfidence (null without a document), in the contract's key order. */
+export function withFieldConfidence(c: Classification): Classification {
+  return { kind: c.kind, document: c.document, confidence: c.confidence, fieldConfidence: c.document ? (c.fieldConfidence ?? null) : null, reasons: c.reasons };
+}
+
 export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): Promise<Classification> {
+  return withFieldConfidence(await classifyParsedMail(mail, opts));
+}
+
+async function classifyParsedMail(mail: ParsedMail, opts?: ClassifyOptions): Promise<Classification> {
   const limits = resolveLimits(opts);
   const now = opts?.now ?? mail.date ?? new Date();
   const facts = mailFacts(mail);
@@ -77,7 +96,8 @@ export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): 
     .filter((a) => !a.contentType.startsWith('message/') && a.contentType !== 'text/rfc822-headers');
   if (attachments.length > limits.maxAttachments) notes.push(`${attachments.length} attachments; only the first ${limits.maxAttachments} read`);
   const read = [];
-  for (const a of attachments.slice(0, limits.maxAttachments)) read.push(await attachmentText(typeof a.filename === 'string' ? a.filename : '', a.contentType, a.content, limits, opts?.onLimit));
+  for (const a of attachments.slice(0, limits.maxAttachments))
+    read.push(await attachmentText(typeof a.filename === 'string' ? a.filename : '', a.contentType, a.content, limits, opts?.onLimit));
   // A message that is itself an edXML document (single XML part) has its envelope as the body.
   const bodyEdXml = mail.text && /^\s*<\?xml|^\s*<([\w-]+:)?edXML/i.test(mail.text) ? parseEdXml(mail.text) : null;
   const edxmls = [bodyEdXml, ...read.map((r) => r.edxml)].filter((e): e is EdXml => e !== null);
@@ -95,15 +115,24 @@ export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): 
   const envelope = edxmls.find((e) => e.kind === 'envelope');
   if (envelope && envelope.kind === 'envelope') {
     const { source, ...fields } = envelopeMetadata(envelope.envelope);
-    candidates.push({ source, label: 'the edXML envelope', fields, evidence: 10, confidence: 0.97, reasons: [] });
+    candidates.push({
+      source,
+      label: 'the edXML envelope',
+      fields,
+      evidence: 10,
+      confidence: 0.97,
+      fieldConfidence: uniformConfidence(fields, 0.97),
+      reasons: [],
+    });
   }
-  for (const r of read) if (r.text.trim()) candidates.push(textCandidate(r.text, 'attachment', `attachment ${r.name}`, now, limits, r.layout));
+  for (const r of read) if (r.text.trim()) candidates.push(textCandidate(r.text, 'attachment', `attachment ${r.name}`, now, limits, r.layout, r.pages));
   const attached = pickDocument(candidates, DOCUMENT_EVIDENCE);
 
   const body = facts.bodyText.trim() ? textCandidate(facts.bodyText, 'body', 'the message body', now, limits) : null;
   if (!attached) {
     const receipt = receiptOf(facts);
-    if (receipt) return { kind: 'status', document: null, confidence: 0.85, reasons: [receipt.reason + (receipt.notation ? ` for ${receipt.notation}` : ''), ...notes] };
+    if (receipt)
+      return { kind: 'status', document: null, confidence: 0.85, reasons: [receipt.reason + (receipt.notation ? ` for ${receipt.notation}` : ''), ...notes] };
     const auto = automatedReason(facts);
     // Auto-replies quote what they answer; a system that generates mail may send a real document.
     const generatedDocument = auto !== null && /auto-generated/.test(auto) && (body?.evidence ?? 0) >= DOCUMENT_EVIDENCE;
@@ -113,16 +142,32 @@ export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): 
   if (body) candidates.push(body);
   const fromSubject = extractFromSubject(facts.subject);
   if (fromSubject) {
-    candidates.push({ source: 'subject', label: 'the mail subject', fields: fromSubject, evidence: DOCUMENT_EVIDENCE, confidence: 0.35, reasons: ['metadata read from the mail subject only'] });
+    candidates.push({
+      source: 'subject',
+      label: 'the mail subject',
+      fields: fromSubject,
+      evidence: DOCUMENT_EVIDENCE,
+      confidence: 0.35,
+      fieldConfidence: uniformConfidence(fromSubject, 0.35),
+      reasons: ['metadata read from the mail subject only'],
+    });
   }
   const primary = attached ?? pickDocument(candidates, DOCUMENT_EVIDENCE);
   if (!primary) {
     // An attachment that could not be read may have been the document: say so through the confidence.
     const unread = read.some((r) => r.reasons.length > 0 && !r.text.trim() && !r.edxml);
-    return { kind: 'correspondence', document: null, confidence: unread ? 0.5 : 0.9, reasons: ['no official document found in the attachments, body or subject', ...notes] };
+    return {
+      kind: 'correspondence',
+      document: null,
+      confidence: unread ? 0.5 : 0.9,
+      reasons: ['no official document found in the attachments, body or subject', ...notes],
+    };
   }
   // Only sources that look like the same document may complete it.
-  const result = mergeCandidates(primary, candidates.filter((c) => c !== primary && c.evidence >= 2));
+  const result = mergeCandidates(
+    primary,
+    candidates.filter((c) => c !== primary && c.evidence >= 2),
+  );
   result.reasons.push(...notes);
   return result;
 }
@@ -130,17 +175,26 @@ export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): 
 /** Throws LimitExceeded when the MIME structure is over a limit (header bytes, parts, depth, attachments): there is nothing to classify safely. */
 export async function classifyMessage(raw: Buffer, opts?: ClassifyOptions): Promise<Classification> {
   const limits = resolveLimits(opts);
-  checkMime(raw, { headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts, mimeDepth: limits.maxMimeDepth, attachments: limits.maxMimeAttachments });
+  checkMime(raw, {
+    headerBytes: limits.maxHeaderBytes,
+    mimeParts: limits.maxMimeParts,
+    mimeDepth: limits.maxMimeDepth,
+    attachments: limits.maxMimeAttachments,
+  });
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, mailparserOptions({ headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts }) as Parameters<typeof simpleParser>[1]);
+    mail = await simpleParser(
+      raw,
+      mailparserOptions({ headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts }) as Parameters<typeof simpleParser>[1],
+    );
   } catch (err) {
     // Should the check and mailparser ever disagree, mailparser's own caps are the same limits.
     const message = (err as Error)?.message ?? String(err);
     if (/child nodes exceeded/i.test(message)) throw new LimitExceeded('mime-parts', limits.maxMimeParts, null, `more than ${limits.maxMimeParts} MIME parts`);
-    if (/header size .* exceeded/i.test(message)) throw new LimitExceeded('header-bytes', limits.maxHeaderBytes, null, `a header block has more than ${limits.maxHeaderBytes} bytes`);
+    if (/header size .* exceeded/i.test(message))
+      throw new LimitExceeded('header-bytes', limits.maxHeaderBytes, null, `a header block has more than ${limits.maxHeaderBytes} bytes`);
     if (err instanceof LimitExceeded) throw err;
-    return { kind: 'correspondence', document: null, confidence: 0, reasons: [`the MIME structure cannot be parsed: ${message}`] };
+    return withFieldConfidence({ kind: 'correspondence', document: null, confidence: 0, reasons: [`the MIME structure cannot be parsed: ${message}`] });
   }
   return classifyParsed(mail, opts);
 }

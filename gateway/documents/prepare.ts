@@ -19,7 +19,10 @@ export interface Doc {
 const DECORATIVE = /^[\s*_\-=–—.~•·#+]+$/;
 
 function cleanLine(line: string): string {
-  return line.replace(/[\u00A0\u2000-\u200A\u202F\u3000]/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return line
+    .replace(/[\u00A0\u2000-\u200A\u202F\u3000]/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 const TITLE_PARTS = ['cong hoa xa hoi chu nghia viet nam', 'doc lap - tu do - hanh phuc'];
@@ -41,7 +44,10 @@ function splitNationalTitle(line: string): string[] {
  * text separates by tabs or wide runs of spaces ("Nơi nhận:<tab><tab>KT. CỤC TRƯỞNG").
  */
 function splitCells(line: string): string[] {
-  const cells = line.split(/\||\t+| {3,}/).map((c) => c.trim()).filter(Boolean);
+  const cells = line
+    .split(/\||\t+| {3,}/)
+    .map((c) => c.trim())
+    .filter(Boolean);
   return cells.flatMap(splitNationalTitle);
 }
 

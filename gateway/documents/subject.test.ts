@@ -4,13 +4,18 @@ import { extractFromSubject } from './subject.ts';
 describe('metadata from a mail subject', () => {
   it('reads "Số … ngày … V/v …"', () => {
     expect(extractFromSubject('Số 88/UBND-KT ngày 05/3/2025 V/v rà soát hạ tầng')).toMatchObject({
-      typeCode: 'CV', notation: '88/UBND-KT', issuedDate: '2025-03-05', subject: 'Rà soát hạ tầng',
+      typeCode: 'CV',
+      notation: '88/UBND-KT',
+      issuedDate: '2025-03-05',
+      subject: 'Rà soát hạ tầng',
     });
   });
 
   it('reads a type name with a marked subject', () => {
     expect(extractFromSubject('HỎA TỐC: Công điện số 05/CĐ-UBND về việc ứng phó bão số 7')).toMatchObject({
-      typeCode: 'CĐ', urgency: 'hoa_toc', subject: 'Ứng phó bão số 7',
+      typeCode: 'CĐ',
+      urgency: 'hoa_toc',
+      subject: 'Ứng phó bão số 7',
     });
   });
 

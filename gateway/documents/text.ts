@@ -17,7 +17,13 @@ export function normalizeVietnamese(text: string): string {
 
 /** Lower case, diacritics removed, đ→d: the key for matching and searching Vietnamese text. */
 export function foldDiacritics(text: string): string {
-  return text.normalize('NFD').replace(COMBINING, '').replace(/[đĐ]/g, 'd').toLowerCase().normalize('NFC');
+  // "Ð" (U+00D0, Latin eth) is often typed for "Đ" (U+0110).
+  return text
+    .normalize('NFD')
+    .replace(COMBINING, '')
+    .replace(/[đĐðÐ]/g, 'd')
+    .toLowerCase()
+    .normalize('NFC');
 }
 
 const foldCache = new Map<string, string>();
@@ -79,5 +85,8 @@ export function isUpperLine(line: string): boolean {
 
 /** Trims surrounding punctuation and spaces, as the contract asks of every text field. */
 export function trimPunctuation(text: string): string {
-  return text.replace(/^[\s\-–—+•*.,;:]+/u, '').replace(/[\s\-–—.,;:]+$/u, '').trim();
+  return text
+    .replace(/^[\s\-–—+•*.,;:]+/u, '')
+    .replace(/[\s\-–—.,;:]+$/u, '')
+    .trim();
 }

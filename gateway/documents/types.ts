@@ -32,8 +32,20 @@ export interface Classification {
   kind: Kind;
   document: DocumentMetadata | null;
   confidence: number;
+  /**
+   * (added) 0..1 per document field — how far a clerk can rely on each value, 0 when absent; null
+   * when there is no document. Optional in the type for results stored before it existed; the
+   * classifier always sets it.
+   */
+  fieldConfidence?: FieldConfidence | null;
   reasons: string[];
 }
+
+/** Confidence per field of DocumentMetadata (typeName goes with typeCode). */
+export type FieldConfidence = Record<
+  'typeCode' | 'number' | 'notation' | 'issuer' | 'place' | 'issuedDate' | 'subject' | 'signer' | 'recipients' | 'dueDate',
+  number
+>;
 
 /** Caps against hostile input; every one has a default in limits.ts. */
 export interface ClassifyLimits {

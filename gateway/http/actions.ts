@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { present } from '../registry/books/detail.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import { searchDocuments } from '../registry/books/search.ts';
-import { approve, assign, markNotDocument, registerMessage, reject, setDeadline, setStatus } from '../registry/workflow/workflow.ts';
+import { approve, assign, markNotDocument, reject, setDeadline, setStatus } from '../registry/workflow/workflow.ts';
+import { registerStoredMessage } from '../registry/workflow/register-stored.ts';
 import { idParams, principalOf, TAG } from './registry-common.ts';
 
 const corrections = {
@@ -116,13 +117,20 @@ export function actionRoutes(rt: RegistryRuntime) {
       async (req) => present(await setStatus(rt, principalOf(req), req.params.id, req.body.status, req.body.note)),
     );
 
-    app.post<{ Params: { id: string }; Body: { corrections?: Record<string, unknown> } }>(
+    app.post<{ Params: { id: string }; Body: { corrections?: Record<string, unknown>; unit?: string } }>(
       '/api/messages/:id/register',
       {
         config: { permission: 'documents.review' },
-        schema: { tags: TAG, summary: 'Register the review items of one inbound message (vanthu register)', params: idParams, body: body({ corrections }) },
+        schema: {
+          tags: TAG,
+          summary: 'Register the document of a stored message: its review items, or one made from what was stored (vanthu register)',
+          params: idParams,
+          body: body({ corrections, unit: { type: 'string', description: 'the unit, when the message went to several' } }),
+        },
       },
-      async (req) => ({ items: (await registerMessage(rt, principalOf(req), req.params.id, req.body?.corrections ?? {})).map(present) }),
+      async (req) => ({
+        items: (await registerStoredMessage(rt, principalOf(req), req.params.id, req.body?.corrections ?? {}, req.body?.unit)).map(present),
+      }),
     );
   };
 }

@@ -15,7 +15,9 @@ import { inboundMessages, messageAttachments, messageStages } from '../store/sch
 import { recipientsFromHeaders } from '../mail/recipients.ts';
 import { actorOf, authorizeRelayEnvelope, messageAccess, messageListScope, uploadTargets, type Principal } from '../registry/access/policy.ts';
 import { messageFacts, messageScopeCondition } from '../registry/access/records.ts';
+import { messageOutcomes } from '../registry/books/outcomes.ts';
 import { MessageTooLargeError } from '../accept/spool.ts';
+import { ocrProgress } from '../store/ocr.ts';
 
 export interface MessagesDeps {
   config: Config;
@@ -63,7 +65,21 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       const items = rows.slice(0, limit);
       // total: every message the filter matches (all pages); hasMore: pages after this one.
       const [{ total }] = await db.select({ total: count() }).from(inboundMessages).where(filter);
-      return { items, next: rows.length > limit ? items[items.length - 1].id : null, total: Number(total), hasMore: rows.length > limit };
+      // outcome (added): what the registry made of each message (gateway/registry/books/outcomes.ts).
+      const outcomes = await messageOutcomes(
+        db,
+        req.principal!,
+        items.map((m) => m.id),
+      );
+      // ocr: pages read / to read of a message's scans (docs/ocr.md), on the messages that have any.
+      const shown = items.map((m) => m.id);
+      const progress = await ocrProgress(deps.database, shown);
+      return {
+        items: items.map((m) => ({ ...m, outcome: outcomes.get(m.id) ?? [], ...(progress.has(m.id) ? { ocr: progress.get(m.id) } : {}) })),
+        next: rows.length > limit ? items[items.length - 1].id : null,
+        total: Number(total),
+        hasMore: rows.length > limit,
+      };
     },
   );
 
@@ -76,7 +92,8 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       if (!message) return reply.code(404).send(notFound);
       const stages = await db.select().from(messageStages).where(eq(messageStages.messageId, message.id));
       const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
-      return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments };
+      const ocr = (await ocrProgress(deps.database, [message.id])).get(message.id) ?? null;
+      return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments, ocr };
     },
   );
 

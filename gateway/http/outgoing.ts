@@ -29,6 +29,8 @@ interface SendBody {
   signer?: string;
   edxml?: boolean;
   smime?: boolean;
+  /** Send a document without a valid signature anyway (audited; docs/issuance.md). */
+  confirmUnsigned?: boolean;
   document: { filename: string; contentType?: string; content: string };
 }
 
@@ -46,6 +48,7 @@ const sendSchema = {
     signer: { type: 'string' },
     edxml: { type: 'boolean' },
     smime: { type: 'boolean' },
+    confirmUnsigned: { type: 'boolean', description: 'send although the PDF has no valid signature (audited)' },
     document: {
       type: 'object',
       required: ['filename', 'content'],

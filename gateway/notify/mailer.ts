@@ -33,6 +33,7 @@ export function createMailer(db: Db, config: Config, clock: Clock, shared?: Mail
           subject: mail.subject.normalize('NFC'),
           text: mail.text.normalize('NFC'),
           inReplyTo: mail.inReplyTo ?? undefined,
+          replyTo: mail.replyTo ?? undefined,
           references: mail.inReplyTo ?? undefined,
           attachments: mail.attachments,
           headers: { 'Auto-Submitted': 'auto-generated', 'X-Vanthu-Key': mail.key },

@@ -13,6 +13,9 @@ import { newId } from '../store/ids.ts';
 import { composeDocument, mailSubject } from './compose.ts';
 import { directoryOf, resolveRecipient, type ResolvedRecipient } from './directory.ts';
 import { outgoingDeliveries, outgoingMessages } from './schema.ts';
+import { appendAudit } from '../registry/audit.ts';
+import { IssueError, issueConfigured, issueDocument, issuePreflight, loadIssueKeys, type IssueKeys } from './issue/issue.ts';
+import { unsignedReason } from './issue/signed.ts';
 import { loadDkimKey, loadPkcs12, type DkimKey, type SmimeKey } from './sign.ts';
 import { outgoingView, type OutgoingView } from './tracking.ts';
 
@@ -30,6 +33,8 @@ export interface SendInput {
   document: { filename: string; content: Buffer; contentType?: string };
   edxml?: boolean;
   smime?: boolean;
+  /** The clerk confirms sending a document without a valid signature (audited; docs/issuance.md). */
+  confirmUnsigned?: boolean;
   /** Who sends (user e-mail or service name): the audit actor, told about permanent failures. */
   actor: string;
   senderEmail: string | null;
@@ -88,6 +93,12 @@ export function documentType(code: string | null | undefined, name: string | nul
   return { typeCode: type.code, typeName: given ?? type.name };
 }
 
+/** Issuance refused the document (no place for the number, no visible signature): 422 with the reason. */
+function issueFailed(err: unknown): never {
+  if (err instanceof IssueError) throw new SendError(422, `Không ban hành được văn bản (cannot issue the document): ${err.message}`, { reason: err.code });
+  throw err;
+}
+
 export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueue: Enqueue, input: SendInput): Promise<SendResult> {
   const { config } = rt;
   const unit = unitOf(config, input.unitId);
@@ -100,6 +111,25 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
   const from = unitCfg?.from ?? unit.addresses[0];
   const { typeCode, typeName } = documentType(input.typeCode, input.typeName);
   const signer = input.signer?.normalize('NFC').trim() || null;
+  // Nothing is numbered for a send that cannot happen: the signature and the issuing layout first.
+  const unsigned = config.outgoing.requireSigned ? await unsignedReason(input.document, config.trust) : null;
+  if (unsigned && !input.confirmUnsigned) {
+    throw new SendError(
+      422,
+      `Văn bản chưa có chữ ký số hợp lệ: ${unsigned.vi}; xác nhận gửi văn bản không ký bằng confirmUnsigned / --confirm-unsigned ` +
+        `(no valid signature: ${unsigned.en}; confirm sending it unsigned with confirmUnsigned / --confirm-unsigned)`,
+      { reason: 'unsigned', verdicts: unsigned.verdicts },
+    );
+  }
+  let issue: IssueKeys | null = null;
+  if (!unsigned && issueConfigured(unitCfg)) {
+    try {
+      issue = loadIssueKeys(unitCfg);
+    } catch (err) {
+      throw new SendError(500, `Khóa hoặc con dấu của đơn vị không dùng được (unit key or seal unusable): ${(err as Error).message}`);
+    }
+    await issuePreflight(input.document.content).catch(issueFailed);
+  }
   const entry = await registerOutgoing(
     rt.db,
     {
@@ -116,6 +146,17 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
     rt.tz,
   );
   const now = rt.clock.now();
+  const content = issue
+    ? (
+        await issueDocument(input.document.content, {
+          ...issue,
+          notation: entry.notation,
+          issuedDate: entry.issuedDate,
+          unitName: unit.name,
+          now,
+        }).catch(issueFailed)
+      ).pdf
+    : input.document.content;
   const composed = await composeDocument(
     {
       from: { name: unit.name, address: from, organId: unit.organId },
@@ -126,7 +167,7 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       typeName: entry.typeName,
       subject,
       body: input.body ?? null,
-      document: { filename: input.document.filename, content: input.document.content, contentType: input.document.contentType ?? 'application/pdf' },
+      document: { filename: input.document.filename, content, contentType: input.document.contentType ?? 'application/pdf' },
       edxml: Boolean(input.edxml),
       signer,
       now,
@@ -151,6 +192,10 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       signing: { dkim: Boolean(keys.dkim), smime: Boolean(keys.smime), edxml: Boolean(input.edxml) },
       createdAt: now,
     });
+    if (unsigned) {
+      const data = { notation: entry.notation, filename: input.document.filename, reason: unsigned.en, verdicts: unsigned.verdicts };
+      await appendAudit(tx, { actor: input.actor, action: 'outgoing.send_unsigned', entity: 'outgoing', entityId: id, data }, now);
+    }
     await tx.insert(outgoingDeliveries).values(
       list.map((r, i) => ({
         id: deliveryIds[i],

@@ -62,7 +62,7 @@ type Asn1 = forge.asn1.Asn1;
  * issuer and serial are copied from the certificate's own TBSCertificate instead; they are not
  * covered by the signature, so replacing them after signing is safe.
  */
-function withOriginalIssuer(contentInfo: Asn1, cert: forge.pki.Certificate): Asn1 {
+export function withOriginalIssuer(contentInfo: Asn1, cert: forge.pki.Certificate): Asn1 {
   const tbs = (cert as unknown as { tbsCertificate?: Asn1 }).tbsCertificate;
   if (!tbs || !Array.isArray(tbs.value)) return contentInfo;
   // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, ... }

@@ -3,6 +3,7 @@
  * change. Rows are hash-chained (hash = SHA-256 of the previous hash and the row's canonical
  * JSON), and appends serialise on the one-row audit_head, so the chain is total across processes.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { asc, gt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
@@ -45,7 +46,18 @@ export function rowHash(prevHash: string, r: Hashed): string {
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
+/**
+ * Where the actions inside `fn` came from, e.g. `{ channel: 'mail', messageId }` for a reply to a
+ * notice (docs/act-by-email.md): every entry appended meanwhile carries it as `data.via`, in the
+ * same transaction as the change it records.
+ */
+const auditVia = new AsyncLocalStorage<Record<string, unknown>>();
+export function withAuditVia<T>(via: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+  return auditVia.run(via, fn);
+}
+
 export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date): Promise<number> {
+  const via = auditVia.getStore();
   await tx.execute(sql`insert into audit_head (id, seq, hash) values (1, 0, ${GENESIS}) on conflict do nothing`);
   const [head] = await rows<{ seq: string | number; hash: string }>(tx, sql`update audit_head set seq = seq + 1 where id = 1 returning seq, hash`);
   const seq = Number(head.seq);
@@ -57,7 +69,7 @@ export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date): Promise<
     action: entry.action,
     entity: entry.entity,
     entityId: entry.entityId,
-    data: JSON.parse(JSON.stringify(entry.data ?? {})),
+    data: JSON.parse(JSON.stringify(via ? { ...entry.data, via } : (entry.data ?? {}))),
   };
   const hash = rowHash(head.hash, row);
   await tx.insert(auditLog).values({ ...row, data: row.data as object, prevHash: head.hash, hash });

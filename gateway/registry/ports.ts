@@ -13,6 +13,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   inReplyTo?: string | null;
+  /** Where replies go: act+<token>@<unit domain> for notices one can act on by replying (docs/act-by-email.md). */
+  replyTo?: string | null;
   attachments?: Array<{ filename: string; content: Buffer | string; contentType: string }>;
 }
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config, UnitConfig } from '../config/load.ts';
 import { addressBook } from '../config/load.ts';
+import { recipientLookup } from '../config/act-by-mail.ts';
 import type { Logger } from '../log.ts';
 import type { DurableAccept } from '../accept/durable-accept.ts';
 import { SmtpEdge, smtpError } from './edge.ts';
@@ -37,7 +38,8 @@ function errorCode(err: unknown): string | undefined {
 }
 
 export function createSmtpListener(config: Config, accept: DurableAccept, log: Logger): SmtpListener {
-  const units = addressBook(config);
+  // Published unit addresses, and reply addresses act+<token>@<unit domain> (docs/act-by-email.md).
+  const unitOf = recipientLookup(config, addressBook(config));
   const { smtp } = config;
   const tls = smtp.tls ? { key: readFileSync(smtp.tls.key), cert: readFileSync(smtp.tls.cert) } : null;
   let edge: SmtpEdge;
@@ -58,14 +60,14 @@ export function createSmtpListener(config: Config, accept: DurableAccept, log: L
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) {
       const rcpt = normalizeAddress(address.address);
       // Vietnamese is kept only for a client that negotiated SMTPUTF8; the edge folds it to ASCII for the others.
-      if (!units.has(rcpt)) return cb(smtpError(550, `5.1.1 <${address.address}>: không có đơn vị nhận với địa chỉ này (no such unit address)`));
+      if (!unitOf(rcpt)) return cb(smtpError(550, `5.1.1 <${address.address}>: không có đơn vị nhận với địa chỉ này (no such unit address)`));
       if (session.envelope.rcptTo.length >= smtp.maxRecipients) return cb(smtpError(452, '4.5.3 Too many recipients'));
       edge.progress(session);
       cb();
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void) {
       const rcptTo = session.envelope.rcptTo.map((r) => normalizeAddress(r.address));
-      const unitIds = [...new Set(rcptTo.map((r) => (units.get(r) as UnitConfig).id))];
+      const unitIds = [...new Set(rcptTo.map((r) => (unitOf(r) as UnitConfig).id))];
       const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
       edge.dataStarted(session, stream);
       accept

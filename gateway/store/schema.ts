@@ -26,7 +26,7 @@ export const inboundMessages = pgTable(
     uploadedUnit: text('uploaded_unit'),
     subject: text('subject'),
     fromAddr: text('from_addr'),
-    state: text('state').notNull().default('accepted'), // accepted | parsed | classified | verified | decided | failed (gateway/workers/states.ts)
+    state: text('state').notNull().default('accepted'), // accepted | parsed | ocr | classified | verified | decided | failed (gateway/workers/states.ts)
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true, mode: 'date' }), // last queued, or last found queued by the sweep (database time)
     /** The pipeline run holding this message ("<host>:<pid>:<random>:<n>") until leaseUntil (database time); see gateway/workers/lease.ts. */
     leaseOwner: text('lease_owner'),
@@ -75,4 +75,38 @@ export const messageAttachments = pgTable(
     sha256: text('sha256').notNull(),
   },
   (t) => [primaryKey({ columns: [t.messageId, t.idx] }), index('message_attachments_sha').on(t.sha256)],
+);
+
+/**
+ * OCR of a message's scanned attachments (docs/ocr.md): one row per attachment that needs it,
+ * written when the classify stage finds the scan and filled by the OCR worker
+ * (gateway/workers/ocr.ts). status: pending | running | done | failed.
+ */
+export const messageOcr = pgTable(
+  'message_ocr',
+  {
+    messageId: text('message_id')
+      .notNull()
+      .references(() => inboundMessages.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(), // message_attachments.idx
+    sha256: text('sha256').notNull(),
+    kind: text('kind').notNull(), // pdf | image
+    /** PDF: the 1-based pages that need OCR (pagesNeedingOcr); null for an image. */
+    pages: jsonb('pages').$type<number[] | null>(),
+    status: text('status').notNull().default('pending'),
+    pagesDone: integer('pages_done').notNull().default(0),
+    pagesTotal: integer('pages_total').notNull().default(0),
+    /** The recognised text, pages separated by a form feed. */
+    text: text('text'),
+    /** Mean word confidence over the pages read, 0–100. */
+    confidence: integer('confidence'),
+    /** Per page: page, meanConfidence, lang, skewDegrees, words as [text, confidence]. */
+    result: jsonb('result'),
+    engine: text('engine'),
+    errorCode: text('error_code'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.idx] })],
 );

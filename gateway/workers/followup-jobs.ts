@@ -1,7 +1,9 @@
 /**
- * The follow-up worker: sends receipts, returns and quarantine alerts, reminders and escalations,
- * and the daily digest. Every job re-reads the document and does nothing when the reason for it
- * has gone (done, deadline moved); every mail is sent at most once (outbound_mail keys).
+ * The follow-up worker: sends receipts, returns and quarantine alerts, assignments, reminders and
+ * escalations, and the daily digest; what an officer or leader receives carries a reply address
+ * to act on it by mail (docs/act-by-email.md). Every job re-reads the document and does nothing
+ * when the reason for it has gone (done, deadline moved); every mail is sent at most once
+ * (outbound_mail keys).
  */
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -11,7 +13,9 @@ import { localDate } from '../clock.ts';
 import type { Mailer } from '../registry/ports.ts';
 import { isDuplicateAlert } from '../registry/intake/integrity.ts';
 import {
+  actFooter,
   alertNotice,
+  assignmentNotice,
   digestNotice,
   duplicateAlertNotice,
   doneNotice,
@@ -27,6 +31,9 @@ import { documents, users } from '../registry/schema.ts';
 import { OPEN_STATUSES } from '../registry/books/search.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { edxmlStatusFor } from '../registry/intake/edxml-status.ts';
+import { deadlineEvent } from '../registry/workflow/ical.ts';
+import { replyAddress } from '../registry/replies/address.ts';
+import { ASSIGNEE_ACTIONS, DIGEST_ACTIONS, OVERSEER_ACTIONS } from '../registry/replies/token.ts';
 import { FOLLOWUP_QUEUE, type FollowupJob } from './followup.ts';
 
 export interface FollowupDeps {
@@ -50,10 +57,23 @@ async function unitUsers(rt: RegistryRuntime, unitId: string, roles: string[]): 
   return rows.map((r) => r.email);
 }
 
-async function userEmail(rt: RegistryRuntime, id: string | null): Promise<string | null> {
+interface Person {
+  id: string;
+  email: string;
+  name: string;
+}
+
+async function unitPeople(rt: RegistryRuntime, unitId: string, roles: string[]): Promise<Person[]> {
+  return rt.db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(and(eq(users.unitId, unitId), inArray(users.role, roles), eq(users.active, true)));
+}
+
+async function person(rt: RegistryRuntime, id: string | null): Promise<Person | null> {
   if (!id) return null;
-  const [u] = await rt.db.select({ email: users.email }).from(users).where(eq(users.id, id));
-  return u?.email ?? null;
+  const [u] = await rt.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, id));
+  return u ?? null;
 }
 
 async function record(rt: RegistryRuntime, action: string, doc: DocumentRow, data: Record<string, unknown>): Promise<void> {
@@ -68,10 +88,12 @@ async function mailAbout(
   key: string,
   to: string[],
   notice: Notice,
-  extra: { cc?: string[]; attachments?: Array<{ filename: string; content: string; contentType: string }> } = {},
+  extra: { cc?: string[]; replyTo?: string | null; attachments?: Array<{ filename: string; content: string; contentType: string }> } = {},
 ): Promise<string> {
   const [inbound] = doc.internetMessageId ? [doc.internetMessageId] : [];
-  const r = await deps.mailer.send({ key, to, subject: notice.subject, text: notice.text, inReplyTo: inbound ?? null, ...extra });
+  // An actionable notice says how to act on it by replying (docs/act-by-email.md).
+  const text = extra.replyTo ? [notice.text, ...actFooter(extra.replyTo)].join('\n') : notice.text;
+  const r = await deps.mailer.send({ key, to, subject: notice.subject, text, inReplyTo: inbound ?? null, ...extra });
   if (r === 'sent') await record(deps.rt, `mail.${key.split(':')[0]}`, doc, { key, to, cc: extra.cc ?? [] });
   return r;
 }
@@ -127,20 +149,55 @@ async function deadlineJob(
     await job.moveToDelayed(Date.now() + (data.fireAt - now), token);
     throw new DelayedError();
   }
-  const assignee = await userEmail(rt, doc.assigneeId);
-  const leaders = await unitUsers(rt, doc.unitId, ['leader']);
-  if (data.kind === 'reminder') {
-    const to = assignee ? [assignee] : leaders;
-    return mailAbout(deps, doc, `reminder:${doc.id}:${doc.dueDate}`, to, reminderNotice(doc));
+  const assignee = await person(rt, doc.assigneeId);
+  const leaders = await unitPeople(rt, doc.unitId, ['leader']);
+  if (data.kind === 'reminder')
+    return actionable(deps, doc, `reminder:${doc.id}:${doc.dueDate}`, assignee ? [assignee] : leaders, reminderNotice(doc), null, calendar(rt, doc));
+  const overseers = leaders.length ? leaders : await unitPeople(rt, doc.unitId, ['clerk', 'admin']);
+  return actionable(deps, doc, `escalate:${doc.id}:${doc.dueDate}`, overseers, escalationNotice(doc, assignee?.email ?? null), assignee?.email);
+}
+
+/**
+ * A notice one can act on by replying: a reply address is bound to one person, so each person
+ * gets their own mail (the first under `key`, the others under `key:<user id>`); `cc` goes on the
+ * first only, so nobody gets two copies.
+ */
+async function actionable(
+  deps: FollowupDeps,
+  doc: DocumentRow,
+  key: string,
+  people: Person[],
+  notice: Notice,
+  cc?: string | null,
+  ics?: { filename: string; content: string; contentType: string } | null,
+): Promise<string> {
+  let result = 'no-recipient';
+  for (const [i, who] of people.entries()) {
+    const actions = who.id === doc.assigneeId ? ASSIGNEE_ACTIONS : OVERSEER_ACTIONS;
+    const replyTo = replyAddress(deps.rt, doc.unitId, { kind: 'document', itemId: doc.id, userId: who.id, actions: [...actions] });
+    const extra = { cc: i === 0 && cc ? [cc] : [], replyTo, attachments: ics ? [ics] : undefined };
+    const r = await mailAbout(deps, doc, i === 0 ? key : `${key}:${who.id}`, [who.email], notice, extra);
+    if (i === 0) result = r;
   }
-  return mailAbout(
-    deps,
-    doc,
-    `escalate:${doc.id}:${doc.dueDate}`,
-    leaders.length ? leaders : await unitUsers(rt, doc.unitId, ['clerk', 'admin']),
-    escalationNotice(doc, assignee),
-    { cc: assignee ? [assignee] : [] },
-  );
+  return result;
+}
+
+/** The assignee is told of a new assignment (a leader's decision, or a routing rule at registration). */
+async function assignmentMail(deps: FollowupDeps, job: { docId: string; assigneeId: string }): Promise<string> {
+  const doc = await loadDoc(deps.rt, job.docId);
+  if (doc?.status !== 'assigned' || doc.assigneeId !== job.assigneeId) return 'stale';
+  const officer = await person(deps.rt, doc.assigneeId);
+  if (!officer) return 'no-recipient';
+  const notice = assignmentNotice(doc, officer.name, unitName(deps.rt, doc.unitId));
+  return actionable(deps, doc, `assign:${doc.id}:${officer.id}`, [officer], notice, null, calendar(deps.rt, doc));
+}
+
+/** The deadline as a calendar entry (gateway/registry/workflow/ical.ts), on assignment and reminder mails. */
+function calendar(rt: RegistryRuntime, doc: DocumentRow) {
+  const unit = rt.config.units.find((u) => u.id === doc.unitId);
+  if (!unit) return null;
+  const description = [doc.typeName, doc.notation, doc.issuer, doc.subject].filter(Boolean).join(' · ');
+  return deadlineEvent(doc, { unitName: unit.name, organizer: unit.addresses[0], now: rt.clock.now(), description });
 }
 
 /** One mail per officer or leader with open items: due today, overdue, newly assigned in the last day. */
@@ -165,8 +222,12 @@ export async function sendDigests(deps: FollowupDeps): Promise<number> {
       fresh: open.filter((d) => d.updatedAt >= since && d.status === 'assigned'),
     };
     if (!items.dueToday.length && !items.overdue.length && !items.fresh.length) continue;
-    const n = digestNotice(u.name, today, items);
-    if ((await deps.mailer.send({ key: `digest:${u.id}:${today}`, to: [u.email], subject: n.subject, text: n.text })) === 'sent') sent++;
+    // Each item has its own reply address; the digest's own Reply-To answers with the commands (docs/act-by-email.md).
+    const itemAddress = (d: DocumentRow) =>
+      replyAddress(rt, d.unitId, { kind: 'document', itemId: d.id, userId: u.id, actions: [...(d.assigneeId === u.id ? ASSIGNEE_ACTIONS : OVERSEER_ACTIONS)] });
+    const n = digestNotice(u.name, today, items, itemAddress);
+    const replyTo = replyAddress(rt, u.unitId, { kind: 'digest', itemId: null, userId: u.id, actions: [...DIGEST_ACTIONS] });
+    if ((await deps.mailer.send({ key: `digest:${u.id}:${today}`, to: [u.email], subject: n.subject, text: n.text, replyTo })) === 'sent') sent++;
   }
   return sent;
 }
@@ -174,6 +235,7 @@ export async function sendDigests(deps: FollowupDeps): Promise<number> {
 export async function processFollowup(deps: FollowupDeps, job: Job<FollowupJob>, token?: string): Promise<string | number> {
   const d = job.data;
   if (d.kind === 'digest') return sendDigests(deps);
+  if (d.kind === 'assign') return assignmentMail(deps, d);
   if ('dueDate' in d) return deadlineJob(deps, job, d, token);
   return senderMail(deps, d);
 }

@@ -24,6 +24,8 @@ export const FOLLOWUP_QUEUE = 'followup';
 export type FollowupJob =
   | { kind: 'reminder' | 'escalate'; docId: string; dueDate: string; fireAt: number }
   | { kind: 'receipt' | 'alert' | 'return' | 'done'; docId: string }
+  /** The assignee is told, with a reply address to act by mail (docs/act-by-email.md). */
+  | { kind: 'assign'; docId: string; assigneeId: string }
   | { kind: 'digest' };
 
 export interface FireTimes {
@@ -123,6 +125,8 @@ export class FollowupScheduler {
     if (doc.status === 'quarantined') await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`alert-${doc.id}`));
     // A copy that differs from the document it repeats (gateway/registry/intake/integrity.ts): the clerks are told.
     else if (isDuplicateAlert(doc.reasons)) await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`dupalert-${doc.id}`));
+    if (doc.status === 'assigned' && doc.assigneeId)
+      await this.queue.add('assign', { kind: 'assign', docId: doc.id, assigneeId: doc.assigneeId }, jobOpts(`assign-${doc.id}-${doc.assigneeId}`));
     if (doc.status === 'returned') await this.queue.add('return', { kind: 'return', docId: doc.id }, jobOpts(`return-${doc.id}`));
     // Tells the sender the document was handled (gateway/outgoing tracks it as "handled").
     if (doc.status === 'done' && doc.bookNumber !== null && doc.senderAddress)

@@ -10,7 +10,7 @@ import type { Database } from '../store/db.ts';
 import { inboundMessages } from '../store/schema.ts';
 import { describeError, errorText, type ErrorInfo } from '../errors.ts';
 import { PENDING_STATES } from './states.ts';
-import { runPipeline, type AnyStage } from './pipeline.ts';
+import { runPipeline, type AnyStage, type StageContext } from './pipeline.ts';
 import { INGEST_QUEUE } from './queues.ts';
 import { MessageLeases } from './lease.ts';
 import { classifyStage } from './stages/classify.ts';
@@ -18,11 +18,12 @@ import { parseStage } from './stages/parse.ts';
 import { verifyStage } from './stages/verify.ts';
 import { registerStage } from './stages/register.ts';
 import { linkOutgoingStage } from './stages/link-outgoing.ts';
+import { actByMailStage } from './stages/act-by-mail.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import type { Deliverer, Mailer } from '../registry/ports.ts';
 
 /** The stages in order; each reads the stored results of those before it. */
-export const INGEST_STAGES: AnyStage[] = [parseStage, classifyStage, verifyStage, linkOutgoingStage, registerStage /* stays last */];
+export const INGEST_STAGES: AnyStage[] = [parseStage, classifyStage, verifyStage, linkOutgoingStage, actByMailStage, registerStage /* stays last */];
 
 export interface IngestDeps {
   database: Database;
@@ -37,6 +38,8 @@ export interface IngestDeps {
   stages?: AnyStage[];
   /** The registry's runtime (follow-up kick), read by the register stage through the stage context. */
   registry?: RegistryRuntime;
+  /** The "ocr" queue the classify stage hands scans to (gateway/workers/ocr.ts). */
+  ocrQueue?: StageContext['ocrQueue'];
 }
 
 export async function processMessage(deps: IngestDeps, id: string, force: string[] = []): Promise<string> {

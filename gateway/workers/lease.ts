@@ -21,7 +21,7 @@ import type { Logger } from '../log.ts';
 import type { Database } from '../store/db.ts';
 import { processAlive } from '../store/lock.ts';
 import { inboundMessages } from '../store/schema.ts';
-import { isPending, PENDING_STATES } from './states.ts';
+import { PENDING_STATES } from './states.ts';
 
 export type Claim =
   | { taken: true; holder: string }
@@ -34,17 +34,21 @@ export type Claim =
 type NotTaken = Exclude<Claim, { taken: true }>;
 
 const t = inboundMessages;
-const pending = [...PENDING_STATES] as string[];
 
 export class MessageLeases {
   /** This process, as lease owner; each run adds a counter, so two runs here never share a lease. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private runs = 0;
 
+  /**
+   * `states`: the states a run may take a message in; others are settled for it. The ingest
+   * pipeline's are the pending states; the OCR worker's the waiting state `ocr` (gateway/workers/ocr.ts).
+   */
   constructor(
     private readonly database: Database,
     readonly leaseMs: number,
     private readonly log: Logger,
+    private readonly states: readonly string[] = PENDING_STATES,
   ) {}
 
   /** Takes the lease of a pending message for one run of the pipeline. */
@@ -52,6 +56,7 @@ export class MessageLeases {
     const { db } = this.database;
     const holder = `${this.owner}:${++this.runs}`;
     const lapsed = or(isNull(t.leaseUntil), lt(t.leaseUntil, sql`now()`));
+    const pending = [...this.states];
     const taken = await db
       .update(t)
       .set({ leaseOwner: holder, leaseUntil: this.expiry() })
@@ -67,7 +72,7 @@ export class MessageLeases {
       .from(t)
       .where(eq(t.id, id));
     if (!row) return { taken: false, reason: 'missing' };
-    if (!isPending(row.state)) return { taken: false, reason: 'settled', state: row.state };
+    if (!this.states.includes(row.state)) return { taken: false, reason: 'settled', state: row.state };
     if (row.owner && deadHere(row.owner)) {
       const stolen = await db
         .update(t)

@@ -16,13 +16,17 @@
  * Queueing twice is harmless: the job id is the message id and stages skip what is done. If Redis
  * does not answer, the stamps are taken back so the rows are looked at again on the next pass.
  * Times are the database's, like the leases'.
+ *
+ * A message waiting for OCR (state `ocr`, gateway/workers/states.ts) is swept the same way against
+ * its job on the "ocr" queue (gateway/workers/ocr.ts): the OCR worker holds its lease while it reads.
+ * With OCR turned off, such a message goes back to `parsed`, so classify says why it was not read.
  */
 import { and, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../store/db.ts';
 import { inboundMessages } from '../store/schema.ts';
 import type { Logger } from '../log.ts';
 import type { IngestQueue } from './queues.ts';
-import { PENDING_STATES } from './states.ts';
+import { AFTER_OCR_STATE, PENDING_STATES, WAITING_STATES } from './states.ts';
 
 const t = inboundMessages;
 
@@ -42,9 +46,14 @@ export async function enqueueAccepted(database: Database, queue: IngestQueue, id
   }
 }
 
+/** What the sweep needs of a queue whose job ids are message ids. */
+export type SweptQueue = Pick<IngestQueue, 'enqueue' | 'jobStates' | 'requeue'>;
+
 export interface SweepOptions {
   /** A pending row nobody holds is looked at again when it was last queued longer ago than this (ingest.leaseMs). */
   leaseMs: number;
+  /** Messages in state `ocr`: checked against this queue; `enabled: false` sends them back to classify. */
+  ocr?: { queue: SweptQueue; enabled: boolean };
   /** Rows per batch. */
   batch?: number;
   /** Batches per pass at most (a pass stops early at a short batch). */
@@ -66,8 +75,13 @@ export interface SweepReport {
 export async function sweepOutbox(database: Database, queue: IngestQueue, log: Logger, opts: SweepOptions): Promise<SweepReport> {
   const report: SweepReport = { checked: 0, queued: [], requeued: [], alive: 0 };
   const batch = opts.batch ?? 500;
+  if (opts.ocr && !opts.ocr.enabled) await ocrTurnedOff(database);
   for (let i = 0; i < (opts.maxBatches ?? 20); i++) {
-    const n = await sweepBatch(database, queue, opts.leaseMs, batch, report);
+    const n = await sweepBatch(database, queue, PENDING_STATES, opts.leaseMs, batch, report);
+    if (n < batch) break;
+  }
+  for (let i = 0; opts.ocr?.enabled && i < (opts.maxBatches ?? 20); i++) {
+    const n = await sweepBatch(database, opts.ocr.queue, WAITING_STATES, opts.leaseMs, batch, report);
     if (n < batch) break;
   }
   if (report.queued.length || report.requeued.length) {
@@ -76,11 +90,26 @@ export async function sweepOutbox(database: Database, queue: IngestQueue, log: L
   return report;
 }
 
-async function sweepBatch(database: Database, queue: IngestQueue, leaseMs: number, limit: number, report: SweepReport): Promise<number> {
+/** OCR turned off: messages that waited for it go back to classify (which then gives the reason), unless a worker holds them. */
+async function ocrTurnedOff(database: Database): Promise<void> {
+  await database.db
+    .update(t)
+    .set({ state: AFTER_OCR_STATE, enqueuedAt: null })
+    .where(and(inArray(t.state, [...WAITING_STATES]), or(isNull(t.leaseUntil), lt(t.leaseUntil, sql`now()`))));
+}
+
+async function sweepBatch(
+  database: Database,
+  queue: SweptQueue,
+  states: readonly string[],
+  leaseMs: number,
+  limit: number,
+  report: SweepReport,
+): Promise<number> {
   const { db } = database;
   const staleBefore = sql`now() - ${leaseMs} * interval '1 millisecond'`;
   const due = and(
-    inArray(t.state, [...PENDING_STATES]),
+    inArray(t.state, [...states]),
     or(isNull(t.leaseUntil), lt(t.leaseUntil, sql`now()`)),
     or(isNull(t.enqueuedAt), lt(t.enqueuedAt, staleBefore)),
   );
@@ -118,7 +147,7 @@ async function sweepBatch(database: Database, queue: IngestQueue, leaseMs: numbe
     await db
       .update(t)
       .set({ enqueuedAt: null })
-      .where(and(inArray(t.id, mine), inArray(t.state, [...PENDING_STATES])));
+      .where(and(inArray(t.id, mine), inArray(t.state, [...states])));
     throw err;
   }
   return rows.length;
@@ -136,11 +165,12 @@ export class OutboxSweeper {
     private readonly log: Logger,
     private readonly everyMs: number,
     private readonly leaseMs: number,
+    private readonly ocr?: SweepOptions['ocr'],
   ) {}
 
   start(): void {
     const tick = () => {
-      this.running = sweepOutbox(this.database, this.queue, this.log, { leaseMs: this.leaseMs })
+      this.running = sweepOutbox(this.database, this.queue, this.log, { leaseMs: this.leaseMs, ocr: this.ocr })
         .then(() => this.passes++)
         .catch((err) => this.log.warn({ err: (err as Error).message }, 'outbox sweep failed; will retry'))
         .finally(() => {

@@ -20,7 +20,7 @@ import { newId } from '../store/ids.ts';
 import { inboundMessages, messageStages } from '../store/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from '../../tests/helpers/databases.ts';
 import { runIngestJob, type IngestDeps } from './ingest-worker.ts';
-import { runPipeline, type AnyStage, type StageName, type StageContext } from './pipeline.ts';
+import { AwaitingWork, runPipeline, type AnyStage, type StageName, type StageContext } from './pipeline.ts';
 
 describe.each(BACKENDS)('pipeline failures on %s', (backend) => {
   let storage: TestStorage;
@@ -163,6 +163,32 @@ describe.each(BACKENDS)('pipeline failures on %s', (backend) => {
     expect(r.lastError).not.toContain('\u0000');
     expect(r.lastError).not.toContain('params');
     expect(ran).toEqual(['parse', 'classify', 'final']);
+  });
+
+  it('a stage awaiting other work (OCR) leaves the message in the waiting state, hands over after, and runs on next time', async () => {
+    const m = await message();
+    let handedOver: string | null = null;
+    let waiting = true;
+    const scan = stage('classify', 'classified', () => {
+      if (waiting)
+        throw new AwaitingWork('ocr', 'scans wait for OCR', async () => {
+          handedOver = (await row(m.id)).state; // the state is stored before the hand-over
+        });
+      return { kind: 'document' };
+    });
+    await runPipeline([ok('parse', 'parsed'), scan, ok('verify', 'verified'), final], ctxOf(m));
+    expect(ran).toEqual(['parse', 'classify']);
+    expect(handedOver).toBe('ocr');
+    expect(await row(m.id)).toMatchObject({ state: 'ocr', lastError: null });
+    expect((await stages(m.id)).classify).toBeUndefined();
+
+    // The OCR worker sets it back to parsed and queues it: classify runs again, and the rest.
+    await database.db.update(inboundMessages).set({ state: 'parsed' }).where(eq(inboundMessages.id, m.id));
+    waiting = false;
+    ran = [];
+    await runPipeline([ok('parse', 'parsed'), scan, ok('verify', 'verified'), final], ctxOf(await row(m.id)));
+    expect(ran).toEqual(['classify', 'verify', 'final']);
+    expect(await row(m.id)).toMatchObject({ state: 'decided' });
   });
 
   it('the worker ends a permanent failure without a retry, and fails the row on the last transient attempt', async () => {

@@ -17,9 +17,11 @@ import type { ParsedMessage } from '../mail/parse.ts';
 import type { SignedRevision, VerifyReport } from '../trust/index.ts';
 import type { LinkFinding } from '../outgoing/link.ts';
 import type { IntakeOutcome } from '../registry/intake/intake.ts';
-import { describeError, errorText, type ErrorInfo } from '../errors.ts';
+import type { ReplyResult } from '../registry/replies/handle.ts';
+import { describeError, errorText, type ErrorInfo, VanthuError } from '../errors.ts';
 import { LimitExceeded } from '../limits.ts';
 import { cleanDeep, cleanField } from '../sanitize.ts';
+import type { OcrRead } from './stages/ocr-input.ts';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 
@@ -29,9 +31,12 @@ export type InboundRow = typeof inboundMessages.$inferSelect;
  */
 export interface StageResults {
   parse: ParseStageResult;
-  classify: Classification;
+  /** The classification; `ocr` when scans were read by OCR (docs/ocr.md). */
+  classify: Classification & { ocr?: OcrRead };
   verify: VerifyReport & { signedRevisions: StoredRevision[] };
   'link-outgoing': { links: LinkFinding[] };
+  /** A reply to a notice (act+ address, docs/act-by-email.md): what was done and answered. */
+  'act-by-mail': ReplyResult;
   register: RegisterResult;
 }
 
@@ -68,6 +73,26 @@ export interface StageContext {
   results: Partial<StageResults>;
   /** Set when a content stage ended the message with a permanent outcome (see runPipeline). */
   outcome?: StageOutcome | null;
+  /** Queues a message's OCR job, replacing a finished one (gateway/workers/ocr.ts); absent where no queue runs (the outbox sweep queues it then). */
+  ocrQueue?: { requeue(ids: string[]): Promise<void> };
+}
+
+/**
+ * A stage that must wait for work done elsewhere (OCR of a scan, docs/ocr.md): the message rests in
+ * `state` (gateway/workers/states.ts, WAITING_STATES), the run ends without error, and `then` hands
+ * the work over once the state is stored. The other queue's worker queues the message again.
+ */
+export class AwaitingWork extends VanthuError {
+  readonly code = 'awaiting';
+  readonly permanent = false;
+  constructor(
+    readonly state: string,
+    message: string,
+    readonly then?: () => Promise<void>,
+  ) {
+    super(message);
+    this.name = 'AwaitingWork';
+  }
 }
 
 export interface Stage<N extends StageName = StageName> {
@@ -142,6 +167,7 @@ export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: P
     try {
       result = cleanDeep((await stage.run(ctx)) ?? null);
     } catch (err) {
+      if (err instanceof AwaitingWork) return awaitWork(ctx, stage.name, err);
       const info = describeError(err);
       if (info.permanent && !stage.afterOutcome && !ctx.outcome) {
         const limit = err instanceof LimitExceeded ? err : null;
@@ -170,6 +196,21 @@ export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: P
       .update(inboundMessages)
       .set({ state })
       .where(and(eq(inboundMessages.id, id)));
+}
+
+/**
+ * The state first, then the hand-over: the other worker never finds the message still in its old
+ * state. The lease goes with the state (gateway/workers/lease.ts): the other worker may take the
+ * message at once instead of waiting for this run to let go (its release is then a no-op).
+ */
+async function awaitWork(ctx: StageContext, stage: string, w: AwaitingWork): Promise<void> {
+  const id = ctx.message.id;
+  await ctx.database.db
+    .update(inboundMessages)
+    .set({ state: w.state, lastError: null, leaseOwner: null, leaseUntil: null, updatedAt: ctx.clock.now() })
+    .where(eq(inboundMessages.id, id));
+  ctx.log.info({ id, stage, state: w.state }, w.message);
+  await w.then?.();
 }
 
 function outcomeOf(stage: string, result: unknown, error: string | null): StageOutcome {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { openDatabase } from '../../gateway/store/db.ts';
 import { ensureBuilt as ensureAddinBuilt } from '../../addin/scripts/build.ts';
+import { ensureBuilt as ensureConsoleBuilt } from '../../console/scripts/build.ts';
 import { PGLITE_TEMPLATE, MIGRATIONS_DIR } from '../helpers/paths.ts';
 
 function migrationsStamp(): string {
@@ -25,6 +26,8 @@ function migrationsStamp(): string {
 export default async function setup(): Promise<void> {
   // The add-in suites load the built task pane from a real gateway: build it when missing or stale.
   ensureAddinBuilt();
+  // The console suite loads the built web console from a real gateway.
+  ensureConsoleBuilt();
   const stamp = migrationsStamp();
   const stampFile = path.join(PGLITE_TEMPLATE, 'stamp');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;

@@ -1,7 +1,5 @@
 import { loadConfig } from '../../config/load.ts';
 import { callRegistry, runCli } from '../registry-client.ts';
-import { present } from '../../registry/books/detail.ts';
-import { assign } from '../../registry/workflow/workflow.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
@@ -22,7 +20,8 @@ export const command: Command = {
           method: 'POST',
           path: `/api/documents/${id}/assign`,
           body,
-          direct: async (rt, p) => present(await assign(rt, p, id, body)),
+          direct: async (rt, p) =>
+            (await import('../../registry/books/detail.ts')).present(await (await import('../../registry/workflow/workflow.ts')).assign(rt, p, id, body)),
         }),
       );
       return 0;

@@ -1,6 +1,5 @@
 import { requirePermission } from '../../registry/access/policy.ts';
 import { loadConfig } from '../../config/load.ts';
-import { verifyAudit } from '../../registry/audit.ts';
 import { callRegistry, runCli } from '../registry-client.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
@@ -17,7 +16,7 @@ export const command: Command = {
       const r = (await callRegistry(config, {
         method: 'GET',
         path: '/api/audit/verify',
-        direct: (rt, p) => (requirePermission(p, 'audit.verify'), verifyAudit(rt.db)),
+        direct: async (rt, p) => (requirePermission(p, 'audit.verify'), (await import('../../registry/audit.ts')).verifyAudit(rt.db)),
       })) as { ok: boolean };
       printJson(r);
       return r.ok ? 0 : 1;

@@ -1,17 +1,52 @@
+/**
+ * `vanthu book list`: the incoming book's entries (a table on a terminal, JSON otherwise);
+ * `vanthu book print`: the book of a year as PDF, CSV or XLSX (landscape A4, Decree 30's columns).
+ */
 import { writeFile } from 'node:fs/promises';
 import { authorizeUnit } from '../../registry/access/policy.ts';
-import { loadConfig } from '../../config/load.ts';
-import { bookCsv, bookTable, bookXlsx } from '../../registry/books/book-data.ts';
-import { bookPdf } from '../../registry/books/book-pdf.ts';
+import { loadConfig, type Config } from '../../config/load.ts';
 import { callRegistry, runCli } from '../registry-client.ts';
 import { localDate } from '../../clock.ts';
 import type { Command } from '../main.ts';
-import { parse, printJson, UsageError } from '../args.ts';
+import { parse, printJson, shownOf, UsageError } from '../args.ts';
+import { namesFrom, outputMode } from '../output.ts';
+import { type DocumentRow, printDocuments } from '../documents-table.ts';
 
-const USAGE = 'vanthu book print --unit U --year Y [--kind incoming|outgoing] [--format pdf|csv|xlsx] --out FILE';
+const USAGE = [
+  'vanthu book list --unit U [--year Y] [--limit N] [--json|--table]',
+  '       vanthu book print --unit U --year Y [--kind incoming|outgoing] [--format pdf|csv|xlsx] --out FILE',
+].join('\n');
+
+async function list(config: Config, values: { unit?: string; year?: string; limit?: string; json?: boolean; table?: boolean }): Promise<number> {
+  const year = values.year === undefined ? undefined : Number(values.year);
+  if (year !== undefined && !(Number.isInteger(year) && year >= 1900 && year <= 9999)) throw new UsageError(`--year: a four-digit year\nUsage: ${USAGE}`);
+  const limit = Math.max(1, Math.min(500, Number(values.limit) || 50));
+  const params = new URLSearchParams({
+    book: 'incoming',
+    limit: String(limit),
+    ...(values.unit ? { unit: values.unit } : {}),
+    ...(year ? { year: String(year) } : {}),
+  });
+  return runCli('book', async () => {
+    const found = (await callRegistry(config, {
+      method: 'GET',
+      path: `/api/documents?${params}`,
+      direct: async (rt, p) => (await import('../../registry/books/search.ts')).searchDocuments(rt, p, { unit: values.unit, year, book: 'incoming', limit }),
+    })) as { items: DocumentRow[]; total: number };
+    const shown = shownOf(found.items.length, found.total, 'book entries (newest first; --limit up to 500)');
+    if (outputMode(values, 'json') === 'json') {
+      printJson(found);
+      if (shown) process.stderr.write(`${shown}\n`); // stdout stays one JSON document
+      return 0;
+    }
+    printDocuments(found.items, namesFrom(config), { empty: 'Sổ chưa có văn bản nào (the book is empty)' });
+    if (shown) process.stdout.write(`${shown}\n`);
+    return 0;
+  });
+}
 
 export const command: Command = {
-  summary: "print a unit's incoming or outgoing book for a year (PDF, CSV or XLSX)",
+  summary: "a unit's incoming book: list it, or print a year (PDF, CSV or XLSX)",
   async run(args) {
     const { values, positionals } = parse(
       args,
@@ -21,10 +56,14 @@ export const command: Command = {
         kind: { type: 'string', default: 'incoming' },
         format: { type: 'string', default: 'pdf' },
         out: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        table: { type: 'boolean', default: false },
       },
       USAGE,
     );
-    if (positionals[0] !== 'print') throw new UsageError(`Usage: ${USAGE}`);
+    if (positionals[0] === 'list') return list(loadConfig(), values);
+    if (positionals[0] !== 'print') throw new UsageError(`expected "list" or "print"\nUsage: ${USAGE}`);
     const year = Number(values.year);
     if (!values.unit || !Number.isInteger(year) || year < 1900) throw new UsageError(`--unit and a four-digit --year are required\nUsage: ${USAGE}`);
     if (!['incoming', 'outgoing'].includes(values.kind!)) throw new UsageError(`--kind: incoming or outgoing\nUsage: ${USAGE}`);
@@ -42,8 +81,10 @@ export const command: Command = {
           authorizeUnit(p, 'books.read', values.unit!); // the operator: always
           if (!config.units.some((u) => u.id === values.unit))
             throw new UsageError(`unknown unit "${values.unit}" (known: ${config.units.map((u) => u.id).join(', ')})`);
+          const { bookCsv, bookTable, bookXlsx } = await import('../../registry/books/book-data.ts');
           const t = await bookTable(rt.db, values.unit!, year, kind, config.units, config.registry.units[values.unit!]?.departments ?? [], rt.tz);
-          return format === 'csv' ? bookCsv(t) : format === 'xlsx' ? bookXlsx(t) : bookPdf(t, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
+          if (format !== 'pdf') return format === 'csv' ? bookCsv(t) : bookXlsx(t);
+          return (await import('../../registry/books/book-pdf.ts')).bookPdf(t, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
         },
       })) as Buffer;
       try {

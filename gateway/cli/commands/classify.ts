@@ -8,7 +8,7 @@ export const command: Command = {
   summary: 'classify a message (.eml) or document (.pdf, .docx, .txt, .xml) and print its metadata as JSON',
   async run(args) {
     const file = args.find((a) => !a.startsWith('-'));
-    if (!file || args.includes('--help') || args.includes('-h')) {
+    if (!file) {
       process.stderr.write('Usage: vanthu classify <file.eml|.pdf|.docx|.txt|.xml>\n');
       return 2;
     }

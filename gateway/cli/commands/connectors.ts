@@ -1,5 +1,5 @@
 import { OPERATOR, requirePermission } from '../../registry/access/policy.ts';
-import { storedConnectorsReport, type ConnectorsReport } from '../../app.ts';
+import type { ConnectorsReport } from '../../app.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson } from '../args.ts';
@@ -9,7 +9,7 @@ import { gatewayClient, isUnreachable, readError } from '../gateway-client.ts';
 async function offlineReport(): Promise<ConnectorsReport> {
   const config = loadConfig();
   requirePermission(OPERATOR, 'connectors.read'); // storage opened directly: the operator, an admin
-  return storedConnectorsReport(config);
+  return (await import('../../app.ts')).storedConnectorsReport(config);
 }
 
 function printTable(report: ConnectorsReport): void {

@@ -1,7 +1,5 @@
 import { loadConfig } from '../../config/load.ts';
 import { callRegistry, runCli } from '../registry-client.ts';
-import { present } from '../../registry/books/detail.ts';
-import { setStatus } from '../../registry/workflow/workflow.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
@@ -21,7 +19,10 @@ export const command: Command = {
           method: 'POST',
           path: `/api/documents/${id}/status`,
           body,
-          direct: async (rt, p) => present(await setStatus(rt, p, id, 'done', values.note)),
+          direct: async (rt, p) =>
+            (await import('../../registry/books/detail.ts')).present(
+              await (await import('../../registry/workflow/workflow.ts')).setStatus(rt, p, id, 'done', values.note),
+            ),
         }),
       );
       return 0;

@@ -1,15 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { OPERATOR, actorOf, uploadTargets } from '../../registry/access/policy.ts';
-import { openStorage } from '../../app.ts';
 import { addressBook, loadConfig, type Config } from '../../config/load.ts';
-import { DurableAccept } from '../../accept/durable-accept.ts';
-import { recipientsFromHeaders } from '../../mail/recipients.ts';
-import { silentLogger } from '../../log.ts';
-import { enqueueAccepted } from '../../workers/outbox.ts';
-import { IngestQueue, producerConnection } from '../../workers/queues.ts';
-import { redisOptionsFromUrl } from '../../workers/redis.ts';
+import type { DurableAccept } from '../../accept/durable-accept.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 import { gatewayClient, isUnreachable, readError } from '../gateway-client.ts';
@@ -51,8 +44,25 @@ export const command: Command = {
   },
 };
 
-/** No gateway running: store it ourselves, and queue it if Redis answers (else the next start's sweep does). */
+/**
+ * No gateway running: store it ourselves, and queue it if Redis answers (else the next start's
+ * sweep does). What this needs is loaded here, not when a gateway takes the upload (docs/cli.md).
+ */
 async function ingestDirect(config: Config, file: string, to: string[]): Promise<number> {
+  const [{ OPERATOR, actorOf, uploadTargets }, { openCliStorage }, { DurableAccept }, { recipientsFromHeaders }, { silentLogger }, outbox, queues, redis] =
+    await Promise.all([
+      import('../../registry/access/policy.ts'),
+      import('../storage.ts'),
+      import('../../accept/durable-accept.ts'),
+      import('../../mail/recipients.ts'),
+      import('../../log.ts'),
+      import('../../workers/outbox.ts'),
+      import('../../workers/queues.ts'),
+      import('../../workers/redis.ts'),
+    ]);
+  const { enqueueAccepted } = outbox;
+  const { IngestQueue, producerConnection } = queues;
+  const { redisOptionsFromUrl } = redis;
   const units = addressBook(config);
   const source = createReadStream(file);
   try {
@@ -62,7 +72,7 @@ async function ingestDirect(config: Config, file: string, to: string[]): Promise
       process.stderr.write(`vanthu ingest: ${file}: no configured unit address among the recipients (${rcptTo.join(', ') || 'none'}); pass --to\n`);
       return 1;
     }
-    const storage = await openStorage(config);
+    const storage = await openCliStorage(config);
     const { database, blobs } = storage;
     try {
       const accept = new DurableAccept({ database, blobs, maxBytes: config.smtp.maxMessageBytes });

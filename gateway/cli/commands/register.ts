@@ -1,16 +1,20 @@
+/**
+ * `vanthu register <message-id>`: puts the document of a stored message in the incoming book — its
+ * review items, or, for a message the policy kept as correspondence, marked not a document, or
+ * never decided, an item made from what the pipeline stored (gateway/registry/workflow/register-stored.ts).
+ * Required fields the classifier did not read are given with --set (422 names them otherwise).
+ */
 import { loadConfig } from '../../config/load.ts';
 import { callRegistry, corrections, runCli } from '../registry-client.ts';
-import { present } from '../../registry/books/detail.ts';
-import { registerMessage } from '../../registry/workflow/workflow.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
-const USAGE = 'vanthu register <message-id> [--set field=value]...';
+const USAGE = 'vanthu register <message-id> [--unit U] [--set field=value]...';
 
 export const command: Command = {
-  summary: 'register the waiting document(s) of an inbound message in the incoming book',
+  summary: 'register the document of a stored message in the incoming book',
   async run(args) {
-    const { values, positionals } = parse(args, { set: { type: 'string', multiple: true } }, USAGE);
+    const { values, positionals } = parse(args, { set: { type: 'string', multiple: true }, unit: { type: 'string' } }, USAGE);
     const id = positionals[0];
     if (!id) throw new UsageError(`missing message id\nUsage: ${USAGE}`);
     const config = loadConfig();
@@ -19,9 +23,15 @@ export const command: Command = {
       printJson(
         await callRegistry(config, {
           method: 'POST',
-          path: `/api/messages/${id}/register`,
-          body: { corrections: fix },
-          direct: async (rt, p) => ({ items: (await registerMessage(rt, p, id, fix)).map(present) }),
+          path: `/api/messages/${encodeURIComponent(id)}/register`,
+          body: { corrections: fix, ...(values.unit ? { unit: values.unit } : {}) },
+          direct: async (rt, p) => {
+            const [{ present }, { registerStoredMessage }] = await Promise.all([
+              import('../../registry/books/detail.ts'),
+              import('../../registry/workflow/register-stored.ts'),
+            ]);
+            return { items: (await registerStoredMessage(rt, p, id, fix, values.unit)).map(present) };
+          },
         }),
       );
       return 0;

@@ -1,13 +1,20 @@
+/**
+ * `vanthu review`: the clerk's review queue and what to do with an item. The list is JSON off a
+ * terminal (scripts read it: docs/operations-recovery.md) and a table on one (docs/cli.md).
+ * The registry's code is loaded only when no gateway answers and storage is opened here.
+ */
 import { loadConfig } from '../../config/load.ts';
 import { callRegistry, corrections, runCli } from '../registry-client.ts';
-import { present } from '../../registry/books/detail.ts';
-import { searchDocuments } from '../../registry/books/search.ts';
-import { approve, markNotDocument, reject } from '../../registry/workflow/workflow.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, shownOf, UsageError } from '../args.ts';
+import { namesFrom, outputMode } from '../output.ts';
+import { type DocumentRow, printDocuments } from '../documents-table.ts';
+
+const detail = () => import('../../registry/books/detail.ts');
+const workflow = () => import('../../registry/workflow/workflow.ts');
 
 const USAGE = [
-  'vanthu review [--unit U] [--limit N]                  the review queue (JSON; up to N items, default 50, at most 500)',
+  'vanthu review [--unit U] [--limit N] [--json|--table]  the review queue (up to N items, default 50, at most 500)',
   '       vanthu review approve <document-id> [--set field=value]...   register, with corrections',
   '       vanthu review reject <document-id> --reason TEXT            return to the sender',
   '       vanthu review not-document <document-id>',
@@ -18,7 +25,14 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parse(
       args,
-      { unit: { type: 'string' }, limit: { type: 'string' }, set: { type: 'string', multiple: true }, reason: { type: 'string' } },
+      {
+        unit: { type: 'string' },
+        limit: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        reason: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        table: { type: 'boolean', default: false },
+      },
       USAGE,
     );
     const config = loadConfig();
@@ -30,11 +44,16 @@ export const command: Command = {
         const list = (await callRegistry(config, {
           method: 'GET',
           path: `/api/review${params ? `?${params}` : ''}`,
-          direct: (rt, p) => searchDocuments(rt, p, { unit: values.unit, book: 'review', limit }),
-        })) as { items: unknown[]; total?: number };
-        printJson(list);
+          direct: async (rt, p) => (await import('../../registry/books/search.ts')).searchDocuments(rt, p, { unit: values.unit, book: 'review', limit }),
+        })) as { items: DocumentRow[]; total?: number };
         const shown = shownOf(list.items.length, list.total, 'review items (--limit up to 500)');
-        if (shown) process.stderr.write(`${shown}\n`); // stdout stays one JSON document
+        if (outputMode(values, 'json') === 'json') {
+          printJson(list);
+          if (shown) process.stderr.write(`${shown}\n`); // stdout stays one JSON document
+          return 0;
+        }
+        printDocuments(list.items, namesFrom(config), { reasons: true, empty: 'Không có văn bản chờ duyệt (the review queue is empty)' });
+        if (shown) process.stdout.write(`${shown}\n`);
         return 0;
       }
       if (!id) throw new UsageError(`missing document id\nUsage: ${USAGE}`);
@@ -45,7 +64,7 @@ export const command: Command = {
             method: 'POST',
             path: `/api/documents/${id}/approve`,
             body: { corrections: fix },
-            direct: async (rt, p) => present(await approve(rt, p, id, fix)),
+            direct: async (rt, p) => (await detail()).present(await (await workflow()).approve(rt, p, id, fix)),
           }),
         );
       } else if (sub === 'reject') {
@@ -55,7 +74,7 @@ export const command: Command = {
             method: 'POST',
             path: `/api/documents/${id}/reject`,
             body: { reason: values.reason },
-            direct: async (rt, p) => present(await reject(rt, p, id, values.reason!)),
+            direct: async (rt, p) => (await detail()).present(await (await workflow()).reject(rt, p, id, values.reason!)),
           }),
         );
       } else if (sub === 'not-document') {
@@ -63,7 +82,7 @@ export const command: Command = {
           await callRegistry(config, {
             method: 'POST',
             path: `/api/documents/${id}/not-document`,
-            direct: async (rt, p) => present(await markNotDocument(rt, p, id)),
+            direct: async (rt, p) => (await detail()).present(await (await workflow()).markNotDocument(rt, p, id)),
           }),
         );
       } else throw new UsageError(`unknown action "${sub}"\nUsage: ${USAGE}`);

@@ -6,18 +6,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../config/load.ts';
-import { sendDocument, type SendResult } from '../../outgoing/send.ts';
+import type { SendResult } from '../../outgoing/send.ts';
 import { callRegistry, CliFailure, runCli } from '../registry-client.ts';
-import { BlobStore } from '../../store/blobs.ts';
-import { DeliveryQueue } from '../../workers/delivery.ts';
-import { producerConnection } from '../../workers/queues.ts';
-import { redisOptionsFromUrl } from '../../workers/redis.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
 const USAGE = [
   'vanthu send-document <file.pdf> --to <unit|address|agency name>... --subject TEXT',
   '         [--type KH] [--type-name NAME] [--signer NAME] [--body TEXT] [--edxml] [--smime] [--unit ID]',
+  '         [--confirm-unsigned]   (send a PDF without a valid signature anyway; audited)',
 ].join('\n');
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -33,6 +30,11 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Queues the deliveries straight on Redis; false when it does not answer in time (the sweep queues them later). */
 async function enqueueDirect(config: Config, ids: string[]): Promise<boolean> {
+  const [{ DeliveryQueue }, { producerConnection }, { redisOptionsFromUrl }] = await Promise.all([
+    import('../../workers/delivery.ts'),
+    import('../../workers/queues.ts'),
+    import('../../workers/redis.ts'),
+  ]);
   const queue = new DeliveryQueue(producerConnection(config.redis.url ? redisOptionsFromUrl(config.redis.url) : { host: '127.0.0.1', port: 6379 }), config);
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -61,6 +63,7 @@ export const command: Command = {
         body: { type: 'string' },
         edxml: { type: 'boolean', default: false },
         smime: { type: 'boolean', default: false },
+        'confirm-unsigned': { type: 'boolean', default: false },
         unit: { type: 'string' },
       },
       USAGE,
@@ -102,6 +105,7 @@ export const command: Command = {
       ...(values.body ? { body: values.body } : {}),
       edxml: values.edxml,
       smime: values.smime,
+      ...(values['confirm-unsigned'] ? { confirmUnsigned: true } : {}),
       document: { filename, contentType, content: content.toString('base64') },
     };
     return runCli('send-document', async () => {
@@ -114,6 +118,7 @@ export const command: Command = {
         direct: async (rt, p) => {
           via = 'direct';
           if (!unit) throw new CliFailure(2, `--unit: which unit sends (known: ${config.units.map((u) => u.id).join(', ')})`);
+          const [{ BlobStore }, { sendDocument }] = await Promise.all([import('../../store/blobs.ts'), import('../../outgoing/send.ts')]);
           const blobs = new BlobStore(path.join(config.instance.dataDir, 'blobs'));
           await blobs.init();
           return sendDocument(rt, blobs, async (ids) => void (queued = await enqueueDirect(config, ids)), {
@@ -126,6 +131,7 @@ export const command: Command = {
             body: values.body ?? null,
             edxml: values.edxml,
             smime: values.smime,
+            confirmUnsigned: values['confirm-unsigned'],
             document: { filename, contentType, content },
             actor: p.name,
             senderEmail: null,

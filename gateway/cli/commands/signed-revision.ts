@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../config/load.ts';
 import { callRegistry, runCli } from '../registry-client.ts';
-import { signedRevision } from '../../registry/intake/integrity.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, UsageError } from '../args.ts';
 
@@ -28,7 +27,7 @@ export const command: Command = {
         method: 'GET',
         path: `/api/documents/${encodeURIComponent(id)}/signed-revision?n=${n}`,
         raw: true,
-        direct: async (rt, p) => (await signedRevision(rt, p, id, n)).bytes,
+        direct: async (rt, p) => (await (await import('../../registry/intake/integrity.ts')).signedRevision(rt, p, id, n)).bytes,
       })) as Buffer;
       try {
         await writeFile(values.out!, bytes);

@@ -1,5 +1,5 @@
 /**
- * `vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns <zonefile>] [--extract-signed <dir>] <file>`
+ * `vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns off|system|<zonefile>] [--extract-signed <dir>] <file>`
  *
  * `--extract-signed <dir>` writes the signed revision of every PDF signature that does not cover
  * its whole file (exactly the bytes that were signed) into <dir> as
@@ -17,10 +17,11 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
 import { loadConfig } from '../../config/load.ts';
 import { configuredTrust } from '../../trust/configured.ts';
-import { verifyFile, loadZoneFile, UnreadableFileError } from '../../trust/index.ts';
+import { verifyFile, loadZoneFile, systemResolver, UnreadableFileError } from '../../trust/index.ts';
 import type { DnsResolver, SignedRevision, TrustStore } from '../../trust/index.ts';
 
-const USAGE = 'usage: vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns <zonefile>] [--extract-signed <dir>] <file.eml|file.pdf|file.xml>';
+const USAGE =
+  'usage: vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns off|system|<zonefile>] [--extract-signed <dir>] <file.eml|file.pdf|file.xml>';
 
 export const command: Command = {
   summary: 'check every signature of a message, PDF or edXML file (DKIM/SPF/DMARC/ARC, S/MIME, PDF, XML)',
@@ -53,7 +54,7 @@ export const command: Command = {
     let dns: DnsResolver | undefined;
     try {
       trust = await configuredTrust(loadConfig(), values.trust, values.crl ?? []);
-      dns = values.dns ? await loadZoneFile(values.dns) : undefined;
+      dns = await dnsOption(values.dns);
     } catch (err) {
       return fail(err instanceof Error ? err.message : String(err));
     }
@@ -96,6 +97,17 @@ async function writeRevisions(dir: string, file: string, revisions: SignedRevisi
     );
   }
   if (!revisions.length) process.stderr.write('vanthu verify: no signature leaves part of its file unsigned; nothing to extract\n');
+}
+
+/**
+ * `--dns`: as the configuration's `trust.dns` (README "Configuration"): "off" (also the default:
+ * docs/contracts.md — verify consults DNS only when asked), "system", or a zone file. "off" was
+ * once read as a zone file named off (ENOENT).
+ */
+export async function dnsOption(value: string | undefined): Promise<DnsResolver | undefined> {
+  if (value === undefined || value === 'off') return undefined;
+  if (value === 'system') return systemResolver;
+  return loadZoneFile(value);
 }
 
 function fail(message: string): number {

@@ -5,17 +5,32 @@ import { parseEdXml } from './parse.ts';
 import { envelopeMetadata } from './to-metadata.ts';
 
 const doc: Omit<DocumentMetadata, 'source'> = {
-  typeCode: 'CT', typeName: 'Chỉ thị', number: '11', notation: '11/2005/CT-UBND', issuer: 'Ủy ban nhân dân tỉnh Bến Tre',
-  place: 'Bến Tre', issuedDate: '2005-06-08', subject: 'Đẩy mạnh triển khai các ứng dụng & dịch vụ <cơ bản>',
+  typeCode: 'CT',
+  typeName: 'Chỉ thị',
+  number: '11',
+  notation: '11/2005/CT-UBND',
+  issuer: 'Ủy ban nhân dân tỉnh Bến Tre',
+  place: 'Bến Tre',
+  issuedDate: '2005-06-08',
+  subject: 'Đẩy mạnh triển khai các ứng dụng & dịch vụ <cơ bản>',
   signer: { name: 'Nguyễn Thị Thanh Hà', title: 'Phó Chủ tịch', authority: 'KT. Chủ tịch' },
-  recipients: ['Thường trực TU (b/c)', 'Lưu: VP, TTHT'], urgency: 'thuong_khan', secrecy: 'normal', dueDate: '2005-07-25',
+  recipients: ['Thường trực TU (b/c)', 'Lưu: VP, TTHT'],
+  urgency: 'thuong_khan',
+  secrecy: 'normal',
+  dueDate: '2005-07-25',
 };
 
 describe('edXML envelope', () => {
   it('round-trips document metadata through build and parse', () => {
     const xml = buildEnvelope({
-      from: { id: '000.00.00.H07', name: doc.issuer! }, to: [{ id: '000.00.31.H29', name: 'Sở A' }, { id: '000.00.32.H29', name: 'Sở B' }],
-      documentId: '000.00.00.H07,2005/06/08,11', document: doc, attachments: [{ contentId: 'a@x', name: 'ct.pdf', contentType: 'application/pdf' }],
+      from: { id: '000.00.00.H07', name: doc.issuer! },
+      to: [
+        { id: '000.00.31.H29', name: 'Sở A' },
+        { id: '000.00.32.H29', name: 'Sở B' },
+      ],
+      documentId: '000.00.00.H07,2005/06/08,11',
+      document: doc,
+      attachments: [{ contentId: 'a@x', name: 'ct.pdf', contentType: 'application/pdf' }],
     });
     expect(xml).toContain('<edXML:CodeNotation>2005/CT-UBND</edXML:CodeNotation>');
     const parsed = parseEdXml(xml);
@@ -36,7 +51,13 @@ describe('edXML envelope', () => {
     const parsed = parseEdXml(xml);
     expect(parsed?.kind).toBe('envelope');
     if (parsed?.kind !== 'envelope') return;
-    expect(envelopeMetadata(parsed.envelope)).toMatchObject({ notation: '789/BNV-VP', typeCode: 'CV', issuedDate: '2025-02-24', recipients: ['Như trên'], signer: null });
+    expect(envelopeMetadata(parsed.envelope)).toMatchObject({
+      notation: '789/BNV-VP',
+      typeCode: 'CV',
+      issuedDate: '2025-02-24',
+      recipients: ['Như trên'],
+      signer: null,
+    });
   });
 
   it('splits a notation into CodeNumber and CodeNotation', () => {
@@ -47,9 +68,13 @@ describe('edXML envelope', () => {
 describe('edXML status', () => {
   it('round-trips a status message', () => {
     const xml = buildStatus({
-      from: { id: 'B', name: 'Sở Y tế' }, to: { id: 'A', name: 'UBND tỉnh' },
+      from: { id: 'B', name: 'Sở Y tế' },
+      to: { id: 'A', name: 'UBND tỉnh' },
       responseFor: { organId: 'A', code: '25/CT-UBND', documentId: 'A,2012/07/18,25', promulgationDate: '2012-07-18' },
-      status: 'completed', description: 'Hoàn thành', timestamp: '2012-07-20T10:00:00+07:00', staff: { department: 'VP', name: 'Lê Văn B' },
+      status: 'completed',
+      description: 'Hoàn thành',
+      timestamp: '2012-07-20T10:00:00+07:00',
+      staff: { department: 'VP', name: 'Lê Văn B' },
     });
     const parsed = parseEdXml(xml);
     expect(parsed?.kind).toBe('status');

@@ -136,7 +136,9 @@ function readEnvelope(root: Node): Envelope {
         }
       : null,
     dueDate: text(child(header, E.dueDate)),
-    toPlaces: list(child(asNode(child(header, E.toPlaces)), E.place)).map(text).filter((p): p is string => p !== null),
+    toPlaces: list(child(asNode(child(header, E.toPlaces)), E.place))
+      .map(text)
+      .filter((p): p is string => p !== null),
     priority: text(child(other, E.priority)),
     secrecy: text(child(other, E.secrecy)),
     attachments: list(child(manifest, E.reference)).map((r) => {

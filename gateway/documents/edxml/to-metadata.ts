@@ -45,9 +45,7 @@ export function envelopeMetadata(env: Envelope): DocumentMetadata {
   const notation = rawNotation ? parseNotation(rawNotation) : null;
   const type = (env.typeName ? typeByName(env.typeName) : undefined) ?? (env.typeCode ? typeByCode(env.typeCode) : undefined) ?? notation?.type;
   const secrecy = env.secrecy === 'mat' || env.secrecy === 'toi_mat' || env.secrecy === 'tuyet_mat' ? env.secrecy : 'normal';
-  const signer = env.signer
-    ? { name: clean(env.signer.fullName), title: clean(env.signer.position), authority: clean(env.signer.competence) }
-    : null;
+  const signer = env.signer ? { name: clean(env.signer.fullName), title: clean(env.signer.position), authority: clean(env.signer.competence) } : null;
   return {
     typeCode: type?.code ?? null,
     typeName: type?.name ?? null,

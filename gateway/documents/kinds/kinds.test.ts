@@ -3,7 +3,14 @@ import { automatedReason, type MailFacts } from './automated.ts';
 import { receiptOf } from './receipt.ts';
 
 const facts = (over: Partial<MailFacts>): MailFacts => ({
-  subject: '', from: 'a@b.gov.vn', headers: new Map(), contentType: 'text/plain', reportType: null, partTypes: [], bodyText: '', ...over,
+  subject: '',
+  from: 'a@b.gov.vn',
+  headers: new Map(),
+  contentType: 'text/plain',
+  reportType: null,
+  partTypes: [],
+  bodyText: '',
+  ...over,
 });
 
 describe('automated mail', () => {

@@ -9,14 +9,7 @@
  */
 import { PermanentError, TransientError } from '../../errors.ts';
 
-export type OcrErrorCode =
-  | 'ocr-unavailable'
-  | 'ocr-bad-image'
-  | 'ocr-bad-pdf'
-  | 'ocr-too-large'
-  | 'ocr-timeout'
-  | 'ocr-aborted'
-  | 'ocr-engine';
+export type OcrErrorCode = 'ocr-unavailable' | 'ocr-bad-image' | 'ocr-bad-pdf' | 'ocr-too-large' | 'ocr-timeout' | 'ocr-aborted' | 'ocr-engine';
 
 /** tesseract (or the `vie` language, or poppler for PDFs) is not installed or cannot be run. */
 export class OcrUnavailable extends TransientError {

@@ -2,4 +2,6 @@
 export * from './errors.ts';
 export { type OcrOptions, type OcrPage, type OcrProgress, type OcrResult, type OcrLine, type OcrWord, ocrImage, ocrPdf, preprocess } from './ocr.ts';
 export { type PageTextLayer, type PagesNeedingOcrOptions, pagesNeedingOcr, pdfInfo, type PdfInfo } from './pdf.ts';
-export { type OcrProbe, type OcrTools, probeOcr, REASON_NO_POPPLER, REASON_NO_TESSERACT, REASON_NO_VIE } from './probe.ts';
+export { type OcrProbe, type OcrTools, probeOcr, probeOcrCached, REASON_NO_POPPLER, REASON_NO_TESSERACT, REASON_NO_VIE } from './probe.ts';
+export { looksLikePage, type PageImageCheck, type PageImageOptions } from './page.ts';
+export { meanConfidence, valueConfidence, type WordConfidence, wordConfidences, wordKey } from './confidence.ts';

@@ -353,7 +353,9 @@ export async function ocrPdf(input: string | Uint8Array, opts: OcrOptions = {}):
         try {
           bytes = await readFile(out);
         } catch {
-          throw new OcrBadImage(`không dựng được trang ${page} — pdftoppm rendered no image of page ${page} (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`);
+          throw new OcrBadImage(
+            `không dựng được trang ${page} — pdftoppm rendered no image of page ${page} (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`,
+          );
         }
         await rm(out, { force: true });
         let raw: RgbImage | GrayImage;

@@ -27,6 +27,11 @@ describe('place and date', () => {
     expect(pd('Vĩnh Long, ngày      tháng 9 năm 2025')).toMatchObject({ place: 'Vĩnh Long', date: null, invalid: false });
   });
 
+  it('reads a place-date phrase broken over lines', () => {
+    expect(findPlaceDate(docFromLines(['Lâm Đồng, ngày 05 tháng 3', 'năm 2024']))).toMatchObject({ index: 0, place: 'Lâm Đồng', date: '2024-03-05' });
+    expect(findPlaceDate(docFromLines(['Lâm Đồng, ngày', '09 tháng 10 năm 2025']))).toMatchObject({ date: '2025-10-09' });
+  });
+
   it('does not take a body sentence for a place-date line', () => {
     const doc = docFromLines(['Ngày 10 tháng 6 năm 2008, UBND tỉnh Hưng Yên đã ban hành Quyết định']);
     expect(findPlaceDate(doc)).toBeNull();

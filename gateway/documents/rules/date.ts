@@ -4,6 +4,7 @@
  */
 import type { Doc } from '../prepare.ts';
 import { placeCase } from '../casing.ts';
+import { foldSameLength } from '../text.ts';
 
 export function isoDate(year: number, month: number, day: number): string | null {
   if (!(year >= 1900 && year <= 2100 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) return null;
@@ -49,12 +50,27 @@ export function parsePlaceDate(line: string, folded: string): Omit<PlaceDate, 'i
   return { place: placeCase(line.slice(0, m[1].length)), date: date.iso, invalid: date.iso === null };
 }
 
-/** The place-date line in the first `limit` lines (a body sentence "Ngày 10 tháng 6..." has no place). */
+/** A place-date phrase broken before it ends ("Lâm Đồng, ngày 05 tháng 3" / "năm 2024"). */
+const UNFINISHED = /^[^,\d:]{2,48},\s*ngay\b/;
+/** What may continue it on the next line. */
+const CONTINUES = /^(ngay|thang|nam|\d{1,4}\b)/;
+
+/**
+ * The place-date line in the first `limit` lines (a body sentence "Ngày 10 tháng 6..." has no
+ * place); a phrase broken over two or three lines is read joined.
+ */
 export function findPlaceDate(doc: Doc, from = 0, limit = 80): PlaceDate | null {
   const end = Math.min(doc.lines.length, from + limit);
   for (let i = from; i < end; i++) {
     const found = parsePlaceDate(doc.lines[i], doc.folded[i]);
     if (found) return { index: i, ...found };
+    if (!UNFINISHED.test(doc.folded[i])) continue;
+    let line = doc.lines[i];
+    for (let j = i + 1; j < Math.min(end, i + 3) && CONTINUES.test(doc.folded[j]); j++) {
+      line = `${line} ${doc.lines[j]}`;
+      const joined = parsePlaceDate(line, foldSameLength(line));
+      if (joined?.date) return { index: i, ...joined };
+    }
   }
   return null;
 }

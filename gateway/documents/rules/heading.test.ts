@@ -57,7 +57,10 @@ describe('summary', () => {
   });
 
   it('in PDF text, uses paragraph breaks instead', () => {
-    const doc = { ...docFromLines(['BÁO CÁO', 'Hợp tác giữa thành phố Cần Thơ và Tập đoàn', 'Công nghiệp - Viễn thông Quân đội', 'Hai bên thống nhất'], true), breakBefore: [false, false, false, true] };
+    const doc = {
+      ...docFromLines(['BÁO CÁO', 'Hợp tác giữa thành phố Cần Thơ và Tập đoàn', 'Công nghiệp - Viễn thông Quân đội', 'Hai bên thống nhất'], true),
+      breakBefore: [false, false, false, true],
+    };
     expect(readSummary(doc, 1, false)?.text).toBe('Hợp tác giữa thành phố Cần Thơ và Tập đoàn Công nghiệp - Viễn thông Quân đội');
   });
 

@@ -30,7 +30,10 @@ function inlineHeading(line: string, folded: string): { type: DocType; at: numbe
 /** A line that is exactly a type name (not "QUYẾT ĐỊNH:", the enacting word before Điều 1). */
 export function headingType(line: string, folded: string): DocType | undefined {
   if (/:\s*$/.test(line)) return undefined;
-  const key = folded.replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const key = folded
+    .replace(/[^a-z ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!FOLDED_TYPE_NAMES.includes(key)) return undefined;
   // Headings are in capitals; a mixed-case "Chỉ thị" is a table cell or a sentence, not a heading.
   return isUpperLine(line) ? typeByName(key) : undefined;
@@ -95,7 +98,11 @@ export function readSummary(doc: Doc, start: number, prefixed: boolean, offset =
   const parts = [doc.lines[start].slice(offset + (m ? m[0].length : 0))];
   let i = start + 1;
   while (i < doc.lines.length && i < start + 6 && !stops(doc, i, upper)) parts.push(doc.lines[i++]);
-  let text = parts.join(' ').replace(/\s+/g, ' ').replace(/[\s.;:,]+$/, '').trim();
+  let text = parts
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/[\s.;:,]+$/, '')
+    .trim();
   // The old form names the issuer, number and date before the summary:
   // "CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 112/2001/QĐ-TTG NGÀY 25 THÁNG 7 NĂM 2001 VỀ VIỆC PHÊ DUYỆT …".
   const old = /^cua .*? (ve viec|v\/v) /.exec(foldSameLength(text));

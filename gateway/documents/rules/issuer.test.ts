@@ -12,12 +12,22 @@ describe('composeIssuer', () => {
     [['UBND TỈNH HƯNG YÊN', 'CÔNG AN TỈNH'], 'Công an tỉnh Hưng Yên'],
     [['UBND TỈNH BẾN TRE', 'UBND HUYỆN CHÂU THÀNH'], 'Ủy ban nhân dân huyện Châu Thành'],
     [['BỘ TÀI CHÍNH', 'CỤC QUẢN LÝ GIÁ'], 'Cục Quản lý giá'],
+    [['UBND TỈNH LÂM ĐỒNG', 'HỘI ĐỒNG THẨM ĐỊNH,', 'ĐÁNH GIÁ CHỈ SỐ CCHC'], 'Hội đồng thẩm định, đánh giá chỉ số CCHC tỉnh Lâm Đồng'],
+    [['UBND TỈNH LÂM ĐỒNG', 'TRUNG TÂM XÚC TIẾN ĐẦU TƯ', 'THƯƠNG MẠI VÀ DU LỊCH'], 'Trung tâm Xúc tiến đầu tư thương mại và Du lịch tỉnh Lâm Đồng'],
   ])('%j → %s', (lines, want) => expect(composeIssuer(lines)).toBe(want));
 });
 
 describe('issuerLines', () => {
   it('collects the block above the notation, skipping the national title beside it', () => {
-    const doc = docFromLines(['Tình trạng: Đã biết', 'ỦY BAN NHÂN DÂN', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'TỈNH BẾN TRE', 'Độc lập - Tự do - Hạnh phúc', 'KHẨN', 'Số: 1/UBND-VX']);
+    const doc = docFromLines([
+      'Tình trạng: Đã biết',
+      'ỦY BAN NHÂN DÂN',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'TỈNH BẾN TRE',
+      'Độc lập - Tự do - Hạnh phúc',
+      'KHẨN',
+      'Số: 1/UBND-VX',
+    ]);
     expect(issuerLines(doc, 6)).toEqual(['ỦY BAN NHÂN DÂN', 'TỈNH BẾN TRE']);
   });
 });

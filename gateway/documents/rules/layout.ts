@@ -2,7 +2,10 @@
 
 /** "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự do - Hạnh phúc", whole or split in two. */
 export function isNationalTitle(folded: string): boolean {
-  const f = folded.replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const f = folded
+    .replace(/[^a-z ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return (
     f.startsWith('cong hoa xa hoi') ||
     f === 'chu nghia viet nam' ||
@@ -16,10 +19,24 @@ export function isNationalTitle(folded: string): boolean {
 
 /** Lines copied from web pages around a document (seed 000): never part of the document. */
 const WEB_NOISE = [
-  /^tu khoa\b/, /^dang nhap\b/, /^dang tai van ban/, /^ban chua dang nhap/, /^vi chua dang nhap/,
-  /^ban chua xem duoc/, /^neu chua la thanh vien/, /^van ban nay chua cap nhat/, /^dmca\b/, /^ip:/,
-  /^hay de chung toi/, /^luot xem/, /^danh gia bai viet/, /^cac tin da dua/, /^lien ket website/,
-  /^google bookmarks/, /^ban in\b/, /^quay lai\b/,
+  /^tu khoa\b/,
+  /^dang nhap\b/,
+  /^dang tai van ban/,
+  /^ban chua dang nhap/,
+  /^vi chua dang nhap/,
+  /^ban chua xem duoc/,
+  /^neu chua la thanh vien/,
+  /^van ban nay chua cap nhat/,
+  /^dmca\b/,
+  /^ip:/,
+  /^hay de chung toi/,
+  /^luot xem/,
+  /^danh gia bai viet/,
+  /^cac tin da dua/,
+  /^lien ket website/,
+  /^google bookmarks/,
+  /^ban in\b/,
+  /^quay lai\b/,
 ];
 
 export function isWebNoise(folded: string): boolean {
@@ -35,9 +52,10 @@ export function isBodyOpener(folded: string): boolean {
 
 /** "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" and similar lines that open the preamble of a decision. */
 export function isPreambleAuthority(folded: string): boolean {
-  return /^(chu tich|giam doc|bo truong|thu tuong|chanh van phong|truong ban|hieu truong|cuc truong|tong cuc truong)\b/.test(
-    folded,
-  ) || /^(uy ban nhan dan|ubnd|hoi dong nhan dan)( (tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b.*)?$/.test(folded);
+  return (
+    /^(chu tich|giam doc|bo truong|thu tuong|chanh van phong|truong ban|hieu truong|cuc truong|tong cuc truong)\b/.test(folded) ||
+    /^(uy ban nhan dan|ubnd|hoi dong nhan dan)( (tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b.*)?$/.test(folded)
+  );
 }
 
 /** Authority lines of a signer block: "TM.", "KT.", "TL.", "TUQ.", "Q." (folded). */

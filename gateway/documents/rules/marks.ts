@@ -40,8 +40,8 @@ export function findMarks(doc: Doc, limit = 40): { urgency: Urgency; secrecy: Se
   for (let i = 0; i < Math.min(limit, doc.lines.length); i++) {
     const line = doc.lines[i];
     if (line.length > 24) continue;
-    urgency = urgency === 'normal' ? lookup(line, URGENCY) ?? urgency : urgency;
-    secrecy = secrecy === 'normal' ? lookup(line, SECRECY) ?? secrecy : secrecy;
+    urgency = urgency === 'normal' ? (lookup(line, URGENCY) ?? urgency) : urgency;
+    secrecy = secrecy === 'normal' ? (lookup(line, SECRECY) ?? secrecy) : secrecy;
   }
   return { urgency, secrecy };
 }

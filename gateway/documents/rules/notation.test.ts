@@ -40,6 +40,14 @@ describe('parseNotation', () => {
     expect(n?.number).toBeNull();
   });
 
+  it('keeps a unit in brackets and reads the Party form (number-type/issuer)', () => {
+    expect(parseNotation('409 /TTr-CAT(PC04)')?.notation).toBe('409/TTr-CAT(PC04)');
+    const party = parseNotation('156 -CV/TĐTN-BCTĐ&TTN');
+    expect(party).toMatchObject({ number: '156', notation: '156-CV/TĐTN-BCTĐ&TTN' });
+    expect(party?.type?.code).toBe('CV');
+    expect(parseNotation('15-CT/TW')?.type?.name).toBe('Chỉ thị');
+  });
+
   it('rejects dates and fractions', () => {
     expect(parseNotation('15/6')).toBeNull();
     expect(parseNotation('ngày 15/6/2024')).toBeNull();
@@ -57,5 +65,16 @@ describe('findNotationLine', () => {
     const found = findNotationLine(doc);
     expect(found?.notation.notation).toBe('123/UBND-KT');
     expect(found?.rest).toBe('Bến Tre, ngày 3 tháng 4 năm 2024');
+  });
+
+  it('reads "Số:" with its value on a following line, past the column beside it', () => {
+    const doc = docFromLines(['SỞ NỘI VỤ', 'Số:', 'Lâm Đồng, ngày 05 tháng 3 năm 2024', '05/QĐ-SNV']);
+    expect(findNotationLine(doc)?.notation.notation).toBe('05/QĐ-SNV');
+    expect(findNotationLine(docFromLines(['Số: 181', '/BC-SNV']))?.notation.notation).toBe('181/BC-SNV');
+  });
+
+  it('reads only the lines it is given (the header), never a notation quoted below', () => {
+    const doc = docFromLines(['Số:', 'QUYẾT ĐỊNH', 'số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020']);
+    expect(findNotationLine(doc, 2)).toBeNull();
   });
 });

@@ -11,13 +11,16 @@ const read = (lines: string[]) => {
 describe('Nơi nhận', () => {
   it('reads one recipient per line without dash and semicolon', () => {
     expect(read(['Nơi nhận:', '- Thường trực TU (b/c);', '- Bộ Tư pháp (Cục kiểm tra VPQPPL);', '- Lưu: VP, TTHT.', 'TM. ỦY BAN NHÂN DÂN TỈNH'])).toEqual([
-      'Thường trực TU (b/c)', 'Bộ Tư pháp (Cục kiểm tra VPQPPL)', 'Lưu: VP, TTHT',
+      'Thường trực TU (b/c)',
+      'Bộ Tư pháp (Cục kiểm tra VPQPPL)',
+      'Lưu: VP, TTHT',
     ]);
   });
 
   it('joins a recipient broken over two lines even with signer lines between', () => {
     expect(read(['Nơi nhận:', 'TM. CHÍNH PHỦ', '- Các bộ, cơ quan ngang bộ, cơ', 'THỦ TƯỚNG', 'quan thuộc Chính phủ;', '- Lưu: VT, TCCV.'])).toEqual([
-      'Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ', 'Lưu: VT, TCCV',
+      'Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ',
+      'Lưu: VT, TCCV',
     ]);
   });
 

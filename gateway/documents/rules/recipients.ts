@@ -3,7 +3,6 @@ import type { Doc } from '../prepare.ts';
 import { trimPunctuation } from '../text.ts';
 import { AUTHORITY, isPersonName, isSignatureNoise, isWebNoise } from './layout.ts';
 
-
 export function findRecipientsLine(doc: Doc, from = 0): number | null {
   // The last one: the first page may quote "nơi nhận" in the body; the block is at the end.
   for (let i = doc.lines.length - 1; i >= from; i--) if (/^noi nhan\s*:?/.test(doc.folded[i])) return i;

@@ -7,16 +7,26 @@ const signerOf = (lines: string[]) => findSigner(docFromLines(lines), 0, lines.l
 describe('signer block', () => {
   it('takes the authority nearest the title (seed 000)', () => {
     expect(signerOf(['TM. ỦY BAN NHÂN DÂN TỈNH', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH', ' Nguyễn Thị Thanh Hà'])).toEqual({
-      name: 'Nguyễn Thị Thanh Hà', title: 'Phó Chủ tịch', authority: 'KT. Chủ tịch',
+      name: 'Nguyễn Thị Thanh Hà',
+      title: 'Phó Chủ tịch',
+      authority: 'KT. Chủ tịch',
     });
   });
 
   it('reads TM. with the title directly below', () => {
-    expect(signerOf(['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', '(Đã ký)', 'Lê Tiến Phương'])).toEqual({ name: 'Lê Tiến Phương', title: 'Chủ tịch', authority: 'TM. Ủy ban nhân dân' });
+    expect(signerOf(['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', '(Đã ký)', 'Lê Tiến Phương'])).toEqual({
+      name: 'Lê Tiến Phương',
+      title: 'Chủ tịch',
+      authority: 'TM. Ủy ban nhân dân',
+    });
   });
 
   it('reads the T/M form without a dot', () => {
-    expect(signerOf(['T/M ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'TRẦN VĂN LỢI'])).toEqual({ name: 'Trần Văn Lợi', title: 'Chủ tịch', authority: 'TM. Ủy ban nhân dân' });
+    expect(signerOf(['T/M ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'TRẦN VĂN LỢI'])).toEqual({
+      name: 'Trần Văn Lợi',
+      title: 'Chủ tịch',
+      authority: 'TM. Ủy ban nhân dân',
+    });
   });
 
   it('reads TL., TUQ. and Q. authorities', () => {
@@ -27,7 +37,9 @@ describe('signer block', () => {
 
   it('skips the interleaved Nơi nhận column of PDF text', () => {
     expect(signerOf(['Nơi nhận:', 'KT. GIÁM ĐỐC', '- Như trên;', 'PHÓ GIÁM ĐỐC', '- Lưu: VT.', 'Lê Thị Thu Trang'])).toEqual({
-      name: 'Lê Thị Thu Trang', title: 'Phó Giám đốc', authority: 'KT. Giám đốc',
+      name: 'Lê Thị Thu Trang',
+      title: 'Phó Giám đốc',
+      authority: 'KT. Giám đốc',
     });
   });
 

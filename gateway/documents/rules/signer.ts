@@ -10,9 +10,10 @@ import type { Signer } from '../types.ts';
 import { isUpperLine } from '../text.ts';
 import { AUTHORITY, isPersonName, isSignatureNoise, isWebNoise } from './layout.ts';
 
-const TITLE_WORDS = /^(pho |chanh )*(chu tich|giam doc|truong phong|truong ban|bo truong|thu truong|thu tuong|cuc truong|vu truong|hieu truong|vien truong|chanh van phong|van phong|thanh tra|tong giam doc|tong cuc truong|chi cuc truong|chu nhiem|bi thu|ke toan truong|truong doan|chi huy truong|nguoi dung dau)\b/;
+export const TITLE_WORDS =
+  /^(pho |chanh )*(chu tich|giam doc|truong phong|truong ban|bo truong|thu truong|thu tuong|cuc truong|vu truong|hieu truong|vien truong|chanh van phong|van phong|thanh tra|tong giam doc|tong cuc truong|chi cuc truong|chu nhiem|bi thu|ke toan truong|truong doan|chi huy truong|nguoi dung dau)\b/;
 
-function authorityCase(line: string, match: RegExpExecArray): string {
+export function authorityCase(line: string, match: RegExpExecArray): string {
   const code = match[1].replace('/', '').toUpperCase();
   const rest = line.slice(match[0].length).trim();
   const body = TITLE_WORDS.test(foldRest(rest)) ? titleCase(rest) : organizationCase(rest);

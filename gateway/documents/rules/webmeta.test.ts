@@ -4,7 +4,13 @@ import { localityOf, readWebMeta } from './webmeta.ts';
 
 describe('website attribute table', () => {
   it('reads several keys on one line (seed 000)', () => {
-    const meta = readWebMeta(docFromLines(['Số hiệu: 11/2005/CT-UBND Loại văn bản: Chỉ thị', 'Nơi ban hành: Tỉnh Bến Tre Người ký: Nguyễn Thị Thanh Hà', 'Ngày ban hành: 08/06/2005 Ngày hiệu lực: Đã biết']));
+    const meta = readWebMeta(
+      docFromLines([
+        'Số hiệu: 11/2005/CT-UBND Loại văn bản: Chỉ thị',
+        'Nơi ban hành: Tỉnh Bến Tre Người ký: Nguyễn Thị Thanh Hà',
+        'Ngày ban hành: 08/06/2005 Ngày hiệu lực: Đã biết',
+      ]),
+    );
     expect(meta).toEqual({ notation: '11/2005/CT-UBND', typeName: 'Chỉ thị', issuer: 'Tỉnh Bến Tre', signer: 'Nguyễn Thị Thanh Hà', date: '08/06/2005' });
   });
 

@@ -47,7 +47,7 @@ export function readWebMeta(doc: Doc, limit = 40): WebMeta {
     hits.forEach((h, k) => {
       const field = KEYS.find(([key]) => key === h[1])?.[1];
       const valueStart = (h.index ?? 0) + h[0].length;
-      const valueEnd = k + 1 < hits.length ? hits[k + 1].index ?? line.length : line.length;
+      const valueEnd = k + 1 < hits.length ? (hits[k + 1].index ?? line.length) : line.length;
       const value = line.slice(valueStart, valueEnd).trim();
       if (field && value && !meta[field]) meta[field] = value;
     });

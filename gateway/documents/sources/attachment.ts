@@ -2,6 +2,7 @@
 import { parseEdXml, type EdXml } from '../edxml/parse.ts';
 import { LimitExceeded } from '../../limits.ts';
 import type { ClassifyLimits } from '../types.ts';
+import type { PageLayout } from '../layout/types.ts';
 import { decodeText } from './decode.ts';
 import { docxText } from './docx.ts';
 import { pdfText } from './pdf.ts';
@@ -13,6 +14,8 @@ export interface AttachmentText {
   reasons: string[];
   /** The text's line breaks follow a page layout (PDF). */
   layout: boolean;
+  /** Positioned pages (PDF, DOCX) for the layout reader; empty for plain text. */
+  pages: PageLayout[];
 }
 
 export type FileKind = 'pdf' | 'docx' | 'txt' | 'xml' | 'other';
@@ -33,9 +36,15 @@ export function fileKind(name: string, contentType = ''): FileKind {
  * on), or is thrown as LimitExceeded naming the attachment (onLimit 'throw': the pipeline sends
  * the message to review).
  */
-export async function attachmentText(name: string, contentType: string, data: Buffer, limits: ClassifyLimits, onLimit: 'reason' | 'throw' = 'reason'): Promise<AttachmentText> {
+export async function attachmentText(
+  name: string,
+  contentType: string,
+  data: Buffer,
+  limits: ClassifyLimits,
+  onLimit: 'reason' | 'throw' = 'reason',
+): Promise<AttachmentText> {
   const label = name || contentType || 'attachment';
-  const out: AttachmentText = { name: label, text: '', edxml: null, reasons: [], layout: false };
+  const out: AttachmentText = { name: label, text: '', edxml: null, reasons: [], layout: false, pages: [] };
   if (data.length > limits.maxAttachmentBytes) {
     out.reasons.push(`${label}: ${data.length} bytes is over the ${limits.maxAttachmentBytes}-byte limit; not read`);
     return out;
@@ -47,6 +56,7 @@ export async function attachmentText(name: string, contentType: string, data: Bu
     err.in(label);
     if (onLimit === 'throw') throw err;
     out.text = '';
+    out.pages = [];
     out.reasons.push(`${label}: ${err.code}: ${err.detail}`);
   }
   return out;
@@ -59,12 +69,14 @@ async function readInto(out: AttachmentText, name: string, contentType: string, 
       const r = await pdfText(data, limits);
       out.text = r.text;
       out.layout = true;
+      out.pages = r.layout;
       out.reasons.push(...r.reasons.map((x) => `${label}: ${x}`));
       break;
     }
     case 'docx': {
       const r = docxText(data, limits);
       out.text = r.text;
+      out.pages = r.layout;
       out.reasons.push(...r.reasons.map((x) => `${label}: ${x}`));
       break;
     }

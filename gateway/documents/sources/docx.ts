@@ -5,15 +5,22 @@
 import { XMLParser } from 'fast-xml-parser';
 import { LimitExceeded } from '../../limits.ts';
 import type { ClassifyLimits } from '../types.ts';
+import type { PageLayout } from '../layout/types.ts';
+import { docxLayout } from './docx-layout.ts';
 import { listZip, readEntry, ZipError } from './zip.ts';
 
 export interface DocxText {
   text: string;
   reasons: string[];
+  /** The document laid out for the layout reader (docx-layout.ts). */
+  layout: PageLayout[];
 }
 
 const parser = new XMLParser({
-  ignoreAttributes: true,
+  // Attributes (alignment, sizes, grid widths) are for the layout; the text walk skips them.
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
   removeNSPrefix: true,
   preserveOrder: true,
   trimValues: false,
@@ -61,14 +68,15 @@ export function docxText(buf: Buffer, limits: ClassifyLimits): DocxText {
   try {
     const entries = listZip(buf, limits.maxArchiveEntries);
     const main = entries.find((e) => e.name === 'word/document.xml');
-    if (!main) return { text: '', reasons: ['DOCX has no word/document.xml'] };
+    if (!main) return { text: '', reasons: ['DOCX has no word/document.xml'], layout: [] };
     const xml = withoutDoctype(readEntry(buf, main, limits.maxDocxXmlBytes, limits.maxDocxRatio).toString('utf8'));
     const lines: string[] = [];
-    collect(parser.parse(xml) as Ordered, lines, { text: '' });
-    return { text: lines.join('\n'), reasons: [] };
+    const tree = parser.parse(xml) as Ordered;
+    collect(tree, lines, { text: '' });
+    return { text: lines.join('\n'), reasons: [], layout: docxLayout(tree) };
   } catch (err) {
     if (err instanceof LimitExceeded) throw err;
     const why = err instanceof ZipError ? err.message : `unreadable (${(err as Error).message})`;
-    return { text: '', reasons: [`DOCX could not be read: ${why}`] };
+    return { text: '', reasons: [`DOCX could not be read: ${why}`], layout: [] };
   }
 }

@@ -6,8 +6,16 @@ import { htmlToText } from './html.ts';
 
 describe('htmlToText', () => {
   it('puts every table cell and paragraph on its own line', () => {
-    const html = '<table><tr><td><p>ỦY BAN NHÂN DÂN</p><p>TỈNH BẾN TRE</p></td><td>CỘNG HÒA XÃ HỘI</td></tr><tr><td>Số: 12/UBND-VX<br>V/v tăng cường</td><td>Bến Tre, ngày 1 tháng 2 năm 2024</td></tr></table>';
-    expect(htmlToText(html).split('\n').filter(Boolean)).toEqual(['ỦY BAN NHÂN DÂN', 'TỈNH BẾN TRE', 'CỘNG HÒA XÃ HỘI', 'Số: 12/UBND-VX', 'V/v tăng cường', 'Bến Tre, ngày 1 tháng 2 năm 2024']);
+    const html =
+      '<table><tr><td><p>ỦY BAN NHÂN DÂN</p><p>TỈNH BẾN TRE</p></td><td>CỘNG HÒA XÃ HỘI</td></tr><tr><td>Số: 12/UBND-VX<br>V/v tăng cường</td><td>Bến Tre, ngày 1 tháng 2 năm 2024</td></tr></table>';
+    expect(htmlToText(html).split('\n').filter(Boolean)).toEqual([
+      'ỦY BAN NHÂN DÂN',
+      'TỈNH BẾN TRE',
+      'CỘNG HÒA XÃ HỘI',
+      'Số: 12/UBND-VX',
+      'V/v tăng cường',
+      'Bến Tre, ngày 1 tháng 2 năm 2024',
+    ]);
   });
 
   it('drops styles and comments and decodes entities', () => {

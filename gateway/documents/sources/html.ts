@@ -5,8 +5,24 @@
  */
 
 const NAMED: Record<string, string> = {
-  nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", ndash: '–', mdash: '—', hellip: '…', ldquo: '“', rdquo: '”',
-  lsquo: '‘', rsquo: '’', laquo: '«', raquo: '»', copy: '©', reg: '®', deg: '°',
+  nbsp: ' ',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  ldquo: '“',
+  rdquo: '”',
+  lsquo: '‘',
+  rsquo: '’',
+  laquo: '«',
+  raquo: '»',
+  copy: '©',
+  reg: '®',
+  deg: '°',
 };
 const ACCENTS: Record<string, string> = { grave: '\u0300', acute: '\u0301', circ: '\u0302', tilde: '\u0303', uml: '\u0308' };
 
@@ -23,7 +39,29 @@ function decodeEntities(text: string): string {
   });
 }
 
-const BLOCK = new Set(['p', 'div', 'td', 'th', 'tr', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'tbody', 'thead', 'blockquote', 'section', 'article', 'center']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'td',
+  'th',
+  'tr',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'table',
+  'tbody',
+  'thead',
+  'blockquote',
+  'section',
+  'article',
+  'center',
+]);
 /** Elements dropped with their content (up to the matching end tag). */
 const SKIPPED = new Set(['script', 'style', 'head', 'title']);
 const TAG_NAME = /\/?([a-z0-9_]*)/iy;
@@ -115,5 +153,7 @@ function trimLines(text: string): string {
 
 export function htmlToText(html: string): string {
   const text = stripTags(html).replace(/[ \t\r]+/g, ' ');
-  return trimLines(decodeEntities(text).normalize('NFC')).replace(/\n{3,}/g, '\n\n').trim();
+  return trimLines(decodeEntities(text).normalize('NFC'))
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -5,30 +5,30 @@
  * filters, a damaged xref): pdfjs then reads it. Both paths feed the same line builder.
  */
 import { DEFAULT_LIMITS_CONFIG, LimitExceeded } from '../../limits.ts';
+import type { Run } from '../layout/types.ts';
 import { Lexer, PdfFile, PdfName, PdfRef, PdfStream, Unsupported, type InflateLimits, type PdfDict, type PdfObj } from './pdf-objects.ts';
+import { drawAnnotations } from './pdf-annots.ts';
+import { faceOf, type FontFace } from './pdf-face.ts';
 
 /** A run of text placed on the page: what pdfjs's getTextContent items and this reader both give. */
-export interface TextItem {
-  str: string;
-  x: number;
-  y: number;
-  width: number;
-  size: number;
-  font?: string;
-}
+export type TextItem = Run;
 
 interface Font {
   bytes: 1 | 2;
   toUnicode: Map<number, string> | null;
   widths: Map<number, number>;
   defaultWidth: number;
+  face: FontFace;
 }
 
 type Matrix = [number, number, number, number, number, number];
 const mul = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
-  m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
-  m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5],
+  m[0] * n[0] + m[1] * n[2],
+  m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2],
+  m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4],
+  m[4] * n[1] + m[5] * n[3] + n[5],
 ];
 
 function utf16be(bytes: Uint8Array): string {
@@ -60,14 +60,18 @@ function parseCMap(data: Uint8Array): { map: Map<number, string>; bytes: 1 | 2 }
       if (lo instanceof Uint8Array) bytes = lo.length === 1 ? 1 : 2;
     } else if (t === 'endbfchar') {
       for (let i = 0; i + 1 < stack.length; i += 2) {
-        const src = stack[i], dst = stack[i + 1];
+        const src = stack[i],
+          dst = stack[i + 1];
         if (src instanceof Uint8Array && dst instanceof Uint8Array) map.set(codeOf(src), utf16be(dst));
       }
     } else if (t === 'endbfrange') {
       for (let i = 0; i + 2 < stack.length; i += 3) {
-        const lo = stack[i], hi = stack[i + 1], dst = stack[i + 2];
+        const lo = stack[i],
+          hi = stack[i + 1],
+          dst = stack[i + 2];
         if (!(lo instanceof Uint8Array) || !(hi instanceof Uint8Array)) continue;
-        const a = codeOf(lo), b = Math.min(codeOf(hi), a + 65_535, a + MAX_CODES - map.size);
+        const a = codeOf(lo),
+          b = Math.min(codeOf(hi), a + 65_535, a + MAX_CODES - map.size);
         if (Array.isArray(dst)) dst.forEach((d, k) => d instanceof Uint8Array && map.set(a + k, utf16be(d)));
         else if (dst instanceof Uint8Array) {
           const base = utf16be(dst);
@@ -106,14 +110,15 @@ function loadFont(pdf: PdfFile, ref: PdfObj | undefined): Font {
           next.forEach((v, k) => widths.set(first + k, Number(pdf.resolve(v))));
           i += 2;
         } else {
-          const last = next as number, v = Number(pdf.resolve(w[i + 2]));
+          const last = next as number,
+            v = Number(pdf.resolve(w[i + 2]));
           for (let c = first; c <= last && widths.size <= MAX_CODES; c++) widths.set(c, v);
           i += 3;
         }
       }
     }
     const dw = pdf.resolve(desc?.get('DW'));
-    return { bytes: 2, toUnicode: cmap.map, widths, defaultWidth: typeof dw === 'number' ? dw : 1000 };
+    return { bytes: 2, toUnicode: cmap.map, widths, defaultWidth: typeof dw === 'number' ? dw : 1000, face: faceOf(pdf, fd, desc) };
   }
   const enc = pdf.resolve(fd.get('Encoding'));
   if (!cmap && enc instanceof Map && enc.has('Differences')) throw new Unsupported('glyph-name encoding');
@@ -122,7 +127,7 @@ function loadFont(pdf: PdfFile, ref: PdfObj | undefined): Font {
   if (Array.isArray(w)) w.forEach((v, k) => widths.set(first + k, Number(pdf.resolve(v))));
   // Without a ToUnicode map a simple font's bytes are read as Windows-1252 (as pdfjs does), so
   // TCVN3/VNI fonts come out as the mojibake legacy-encoding.ts converts.
-  return { bytes: 1, toUnicode: cmap?.map ?? null, widths, defaultWidth: widths.size ? 0 : 500 };
+  return { bytes: 1, toUnicode: cmap?.map ?? null, widths, defaultWidth: widths.size ? 0 : 500, face: faceOf(pdf, fd, null) };
 }
 
 function decodeChar(font: Font, code: number): string {
@@ -147,7 +152,10 @@ export class OverBudget extends Error {}
 
 export class PageBudget {
   ops = 0;
-  constructor(readonly maxOps: number, readonly deadline: number) {}
+  constructor(
+    readonly maxOps: number,
+    readonly deadline: number,
+  ) {}
   tick(): void {
     if (++this.ops % 4096 === 0 && Date.now() > this.deadline) throw new OverBudget('time budget');
     if (this.ops > this.maxOps) throw new Unsupported('too many operators');
@@ -179,7 +187,7 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
       advance += (w * ts.size + ts.tc + (font.bytes === 1 && code === 32 ? ts.tw : 0)) * ts.th;
     }
     const scale = Math.hypot(tm[0] * ctm[0] + tm[1] * ctm[2], tm[0] * ctm[1] + tm[1] * ctm[3]);
-    if (text) out.push({ str: text, x: trm[4], y: trm[5], width: advance * scale, size: Math.hypot(trm[0], trm[1]), font: ts.fontName });
+    if (text) out.push({ str: text, x: trm[4], y: trm[5], width: advance * scale, size: Math.hypot(trm[0], trm[1]), font: ts.fontName, ...font.face });
     tm = mul([1, 0, 0, 1, advance, 0], tm);
   };
   for (;;) {
@@ -192,10 +200,23 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
     budget.tick();
     const n = (k: number) => Number(ops[ops.length - k]);
     switch (t) {
-      case 'q': stack.push({ ctm, ts: { ...ts } }); break;
-      case 'Q': { const s = stack.pop(); if (s) { ctm = s.ctm; ts = s.ts; } break; }
-      case 'cm': ctm = mul([n(6), n(5), n(4), n(3), n(2), n(1)], ctm); break;
-      case 'BT': tm = tlm = [1, 0, 0, 1, 0, 0]; break;
+      case 'q':
+        stack.push({ ctm, ts: { ...ts } });
+        break;
+      case 'Q': {
+        const s = stack.pop();
+        if (s) {
+          ctm = s.ctm;
+          ts = s.ts;
+        }
+        break;
+      }
+      case 'cm':
+        ctm = mul([n(6), n(5), n(4), n(3), n(2), n(1)], ctm);
+        break;
+      case 'BT':
+        tm = tlm = [1, 0, 0, 1, 0, 0];
+        break;
       case 'Tf': {
         const name = (ops[ops.length - 2] as PdfName)?.n ?? '';
         // Identity is the font object, not its resource name (producers add one name per use).
@@ -207,18 +228,47 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
         ts.size = n(1);
         break;
       }
-      case 'Tc': ts.tc = n(1); break;
-      case 'Tw': ts.tw = n(1); break;
-      case 'Tz': ts.th = n(1) / 100; break;
-      case 'TL': ts.tl = n(1); break;
-      case 'Ts': ts.rise = n(1); break;
-      case 'Td': tm = tlm = mul([1, 0, 0, 1, n(2), n(1)], tlm); break;
-      case 'TD': ts.tl = -n(1); tm = tlm = mul([1, 0, 0, 1, n(2), n(1)], tlm); break;
-      case 'Tm': tm = tlm = [n(6), n(5), n(4), n(3), n(2), n(1)]; break;
-      case 'T*': tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); break;
-      case 'Tj': show(ops[ops.length - 1]); break;
-      case "'": tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); show(ops[ops.length - 1]); break;
-      case '"': ts.tw = n(3); ts.tc = n(2); tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm); show(ops[ops.length - 1]); break;
+      case 'Tc':
+        ts.tc = n(1);
+        break;
+      case 'Tw':
+        ts.tw = n(1);
+        break;
+      case 'Tz':
+        ts.th = n(1) / 100;
+        break;
+      case 'TL':
+        ts.tl = n(1);
+        break;
+      case 'Ts':
+        ts.rise = n(1);
+        break;
+      case 'Td':
+        tm = tlm = mul([1, 0, 0, 1, n(2), n(1)], tlm);
+        break;
+      case 'TD':
+        ts.tl = -n(1);
+        tm = tlm = mul([1, 0, 0, 1, n(2), n(1)], tlm);
+        break;
+      case 'Tm':
+        tm = tlm = [n(6), n(5), n(4), n(3), n(2), n(1)];
+        break;
+      case 'T*':
+        tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm);
+        break;
+      case 'Tj':
+        show(ops[ops.length - 1]);
+        break;
+      case "'":
+        tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm);
+        show(ops[ops.length - 1]);
+        break;
+      case '"':
+        ts.tw = n(3);
+        ts.tc = n(2);
+        tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm);
+        show(ops[ops.length - 1]);
+        break;
       case 'TJ':
         for (const el of Array.isArray(ops[ops.length - 1]) ? (ops[ops.length - 1] as PdfObj[]) : []) {
           if (el instanceof Uint8Array) show(el);
@@ -235,7 +285,8 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
         }
         break;
       }
-      case 'BI': throw new Unsupported('inline image');
+      case 'BI':
+        throw new Unsupported('inline image');
     }
     ops.length = 0;
   }
@@ -246,21 +297,27 @@ function pageList(pdf: PdfFile, maxPages: number): PdfDict[] {
   const pages: PdfDict[] = [];
   let visits = 0;
   // Depth and visit caps: a hostile page tree may loop or fan out exponentially.
-  const walk = (node: PdfDict | null, inherited: PdfDict | null, depth: number) => {
+  const walk = (node: PdfDict | null, inherited: PdfDict | null, box: PdfObj | undefined, depth: number) => {
     if (!node || depth > 32 || ++visits > Math.max(20_000, 2 * maxPages)) return;
     const resources = pdf.dict(node.get('Resources')) ?? inherited;
+    const media = node.get('MediaBox') ?? box;
     const kids = pdf.resolve(node.get('Kids'));
-    if (Array.isArray(kids)) for (const k of kids) walk(pdf.dict(k), resources, depth + 1);
+    if (Array.isArray(kids)) for (const k of kids) walk(pdf.dict(k), resources, media, depth + 1);
     else if (pages.length >= maxPages) throw new LimitExceeded('pdf-pages', maxPages, pages.length + 1, `PDF has more than ${maxPages} pages`);
-    else pages.push(new Map([...node, ['Resources', resources]]) as PdfDict);
+    else pages.push(new Map([...node, ['Resources', resources], ['MediaBox', media ?? null]]) as PdfDict);
   };
-  walk(pdf.dict(root?.get('Pages')), null, 0);
+  walk(pdf.dict(root?.get('Pages')), null, undefined, 0);
   return pages;
 }
 
 export interface FastPdf {
   pages: number;
+  /** The page's text runs, then the runs its annotations draw over it (stamped: true). */
   pageItems(index: number, budget: PageBudget): TextItem[];
+  /** Only the runs annotations draw over the page (for pages pdfjs reads). */
+  stampedItems(index: number, budget: PageBudget): TextItem[];
+  /** Width and height of the page's media box (A4 when it cannot be read). */
+  pageSize(index: number): { width: number; height: number };
 }
 
 export interface FastPdfLimits extends InflateLimits {
@@ -276,6 +333,24 @@ export function openFastPdf(data: Uint8Array, limits: Partial<FastPdfLimits> = {
   const pdf = new PdfFile(data, limits);
   const pages = pageList(pdf, limits.maxPages ?? DEFAULT_LIMITS_CONFIG.pdfPages);
   if (pages.length === 0) throw new Unsupported('no pages');
+  const stampedItems = (index: number, budget: PageBudget): TextItem[] => {
+    const page = pages[index];
+    const stamped: TextItem[] = [];
+    try {
+      drawAnnotations(
+        pdf,
+        page,
+        (data, resources, ctm) => runContent(pdf, data, resources ?? (page.get('Resources') as PdfDict | null), ctm, stamped, budget, 1),
+        (str, x, y, size) => stamped.push({ str, x, y, size, width: 0.5 * size * str.length }),
+      );
+    } catch (err) {
+      // An annotation the fast reader cannot draw adds nothing; limits still stop the file.
+      if (err instanceof LimitExceeded || err instanceof OverBudget) throw err;
+      return [];
+    }
+    for (const it of stamped) it.stamped = true;
+    return stamped;
+  };
   return {
     pages: pages.length,
     pageItems(index, budget) {
@@ -292,7 +367,14 @@ export function openFastPdf(data: Uint8Array, limits: Partial<FastPdfLimits> = {
       }
       const items: TextItem[] = [];
       runContent(pdf, joined, page.get('Resources') as PdfDict | null, [1, 0, 0, 1, 0, 0], items, budget, 0);
-      return items;
+      return [...items, ...stampedItems(index, budget)];
+    },
+    stampedItems,
+    pageSize(index) {
+      const box = pdf.resolve(pages[index]?.get('MediaBox'));
+      const n = Array.isArray(box) && box.length === 4 ? box.map((v) => Number(pdf.resolve(v))) : [];
+      const ok = n.length === 4 && n.every(Number.isFinite) && n[2] - n[0] > 0 && n[3] - n[1] > 0;
+      return ok ? { width: n[2] - n[0], height: n[3] - n[1] } : { width: 595, height: 842 };
     },
   };
 }

@@ -59,7 +59,9 @@ describe('PDF limits, fast reader', () => {
   });
 
   it('refuses more pages than the limit', () => {
-    expect(() => fastPdfText(pdfWithContent(hello, ['FlateDecode'], { pages: 3 }), { ...DEFAULT_LIMITS, maxPdfPageCount: 2 })).toThrow(expect.objectContaining({ code: 'limit:pdf-pages' }));
+    expect(() => fastPdfText(pdfWithContent(hello, ['FlateDecode'], { pages: 3 }), { ...DEFAULT_LIMITS, maxPdfPageCount: 2 })).toThrow(
+      expect.objectContaining({ code: 'limit:pdf-pages' }),
+    );
     expect(fastPdfText(pdfWithContent(hello, ['FlateDecode'], { pages: 2 }), { ...DEFAULT_LIMITS, maxPdfPageCount: 2 })?.pages).toBe(2);
   });
 });
@@ -84,7 +86,9 @@ describe('PDF limits, pdfjs', () => {
   it('applies the document limit and the page limit', async () => {
     const limits = { ...DEFAULT_LIMITS, maxPdfStreamBytes: 8 * MiB, maxPdfDocumentBytes: 4 * MiB };
     await expect(pdfjsText(pdfWithContent(zerosZlib(6)), limits)).rejects.toMatchObject({ code: 'limit:pdf-document-bytes' });
-    await expect(pdfjsText(pdfWithContent(hello, ['FlateDecode'], { pages: 3 }), { ...DEFAULT_LIMITS, maxPdfPageCount: 2 })).rejects.toMatchObject({ code: 'limit:pdf-pages' });
+    await expect(pdfjsText(pdfWithContent(hello, ['FlateDecode'], { pages: 3 }), { ...DEFAULT_LIMITS, maxPdfPageCount: 2 })).rejects.toMatchObject({
+      code: 'limit:pdf-pages',
+    });
     expect((await pdfjsText(pdfWithContent(hello), limits)).text.trim()).toBe('Hello');
   });
 

@@ -25,7 +25,7 @@ describe('PDF object lexer', () => {
   });
 
   it('a text operator without its string operand shows nothing (no TypeError)', () => {
-    const pdf = pdfWithContent(deflateSync(Buffer.from("BT /F1 12 Tf Tj 5 Tj 5 ' 1 2 3 \" 7 TJ [(a) 3 (b)] TJ ET")));
+    const pdf = pdfWithContent(deflateSync(Buffer.from('BT /F1 12 Tf Tj 5 Tj 5 \' 1 2 3 " 7 TJ [(a) 3 (b)] TJ ET')));
     const items = openFastPdf(pdf).pageItems(0, new PageBudget(1_000_000, Date.now() + 5000));
     expect(items.map((i) => i.str).join('')).toBe('ab');
   });

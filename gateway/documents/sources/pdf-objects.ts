@@ -30,10 +30,16 @@ export class PdfName {
   constructor(readonly n: string) {}
 }
 export class PdfRef {
-  constructor(readonly num: number, readonly gen: number) {}
+  constructor(
+    readonly num: number,
+    readonly gen: number,
+  ) {}
 }
 export class PdfStream {
-  constructor(readonly dict: PdfDict, readonly raw: Uint8Array) {}
+  constructor(
+    readonly dict: PdfDict,
+    readonly raw: Uint8Array,
+  ) {}
 }
 export type PdfDict = Map<string, PdfObj>;
 export type PdfObj = number | boolean | null | PdfName | Uint8Array | PdfObj[] | PdfDict | PdfRef | PdfStream | string;
@@ -50,7 +56,10 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 /** Tokeniser and object parser over a byte buffer; `string` values are operators/keywords. */
 export class Lexer {
   pos: number;
-  constructor(readonly buf: Uint8Array, pos = 0) {
+  constructor(
+    readonly buf: Uint8Array,
+    pos = 0,
+  ) {
     this.pos = pos;
   }
 
@@ -222,7 +231,9 @@ function pngUnpredict(data: Uint8Array, columns: number, colors = 1, bpc = 8): U
       else if (type === 3) pred = (left + up) >> 1;
       else if (type === 4) {
         const p = left + up - ul;
-        const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - ul);
+        const pa = Math.abs(p - left),
+          pb = Math.abs(p - up),
+          pc = Math.abs(p - ul);
         pred = pa <= pb && pa <= pc ? left : pb <= pc ? up : ul;
       }
       out[dst + i] = (data[src + i] + pred) & 0xff;
@@ -242,7 +253,10 @@ export class PdfFile {
   /** Decoded bytes so far, every decode counted. */
   inflated = 0;
 
-  constructor(readonly buf: Uint8Array, limits: Partial<InflateLimits> = {}) {
+  constructor(
+    readonly buf: Uint8Array,
+    limits: Partial<InflateLimits> = {},
+  ) {
     this.limits = { ...DEFAULT_INFLATE_LIMITS, ...limits };
     this.readXref();
     if (this.trailer.has('Encrypt')) throw new Unsupported('encrypted');
@@ -280,7 +294,9 @@ export class PdfFile {
         const count = lx.next();
         if (typeof start !== 'number' || typeof count !== 'number') throw new Unsupported('bad xref table');
         for (let i = 0; i < count; i++) {
-          const off = lx.next(), _gen = lx.next(), kind = lx.next();
+          const off = lx.next(),
+            _gen = lx.next(),
+            kind = lx.next();
           if (kind === undefined) throw new Unsupported('truncated xref table');
           if (this.known(start + i)) continue;
           if (kind === 'n' && typeof off === 'number') this.offsets.set(start + i, off);
@@ -310,7 +326,9 @@ export class PdfFile {
     for (let r = 0; r + 1 < ranges.length; r += 2) {
       for (let i = 0; i < ranges[r + 1] && p + rowLen <= data.length; i++) {
         const n = ranges[r] + i;
-        const type = field(widths[0], 1), a = field(widths[1], 0), b = field(widths[2], 0);
+        const type = field(widths[0], 1),
+          a = field(widths[1], 0),
+          b = field(widths[2], 0);
         if (this.known(n)) continue;
         if (type === 1) this.offsets.set(n, a);
         else if (type === 2) this.inStream.set(n, [a, b]);
@@ -415,7 +433,8 @@ export class PdfFile {
   private inflate(data: Uint8Array): Uint8Array {
     const { maxStreamBytes, maxDocumentBytes } = this.limits;
     const left = maxDocumentBytes - this.inflated;
-    const docLimit = () => new LimitExceeded('pdf-document-bytes', maxDocumentBytes, null, `PDF streams inflate to more than ${maxDocumentBytes} bytes together`);
+    const docLimit = () =>
+      new LimitExceeded('pdf-document-bytes', maxDocumentBytes, null, `PDF streams inflate to more than ${maxDocumentBytes} bytes together`);
     if (left <= 0) throw docLimit();
     const cap = Math.min(maxStreamBytes, left);
     let out: Buffer;
@@ -424,7 +443,9 @@ export class PdfFile {
     } catch (err) {
       // zlib raises RangeError (and only that) when the output would pass maxOutputLength.
       if (err instanceof RangeError) {
-        throw cap === maxStreamBytes ? new LimitExceeded('pdf-inflated-bytes', maxStreamBytes, null, `a PDF stream inflates to more than ${maxStreamBytes} bytes`) : docLimit();
+        throw cap === maxStreamBytes
+          ? new LimitExceeded('pdf-inflated-bytes', maxStreamBytes, null, `a PDF stream inflates to more than ${maxStreamBytes} bytes`)
+          : docLimit();
       }
       throw err;
     }

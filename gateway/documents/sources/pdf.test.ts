@@ -24,7 +24,7 @@ async function vietnamesePdf(objectStreams: boolean): Promise<Buffer> {
 
 /** A hand-written PDF: literal strings with escapes, TJ kerning, T*, the ' operator and a form XObject. */
 function handWrittenPdf(): Buffer {
-  const content = 'BT /F1 12 Tf 14 TL 72 720 Td (Hello \\(world\\)) Tj T* [(Ke) 20 (rn) -400 (ing)] TJ (next line) \' ET q 1 0 0 1 0 -100 cm /X1 Do Q';
+  const content = "BT /F1 12 Tf 14 TL 72 720 Td (Hello \\(world\\)) Tj T* [(Ke) 20 (rn) -400 (ing)] TJ (next line) ' ET q 1 0 0 1 0 -100 cm /X1 Do Q";
   const form = 'BT /F1 10 Tf 72 600 Td (inside a form) Tj ET';
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',
@@ -123,7 +123,7 @@ describe('PDF text: damaged files never throw', () => {
   it('survives 40 randomly corrupted copies of a valid PDF', async () => {
     const good = await vietnamesePdf(true);
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let k = 0; k < 40; k++) {
       const bad = Buffer.from(good);
       for (let j = 0; j < 1 + k; j++) bad[Math.floor(rand() * bad.length)] = Math.floor(rand() * 256);

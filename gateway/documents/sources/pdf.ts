@@ -6,13 +6,17 @@
  */
 import { LimitExceeded } from '../../limits.ts';
 import type { ClassifyLimits } from '../types.ts';
-import { openFastPdf, OverBudget, PageBudget, type TextItem as Item } from './pdf-fast.ts';
+import { buildRows, rowsToLines } from '../layout/rows.ts';
+import type { PageLayout } from '../layout/types.ts';
+import { openFastPdf, OverBudget, PageBudget, type FastPdf, type TextItem as Item } from './pdf-fast.ts';
 import { DecodeBudget, importPdfjs, PdfjsTimeout, withDecodeBudget } from './pdfjs-guard.ts';
 
 export interface PdfText {
   text: string;
   pages: number;
   reasons: string[];
+  /** The pages read, as positioned rows, for the layout reader (layout/bands.ts). */
+  layout: PageLayout[];
 }
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -59,39 +63,11 @@ function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
 
 /**
  * Groups items into lines (same baseline) and cells (separated by a wide gap). An empty line marks
- * a paragraph break: a change of font or size (the bold summary gives way to the regular body) or
- * a vertical gap wider than the leading.
+ * a paragraph break: a change of face, weight or size (the bold summary gives way to the regular
+ * body) or a vertical gap wider than the leading. (layout/rows.ts)
  */
 export function itemsToLines(items: Item[]): string[] {
-  const near = (a: Item, b: Item) => Math.abs(a.y - b.y) <= Math.max(1, 0.3 * Math.min(a.size, b.size));
-  // pdfjs marks a wide gap with a whitespace item as wide as the gap; positions tell the gap instead.
-  const sorted = items.filter((i) => i.str.trim().length > 0).sort((a, b) => (near(a, b) ? a.x - b.x : b.y - a.y));
-  const out: string[] = [];
-  let cell = '';
-  let prev: Item | null = null;
-  let lineStart: Item | null = null;
-  for (const it of sorted) {
-    if (prev) {
-      const sameLine = near(it, prev);
-      const gap = it.x - (prev.x + prev.width);
-      if (!sameLine || gap > Math.max(12, 2 * it.size)) {
-        out.push(cell);
-        cell = '';
-      } else if (gap > 0.15 * it.size && !cell.endsWith(' ') && !it.str.startsWith(' ')) {
-        cell += ' ';
-      }
-      if (!sameLine && lineStart) {
-        const drop = lineStart.y - it.y;
-        const restyled = it.font !== lineStart.font || Math.abs(it.size - lineStart.size) > 0.5;
-        if (restyled || drop > 1.7 * it.size) out.push('');
-      }
-    }
-    if (!prev || !near(it, prev)) lineStart = it;
-    cell += it.str;
-    prev = it;
-  }
-  if (cell) out.push(cell);
-  return out;
+  return rowsToLines(buildRows(items));
 }
 
 function pagesToRead(count: number, max: number): number[] {
@@ -120,13 +96,18 @@ export function fastPdfText(data: Uint8Array, limits: ClassifyLimits): PdfText |
     const wanted = pagesToRead(doc.pages, limits.maxPdfPages);
     const budget = new PageBudget(5_000_000, Date.now() + limits.pdfTimeBudgetMs);
     const lines: string[] = [];
-    for (const n of wanted) lines.push(...itemsToLines(doc.pageItems(n - 1, budget)), '');
+    const layout: PageLayout[] = [];
+    for (const n of wanted) {
+      const rows = buildRows(doc.pageItems(n - 1, budget), n - 1);
+      layout.push({ ...doc.pageSize(n - 1), rows });
+      lines.push(...rowsToLines(rows), '');
+    }
     if (!lines.some((l) => l.trim())) return null;
     const reasons = wanted.length < doc.pages ? [`PDF has ${doc.pages} pages; read ${wanted.length} (first and last)`] : [];
-    return { text: lines.join('\n'), pages: doc.pages, reasons };
+    return { text: lines.join('\n'), pages: doc.pages, reasons, layout };
   } catch (err) {
     if (err instanceof LimitExceeded) throw err;
-    if (err instanceof OverBudget) return { text: '', pages: 0, reasons: [TIME_BUDGET] };
+    if (err instanceof OverBudget) return { text: '', pages: 0, reasons: [TIME_BUDGET], layout: [] };
     return null;
   }
 }
@@ -141,13 +122,13 @@ export async function pdfjsText(data: Uint8Array, limits: ClassifyLimits): Promi
   try {
     pdfjs = await loadPdfJs();
   } catch (err) {
-    return { text: '', pages: 0, reasons: [`PDF could not be read: ${(err as Error).message}`] };
+    return { text: '', pages: 0, reasons: [`PDF could not be read: ${(err as Error).message}`], layout: [] };
   }
   // The deadline is checked inside pdfjs too: it parses synchronously, where no timer can stop it.
   const budget = new DecodeBudget(limits.maxPdfStreamBytes, limits.maxPdfDocumentBytes, Date.now() + limits.pdfTimeBudgetMs);
   const result = await withDecodeBudget(budget, () => pdfjsRead(pdfjs, data, limits, budget.deadline));
   if (budget.exceeded) throw budget.exceeded;
-  if (budget.timedOut && !result.reasons.includes(TIME_BUDGET)) return { text: '', pages: result.pages, reasons: [TIME_BUDGET] };
+  if (budget.timedOut && !result.reasons.includes(TIME_BUDGET)) return { text: '', pages: result.pages, reasons: [TIME_BUDGET], layout: [] };
   return result;
 }
 
@@ -162,13 +143,16 @@ async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits,
     stopAtErrors: false,
   });
   const lines: string[] = [];
+  const layout: PageLayout[] = [];
   let pages = 0;
   try {
     const pdf = await withDeadline(task.promise, deadline);
     pages = pdf.numPages;
-    if (pages > limits.maxPdfPageCount) throw new LimitExceeded('pdf-pages', limits.maxPdfPageCount, pages, `PDF has ${pages} pages (more than ${limits.maxPdfPageCount})`);
+    if (pages > limits.maxPdfPageCount)
+      throw new LimitExceeded('pdf-pages', limits.maxPdfPageCount, pages, `PDF has ${pages} pages (more than ${limits.maxPdfPageCount})`);
     const wanted = pagesToRead(pages, limits.maxPdfPages);
     if (wanted.length < pages) reasons.push(`PDF has ${pages} pages; read ${wanted.length} (first and last)`);
+    const stamps = stampReader(data, limits, deadline);
     for (const n of wanted) {
       const page = await withDeadline(pdf.getPage(n), deadline);
       const content = await withDeadline(page.getTextContent({ disableNormalization: true }), deadline);
@@ -178,7 +162,11 @@ async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits,
         const [a, b, , , x, y] = raw.transform as number[];
         items.push({ str: raw.str, x, y, width: raw.width, size: Math.hypot(a, b) || raw.height || 10, font: raw.fontName });
       }
-      lines.push(...itemsToLines(items), '');
+      items.push(...stamps(n - 1));
+      const rows = buildRows(items, n - 1);
+      const [x0, y0, x1, y1] = page.view;
+      layout.push({ width: x1 - x0 || 595, height: y1 - y0 || 842, rows });
+      lines.push(...rowsToLines(rows), '');
       page.cleanup();
     }
     if (lines.join('').trim().length === 0) reasons.push('PDF has no text layer (scanned image?)');
@@ -188,7 +176,29 @@ async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits,
   } finally {
     await task.destroy().catch(() => undefined);
   }
-  return { text: lines.join('\n'), pages, reasons };
+  return { text: lines.join('\n'), pages, reasons, layout };
+}
+
+/**
+ * Annotation text for pages pdfjs reads (pdfjs leaves signature appearances out of its text
+ * content): drawn by the fast reader when it can open the file, nothing otherwise.
+ */
+function stampReader(data: Uint8Array, limits: ClassifyLimits, deadline: number): (index: number) => Item[] {
+  let doc: FastPdf | null = null;
+  try {
+    doc = openFastPdf(data, { maxStreamBytes: limits.maxPdfStreamBytes, maxDocumentBytes: limits.maxPdfDocumentBytes, maxPages: limits.maxPdfPageCount });
+  } catch (err) {
+    if (err instanceof LimitExceeded) throw err;
+  }
+  const budget = new PageBudget(1_000_000, deadline);
+  return (index) => {
+    try {
+      return doc ? doc.stampedItems(index, budget) : [];
+    } catch (err) {
+      if (err instanceof LimitExceeded) throw err;
+      return [];
+    }
+  };
 }
 
 function describePdfError(err: unknown): string {

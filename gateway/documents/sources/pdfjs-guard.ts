@@ -54,14 +54,8 @@ const PATCHES: Array<[string, string]> = [
   // XRef.indexObjects re-parses the object after each repeated "n g obj" line, and an
   // unterminated string there is read to the end of the file each time (quadratic work, and its
   // garbage took the process past 1 GB).
-  [
-    '    return strBuf.join("");\n  }\n  getName() {',
-    `    ${CALL}(strBuf.length, 16 * strBuf.length);\n    return strBuf.join("");\n  }\n  getName() {`,
-  ],
-  [
-    '    return strBuf.join("");\n  }\n  getObj() {',
-    `    ${CALL}(strBuf.length, 16 * strBuf.length);\n    return strBuf.join("");\n  }\n  getObj() {`,
-  ],
+  ['    return strBuf.join("");\n  }\n  getName() {', `    ${CALL}(strBuf.length, 16 * strBuf.length);\n    return strBuf.join("");\n  }\n  getName() {`],
+  ['    return strBuf.join("");\n  }\n  getObj() {', `    ${CALL}(strBuf.length, 16 * strBuf.length);\n    return strBuf.join("");\n  }\n  getObj() {`],
   // Every token pdfjs's lexer reads checks the document's time budget. pdfjs parses synchronously
   // in this thread (its "fake worker"), so a timer cannot stop it: a damaged file whose repair
   // (XRef.indexObjects) re-reads an unterminated string from each of thousands of "n g obj" lines
@@ -118,10 +112,20 @@ export class DecodeBudget {
   grow(requested: number, extra: number): void {
     if (this.exceeded) throw this.exceeded;
     if (requested > this.maxStreamBytes) {
-      throw (this.exceeded = new LimitExceeded('pdf-inflated-bytes', this.maxStreamBytes, requested, `a PDF stream decodes to more than ${this.maxStreamBytes} bytes`));
+      throw (this.exceeded = new LimitExceeded(
+        'pdf-inflated-bytes',
+        this.maxStreamBytes,
+        requested,
+        `a PDF stream decodes to more than ${this.maxStreamBytes} bytes`,
+      ));
     }
     if (this.grown + extra > this.maxDocumentBytes) {
-      throw (this.exceeded = new LimitExceeded('pdf-document-bytes', this.maxDocumentBytes, this.grown + extra, `PDF streams decode to more than ${this.maxDocumentBytes} bytes together`));
+      throw (this.exceeded = new LimitExceeded(
+        'pdf-document-bytes',
+        this.maxDocumentBytes,
+        this.grown + extra,
+        `PDF streams decode to more than ${this.maxDocumentBytes} bytes together`,
+      ));
     }
     this.grown += extra;
   }
@@ -167,7 +171,9 @@ export function guardedWorkerSource(source: string): string {
   for (const [anchor, guarded] of PATCHES) {
     const first = out.indexOf(anchor);
     if (first < 0 || out.indexOf(anchor, first + 1) >= 0) {
-      throw new PdfjsUnguarded('pdfjs-dist does not decode streams where vanthu expects it to; PDFs that need pdfjs are not read until gateway/documents/sources/pdfjs-guard.ts is updated');
+      throw new PdfjsUnguarded(
+        'pdfjs-dist does not decode streams where vanthu expects it to; PDFs that need pdfjs are not read until gateway/documents/sources/pdfjs-guard.ts is updated',
+      );
     }
     out = out.slice(0, first) + guarded + out.slice(first + anchor.length);
   }

@@ -13,7 +13,14 @@ const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main
 describe('DOCX text', () => {
   it('reads paragraphs, runs, tabs and table cells as lines', () => {
     const xml = `<w:document ${W}><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>ỦY BAN NHÂN DÂN</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>CỘNG HÒA</w:t></w:r><w:r><w:t xml:space="preserve"> XÃ HỘI</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p><w:r><w:t>Số:</w:t><w:tab/><w:t>1/UBND-VX &amp; KT</w:t></w:r></w:p></w:body></w:document>`;
-    expect(docxText(docx(xml), DEFAULT_LIMITS)).toEqual({ text: 'ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI\nSố: 1/UBND-VX & KT', reasons: [] });
+    const r = docxText(docx(xml), DEFAULT_LIMITS);
+    expect({ text: r.text, reasons: r.reasons }).toEqual({ text: 'ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI\nSố: 1/UBND-VX & KT', reasons: [] });
+    // The laid-out copy keeps the two table cells side by side on one row, the tab run apart.
+    const rows = r.layout[0].rows.map((row) => row.cells.map((c) => c.text));
+    expect(rows).toEqual([
+      ['ỦY BAN NHÂN DÂN', 'CỘNG HÒA XÃ HỘI'],
+      ['Số:', '1/UBND-VX & KT'],
+    ]);
   });
 
   it('refuses a zip bomb before inflating it: limit:archive-ratio', () => {
@@ -31,7 +38,9 @@ describe('DOCX text', () => {
     const files = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`word/media/${i}.txt`, strToU8('x')]));
     const many = Buffer.from(zipSync({ 'word/document.xml': strToU8(`<w:document ${W}/>`), ...files }));
     expect(() => listZip(many, 10)).toThrow(LimitExceeded);
-    expect(() => docxText(many, { ...DEFAULT_LIMITS, maxArchiveEntries: 10 })).toThrow(expect.objectContaining({ code: 'limit:archive-entries', observed: 51 }));
+    expect(() => docxText(many, { ...DEFAULT_LIMITS, maxArchiveEntries: 10 })).toThrow(
+      expect.objectContaining({ code: 'limit:archive-entries', observed: 51 }),
+    );
     expect(docxText(many, DEFAULT_LIMITS).reasons).toEqual([]);
   });
 

@@ -61,10 +61,16 @@ export function listZip(buf: Buffer, maxEntries = DEFAULT_LIMITS_CONFIG.archiveE
  */
 export function readEntry(buf: Buffer, e: ZipEntry, maxBytes: number, maxRatio: number): Buffer {
   if (e.encrypted) throw new ZipError(`${e.name} is encrypted`);
-  if (e.size > maxBytes) throw new LimitExceeded('archive-inflated-bytes', maxBytes, e.size, `${e.name} would inflate to ${e.size} bytes (limit ${maxBytes}; zip bomb?)`);
+  if (e.size > maxBytes)
+    throw new LimitExceeded('archive-inflated-bytes', maxBytes, e.size, `${e.name} would inflate to ${e.size} bytes (limit ${maxBytes}; zip bomb?)`);
   if (e.size > 0 && (e.compressedSize === 0 || e.size / e.compressedSize > maxRatio)) {
     const ratio = e.compressedSize ? Math.round(e.size / e.compressedSize) : Infinity;
-    throw new LimitExceeded('archive-ratio', maxRatio, Number.isFinite(ratio) ? ratio : null, `${e.name} has a compression ratio of ${ratio}:1 (limit ${maxRatio}:1; zip bomb?)`);
+    throw new LimitExceeded(
+      'archive-ratio',
+      maxRatio,
+      Number.isFinite(ratio) ? ratio : null,
+      `${e.name} has a compression ratio of ${ratio}:1 (limit ${maxRatio}:1; zip bomb?)`,
+    );
   }
   const p = e.localOffset;
   if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50) throw new ZipError('corrupt local header');

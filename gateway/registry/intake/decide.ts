@@ -43,6 +43,8 @@ export interface PolicyInput {
   fields?: Pick<DocFields, 'notation' | 'issuer' | 'issuedDate' | 'subject' | 'typeCode' | 'typeName'>;
   /** The pipeline stopped the message with a permanent outcome (a limit passed, unreadable mail; gateway/workers/pipeline.ts): review, with the clerk's reason. */
   outcome?: { code: string; reason: string } | null;
+  /** The document was read by OCR from a scan (docs/ocr.md): a low-confidence read is never booked without a clerk. */
+  ocr?: { confidence: number; minConfidence: number; low: boolean } | null;
 }
 
 export function unitPolicy(reg: RegistryConfig, unitId: string): RegistryConfig['policy'] {
@@ -90,6 +92,8 @@ export function decide(input: PolicyInput): Decision {
   else if (input.verify.verdict !== 'valid') reasons.push(`Chữ ký số: ${input.verify.verdict} (document signatures not all valid)`);
   if (c.confidence < input.policy.confidenceThreshold)
     reasons.push(`Độ tin cậy ${c.confidence.toFixed(2)} < ${input.policy.confidenceThreshold} (low classification confidence)`);
+  if (input.ocr?.low)
+    reasons.push(`Đọc bằng OCR, độ tin cậy ${input.ocr.confidence}% < ${input.ocr.minConfidence}% (low-confidence OCR read: check the fields)`);
   if (!input.policy.autoRegister) reasons.push('Đơn vị không bật tự động vào sổ (auto-register is off for this unit)');
   for (const r of c.reasons) reasons.push(`Phân loại: ${r}`);
   reasons.push(...coverage.notes);

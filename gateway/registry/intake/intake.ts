@@ -12,7 +12,7 @@ import { appendAudit } from '../audit.ts';
 import { lockKey, type Tx } from '../db.ts';
 import { dedupKey, fieldsFromClassification, searchText, type DocFields } from './fields.ts';
 import { ALERT_ACTION, alertRaised, duplicateAlertReason, duplicateDifferences, type Difference, type DuplicateAlert } from './integrity.ts';
-import { decide, unitPolicy, type Action, type VerifyResult } from './decide.ts';
+import { decide, unitPolicy, type Action, type PolicyInput, type VerifyResult } from './decide.ts';
 import { registerInTx, routeFor, type DocumentRow } from '../books/register.ts';
 import type { RoutingSuggestion } from '../workflow/routing.ts';
 import type { RegistryRuntime } from '../runtime.ts';
@@ -52,6 +52,15 @@ function asOutcome(v: unknown): { code: string; reason: string } | null {
   return v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'string' && typeof (v as { reason?: unknown }).reason === 'string'
     ? (v as { code: string; reason: string })
     : null;
+}
+
+/** The OCR read the classification came from (gateway/workers/stages/ocr-input.ts), as decide() needs it. */
+function asOcrRead(v: unknown): PolicyInput['ocr'] {
+  const o =
+    v && typeof v === 'object' ? (v as { ocr?: { confidence?: unknown; notationConfidence?: unknown; minConfidence?: unknown; low?: unknown } }).ocr : null;
+  if (!o || typeof o.confidence !== 'number' || typeof o.minConfidence !== 'number') return null;
+  const confidence = Math.round(Math.min(o.confidence, typeof o.notationConfidence === 'number' ? o.notationConfidence : o.confidence));
+  return { confidence, minConfidence: o.minConfidence, low: o.low === true };
 }
 
 function asVerify(v: unknown): VerifyResult | null {
@@ -143,6 +152,7 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
     answers,
     fields: u.fields,
     outcome: u.outcome,
+    ocr: asOcrRead(u.classification),
   });
   if (original && differences.length) decision.reasons.unshift(duplicateAlertReason(original.id, differences));
   const at = rt.clock.now();

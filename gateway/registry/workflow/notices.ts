@@ -2,10 +2,10 @@
 import { vnDate } from '../books/book-data.ts';
 import type { DocumentRow } from '../books/register.ts';
 
-const docLine = (d: DocumentRow) =>
+export const docLine = (d: DocumentRow) =>
   [d.typeName ?? 'Văn bản', d.notation ? `số ${d.notation}` : null, d.issuer ? `của ${d.issuer}` : null].filter(Boolean).join(' ');
-const about = (d: DocumentRow) => `${docLine(d)}${d.subject ? `\nV/v: ${d.subject}` : ''}`;
-const book = (d: DocumentRow) => `số đến ${d.bookNumber}/${d.bookYear}`;
+export const about = (d: DocumentRow) => `${docLine(d)}${d.subject ? `\nV/v: ${d.subject}` : ''}`;
+export const book = (d: DocumentRow) => (d.bookNumber === null ? 'chưa vào sổ' : `số đến ${d.bookNumber}/${d.bookYear}`);
 
 export interface Notice {
   subject: string;
@@ -105,11 +105,17 @@ export interface DigestItems {
   fresh: DocumentRow[];
 }
 
-export function digestNotice(name: string, date: string, items: DigestItems): Notice {
-  const list = (title: string, rows: DocumentRow[]) =>
-    rows.length
-      ? [`${title} (${rows.length}):`, ...rows.map((d) => `  - ${book(d)} · ${d.notation ?? ''} · ${d.subject ?? ''} · hạn ${vnDate(d.dueDate)}`), '']
-      : [];
+/**
+ * `replyAddressOf`: each item's own reply address (act by e-mail, docs/act-by-email.md): a reply
+ * to the digest itself cannot say which item it means.
+ */
+export function digestNotice(name: string, date: string, items: DigestItems, replyAddressOf?: (d: DocumentRow) => string | null): Notice {
+  const line = (d: DocumentRow) => {
+    const address = replyAddressOf?.(d);
+    const head = `  - ${book(d)} · ${d.notation ?? ''} · ${d.subject ?? ''} · hạn ${vnDate(d.dueDate)}`;
+    return address ? [head, `    trả lời để xử lý (reply to act): ${address}`] : [head];
+  };
+  const list = (title: string, rows: DocumentRow[]) => (rows.length ? [`${title} (${rows.length}):`, ...rows.flatMap(line), ''] : []);
   return {
     subject: `Văn bản cần xử lý ngày ${vnDate(date)} (daily digest)`,
     text: [
@@ -120,4 +126,41 @@ export function digestNotice(name: string, date: string, items: DigestItems): No
       ...list('Mới giao (new)', items.fresh),
     ].join('\n'),
   };
+}
+
+/** A document assigned to an officer (the leader's decision, or a routing rule at registration). */
+export function assignmentNotice(d: DocumentRow, officerName: string, unitName: string): Notice {
+  return {
+    subject: `Giao xử lý văn bản ${d.notation ?? d.subject ?? d.id}${d.dueDate ? `, hạn ${vnDate(d.dueDate)}` : ''} (assigned to you)`,
+    text: [
+      `Kính gửi ${officerName},`,
+      '',
+      `${unitName} giao anh/chị xử lý văn bản ${book(d)}:`,
+      about(d),
+      d.dueDate ? `Hạn xử lý: ${vnDate(d.dueDate)}.` : 'Văn bản không có hạn xử lý.',
+      '',
+      `A document was assigned to you${d.dueDate ? `, due ${d.dueDate}` : ''}.`,
+    ].join('\n'),
+  };
+}
+
+/** The commands a reply may start with (gateway/registry/replies/parse.ts), one a line. */
+export const COMMAND_LINES = [
+  '  đã xử lý <kết quả>        hoàn thành; phần còn lại là kết quả, tệp đính kèm được lưu (done <result>)',
+  '  ý kiến: <nội dung>        ghi ý kiến (comment: <text>)',
+  '  gia hạn đến <ngày/tháng>  xin gia hạn, ví dụ "gia hạn đến 15/12" (extend to <d/m>)',
+  '  chuyển cho <tên, địa chỉ> giao lại cho người khác, nếu vai trò cho phép (forward to <name>)',
+  '  từ chối: <lý do>          trả lại cho lãnh đạo (decline: <reason>)',
+  '  xem                       gửi lại văn bản (view)',
+];
+
+/** The end of every actionable notice: how to act on it by replying. */
+export function actFooter(address: string): string[] {
+  return [
+    '',
+    '—',
+    `Xử lý bằng thư: trả lời thư này (tới ${address}); dòng đầu là một lệnh, có dấu hoặc không dấu:`,
+    ...COMMAND_LINES,
+    'Reply to this mail to act on it; the first line is the command.',
+  ];
 }

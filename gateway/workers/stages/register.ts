@@ -4,11 +4,13 @@
  * the registry records it. A missing classify/verify result means "needs review", never a guess.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import { isReplyOnly } from '../../config/act-by-mail.ts';
 import { intakeMessage } from '../../registry/intake/intake.ts';
 import { createRuntime, type RegistryRuntime } from '../../registry/runtime.ts';
 import { inboundMessages, messageStages } from '../../store/schema.ts';
 import { outcomeReasonVi } from '../../limits.ts';
 import { headerPreview } from '../../mail/parse.ts';
+import { ocrText } from '../../store/ocr.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 
 const INPUTS = ['parse', 'classify', 'verify'] as const;
@@ -28,16 +30,30 @@ async function inputs(ctx: StageContext): Promise<Record<string, unknown>> {
   return { ...ctx.results, ...Object.fromEntries(stored.map((s) => [s.stage, s.result])) };
 }
 
+/**
+ * The text read from scans by OCR joins the message's text: the registry searches it and routes on
+ * it like any other text (docs/ocr.md).
+ */
+async function withOcrText(ctx: StageContext, results: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (!results.parse) return results;
+  const text = await ocrText(ctx.database, ctx.message.id);
+  if (!text) return results;
+  const parse = results.parse as { text?: string | null };
+  return { ...results, parse: { ...parse, text: [parse.text, text].filter(Boolean).join('\n\n') } };
+}
+
 export const registerStage: Stage<'register'> = {
   name: 'register',
   doneState: 'decided',
   // A message an earlier stage stopped (a limit passed, unreadable mail) still gets here: it goes to review.
   afterOutcome: true,
   async run(ctx) {
+    // A reply to a notice (act+ addresses only) was handled by the act-by-mail stage: it is not correspondence (docs/act-by-email.md).
+    if (isReplyOnly(ctx.message.rcptTo)) return { kind: 'decided', decisions: [] };
     // The worker passes its runtime (follow-up kick) through the context; a bare pipeline run
     // (CLI reprocess, tests) gets one on the context's clock.
     const rt = (ctx as StageContext & { registry?: RegistryRuntime }).registry ?? createRuntime(ctx);
-    const results = await inputs(ctx);
+    const results = await withOcrText(ctx, await inputs(ctx));
     const o = ctx.outcome;
     if (!o) return { kind: 'decided', decisions: await intakeMessage(rt, ctx.message, results) };
     const message = results.parse ? ctx.message : await withPreview(ctx);

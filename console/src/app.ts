@@ -1,0 +1,217 @@
+/**
+ * The console's shell: the session (token in sessionStorage), the header with the person's name,
+ * role and unit, the navigation, and the hash routes (#/review, #/review/<id>, #/books, #/my).
+ * Every page gets the same Ctx: the API client, the words, the person, and how to show a problem.
+ */
+import { Api, ApiError } from '../../addin/src/api.ts';
+import { button, field, h, replace } from '../../addin/src/dom.ts';
+import type { Translate } from './i18n.ts';
+
+export const TOKEN_KEY = 'vanthu.console.token';
+
+export interface Me {
+  id: string | null;
+  name: string;
+  email: string | null;
+  role: 'officer' | 'clerk' | 'leader' | 'admin';
+  unitId: string | null;
+  unitName: string | null;
+}
+
+export interface Ctx {
+  api: Api;
+  t: Translate;
+  me: Me;
+  /** The page's area. */
+  main: HTMLElement;
+  /** Shows a failed call as the person should read it (403: not for your role; 401: sign in again). */
+  fail(err: unknown): void;
+  /** Brief confirmation under the header. */
+  notice(text: string): void;
+  /** Opens a page; `notice` is shown once it is there. */
+  go(hash: string, notice?: string): void;
+}
+
+type Page = (ctx: Ctx, arg: string | undefined) => Promise<void>;
+
+export class ConsoleApp {
+  private readonly api: Api;
+  private me: Me | null = null;
+  private status: HTMLElement = h('p', { class: 'notice', role: 'status' });
+  private main: HTMLElement = h('main', { id: 'main' });
+  private pendingNotice: string | null = null;
+  /** Page keyboard handler (j/k …), replaced by each page. */
+  static keys: ((ev: KeyboardEvent) => void) | null = null;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly t: Translate,
+    private readonly pages: Record<string, Page>,
+  ) {
+    this.api = new Api(new URL('./', location.href).href, sessionStorage.getItem(TOKEN_KEY));
+    window.addEventListener('hashchange', () => void this.route());
+    document.addEventListener('keydown', (ev) => {
+      const target = ev.target as HTMLElement | null;
+      const typing = !!target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+      if (typing && !(ev.ctrlKey || ev.metaKey || ev.key === 'Escape')) return;
+      ConsoleApp.keys?.(ev);
+    });
+  }
+
+  async start(): Promise<void> {
+    if (!sessionStorage.getItem(TOKEN_KEY)) return this.signIn();
+    try {
+      this.me = await this.api.request<Me>('/api/auth/me');
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === 'unauthenticated') return this.signIn(this.t('sessionExpired'));
+      return this.fatal(err);
+    }
+    this.shell();
+    await this.route();
+  }
+
+  private signIn(message?: string): void {
+    ConsoleApp.keys = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    this.api.setToken(null);
+    const t = this.t;
+    const email = h('input', { name: 'email', type: 'email', autocomplete: 'username', required: true });
+    const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+    const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
+    const submit = h('button', { type: 'submit', class: 'btn primary' }, t('signIn'));
+    const form = h(
+      'form',
+      {
+        class: 'signin',
+        on: {
+          submit: (ev) => {
+            ev.preventDefault();
+            submit.disabled = true;
+            submit.textContent = t('signingIn');
+            void this.api
+              .request<{ token: string }>('/api/auth/login', { json: { email: email.value.trim(), password: password.value } })
+              .then(async (s) => {
+                sessionStorage.setItem(TOKEN_KEY, s.token);
+                this.api.setToken(s.token);
+                await this.start();
+              })
+              .catch((err) => {
+                submit.disabled = false;
+                submit.textContent = t('signIn');
+                error.textContent = err instanceof ApiError && err.kind === 'unauthenticated' ? t('badCredentials') : (err as Error).message;
+              });
+          },
+        },
+      },
+      h('h1', {}, t('appName')),
+      h('h2', {}, t('signInTitle')),
+      h('p', {}, t('signInIntro')),
+      field(t('email'), email),
+      field(t('password'), password),
+      error,
+      submit,
+    );
+    replace(this.root, form);
+    email.focus();
+  }
+
+  private async signOut(): Promise<void> {
+    try {
+      await this.api.request('/api/auth/logout', { method: 'POST' });
+    } catch {
+      // The token is dropped either way.
+    }
+    location.hash = '';
+    this.signIn();
+  }
+
+  private shell(): void {
+    const { t } = this;
+    const me = this.me!;
+    const nav = h(
+      'nav',
+      { 'aria-label': t('appName') },
+      // What each role works on; the API decides what it may see (a page it may not answers 403).
+      ...(
+        [
+          ['review', 'navReview', me.role === 'clerk' || me.role === 'admin'],
+          ['books', 'navBooks', me.role !== 'officer'],
+          ['my', 'navMyWork', true],
+        ] as const
+      )
+        .filter(([, , shown]) => shown)
+        .map(([page, key]) => h('a', { href: `#/${page}`, 'data-page': page }, t(key))),
+    );
+    const user = h(
+      'div',
+      { class: 'user', 'data-testid': 'user' },
+      h('span', { class: 'name' }, me.name),
+      h('span', { class: 'role', 'data-role': me.role }, t(`role_${me.role}`)),
+      h('span', { class: 'unit' }, me.unitName ?? me.unitId ?? ''),
+      button(t('signOut'), () => void this.signOut()),
+    );
+    replace(this.root, h('header', {}, h('strong', { class: 'app' }, t('appName')), nav, user), this.status, this.main);
+  }
+
+  private defaultPage(): string {
+    return this.me?.role === 'clerk' || this.me?.role === 'admin' ? 'review' : 'my';
+  }
+
+  private async route(): Promise<void> {
+    if (!this.me) return;
+    const [, page = this.defaultPage(), arg] = /^#\/([a-z]+)(?:\/(.+))?/.exec(location.hash) ?? [];
+    const render = this.pages[page] ?? this.pages[this.defaultPage()];
+    this.root.querySelectorAll('nav a').forEach((a) => a.toggleAttribute('aria-current', a.getAttribute('data-page') === page));
+    ConsoleApp.keys = null;
+    this.status.textContent = this.pendingNotice ?? '';
+    this.pendingNotice = null;
+    replace(this.main, h('p', { class: 'loading' }, this.t('loading')));
+    await render(this.ctx(), arg ? decodeURIComponent(arg) : undefined);
+  }
+
+  private ctx(): Ctx {
+    return {
+      api: this.api,
+      t: this.t,
+      me: this.me!,
+      main: this.main,
+      fail: (err) => this.problem(err),
+      notice: (text) => {
+        this.status.textContent = text;
+      },
+      go: (hash, notice) => {
+        this.pendingNotice = notice ?? null;
+        if (location.hash === hash) void this.route();
+        else location.hash = hash;
+      },
+    };
+  }
+
+  private problem(err: unknown): void {
+    const { t } = this;
+    if (err instanceof ApiError && err.kind === 'unauthenticated') return this.signIn(t('sessionExpired'));
+    ConsoleApp.keys = null;
+    if (err instanceof ApiError && err.kind === 'forbidden') {
+      replace(
+        this.main,
+        h('section', { class: 'problem', role: 'alert', 'data-problem': 'forbidden' }, h('h2', {}, t('forbiddenTitle')), h('p', {}, t('forbiddenHelp'))),
+      );
+      return;
+    }
+    const text = err instanceof ApiError && err.kind === 'unreachable' ? t('unreachable') : (err as Error).message;
+    replace(
+      this.main,
+      h(
+        'section',
+        { class: 'problem', role: 'alert', 'data-problem': 'error' },
+        h('h2', {}, t('errorTitle')),
+        h('p', {}, text),
+        button(t('retry'), () => void this.route()),
+      ),
+    );
+  }
+
+  private fatal(err: unknown): void {
+    replace(this.root, h('p', { class: 'error', role: 'alert' }, (err as Error).message));
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The incoming book of a unit and year (GET /api/documents?book=incoming, newest number first) with
+ * filters by type, issuer and state, the registry's diacritics-insensitive search (q), and the
+ * book as the API prints it (GET /api/books/{unit}/{year}?format=pdf|csv|xlsx), downloaded with the
+ * token.
+ */
+import { button, field, h, replace } from '../../addin/src/dom.ts';
+import type { DocumentInfo } from '../../addin/src/types.ts';
+import { TOKEN_KEY, type Ctx } from './app.ts';
+import { day, download, today } from './format.ts';
+
+const STATES = ['received', 'assigned', 'in_progress', 'done', 'returned'] as const;
+
+export async function booksPage(ctx: Ctx): Promise<void> {
+  const { api, t, me, main } = ctx;
+  let units: Array<{ id: string; name: string }> = me.unitId ? [{ id: me.unitId, name: me.unitName ?? me.unitId }] : [];
+  if (me.role === 'admin') units = (await api.request<{ units: Array<{ id: string; name: string }> }>('/api/units').catch(() => ({ units }))).units;
+  const unit = h('select', { name: 'unit' }, ...units.map((u) => h('option', { value: u.id }, u.name)));
+  const year = h('input', { name: 'year', type: 'number', min: '1900', max: '9999', value: today(api.now()).slice(0, 4) });
+  const q = h('input', { name: 'q', type: 'search' });
+  const type = h('select', { name: 'type' }, h('option', { value: '' }, t('all')));
+  const issuer = h('input', { name: 'issuer', type: 'search' });
+  const state = h('select', { name: 'state' }, h('option', { value: '' }, t('all')), ...STATES.map((s) => h('option', { value: s }, t(`status_${s}`))));
+  const table = h('div', { class: 'book' });
+  let rows: DocumentInfo[] = [];
+
+  const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+
+  const draw = () => {
+    const wantIssuer = fold(issuer.value.trim());
+    const shown = rows.filter((d) => (!type.value || d.typeCode === type.value) && (!wantIssuer || fold(d.issuer ?? '').includes(wantIssuer)));
+    if (!shown.length) return replace(table, h('p', { class: 'empty' }, t('bookEmpty')));
+    replace(
+      table,
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h('tr', {}, ...(['number', 'arrived', 'notation', 'issuedDate', 'issuer', 'subject', 'dueDate', 'state'] as const).map((k) => h('th', {}, t(k)))),
+        ),
+        h(
+          'tbody',
+          {},
+          ...shown.map((d) =>
+            h(
+              'tr',
+              { 'data-document': d.id },
+              h('td', { class: 'number' }, d.bookNumber ?? ''),
+              h('td', {}, day(d.registeredAt ?? d.arrivalAt)),
+              h('td', {}, d.notation ?? ''),
+              h('td', {}, day(d.issuedDate)),
+              h('td', {}, d.issuer ?? ''),
+              h('td', {}, d.subject ?? ''),
+              h('td', {}, day(d.dueDate)),
+              h('td', { 'data-status': d.status }, t(`status_${d.status}`)),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+
+  const load = async () => {
+    try {
+      const res = await api.request<{ items: Array<DocumentInfo & { typeCode: string | null }> }>('/api/documents', {
+        query: {
+          book: 'incoming',
+          unit: unit.value || undefined,
+          year: year.value || undefined,
+          q: q.value.trim() || undefined,
+          status: state.value || undefined,
+          limit: '500',
+        },
+      });
+      rows = res.items;
+    } catch (err) {
+      return ctx.fail(err);
+    }
+    const types = [...new Set(rows.map((d) => d.typeCode).filter((c): c is string => !!c))].sort();
+    const keep = type.value;
+    replace(type, h('option', { value: '' }, t('all')), ...types.map((c) => h('option', { value: c }, rows.find((d) => d.typeCode === c)?.typeName ?? c)));
+    type.value = types.includes(keep) ? keep : '';
+    draw();
+  };
+
+  const exportAs = (format: 'pdf' | 'csv' | 'xlsx') => () =>
+    void download(
+      new URL(`api/books/${encodeURIComponent(unit.value)}/${year.value}?kind=incoming&format=${format}`, new URL('./', location.href)).href,
+      sessionStorage.getItem(TOKEN_KEY),
+      `so-den-${unit.value}-${year.value}.${format}`,
+    ).catch((err) => ctx.notice((err as Error).message));
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void load(), 250);
+  };
+  for (const el of [unit, year, state]) el.addEventListener('change', () => void load());
+  q.addEventListener('input', later);
+  type.addEventListener('change', draw);
+  issuer.addEventListener('input', draw);
+
+  replace(
+    main,
+    h('h2', {}, t('booksTitle')),
+    h(
+      'form',
+      {
+        class: 'filters',
+        role: 'search',
+        on: {
+          submit: (ev) => {
+            ev.preventDefault();
+            void load();
+          },
+        },
+      },
+      units.length > 1 ? field(t('unit'), unit) : null,
+      field(t('year'), year),
+      field(t('search'), q, t('searchHint')),
+      field(t('type'), type),
+      field(t('issuer'), issuer),
+      field(t('state'), state),
+    ),
+    h(
+      'div',
+      { class: 'actions exports' },
+      button(t('printPdf'), exportAs('pdf')),
+      button(t('exportCsv'), exportAs('csv')),
+      button(t('exportXlsx'), exportAs('xlsx')),
+    ),
+    table,
+  );
+  await load();
+}

@@ -1,0 +1,76 @@
+/**
+ * "Việc của tôi": the open items assigned to me (GET /api/my/items), by deadline with the overdue
+ * first, deadlines counted on Hà Nội's calendar by the gateway's clock; done (POST …/status) and
+ * comments (POST …/comments).
+ */
+import { ApiError } from '../../addin/src/api.ts';
+import { button, field, h, replace } from '../../addin/src/dom.ts';
+import type { DocumentInfo } from '../../addin/src/types.ts';
+import type { Ctx } from './app.ts';
+import { day, today } from './format.ts';
+
+export async function myWorkPage(ctx: Ctx): Promise<void> {
+  const { api, t, main } = ctx;
+  let items: DocumentInfo[];
+  try {
+    items = (await api.request<{ items: DocumentInfo[] }>('/api/my/items', { query: { limit: '500' } })).items;
+  } catch (err) {
+    return ctx.fail(err);
+  }
+  const now = today(api.now());
+  items.sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.arrivalAt.localeCompare(b.arrivalAt));
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      await myWorkPage(ctx);
+      ctx.notice(done);
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === 'invalid') ctx.notice(err.message);
+      else ctx.fail(err);
+    }
+  };
+  const row = (d: DocumentInfo) => {
+    const overdue = !!d.dueDate && d.dueDate < now;
+    const comment = h('textarea', { name: 'comment', rows: 2 });
+    return h(
+      'li',
+      { 'data-document': d.id, class: overdue ? 'overdue' : '' },
+      h('strong', {}, d.bookNumber ? `${d.bookNumber} · ` : '', d.subject || d.notation || d.id),
+      h(
+        'span',
+        { class: 'meta' },
+        d.notation ?? '',
+        d.issuer ? ` · ${d.issuer}` : '',
+        ' · ',
+        h('span', { 'data-due': d.dueDate ?? '' }, d.dueDate ? `${t('due')}: ${day(d.dueDate)}${overdue ? ` (${t('overdue')})` : ''}` : t('noDue')),
+        ` · ${t(`status_${d.status}`)}`,
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        button(t('markDone'), () => void act(() => api.request(`/api/documents/${d.id}/status`, { json: { status: 'done' } }), t('doneSaved'))),
+      ),
+      h(
+        'form',
+        {
+          class: 'comment',
+          on: {
+            submit: (ev) => {
+              ev.preventDefault();
+              if (comment.value.trim())
+                void act(() => api.request(`/api/documents/${d.id}/comments`, { json: { body: comment.value.trim() } }), t('commentSaved'));
+            },
+          },
+        },
+        field(t('comment'), comment),
+        h('button', { type: 'submit', class: 'btn' }, t('addComment')),
+      ),
+    );
+  };
+  replace(
+    main,
+    h('h2', {}, t('myWorkTitle')),
+    h('p', { class: 'hint' }, `${t('due')}: ${t('hanoiTime')}`),
+    items.length ? h('ul', { class: 'items' }, ...items.map(row)) : h('p', { class: 'empty' }, t('myWorkEmpty')),
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * GET /api/messages/{id}/attachments/{idx}: the bytes of one attachment of an inbound message, for
+ * the web console's document view (a PDF shown in the browser's own viewer). Who may read it is the
+ * same as for the raw message (messages.ts: canReadMessage); anything else answers 404.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { BlobStore } from '../store/blobs.ts';
+import type { Database } from '../store/db.ts';
+import { messageAttachments } from '../store/schema.ts';
+import { canReadMessage } from './messages.ts';
+
+const notFound = { statusCode: 404, error: 'Not Found', message: 'Không tìm thấy tệp đính kèm (attachment not found)' };
+/** Shown inline only when the browser renders it without running anything of the sender's. */
+const INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'text/plain']);
+
+export function attachmentRoutes(deps: { database: Database; blobs: BlobStore }) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get<{ Params: { id: string; idx: number } }>(
+      '/api/messages/:id/attachments/:idx',
+      {
+        config: { permission: 'messages.read' },
+        schema: {
+          summary: 'One attachment of a message (PDF and images inline, anything else as a download)',
+          params: {
+            type: 'object',
+            properties: { id: { type: 'string', pattern: '^[0-9A-Z]{26}$' }, idx: { type: 'integer', minimum: 0, maximum: 10000 } },
+            required: ['id', 'idx'],
+          },
+        },
+      },
+      async (req, reply) => {
+        const { db } = deps.database;
+        if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
+        const [a] = await db
+          .select()
+          .from(messageAttachments)
+          .where(and(eq(messageAttachments.messageId, req.params.id), eq(messageAttachments.idx, req.params.idx)));
+        if (!a) return reply.code(404).send(notFound);
+        const type = a.contentType.toLowerCase().split(';')[0].trim();
+        const inline = INLINE.has(type);
+        const name = a.filename ?? `attachment-${a.idx}`;
+        reply.header('content-type', inline ? (type === 'text/plain' ? 'text/plain; charset=utf-8' : type) : 'application/octet-stream');
+        reply.header('x-content-type-options', 'nosniff');
+        reply.header(
+          'content-disposition',
+          `${inline ? 'inline' : 'attachment'}; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        );
+        return reply.send(await deps.blobs.stream(a.sha256));
+      },
+    );
+  };
+}

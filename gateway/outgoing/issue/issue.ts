@@ -1,0 +1,297 @@
+/**
+ * Issuing an electronic document the competent person has already signed (Decree 30/2020/NĐ-CP,
+ * Appendix I; docs/issuance.md):
+ *
+ * 1. the number ("Số: 125/UBND-VP") and the date ("ngày 05 tháng 3 năm 2026") are written as text
+ *    in the header, each in the appearance of a widget of the unit's (still empty) signature field,
+ *    in an incremental update;
+ * 2. the unit signs that field in a second incremental update; its seal widget shows the seal
+ *    image at true size over the left third of the leader's signature.
+ *
+ * Page content is never rewritten: a new signature field with its widgets is a permitted change
+ * after an approval signature (DocMDP P ≥ 2, gateway/trust/pdf-changes.ts), a FreeText annotation
+ * would need P = 3 and new page content is never permitted.
+ */
+import { readFileSync } from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import {
+  PDFArray,
+  PDFDict,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  PDFRef,
+  beginText,
+  drawObject,
+  endText,
+  moveText,
+  popGraphicsState,
+  pushGraphicsState,
+  concatTransformationMatrix,
+  setFontAndSize,
+  showText,
+  type PDFFont,
+} from 'pdf-lib';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../config/load.ts';
+import type { UnitSigning } from '../../config/outgoing.ts';
+import { loadPkcs12, type SmimeKey } from '../sign.ts';
+import { IncrementalUpdate, IssueError } from './incremental.ts';
+import { signPlaceholder, signatureDict } from './pades.ts';
+import { findHeaderPlaces, type TextPlace } from './places.ts';
+import { findSignatureWidgets, sealRect, type SignatureWidget } from './widgets.ts';
+
+export { IssueError } from './incremental.ts';
+
+export const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf';
+export const DEFAULT_ITALIC = '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf';
+
+export interface IssueInput {
+  /** The outgoing book's notation, e.g. "125/UBND-VP". */
+  notation: string;
+  /** The issue date, YYYY-MM-DD (Hà Nội time, the book's date). */
+  issuedDate: string;
+  /** "Lâm Đồng": the place before the date when the header has no date line to fill. */
+  place: string;
+  /** The unit: key and certificate, seal image (PNG) and its diameter. */
+  unitName: string;
+  key: SmimeKey;
+  seal: Buffer;
+  sealMm?: number;
+  font?: string;
+  italicFont?: string;
+  /** RFC 3161 time-stamping authority URL: the unit's signature gets a signature time-stamp. */
+  tsa?: string | null;
+  now: Date;
+}
+
+export interface IssueResult {
+  pdf: Buffer;
+  /** Bytes of each incremental update: the unit's field(s) with number, date and seal, then each signature. */
+  revisions: number[];
+  /** The unit's signature fields, the one with the seal last. */
+  fields: string[];
+}
+
+/** "ngày 05 tháng 3 năm 2026": days below 10 and months 1, 2 with a leading zero (Decree 30, Appendix I). */
+export function dateParts(issuedDate: string): { day: string; month: string; year: string } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(issuedDate);
+  if (!m) throw new IssueError('outgoing.issue.date', `not a date: ${issuedDate}`);
+  const month = Number(m[2]);
+  return { day: m[3], month: month <= 2 ? m[2] : String(month), year: m[1] };
+}
+
+export function dateLine(place: string, issuedDate: string): string {
+  const { day, month, year } = dateParts(issuedDate);
+  return `${place}, ngày ${day} tháng ${month} năm ${year}`;
+}
+
+const FIELD = 'VanThu';
+
+/** What the unit's configuration gives issuance (outgoing.units.<id>.issue). */
+export type IssueKeys = Pick<IssueInput, 'place' | 'key' | 'seal' | 'sealMm' | 'font' | 'italicFont' | 'tsa'>;
+
+export function issueConfigured(cfg: UnitSigning | undefined): cfg is UnitSigning & { issue: NonNullable<UnitSigning['issue']> } {
+  return Boolean(cfg?.issue);
+}
+
+/** The unit's key (passphrase from the environment variable named in the config) and seal. */
+export function loadIssueKeys(cfg: UnitSigning & { issue: NonNullable<UnitSigning['issue']> }): IssueKeys {
+  const c = cfg.issue;
+  let seal: Buffer;
+  try {
+    seal = readFileSync(path.resolve(PROJECT_ROOT, c.seal));
+  } catch (err) {
+    throw new IssueError('outgoing.issue.seal', `không đọc được ảnh con dấu (seal image unreadable): ${(err as Error).message}`);
+  }
+  const key = loadPkcs12(c.pkcs12, process.env[c.passwordEnv] ?? '');
+  return { place: c.place, key, seal, sealMm: c.sealMm, font: c.font, italicFont: c.italicFont, tsa: c.tsa ?? null };
+}
+
+/** The checks issuance makes before anything is written: a place for the number, the leader's visible signature. */
+export async function issuePreflight(pdf: Buffer): Promise<void> {
+  await plan(pdf);
+}
+
+async function plan(pdf: Buffer) {
+  const places = await findHeaderPlaces(pdf);
+  const number = places.number;
+  if (!number) {
+    throw new IssueError('outgoing.issue.no_number_place', 'không tìm thấy chỗ ghi số "Số:" ở phần đầu văn bản (no empty "Số:" in the header)');
+  }
+  const first = await IncrementalUpdate.load(pdf);
+  const leader = findSignatureWidgets(first.doc).filter((w) => w.signed && w.rect[2] > w.rect[0] && w.rect[3] > w.rect[1]);
+  const target = leader.at(-1);
+  if (!target) {
+    throw new IssueError(
+      'outgoing.issue.no_signature',
+      'văn bản chưa có chữ ký hiển thị của người có thẩm quyền (no visible signature of the competent person to place the seal on)',
+    );
+  }
+  return { places: { ...places, number }, first, target };
+}
+
+export async function issueDocument(pdf: Buffer, input: IssueInput): Promise<IssueResult> {
+  const { places, first, target } = await plan(pdf);
+
+  // Revision 1: the unit's signature field, not signed yet; its appearance shows the number, the
+  // date and the seal, each where Appendix I puts it.
+  const { doc } = first;
+  doc.registerFontkit(fontkit);
+  const fonts = {
+    F1: await doc.embedFont(readFileSync(input.font ?? DEFAULT_FONT), { subset: true }),
+    F2: await doc.embedFont(readFileSync(input.italicFont ?? input.font ?? DEFAULT_ITALIC), { subset: true }),
+  };
+  const { day, month, year } = dateParts(input.issuedDate);
+  const texts: Text[] = [numberText(places.number, input.notation, fonts.F1, 'F1')];
+  const italic = (place: TextPlace, text: string): Text => ({ place, text, font: fonts.F2, key: 'F2' });
+  if (places.day || places.month || places.year) {
+    if (places.day) texts.push(italic(places.day, day));
+    if (places.month) texts.push(italic(places.month, month));
+    if (places.year) texts.push(italic(places.year, year));
+  } else {
+    // No date line to fill: the whole line at the right, on the number's baseline (Appendix I, ô 5).
+    const text = dateLine(input.place, input.issuedDate);
+    const width = fonts.F2.widthOfTextAtSize(text, places.number.size);
+    texts.push(italic({ ...places.number, x: places.page.width * 0.72 - width / 2 }, text));
+  }
+  const image = await doc.embedPng(input.seal);
+  const seal = { rect: sealRect(target.rect, ((input.sealMm ?? 38) * 72) / 25.4), ref: image.ref };
+  // One field when the header and the leader's signature share a page; otherwise the unit also
+  // signs a field on the first page that shows the number and the date.
+  const fields: Array<{ page: number; name: string; texts: Text[]; seal: typeof seal | null }> =
+    target.page === 0
+      ? [{ page: 0, name: FIELD, texts, seal }]
+      : [
+          { page: 0, name: `${FIELD}-SoNgay`, texts, seal: null },
+          { page: target.page, name: FIELD, texts: [], seal },
+        ];
+  const refs = fields.map((f) => signatureField(first, f.page, f.name, input.unitName, f.texts, f.seal));
+  const numbered = await first.bytes();
+
+  // Then the unit signs each field, one incremental update each; the last covers the whole file.
+  const revisions = [numbered.length - pdf.length];
+  let current = numbered;
+  for (const ref of refs) {
+    const u = await IncrementalUpdate.load(current);
+    const ctx = u.doc.context;
+    const field = ctx.lookup(ref, PDFDict);
+    field.set(PDFName.of('V'), ctx.register(signatureDict(ctx, { name: input.unitName, reason: 'Ban hành văn bản', location: input.place, at: input.now })));
+    u.touch(ref);
+    const signed = await signPlaceholder(await u.bytes(), input.key, input.now, input.tsa);
+    revisions.push(signed.length - current.length);
+    current = signed;
+  }
+  return { pdf: current, revisions, fields: fields.map((f) => f.name) };
+}
+
+interface Text {
+  place: TextPlace;
+  text: string;
+  font: PDFFont;
+  key: 'F1' | 'F2';
+}
+
+type Rect = [number, number, number, number];
+
+/** A signature field that is its own widget, its appearance the texts and the seal at their places. */
+function signatureField(u: IncrementalUpdate, pageIndex: number, name: string, unit: string, texts: Text[], seal: { rect: Rect; ref: PDFRef } | null): PDFRef {
+  const ctx = u.doc.context;
+  const page = u.doc.getPages()[pageIndex];
+  const boxes: Rect[] = texts.map((t) => {
+    const width = t.font.widthOfTextAtSize(t.text, t.place.size);
+    return [t.place.x, t.place.y - t.place.size * 0.3, t.place.x + width, t.place.y + t.place.size];
+  });
+  if (seal) boxes.push(seal.rect);
+  const box: Rect = [
+    Math.min(...boxes.map((b) => b[0])),
+    Math.min(...boxes.map((b) => b[1])),
+    Math.max(...boxes.map((b) => b[2])),
+    Math.max(...boxes.map((b) => b[3])),
+  ];
+  const ops = texts.flatMap((t) => [
+    beginText(),
+    setFontAndSize(t.key, t.place.size),
+    moveText(t.place.x - box[0], t.place.y - box[1]),
+    showText(t.font.encodeText(t.text)),
+    endText(),
+  ]);
+  if (seal) {
+    const [x1, y1, x2, y2] = seal.rect;
+    ops.push(pushGraphicsState(), concatTransformationMatrix(x2 - x1, 0, 0, y2 - y1, x1 - box[0], y1 - box[1]), drawObject('Seal'), popGraphicsState());
+  }
+  const fontRefs = Object.fromEntries(texts.map((t) => [t.key, t.font.ref]));
+  const ap = ctx.register(
+    ctx.formXObject(ops, {
+      BBox: [0, 0, box[2] - box[0], box[3] - box[1]],
+      Resources: { Font: fontRefs, ...(seal ? { XObject: { Seal: seal.ref } } : {}) },
+    }),
+  );
+  const ref = ctx.register(
+    ctx.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Sig',
+      T: PDFHexString.fromText(name),
+      TU: PDFHexString.fromText(`Văn thư ${unit}`),
+      Rect: box,
+      F: 4 + 128, // Print, Locked
+      P: page.ref,
+      AP: { N: ap },
+    }),
+  );
+  addAnnot(u, page.node, page.ref, ref);
+  addField(u, ref);
+  return ref;
+}
+
+/** The whole notation after "Số:", or only the number before a code the template already has. */
+function numberText(place: TextPlace, notation: string, font: PDFFont, key: Text['key']): Text {
+  const code = place.code;
+  if (!code) return { place, text: notation, font, key };
+  if (!notation.endsWith(code.text)) {
+    throw new IssueError(
+      'outgoing.issue.code_mismatch',
+      `ký hiệu in sẵn "${code.text}" khác ký hiệu của sổ "${notation}" (the template's code differs from the book's notation)`,
+    );
+  }
+  const text = notation.slice(0, notation.length - code.text.length);
+  const width = font.widthOfTextAtSize(text, place.size);
+  return { place: { ...place, x: Math.max(place.x, code.x - width - place.size * 0.2) }, text, font, key };
+}
+
+function addAnnot(u: IncrementalUpdate, page: PDFDict, pageRef: PDFRef, widget: PDFRef): void {
+  const raw = page.get(PDFName.of('Annots'));
+  const list = page.lookupMaybe(PDFName.of('Annots'), PDFArray);
+  if (list) {
+    list.push(widget);
+    u.touch(u.holderOf(raw, pageRef));
+    return;
+  }
+  page.set(PDFName.of('Annots'), u.doc.context.obj([widget]));
+  u.touch(pageRef);
+}
+
+function addField(u: IncrementalUpdate, field: PDFRef): void {
+  const catalog = u.doc.catalog;
+  const raw = catalog.get(PDFName.of('AcroForm'));
+  const acro = catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
+  if (!acro) {
+    catalog.set(PDFName.of('AcroForm'), u.doc.context.obj({ Fields: [field], SigFlags: 3 }));
+    u.touch(u.catalogRef);
+    return;
+  }
+  acro.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+  u.touch(u.holderOf(raw, u.catalogRef));
+  const fieldsRaw = acro.get(PDFName.of('Fields'));
+  const fields = acro.lookupMaybe(PDFName.of('Fields'), PDFArray);
+  if (fields) {
+    fields.push(field);
+    u.touch(fieldsRaw instanceof PDFRef ? fieldsRaw : u.holderOf(raw, u.catalogRef));
+    return;
+  }
+  acro.set(PDFName.of('Fields'), u.doc.context.obj([field]));
+  u.touch(u.holderOf(raw, u.catalogRef));
+}
+
+export type { SignatureWidget };

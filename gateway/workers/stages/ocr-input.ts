@@ -1,0 +1,283 @@
+/**
+ * Scans in the classify stage (docs/ocr.md, "In the pipeline"). When the classifier found no
+ * document in the attachments, the attachments that are scans — a PDF whose pages need OCR
+ * (pagesNeedingOcr), an image that looks like a page (looksLikePage) — are read by OCR on the
+ * "ocr" queue: the first run stores a pending message_ocr row per scan and waits (AwaitingWork,
+ * state `ocr`); the run after the OCR worker classifies each text read as that attachment's text
+ * (classifyDocumentBytes) and keeps the best document.
+ *
+ * OCR confidence lowers confidence: the document's confidence is the classifier's times the mean
+ * word confidence, each field's times the confidence of the words it was read from; a read under
+ * `ocr.minConfidence` (whole or in its notation) is marked low and the register stage never books
+ * it without a clerk. Without OCR (off, or not installed) a scan makes the message "possibly a
+ * document" with the reason "không có OCR: …", so it goes to review rather than being kept as mail.
+ */
+import { and, eq } from 'drizzle-orm';
+import { classifyDocumentBytes } from '../../documents/index.ts';
+import { classifyLimits } from '../../documents/limits.ts';
+import { looksLikePage, OcrUnavailable, pagesNeedingOcr, probeOcrCached, valueConfidence, type WordConfidence } from '../../documents/ocr/index.ts';
+import type { Classification, DocumentMetadata, FieldConfidence } from '../../documents/types.ts';
+import { describeError } from '../../errors.ts';
+import { ocrRows, type OcrRow } from '../../store/ocr.ts';
+import { inboundMessages, messageOcr } from '../../store/schema.ts';
+import { ocrTools } from '../ocr.ts';
+import { markEnqueued } from '../outbox.ts';
+import { AwaitingWork, type StageContext } from '../pipeline.ts';
+import { WAITING_STATES } from '../states.ts';
+
+/** What the classification says about an OCR read (stored with it; the register stage reads `low`). */
+export interface OcrRead {
+  /** Mean word confidence of the scan the document was read from, 0–100. */
+  confidence: number;
+  /** The same for the words of its notation (null when not found or no notation). */
+  notationConfidence: number | null;
+  minConfidence: number;
+  /** Under minConfidence, whole or in the notation: a clerk checks the fields before the book. */
+  low: boolean;
+  /** The attachment the document was read from. */
+  idx: number;
+  filename: string | null;
+  pages: number;
+}
+
+type Result = Classification & { ocr?: OcrRead };
+
+interface Scan {
+  idx: number;
+  sha256: string;
+  name: string;
+  kind: 'pdf' | 'image';
+  /** PDF: the pages that need OCR; null when that cannot be told (poppler missing). */
+  pages: number[] | null;
+  frames: number;
+}
+
+/** Confidence of a message with a scan nobody could read: under any sensible threshold, so a clerk looks. */
+export const UNREAD_SCAN_CONFIDENCE = 0.5;
+export const REASON_OCR_DISABLED = 'không có OCR: đã tắt trong cấu hình (ocr.enabled: false) — no OCR: turned off in the configuration';
+const IMAGE_TYPES = /^image\/(jpeg|jpg|pjpeg|png|tiff|webp|heic|heif|avif)$/;
+const IMAGE_NAMES = /\.(jpe?g|png|tiff?|webp|hei[cf]|avif)$/i;
+
+function wantsOcr(c: Classification): boolean {
+  if (c.kind === 'status' || c.kind === 'automated') return false;
+  return !(c.document && (c.document.source === 'attachment' || c.document.source === 'edxml'));
+}
+
+/** The scans among the attachments the classifier reads (limits.read: size and count). */
+async function findScans(ctx: StageContext): Promise<Scan[]> {
+  const { config } = ctx;
+  const attachments = (ctx.results.parse?.attachments ?? []).slice(0, config.limits.read.attachments);
+  const env = { env: process.env, tesseract: config.ocr.tesseract };
+  const scans: Scan[] = [];
+  for (const a of attachments) {
+    if (a.idx === undefined || a.size > config.limits.read.attachmentBytes) continue;
+    const name = a.filename || `attachment ${a.idx + 1}`;
+    const type = a.contentType.toLowerCase();
+    const base = { idx: a.idx, sha256: a.sha256, name };
+    if (type === 'application/pdf' || /\.pdf$/i.test(name)) {
+      try {
+        const layers = await pagesNeedingOcr(await ctx.blobs.read(a.sha256), { tools: env, signal: AbortSignal.timeout(30_000) });
+        const pages = layers.filter((p) => p.needsOcr).map((p) => p.page);
+        if (pages.length) scans.push({ ...base, kind: 'pdf', pages: pages.slice(0, config.ocr.maxPages), frames: 1 });
+      } catch (err) {
+        // Without poppler nobody can tell; a PDF the classifier found no document in may be a scan.
+        if (err instanceof OcrUnavailable) scans.push({ ...base, kind: 'pdf', pages: null, frames: 1 });
+        else ctx.log.debug({ id: ctx.message.id, idx: a.idx, err: describeError(err).message }, 'PDF not checked for scanned pages');
+      }
+    } else if (IMAGE_TYPES.test(type) || (type === 'application/octet-stream' && IMAGE_NAMES.test(name))) {
+      const check = await looksLikePage(await ctx.blobs.read(a.sha256));
+      if (check.page) scans.push({ ...base, kind: 'image', pages: null, frames: check.frames });
+    }
+  }
+  return scans;
+}
+
+function noOcrReason(why: string, names: string[]): string {
+  const text = why.startsWith('không có OCR') ? why : `không có OCR: ${why}`;
+  return `${text} (${names.join(', ')})`;
+}
+
+/** The classification when scans cannot be read: "possibly a document", to review, with the reason. */
+function withoutOcr(base: Classification, why: string, scans: Scan[]): Result {
+  const kind = base.kind === 'document' ? 'document' : 'correspondence';
+  const confidence = Math.min(base.confidence, UNREAD_SCAN_CONFIDENCE);
+  const reasons = [
+    noOcrReason(
+      why,
+      scans.map((s) => s.name),
+    ),
+    ...base.reasons,
+  ];
+  return { kind, document: base.document, confidence, fieldConfidence: base.fieldConfidence ?? null, reasons };
+}
+
+/**
+ * The classify stage's answer for a message whose classification `base` came from its text layers:
+ * unchanged without scans; otherwise waits for OCR, or classifies the text OCR read.
+ */
+export async function classifyScans(ctx: StageContext, base: Classification): Promise<Result> {
+  if (!wantsOcr(base)) return base;
+  const scans = await findScans(ctx);
+  if (!scans.length) return base;
+  if (!ctx.config.ocr.enabled) return withoutOcr(base, REASON_OCR_DISABLED, scans);
+  const probe = await probeOcrCached(ocrTools(ctx.config));
+  if (!probe.available) return withoutOcr(base, probe.reason, scans);
+  if (!probe.pdf && scans.some((s) => s.kind === 'pdf'))
+    return withoutOcr(
+      base,
+      probe.pdfReason ?? 'thiếu poppler-utils',
+      scans.filter((s) => s.kind === 'pdf'),
+    );
+  const rows = await ensureRows(ctx, scans);
+  if (rows.some((r) => r.status === 'pending' || r.status === 'running')) {
+    const id = ctx.message.id;
+    throw new AwaitingWork(WAITING_STATES[0], 'scans wait for OCR', () => queueOcr(ctx, id));
+  }
+  return fromOcr(ctx, base, scans, rows);
+}
+
+/** A scan left unread for want of OCR is read again when OCR is there, this many times at most (hosts that disagree cannot loop). */
+const UNAVAILABLE_RETRIES = 3;
+
+/** One row per scan: new scans pending; a scan whose bytes changed, or left unread for want of OCR (now installed), read again. */
+async function ensureRows(ctx: StageContext, scans: Scan[]): Promise<OcrRow[]> {
+  const { db } = ctx.database;
+  const id = ctx.message.id;
+  const have = new Map((await ocrRows(ctx.database, id)).map((r) => [r.idx, r]));
+  const maxPages = ctx.config.ocr.maxPages;
+  for (const s of scans) {
+    const row = have.get(s.idx);
+    if (row && row.sha256 === s.sha256 && (row.errorCode !== 'ocr-unavailable' || row.attempts >= UNAVAILABLE_RETRIES)) continue;
+    const values = {
+      sha256: s.sha256,
+      kind: s.kind,
+      pages: s.pages,
+      status: 'pending',
+      pagesDone: 0,
+      pagesTotal: s.kind === 'pdf' ? Math.min(s.pages?.length ?? 0, maxPages) : Math.min(s.frames, maxPages),
+      text: null,
+      confidence: null,
+      result: null,
+      errorCode: null,
+      error: null,
+      updatedAt: ctx.clock.now(),
+    };
+    await db
+      .insert(messageOcr)
+      .values({ messageId: id, idx: s.idx, ...values })
+      .onConflictDoUpdate({ target: [messageOcr.messageId, messageOcr.idx], set: values });
+  }
+  const wanted = new Set(scans.map((s) => s.idx));
+  return (await ocrRows(ctx.database, id)).filter((r) => wanted.has(r.idx));
+}
+
+/** After the state is `ocr`: the job on "ocr", stamped; on failure the stamp is cleared so the sweep queues it soon. */
+async function queueOcr(ctx: StageContext, id: string): Promise<void> {
+  try {
+    if (!ctx.ocrQueue) throw new Error('no OCR queue in this process');
+    await ctx.ocrQueue.requeue([id]);
+    await markEnqueued(ctx.database, [id]);
+  } catch (err) {
+    ctx.log.warn({ id, err: describeError(err).message }, 'could not queue OCR; the outbox sweep will');
+    await ctx.database.db
+      .update(inboundMessages)
+      .set({ enqueuedAt: null })
+      .where(and(eq(inboundMessages.id, id)))
+      .catch(() => undefined);
+  }
+}
+
+function wordsOf(row: OcrRow): WordConfidence[] {
+  const pages = (row.result as { pages?: Array<{ words?: WordConfidence[] }> } | null)?.pages ?? [];
+  return pages.flatMap((p) => p.words ?? []);
+}
+
+/** The text a field's value stands for in the recognised words. */
+function fieldText(d: DocumentMetadata, key: keyof FieldConfidence): string | null {
+  if (key === 'signer') return d.signer ? [d.signer.title, d.signer.name].filter(Boolean).join(' ') || null : null;
+  if (key === 'recipients') return d.recipients.join(' ') || null;
+  if (key === 'number') return d.notation ?? d.number;
+  const v = d[key];
+  return typeof v === 'string' ? v : null;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Empty fields of the OCR document completed from the body's or subject's reading, when there was one. */
+function completed(doc: DocumentMetadata, other: DocumentMetadata | null): DocumentMetadata {
+  if (!other) return doc;
+  const out = { ...doc };
+  for (const k of ['typeCode', 'typeName', 'number', 'notation', 'issuer', 'place', 'issuedDate', 'subject', 'dueDate'] as const) out[k] ??= other[k];
+  out.signer ??= other.signer;
+  if (!out.recipients.length) out.recipients = other.recipients;
+  return out;
+}
+
+interface Read {
+  scan: Scan;
+  row: OcrRow;
+  cls: Classification;
+}
+
+async function fromOcr(ctx: StageContext, base: Classification, scans: Scan[], rows: OcrRow[]): Promise<Result> {
+  const byIdx = new Map(rows.map((r) => [r.idx, r]));
+  const notes: string[] = [];
+  const reads: Read[] = [];
+  let unread = false;
+  const opts = { now: ctx.message.receivedAt, limits: classifyLimits(ctx.config.limits) };
+  for (const scan of scans) {
+    const row = byIdx.get(scan.idx);
+    if (!row) continue;
+    if (row.status === 'failed') {
+      unread = true;
+      notes.push(
+        row.errorCode === 'ocr-unavailable'
+          ? noOcrReason(row.error ?? 'OCR unavailable', [scan.name])
+          : `OCR không đọc được ${scan.name} — OCR could not read it: ${row.errorCode}: ${row.error ?? ''}`,
+      );
+      continue;
+    }
+    const name = `${scan.name}.ocr.txt`;
+    const cls = await classifyDocumentBytes(name, Buffer.from(row.text ?? '', 'utf8'), opts);
+    reads.push({ scan, row, cls });
+    notes.push(`đọc bằng OCR (OCR, confidence ${row.confidence ?? 0}%): ${scan.name}, ${row.pagesDone} trang (pages)`);
+  }
+  const best = reads.filter((r) => r.cls.kind === 'document' && r.cls.document).sort((a, b) => b.cls.confidence - a.cls.confidence)[0];
+  if (!best) {
+    const confidence = unread ? Math.min(base.confidence, UNREAD_SCAN_CONFIDENCE) : base.confidence;
+    const none = reads.length ? ['no official document layout in the text read by OCR'] : [];
+    return { ...base, confidence, fieldConfidence: base.fieldConfidence ?? null, reasons: [...notes, ...none, ...base.reasons] };
+  }
+  const { row, scan, cls } = best;
+  const doc = cls.document!;
+  const words = wordsOf(row);
+  const mean = row.confidence ?? 0;
+  const min = ctx.config.ocr.minConfidence;
+  const fieldConfidence = { ...(cls.fieldConfidence ?? {}) } as FieldConfidence;
+  for (const key of Object.keys(fieldConfidence) as Array<keyof FieldConfidence>) {
+    const text = fieldText(doc, key);
+    const read = text ? (valueConfidence(text, words) ?? mean) : mean;
+    fieldConfidence[key] = round2(fieldConfidence[key] * (read / 100));
+  }
+  const notationConfidence = doc.notation ? valueConfidence(doc.notation, words) : null;
+  const low = mean < min || (notationConfidence !== null && notationConfidence < min);
+  const ocr: OcrRead = {
+    confidence: mean,
+    notationConfidence: notationConfidence === null ? null : Math.round(notationConfidence),
+    minConfidence: min,
+    low,
+    idx: scan.idx,
+    filename: scan.name,
+    pages: row.pagesDone,
+  };
+  const other = base.document && base.document.source !== 'attachment' ? base.document : null;
+  return {
+    kind: 'document',
+    document: { ...completed(doc, other), source: 'attachment' },
+    confidence: round2(cls.confidence * (mean / 100)),
+    fieldConfidence,
+    // A correspondence verdict's first reason ("no official document found …") no longer holds; its notes do.
+    reasons: [...notes, ...cls.reasons, ...(base.kind === 'document' ? base.reasons : base.reasons.slice(1))],
+    ocr,
+  };
+}

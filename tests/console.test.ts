@@ -1,0 +1,318 @@
+/**
+ * The web console end to end: the built console served at `/` by a real gateway (real API,
+ * database, pipeline), driven in Debian's Chromium through playwright-core. A clerk signs in, sees
+ * a review item with its reason, corrects a field and registers it with the keyboard, and finds it
+ * in the book with its number; an officer sees only their own items, and the review queue answers
+ * 403, which the console says plainly. Screenshots go to tests/artifacts/console/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
+import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+
+const UNIT = 'vanthu@stc.lamdong.gov.vn';
+const PASSWORD = 'mat-khau-thu-nghiem';
+const CLERK = { email: 'cuong.lv@stc.lamdong.gov.vn', name: 'Lê Văn Cường', role: 'clerk', department: 'vp' };
+const OFFICER = { email: 'binh.tt@stc.lamdong.gov.vn', name: 'Trần Thị Bình', role: 'officer', department: 'ns' };
+const OTHER = { email: 'an.nv@stc.lamdong.gov.vn', name: 'Nguyễn Văn An', role: 'officer', department: 'ns' };
+const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts', 'console');
+
+async function pdf(lines: string[]): Promise<string> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595, 842]);
+  lines.forEach((l, i) => page.drawText(l, { x: 50, y: 780 - i * 20, size: 12, font }));
+  return Buffer.from(await doc.save()).toString('base64');
+}
+
+async function officialMail(id: string, subject: string, body: string[], attachment?: string): Promise<{ mid: string; raw: string }> {
+  const mid = `<${id}@ubnd.vinhlong.gov.vn>`;
+  const head = [
+    'From: =?UTF-8?Q?V=C4=83n_th=C6=B0_UBND_t=E1=BB=89nh_V=C4=A9nh_Long?= <vanthu@ubnd.vinhlong.gov.vn>',
+    `To: ${UNIT}`,
+    `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`,
+    `Message-ID: ${mid}`,
+    'Date: Mon, 23 Nov 2026 08:30:00 +0700',
+    'MIME-Version: 1.0',
+  ];
+  const text = ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', ...body, ''];
+  if (!attachment) return { mid, raw: [...head, ...text].join('\r\n') };
+  const b = 'console-test-boundary';
+  const raw = [
+    ...head,
+    `Content-Type: multipart/mixed; boundary="${b}"`,
+    '',
+    `--${b}`,
+    ...text,
+    `--${b}`,
+    'Content-Type: application/pdf; name="cong-van.pdf"',
+    'Content-Disposition: attachment; filename="cong-van.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    ...(attachment.match(/.{1,76}/g) ?? []),
+    `--${b}--`,
+    '',
+  ].join('\r\n');
+  return { mid, raw };
+}
+
+interface Doc {
+  id: string;
+  inboundId: string;
+  status: string;
+  bookNumber: number | null;
+  notation: string | null;
+  reasons: string[];
+}
+
+describe('web console in Chromium', { timeout: 180_000 }, () => {
+  let gw: TestGateway;
+  let browser: PaneBrowser;
+  const users: Record<string, string> = {};
+  const base = () => `http://127.0.0.1:${gw.httpPort}`;
+  const json = async <T>(res: Response): Promise<T> => {
+    if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const post = (p: string, body: unknown) => gw.api(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const docFor = (mid: string) =>
+    waitFor(
+      async () => {
+        const res = await gw.api(`/api/documents/by-message-id?mid=${encodeURIComponent(mid)}`);
+        return res.ok ? ((await res.json()) as Doc) : null;
+      },
+      60_000,
+      `the document of ${mid}`,
+    );
+  const shot = async (page: Page, name: string) => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  };
+  const open = async (hash = '') => {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base()}/${hash}`);
+    return page;
+  };
+  const signIn = async (page: Page, email: string) => {
+    await page.locator('input[name=email]').fill(email);
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.locator('input[name=password]').press('Enter');
+    await page.getByTestId('user').waitFor();
+  };
+  let review: { mid: string; raw: string };
+  let assigned: Doc;
+  let othersDoc: Doc;
+
+  beforeAll(async () => {
+    browser = await launchPaneBrowser();
+    gw = await startTestGateway({
+      backend: 'pglite',
+      configure: (c) => {
+        c.registry.units.stc = {
+          departments: [
+            { id: 'ns', name: 'Phòng Ngân sách' },
+            { id: 'vp', name: 'Văn phòng Sở' },
+          ],
+          policy: {},
+          deadlines: {},
+        };
+      },
+    });
+    for (const u of [CLERK, OFFICER, OTHER])
+      users[u.email] = (await json<{ id: string }>(await post('/api/users', { ...u, unit: 'stc', password: PASSWORD }))).id;
+    review = await officialMail(
+      'cv-245',
+      'V/v báo cáo sử dụng ngân sách chuyển đổi số',
+      [
+        'SỞ THÔNG TIN VÀ TRUYỀN THÔNG',
+        'Số: 245/STTTT-VP',
+        'V/v báo cáo sử dụng ngân sách chuyển đổi số',
+        'Lâm Đồng, ngày 21 tháng 11 năm 2026',
+        'Kính gửi: Sở Tài chính',
+      ],
+      await pdf(['So: 245/STTTT-VP', 'Bao cao su dung ngan sach chuyen doi so']),
+    );
+    const mine = await officialMail('cv-1520', 'Công văn 1520/UBND-KT về dự toán ngân sách năm 2026', [
+      'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG',
+      'Số: 1520/UBND-KT',
+      'V/v điều chỉnh dự toán ngân sách năm 2026',
+      'Vĩnh Long, ngày 20 tháng 11 năm 2026',
+    ]);
+    const others = await officialMail('cv-77', 'Công văn 77/UBND-VX về lịch tiếp dân', [
+      'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG',
+      'Số: 77/UBND-VX',
+      'V/v lịch tiếp công dân',
+      'Vĩnh Long, ngày 19 tháng 11 năm 2026',
+    ]);
+    for (const m of [mine, others, review])
+      await json(await gw.api(`/api/messages?to=${UNIT}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: m.raw }));
+    // Two book entries: one assigned to the officer, one to another officer.
+    const entries: Array<[typeof mine, string, string, typeof OFFICER]> = [
+      [mine, '1520/UBND-KT', '2026-11-20', OFFICER],
+      [others, '77/UBND-VX', '2026-11-19', OTHER],
+    ];
+    const docs: Doc[] = [];
+    for (const [m, notation, issuedDate, who] of entries) {
+      const d = await docFor(m.mid);
+      if (d.status === 'review')
+        await json(await post(`/api/documents/${d.id}/approve`, { corrections: { notation, issuer: 'Ủy ban nhân dân tỉnh Vĩnh Long', issuedDate } }));
+      await json(await post(`/api/documents/${d.id}/assign`, { officer: who.email, department: 'ns' }));
+      await json(await post(`/api/documents/${d.id}/deadline`, { dueDate: '2026-12-30' }));
+      docs.push(await docFor(m.mid));
+    }
+    [assigned, othersDoc] = docs;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+  });
+
+  it('serves the console at / with its security headers (no inline script, never framed)', async () => {
+    const res = await fetch(`${base()}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain('frame-src blob:');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await res.text();
+    const script = /<script[^>]*src="\.\/([^"]+)"/.exec(html)?.[1];
+    expect(script).toMatch(/^console\/assets\/.+\.js$/);
+    const asset = await fetch(`${base()}/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-security-policy')).toBe(csp);
+    // The API keeps its own policy.
+    expect((await fetch(`${base()}/api/openapi.json`)).headers.get('content-security-policy')).toContain("default-src 'none'");
+    // English for a browser not set to Vietnamese.
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => Object.defineProperty(navigator, 'languages', { get: () => ['en-GB', 'en'] }));
+    await page.goto(`${base()}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.close();
+  });
+
+  it('lets a clerk review, correct and register an item, then find it in the book', async () => {
+    const doc = await docFor(review.mid);
+    expect(doc.status).toBe('review');
+    expect(doc.reasons.length).toBeGreaterThan(0);
+    const page = await open();
+    await page.locator('input[name=email]').waitFor();
+    await shot(page, '01-sign-in');
+    await signIn(page, CLERK.email);
+    const user = page.getByTestId('user');
+    await expect.poll(() => user.textContent()).toContain(CLERK.name);
+    expect(await user.locator('.role').textContent()).toBe('Văn thư');
+    const me = await json<{ unitName: string }>(
+      await fetch(`${base()}/api/auth/me`, {
+        headers: { authorization: `Bearer ${await page.evaluate(() => sessionStorage.getItem('vanthu.console.token'))}` },
+      }),
+    );
+    expect(await user.locator('.unit').textContent()).toBe(me.unitName);
+
+    // The queue: the item with the reason the API gives, reached with the keyboard.
+    const row = page.locator(`ol.queue > li[data-document="${doc.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('.reason').first().textContent()).toBe(doc.reasons[0]);
+    await shot(page, '02-review-queue');
+    const rows = await page.locator('ol.queue > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-document')));
+    for (let i = 0; i < rows.indexOf(doc.id); i++) await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    const form = page.locator(`form[data-document="${doc.id}"]`);
+    await form.waitFor();
+    // Beside it: the PDF (fetched with the token, in the browser's viewer), the headers, the verdicts.
+    await expect.poll(() => page.locator('.viewer iframe').getAttribute('src')).toMatch(/^blob:/);
+    await page.locator('.headers dd', { hasText: 'vanthu@ubnd.vinhlong.gov.vn' }).first().waitFor();
+    await page.locator('.signatures h3').waitFor();
+    await page.locator('input[name=notation]').fill('245/STTTT-KHTC');
+    await page.locator('input[name=issuer]').fill('Sở Thông tin và Truyền thông tỉnh Lâm Đồng');
+    await page.locator('input[name=issuedDate]').fill('2026-11-21');
+    await shot(page, '03-review-item');
+    await page.locator('input[name=issuer]').press('Control+Enter');
+    await page.locator('.notice', { hasText: 'Đã vào sổ: số đến' }).waitFor();
+    const registered = await docFor(review.mid);
+    expect(registered).toMatchObject({ notation: '245/STTTT-KHTC', status: expect.stringMatching(/^(received|assigned)$/) });
+    expect(registered.bookNumber).toBe(assigned.bookNumber! + 2);
+    expect(await page.locator('.notice').textContent()).toBe(`Đã vào sổ: số đến ${registered.bookNumber}.`);
+    expect(await page.locator(`ol.queue > li[data-document="${doc.id}"]`).count()).toBe(0);
+
+    // The book: the entry with its number; search ignores diacritics; the printouts are offered.
+    await page.locator('nav a[data-page=books]').click();
+    const entry = page.locator(`table tr[data-document="${doc.id}"]`);
+    await entry.waitFor();
+    expect(await entry.locator('td.number').textContent()).toBe(String(registered.bookNumber));
+    await page.locator('input[name=q]').fill('chuyen doi so');
+    await expect.poll(() => page.locator('table tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-document')))).toEqual([doc.id]);
+    await page.locator('input[name=q]').fill('');
+    await page.locator('select[name=state]').selectOption('assigned');
+    await expect.poll(() => page.locator(`table tr[data-document="${assigned.id}"]`).count()).toBe(1);
+    for (const label of ['In sổ (PDF)', 'Xuất CSV', 'Xuất Excel']) await page.getByRole('button', { name: label }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Xuất CSV' }).click();
+    expect((await download).suggestedFilename()).toBe('so-den-stc-2026.csv');
+    await shot(page, '04-book');
+    await page.close();
+  });
+
+  it("shows an officer only their items, and the review queue's 403 as a clear message", async () => {
+    const page = await open();
+    await signIn(page, OFFICER.email);
+    await page.locator('ul.items').waitFor();
+    expect(await page.locator('nav a[data-page=review]').count()).toBe(0);
+    const shown = await page.locator('ul.items > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-document')));
+    expect(shown).toEqual([assigned.id]);
+    expect(shown).not.toContain(othersDoc.id);
+    expect(await page.locator(`li[data-document="${assigned.id}"] [data-due]`).textContent()).toContain('30/12/2026');
+    await shot(page, '05-my-work');
+    const item = page.locator(`li[data-document="${assigned.id}"]`);
+    await item.locator('textarea[name=comment]').fill('Đã rà soát dự toán');
+    await item.getByRole('button', { name: 'Thêm ý kiến' }).click();
+    await page.locator('.notice', { hasText: 'Đã thêm ý kiến.' }).waitFor();
+    await page.locator(`li[data-document="${assigned.id}"]`).getByRole('button', { name: 'Hoàn thành' }).click();
+    await page.locator('.notice', { hasText: 'Đã đánh dấu hoàn thành.' }).waitFor();
+    const detail = await json<{ status: string; comments: Array<{ body: string }> }>(await gw.api(`/api/documents/${assigned.id}`));
+    expect(detail.status).toBe('done');
+    expect(detail.comments.map((c) => c.body)).toEqual(['Đã rà soát dự toán']);
+
+    // The review queue by its address: the API says 403, the console says what it means.
+    await page.evaluate(() => {
+      location.hash = '#/review';
+    });
+    const problem = page.locator('[data-problem=forbidden]');
+    await problem.waitFor();
+    expect(await problem.locator('h2').textContent()).toBe('Bạn không có quyền xem trang này');
+    await shot(page, '06-officer-forbidden');
+
+    // Attachments follow the message's rules: the review item's PDF is not the officer's.
+    const doc = await docFor(review.mid);
+    const token = await page.evaluate(() => sessionStorage.getItem('vanthu.console.token'));
+    const asOfficer = await fetch(`${base()}/api/messages/${doc.inboundId}/attachments/0`, { headers: { authorization: `Bearer ${token}` } });
+    expect(asOfficer.status).toBe(404);
+    const msg = await json<{ attachments: Array<{ idx: number; contentType: string }> }>(await gw.api(`/api/messages/${doc.inboundId}`));
+    const idx = msg.attachments.find((a) => a.contentType.startsWith('application/pdf'))!.idx;
+    const asAdmin = await gw.api(`/api/messages/${doc.inboundId}/attachments/${idx}`);
+    expect(asAdmin.status).toBe(200);
+    expect(asAdmin.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await asAdmin.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+
+    // Signing out drops the token.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.locator('input[name=password]').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('vanthu.console.token'))).toBeNull();
+    await page.close();
+  });
+});
