@@ -36,7 +36,7 @@ import type { Database } from '../store/db.ts';
 import { ocrRows, type OcrRow } from '../store/ocr.ts';
 import { inboundMessages, messageOcr } from '../store/schema.ts';
 import { MessageLeases } from './lease.ts';
-import { ProducerQueue } from './queues.ts';
+import { MessageJobQueue } from './queues.ts';
 import { AFTER_OCR_STATE, WAITING_STATES } from './states.ts';
 
 export const OCR_QUEUE = 'ocr';
@@ -49,45 +49,10 @@ export function ocrTools(config: Config): OcrTools {
   return { tesseract: config.ocr.tesseract };
 }
 
-/** Producer of OCR jobs: one per message (job id = message id), like the ingest queue's; survives Redis away at start (ProducerQueue). */
-export class OcrQueue {
-  private readonly queue: ProducerQueue;
-
-  constructor(
-    private readonly connection: Redis,
-    prefix: string,
-  ) {
-    this.queue = new ProducerQueue(OCR_QUEUE, connection, prefix);
-  }
-
-  async enqueue(ids: string[]): Promise<void> {
-    if (!ids.length) return;
-    await (await this.queue.get()).addBulk(
-      ids.map((id) => ({
-        name: 'ocr',
-        data: { id },
-        opts: { jobId: id, attempts: OCR_ATTEMPTS, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 5000 },
-      })),
-    );
-  }
-
-  async jobStates(ids: string[]): Promise<Map<string, string>> {
-    const q = await this.queue.get();
-    const out = new Map<string, string>();
-    for (const id of ids) out.set(id, await q.getJobState(id));
-    return out;
-  }
-
-  /** A finished job is removed first (adding a job id that exists does nothing; an active one is not removed). */
-  async requeue(ids: string[]): Promise<void> {
-    const q = await this.queue.get();
-    for (const id of ids) await q.remove(id);
-    await this.enqueue(ids);
-  }
-
-  async close(): Promise<void> {
-    await this.queue.close();
-    this.connection.disconnect();
+/** Producer of OCR jobs: one per message (job id = message id), like the ingest queue's (queues.ts). */
+export class OcrQueue extends MessageJobQueue {
+  constructor(connection: Redis, prefix: string) {
+    super(connection, prefix, { queue: OCR_QUEUE, name: 'ocr', attempts: OCR_ATTEMPTS, backoffMs: 5000 });
   }
 }
 

@@ -63,26 +63,30 @@ export class ProducerQueue<T = unknown> {
   }
 }
 
-export class IngestQueue {
+/**
+ * A queue of one job per message (job id = message id, so a message queued twice — accept and
+ * outbox sweep — is one job). Attempts are for transient failures only: a permanent one ends the
+ * job at the first (UnrecoverableError, gateway/workers/ingest-worker.ts; docs/security-limits.md).
+ */
+export class MessageJobQueue {
   private readonly queue: ProducerQueue;
 
   constructor(
     private readonly connection: Redis,
     prefix: string,
+    private readonly job: { queue: string; name: string; attempts: number; backoffMs: number },
   ) {
-    this.queue = new ProducerQueue(INGEST_QUEUE, connection, prefix);
+    this.queue = new ProducerQueue(job.queue, connection, prefix);
   }
 
-  /** Job id = message id, so a message queued twice (accept + outbox sweep) is one job. */
   async enqueue(ids: string[]): Promise<void> {
     if (!ids.length) return;
+    const { name, attempts, backoffMs } = this.job;
     await (await this.queue.get()).addBulk(
       ids.map((id) => ({
-        name: 'ingest',
+        name,
         data: { id },
-        // Attempts are for transient failures only: a permanent one ends the job at the first
-        // (UnrecoverableError, gateway/workers/ingest-worker.ts; docs/security-limits.md).
-        opts: { jobId: id, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+        opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 },
       })),
     );
   }
@@ -109,5 +113,12 @@ export class IngestQueue {
   async close(): Promise<void> {
     await this.queue.close();
     this.connection.disconnect();
+  }
+}
+
+/** The "ingest" queue: a message's run through the pipeline. */
+export class IngestQueue extends MessageJobQueue {
+  constructor(connection: Redis, prefix: string) {
+    super(connection, prefix, { queue: INGEST_QUEUE, name: 'ingest', attempts: 8, backoffMs: 2000 });
   }
 }
