@@ -33,12 +33,53 @@ interface Status {
 const OFFLINE = 'EVANTHUOFFLINE';
 const NOT_CONSULTED = 'not checked: DNS not consulted (vanthu verify --dns <zonefile>; the gateway passes its resolver)';
 
+/**
+ * The longest address header (From, To, Cc, Sender, Reply-To …) handed to mailauth. Its address
+ * parser (an old copy of nodemailer's) takes time that grows faster than the square of the header's
+ * length: 128 KiB 0.3 s, 256 KiB 2.6 s, 5 MB over a minute of CPU (found by `npm run fuzz`,
+ * docs/fuzzing.md). Real address headers are a few hundred bytes; a message over this is reported
+ * `indeterminate` for DKIM/SPF/DMARC/ARC with the reason, and its documents are still verified.
+ */
+export const MAX_ADDRESS_HEADER_BYTES = 16 * 1024;
+const ADDRESS_HEADERS = /^(from|sender|reply-to|to|cc|bcc|resent-from|resent-sender|resent-to|resent-cc|return-path|delivered-to)$/i;
+
+/** The first address header longer than MAX_ADDRESS_HEADER_BYTES in the top header block (folded lines counted together), or null. */
+export function oversizedAddressHeader(raw: Buffer): { name: string; bytes: number } | null {
+  let name = '';
+  let bytes = 0;
+  let start = 0;
+  const check = () => (name && ADDRESS_HEADERS.test(name) && bytes > MAX_ADDRESS_HEADER_BYTES ? { name, bytes } : null);
+  while (start < raw.length) {
+    let end = raw.indexOf(0x0a, start);
+    if (end < 0) end = raw.length;
+    const len = end - start - (end > start && raw[end - 1] === 0x0d ? 1 : 0);
+    if (len === 0) break; // the blank line: end of the header block
+    const first = raw[start];
+    if (first === 0x20 || first === 0x09)
+      bytes += len; // a folded continuation of the header before
+    else {
+      const found = check();
+      if (found) return found;
+      const colon = raw.indexOf(0x3a, start);
+      name = colon > start && colon < end ? raw.toString('latin1', start, Math.min(colon, start + 64)).trim() : '';
+      bytes = len;
+    }
+    start = end + 1;
+  }
+  return check();
+}
+
 /** Fails every query recognisably, so mailauth still checks what needs no DNS (DKIM body hashes). */
 const offline: DnsResolver = async () => {
   throw Object.assign(new Error(OFFLINE), { code: OFFLINE });
 };
 
 export async function verifyMailAuth(raw: Buffer, opts: MailAuthOptions): Promise<SignatureReport[]> {
+  const oversized = oversizedAddressHeader(raw);
+  if (oversized) {
+    const reason = `not checked: the ${oversized.name} header has ${oversized.bytes} bytes (more than ${MAX_ADDRESS_HEADER_BYTES}); limit:address-header-bytes`;
+    return (['dkim', 'spf', 'dmarc', 'arc'] as const).map((layer) => signature(layer, 'indeterminate', { reasons: [reason] }));
+  }
   const result = await authenticate(raw, {
     resolver: (opts.dns ?? offline) as (name: string, type: string) => Promise<string[]>,
     mta: 'vanthu',

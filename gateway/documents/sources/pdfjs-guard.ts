@@ -23,6 +23,11 @@
  * source map; for pdfjs's two 1–2 MB files that held about 400 MB for the life of the process, as
  * much as the rest of the gateway. Without a dynamic import, tsx passes them through (~90 MB).
  *
+ * The same copy checks the document's time budget at every token pdfjs's lexer reads, and lets the
+ * budget's verdicts through the one catch that reads on over the same tokens (parseCMap), which
+ * otherwise caught them again at every token for ever (docs/security-limits.md, "How the PDF
+ * readers are bounded").
+ *
  * The hook is process-wide, so documents are read by pdfjs one at a time (withDecodeBudget): the
  * fast reader handles the common producers, pdfjs only the rest, each within its time budget.
  */
@@ -38,6 +43,8 @@ const HOOK = 'vanthu.pdfjs.ensureBuffer';
 const CALL = `globalThis[Symbol.for("${HOOK}")]?.`;
 const TICK_HOOK = 'vanthu.pdfjs.tick';
 const TICK_CALL = `globalThis[Symbol.for("${TICK_HOOK}")]?.`;
+const RETHROW_HOOK = 'vanthu.pdfjs.rethrow';
+const RETHROW_CALL = `globalThis[Symbol.for("${RETHROW_HOOK}")]?.`;
 /** [where, the same with the hook]: each must occur exactly once in pdf.worker.mjs. */
 const PATCHES: Array<[string, string]> = [
   [
@@ -63,6 +70,18 @@ const PATCHES: Array<[string, string]> = [
   [
     '  getObj() {\n    let comment = false;\n    let ch = this.currentChar;\n',
     `  getObj() {\n    ${TICK_CALL}();\n    let comment = false;\n    let ch = this.currentChar;\n`,
+  ],
+  // parseCMap (embedded CMaps: a font's /ToUnicode or /Encoding) reads tokens in a loop that
+  // catches every error but MissingDataException, warns and reads on. The budget's own verdicts
+  // were caught there too: once the deadline passed, every token threw PdfjsTimeout again, and once
+  // a limit was passed (a CMap stream decoded synchronously while the lexer reads, e.g.
+  // /RunLengthDecode), every read threw LimitExceeded again; the loop caught each and never ended.
+  // The catch now rethrows them, and whatever it caught once the budget is spent: the font fails,
+  // pdfjs stops at its next token, and the verdict is read as usual (docs/fuzzing.md,
+  // fuzz/regressions/{classify,pdf}/*-parseCMap-*).
+  [
+    '    } catch (ex) {\n      if (ex instanceof MissingDataException) {\n        throw ex;\n      }\n      warn("Invalid cMap data: " + ex);\n      continue;\n',
+    `    } catch (ex) {\n      if (ex instanceof MissingDataException) {\n        throw ex;\n      }\n      ${RETHROW_CALL}(ex);\n      warn("Invalid cMap data: " + ex);\n      continue;\n`,
   ],
   // Catalog.getPageDict prefetches every kid of the top-level page tree into a cache and awaits
   // only the ones its walk reaches. A kid whose xref entry is damaged rejects with nobody
@@ -102,6 +121,12 @@ export class DecodeBudget {
     /** Date.now() after which pdfjs's lexer stops reading; Infinity for none. */
     readonly deadline = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Throws the verdict if the document is over a limit or its time. */
+  check(): void {
+    if (this.exceeded) throw this.exceeded;
+    this.tick();
+  }
 
   tick(): void {
     if (this.timedOut) throw this.timedOut;
@@ -148,6 +173,12 @@ let current: DecodeBudget | null = null;
 };
 
 (globalThis as Record<symbol, unknown>)[Symbol.for(TICK_HOOK)] = () => current?.tick();
+
+/** Where pdfjs catches an error and reads on (parseCMap): the budget's verdicts go through, and anything once the budget is spent. */
+(globalThis as Record<symbol, unknown>)[Symbol.for(RETHROW_HOOK)] = (caught: unknown) => {
+  if (caught instanceof LimitExceeded || caught instanceof PdfjsTimeout) throw caught;
+  current?.check();
+};
 
 let queue: Promise<unknown> = Promise.resolve();
 
