@@ -19,13 +19,24 @@ function titleCaseWords(text: string): string {
 
 const PLACE_NAMES = [...PROVINCES, ...CITIES].sort((a, b) => b.length - a.length);
 const PHRASES = [...PROPER_PHRASES].sort((a, b) => b.length - a.length);
+/** The phrases restored inside a body's name (not the names of other Sở and Bộ). */
+const ORGANIZATION_PHRASES = PHRASES.filter((p) => !p.startsWith('Sở ') && !p.startsWith('Bộ '));
+
+/** Folded search key of each phrase, computed once: the phrase lists are fixed, the calls many. */
+const phraseKeys = new Map<string, string>();
+
+function phraseKey(phrase: string): string {
+  let key = phraseKeys.get(phrase);
+  if (key === undefined) phraseKeys.set(phrase, (key = foldSameLength(modernToneMarks(phrase))));
+  return key;
+}
 
 /** Replaces each known phrase (matched without regard to case and tone placement) by its proper form. */
 function restorePhrases(text: string, phrases: string[]): string {
   let out = text;
   let folded = foldSameLength(out);
   for (const phrase of phrases) {
-    const key = foldSameLength(modernToneMarks(phrase));
+    const key = phraseKey(phrase);
     let from = 0;
     for (;;) {
       const at = folded.indexOf(key, from);
@@ -113,8 +124,12 @@ const ABBREVIATIONS: Array<[RegExp, string]> = [
   [/\btp\.\s*/giu, 'thành phố '],
 ];
 
+/** Words of each phrase of the fixed lists (heads, levels, titles), split once. */
+const phraseWords = new Map<string, string[]>();
+
 function startsWithWords(words: string[], at: number, phrase: string): boolean {
-  const parts = phrase.split(' ');
+  let parts = phraseWords.get(phrase);
+  if (parts === undefined) phraseWords.set(phrase, (parts = phrase.split(' ')));
   // Exact (not folded) comparison: folding conflates "quản" and "quận".
   return parts.every((p, k) => words[at + k] === p);
 }
@@ -175,13 +190,7 @@ export function organizationCase(raw: string): string {
     out.push(out.length === 0 ? capitalize(words[i]) : words[i]);
     i++;
   }
-  return keepAcronyms(
-    raw,
-    restorePhrases(
-      out.join(' '),
-      PHRASES.filter((p) => !p.startsWith('Sở ') && !p.startsWith('Bộ ')),
-    ),
-  );
+  return keepAcronyms(raw, restorePhrases(out.join(' '), ORGANIZATION_PHRASES));
 }
 
 /** Capitals without a vowel are an acronym ("BCH", "CCHC", "TNCS"): printed so, kept so. */

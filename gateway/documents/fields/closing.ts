@@ -29,6 +29,9 @@ const RANK = /^(đại tướng|thượng tướng|trung tướng|thiếu tướ
 
 function nameOf(text: string): string | null {
   const bare = text
+    // A stray lower-case glyph run into the name ("ơNguyễn Đức Vũ", a mark of the signature
+    // image): a name never starts in lower case.
+    .replace(/^\p{Ll}{1,3}(?=\p{Lu})/u, '')
     .replace(RANK, '')
     .replace(/[.,;]+$/, '')
     .trim();

@@ -8,16 +8,16 @@ import { sentenceCase } from '../casing.ts';
 import type { Doc } from '../prepare.ts';
 import { findPlaceDate, parsePlaceDate } from '../rules/date.ts';
 import { findDeadline } from '../rules/deadline.ts';
-import { findHeading, findPrefixedSummary, readSummary } from '../rules/heading.ts';
+import { findHeading, findPrefixedSummary, readSummary, type Summary } from '../rules/heading.ts';
 import { completeIssuer, composeIssuer, issuerLines } from '../rules/issuer.ts';
-import { isNationalTitle } from '../rules/layout.ts';
+import { isBodyOpener, isNationalTitle } from '../rules/layout.ts';
 import { findMarks } from '../rules/marks.ts';
 import { findNotationLine, parseNotation } from '../rules/notation.ts';
 import { findRecipientsLine, readRecipients } from '../rules/recipients.ts';
 import { findSigner, signerWindow } from '../rules/signer.ts';
 import { parseDate } from '../rules/date.ts';
 import { localityOf, readWebMeta } from '../rules/webmeta.ts';
-import { foldSameLength } from '../text.ts';
+import { foldSameLength, isUpperLine } from '../text.ts';
 import { localityFromPlace, resolveType, type FieldName, type Provenance, type Read } from './common.ts';
 
 function firstIndex(doc: Doc, test: (folded: string) => boolean, limit = 80): number | null {
@@ -40,6 +40,35 @@ export function headerLimit(doc: Doc): number {
   return Math.min(heading?.index ?? 80, body ?? 80, doc.lines.length);
 }
 
+/** Where the letter or the body surely opens: a summary never runs into it. */
+const HARD_STOP = /^(kinh gui|can cu|xet de nghi|theo de nghi|noi nhan)\b/;
+
+/**
+ * Plain text loses the layout that told where a trích yếu ends, and its next line may start with a
+ * capital ("Về việc đề nghị công nhận Ban vận động thành lập" / "Hội Thừa phát lại tỉnh Lâm Đồng").
+ * When "Kính gửi:" (or the preamble) follows within two lines, the lines before it belong to the
+ * summary — unless one of them ends a sentence, is in capitals or opens the body.
+ */
+function continueSummary(doc: Doc, summary: Summary | null): Summary | null {
+  if (!summary || doc.layout) return summary;
+  let stop = -1;
+  for (let i = summary.end; i < Math.min(doc.lines.length, summary.end + 3); i++) {
+    if (HARD_STOP.test(doc.folded[i])) {
+      stop = i;
+      break;
+    }
+    const line = doc.lines[i];
+    if (/[.;:!?]$/.test(line) || isUpperLine(line) || isBodyOpener(doc.folded[i]) || line.length > 90) return summary;
+  }
+  if (stop <= summary.end) return summary;
+  const text = [summary.text, ...doc.lines.slice(summary.end, stop)]
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/[\s.;:,]+$/, '')
+    .trim();
+  return { ...summary, end: stop, text };
+}
+
 export function readLines(doc: Doc): Read {
   const reasons: string[] = [];
   const provenance: Partial<Record<FieldName, Provenance>> = {};
@@ -52,11 +81,14 @@ export function readLines(doc: Doc): Read {
   const anchors = [notationLine?.index, titleAt, placeDate?.index].filter((x): x is number => x !== null && x !== undefined);
   const headerEnd = anchors.length ? Math.max(...anchors) + 1 : 0;
   const heading = findHeading(doc, headerEnd);
-  const summary = heading
-    ? heading.inline !== null
-      ? readSummary(doc, heading.index, true, heading.inline)
-      : readSummary(doc, heading.index + 1, false)
-    : findPrefixedSummary(doc, anchors.length ? Math.min(...anchors) : 0, headerEnd + 15);
+  const summary = continueSummary(
+    doc,
+    heading
+      ? heading.inline !== null
+        ? readSummary(doc, heading.index, true, heading.inline)
+        : readSummary(doc, heading.index + 1, false)
+      : findPrefixedSummary(doc, anchors.length ? Math.min(...anchors) : 0, headerEnd + 15),
+  );
   const bodyStart = summary?.end ?? (heading ? heading.index + 1 : headerEnd);
 
   let notation = notationLine?.notation ?? null;

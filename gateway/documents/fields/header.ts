@@ -5,7 +5,7 @@
  * the motto; the place and date in the right column, read across line breaks.
  */
 import { foldSameLength, isUpperLine } from '../text.ts';
-import { isNumberLine, isPlaceDateStart, mottoAt } from '../layout/header.ts';
+import { isNumberLine, isPlaceDateStart, mottoAt, mottoAtFolded } from '../layout/header.ts';
 import type { BlockLine } from '../layout/types.ts';
 import { parsePlaceDate, type PlaceDate } from '../rules/date.ts';
 import { composeIssuer } from '../rules/issuer.ts';
@@ -63,7 +63,14 @@ function isIssuerLine(line: BlockLine): boolean {
   const t = line.text;
   const f = foldSameLength(t);
   return (
-    isUpperLine(t) && t.length <= 90 && !/[:\d]/.test(t) && !isNationalTitle(f) && mottoAt(t) < 0 && !isMarkLine(t) && !DECORATIVE.test(t) && !isWebNoise(f)
+    isUpperLine(t) &&
+    t.length <= 90 &&
+    !/[:\d]/.test(t) &&
+    !isNationalTitle(f) &&
+    mottoAtFolded(f) < 0 &&
+    !isMarkLine(t) &&
+    !DECORATIVE.test(t) &&
+    !isWebNoise(f)
   );
 }
 

@@ -14,8 +14,15 @@ const PREFIX = /^[“"'(]?\s*(ve viec|v\/v|v\.v|ve)\s*[:.]?\s+/;
 /** The old form: "CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 112/2001/QĐ-TTG NGÀY … VỀ VIỆC …". */
 const OLD_FORM = /^cua .*? (ve viec|v\/v) /;
 
+/** Lines joined by a space, except after a hyphen ending a word ("3183/SNV-" / "TCBC"): the notation goes on. */
+function joinLines(parts: string[]): string {
+  let out = '';
+  for (const p of parts) out += out && !(/\S[-‐]$/.test(out) && /^\S/.test(p)) ? ` ${p}` : p;
+  return out;
+}
+
 function clean(parts: string[]): { text: string; vv: boolean } | null {
-  let text = parts.join(' ').replace(/\s+/g, ' ').trim();
+  let text = joinLines(parts).replace(/\s+/g, ' ').trim();
   let vv = false;
   const m = PREFIX.exec(foldSameLength(text));
   if (m) {

@@ -24,7 +24,11 @@ const MOTTO_STARTS = ['conghoaxahoi', 'doclaptudo', 'chunghiavietnam', 'dangcong
 
 /** Where the motto starts in a text (character index), or -1. */
 export function mottoAt(text: string): number {
-  const folded = foldSameLength(text);
+  return mottoAtFolded(foldSameLength(text));
+}
+
+/** mottoAt of a text already folded (foldSameLength keeps the length, so indexes agree). */
+export function mottoAtFolded(folded: string): number {
   // Most lines hold no motto: say so without mapping every letter.
   const plain = folded.replace(/[^a-z0-9]/g, '');
   if (!MOTTO_STARTS.some((key) => plain.includes(key))) return -1;
@@ -112,12 +116,19 @@ function widestGap(cell: Cell, x: number, reach: number): number | null {
 
 /** "Số: 05/QĐ-UBND", "Số:" alone (the value on the next line), "Số 11/2005/CT-UBND", "Số:      /STC-VP". */
 export function isNumberLine(text: string): boolean {
-  return /^so\s*(?::|\.\s|\s*$|\s*\d|\s*[.…_]{2}|\s*\/)/.test(foldSameLength(text).trim());
+  return isNumberLineFolded(foldSameLength(text));
+}
+
+function isNumberLineFolded(folded: string): boolean {
+  return /^so\s*(?::|\.\s|\s*$|\s*\d|\s*[.…_]{2}|\s*\/)/.test(folded.trim());
 }
 
 /** "Hà Nội, ngày …", also broken after "ngày" or before "năm". */
 export function isPlaceDateStart(text: string): boolean {
-  const f = foldSameLength(text);
+  return isPlaceDateStartFolded(foldSameLength(text));
+}
+
+function isPlaceDateStartFolded(f: string): boolean {
   return /^[^,\d:]{2,48},\s*(ngay\b|\d{1,2}\s*[/.-])/.test(f) || /^ngay\s*[\d.…_ ]*thang/.test(f);
 }
 
@@ -137,17 +148,24 @@ export function headerAnchors(rows: Row[], g: Geometry, limit = 24): HeaderAncho
   for (let i = 0; i < Math.min(rows.length, limit); i++) {
     const row = rows[i];
     if (i > 0 && isHeading(row)) break;
+    // The band ends where the letter opens ("Kính gửi:") or the body does: a "Cộng hòa xã hội
+    // chủ nghĩa Việt Nam" quoted there is not the motto.
+    if (i > 0 && kinds.size > 0 && opensLetterOrBody(row)) break;
     for (const c of row.cells) {
-      const m = mottoAt(c.text);
-      if (m >= 0) {
+      // One folding per cell for the three tests.
+      const f = foldSameLength(c.text);
+      const m = mottoAtFolded(f);
+      // Before the motto in its cell only the issuer may stand (capitals: flattened columns); a
+      // "Cộng hòa xã hội chủ nghĩa Việt Nam" inside a sentence is not the motto.
+      if (m >= 0 && !/\p{Ll}/u.test(c.text.slice(0, m))) {
         kinds.add('motto');
         last = i;
         const x = mottoCut(c)?.x ?? c.x0;
         motto = motto === null ? x : Math.min(motto, x);
-      } else if (isNumberLine(c.text)) {
+      } else if (isNumberLineFolded(f)) {
         kinds.add('number');
         last = i;
-      } else if (isPlaceDateStart(c.text)) {
+      } else if (isPlaceDateStartFolded(f)) {
         kinds.add('date');
         last = i;
         if (c.x0 > g.left + 0.3 * g.width) place = place === null ? c.x0 : Math.min(place, c.x0);
@@ -157,6 +175,11 @@ export function headerAnchors(rows: Row[], g: Geometry, limit = 24): HeaderAncho
   if (kinds.size < 2) return null;
   const split = (motto ?? place ?? g.cx) - 4;
   return { last, found: kinds.size, split };
+}
+
+function opensLetterOrBody(row: Row): boolean {
+  const f = foldSameLength(row.cells[0]?.text ?? '');
+  return /^kinh gui\b/.test(f) || isBodyOpener(f);
 }
 
 function isHeading(row: Row): boolean {

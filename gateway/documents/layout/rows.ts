@@ -72,7 +72,8 @@ function words(r: Run): Run[] {
  */
 function placeStamps(runs: Run[]): { runs: Run[]; keys: Map<Run, number> } {
   const keys = new Map<Run, number>();
-  const stamps = runs.filter((r) => r.stamped && !blank(r.str)).length;
+  let stamps = 0;
+  for (const r of runs) if (r.stamped && !blank(r.str)) stamps++;
   // A row with more stamped runs than any real blank-filling is read as drawn (bounded work).
   if (stamps === 0 || stamps > MAX_STAMPS_PER_ROW) return { runs, keys };
   const all = runs.flatMap((r) => (r.stamped ? [r] : words(r)));
@@ -123,11 +124,20 @@ function placeStamps(runs: Run[]): { runs: Run[]; keys: Map<Run, number> } {
   return { runs: all, keys };
 }
 
+/** White space other than single spaces: only then is the text rewritten. */
+const UNTIDY = /\s\s|[^\S ]|^\s|\s$/;
+
+/** NFC, runs of white space as one space, trimmed (most cells are already so). */
+function tidy(text: string): string {
+  const nfc = text.normalize('NFC');
+  return UNTIDY.test(nfc) ? nfc.replace(/\s+/g, ' ').trim() : nfc;
+}
+
 /** Splits one row's runs into cells and gives each its text. */
 export function cellsOf(input: Run[]): Cell[] {
   const { runs, keys } = placeStamps(input);
-  const at = (r: Run) => keys.get(r) ?? r.x;
-  const sorted = [...runs].sort((a, b) => at(a) - at(b));
+  // Where a run reads: a stamp at the blank it fills (placeStamps), anything else where it is drawn.
+  const sorted = keys.size ? [...runs].sort((a, b) => (keys.get(a) ?? a.x) - (keys.get(b) ?? b.x)) : [...runs].sort((a, b) => a.x - b.x);
   const cells: Cell[] = [];
   let cell: Cell | null = null;
   let end = -Infinity;
@@ -142,7 +152,7 @@ export function cellsOf(input: Run[]): Cell[] {
       continue;
     }
     if (isDuplicate(r, prev)) continue;
-    const x = at(r);
+    const x = keys.get(r) ?? r.x;
     const gap = x - end;
     // It counts where it sits between the two runs (condensed text leaves almost no gap between
     // words), not where it overlaps a letter.
@@ -163,7 +173,7 @@ export function cellsOf(input: Run[]): Cell[] {
     spaceRun = null;
     prev = r;
   }
-  for (const c of cells) c.text = c.text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  for (const c of cells) c.text = tidy(c.text);
   return cells.filter((c) => c.text.length > 0);
 }
 

@@ -162,6 +162,21 @@ export class PageBudget {
   }
 }
 
+/**
+ * Fonts of one file by object number: every page and annotation that uses a font shares its
+ * parsed ToUnicode map and widths (a font object is the same wherever it is used).
+ */
+const fileFonts = new WeakMap<PdfFile, Map<number, Font>>();
+
+function fontOf(pdf: PdfFile, ref: PdfObj | undefined): Font {
+  if (!(ref instanceof PdfRef)) return loadFont(pdf, ref);
+  let fonts = fileFonts.get(pdf);
+  if (!fonts) fileFonts.set(pdf, (fonts = new Map()));
+  let font = fonts.get(ref.num);
+  if (!font) fonts.set(ref.num, (font = loadFont(pdf, ref)));
+  return font;
+}
+
 function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, ctm0: Matrix, out: TextItem[], budget: PageBudget, depth: number): void {
   const fontsDict = pdf.dict(resources?.get('Font'));
   const xobjects = pdf.dict(resources?.get('XObject'));
@@ -177,19 +192,42 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
   const show = (s: PdfObj | undefined) => {
     const font = ts.font;
     if (!font || !(s instanceof Uint8Array)) return;
-    const trm = mul([ts.size * ts.th, 0, 0, ts.size, 0, ts.rise], mul(tm, ctm));
     let text = '';
     let advance = 0;
-    for (let i = 0; i + font.bytes <= s.length; i += font.bytes) {
-      const code = font.bytes === 2 ? (s[i] << 8) | s[i + 1] : s[i];
+    const { bytes, widths, defaultWidth } = font;
+    for (let i = 0; i + bytes <= s.length; i += bytes) {
+      const code = bytes === 2 ? (s[i] << 8) | s[i + 1] : s[i];
       text += decodeChar(font, code);
-      const w = (font.widths.get(code) ?? font.defaultWidth) / 1000;
-      advance += (w * ts.size + ts.tc + (font.bytes === 1 && code === 32 ? ts.tw : 0)) * ts.th;
+      const w = (widths.get(code) ?? defaultWidth) / 1000;
+      advance += (w * ts.size + ts.tc + (bytes === 1 && code === 32 ? ts.tw : 0)) * ts.th;
     }
-    const scale = Math.hypot(tm[0] * ctm[0] + tm[1] * ctm[2], tm[0] * ctm[1] + tm[1] * ctm[3]);
-    if (text) out.push({ str: text, x: trm[4], y: trm[5], width: advance * scale, size: Math.hypot(trm[0], trm[1]), font: ts.fontName, ...font.face });
-    tm = mul([1, 0, 0, 1, advance, 0], tm);
+    if (text) {
+      // The text rendering matrix [size·th 0 0 size 0 rise] × tm × ctm, written out (no arrays).
+      const a = tm[0] * ctm[0] + tm[1] * ctm[2];
+      const b = tm[0] * ctm[1] + tm[1] * ctm[3];
+      const c = tm[2] * ctm[0] + tm[3] * ctm[2];
+      const d = tm[2] * ctm[1] + tm[3] * ctm[3];
+      const e = tm[4] * ctm[0] + tm[5] * ctm[2] + ctm[4];
+      const f = tm[4] * ctm[1] + tm[5] * ctm[3] + ctm[5];
+      const sx = ts.size * ts.th;
+      const face = font.face;
+      out.push({
+        str: text,
+        x: ts.rise * c + e,
+        y: ts.rise * d + f,
+        width: advance * Math.hypot(a, b),
+        size: Math.hypot(sx * a, sx * b),
+        font: ts.fontName,
+        face: face.face,
+        bold: face.bold,
+        italic: face.italic,
+      });
+    }
+    // tm = [1 0 0 1 advance 0] × tm
+    tm = [tm[0], tm[1], tm[2], tm[3], advance * tm[0] + tm[4], advance * tm[1] + tm[5]];
   };
+  // Defined once, not per operator: a closure made in the loop costs more than the operator.
+  const n = (k: number) => Number(ops[ops.length - k]);
   for (;;) {
     const t = lx.next();
     if (t === undefined) break;
@@ -198,7 +236,6 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
       continue;
     }
     budget.tick();
-    const n = (k: number) => Number(ops[ops.length - k]);
     switch (t) {
       case 'q':
         stack.push({ ctm, ts: { ...ts } });
@@ -222,7 +259,7 @@ function runContent(pdf: PdfFile, data: Uint8Array, resources: PdfDict | null, c
         // Identity is the font object, not its resource name (producers add one name per use).
         const ref = fontsDict?.get(name);
         const key = ref instanceof PdfRef ? `ref:${ref.num}` : `${depth}:${name}`;
-        if (!fonts.has(key)) fonts.set(key, loadFont(pdf, ref));
+        if (!fonts.has(key)) fonts.set(key, fontOf(pdf, ref));
         ts.font = fonts.get(key)!;
         ts.fontName = key;
         ts.size = n(1);

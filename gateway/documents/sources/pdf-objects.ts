@@ -53,6 +53,9 @@ for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 // a long run of digits followed by anything else.
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
+/** Escapes of a literal string: \n \r \t \b \f. */
+const ESCAPES: Record<number, number> = { 110: 10, 114: 13, 116: 9, 98: 8, 102: 12 };
+
 /** Tokeniser and object parser over a byte buffer; `string` values are operators/keywords. */
 export class Lexer {
   pos: number;
@@ -91,8 +94,7 @@ export class Lexer {
       let c = b[this.pos++];
       if (c === 0x5c) {
         c = b[this.pos++];
-        const esc: Record<number, number> = { 110: 10, 114: 13, 116: 9, 98: 8, 102: 12 };
-        if (esc[c] !== undefined) out.push(esc[c]);
+        if (ESCAPES[c] !== undefined) out.push(ESCAPES[c]);
         else if (c >= 0x30 && c <= 0x37) {
           let v = c - 0x30;
           for (let k = 0; k < 2 && b[this.pos] >= 0x30 && b[this.pos] <= 0x37; k++) v = v * 8 + (b[this.pos++] - 0x30);
@@ -111,22 +113,59 @@ export class Lexer {
 
   private hex(): Uint8Array {
     const b = this.buf;
-    const out: number[] = [];
-    let hi = -1;
     this.pos++;
-    while (this.pos < b.length && b[this.pos] !== 0x3e) {
-      const c = b[this.pos++];
+    const close = b.indexOf(0x3e, this.pos);
+    const end = close < 0 ? b.length : close;
+    // At most one byte per two digits: filled in place, no intermediate array.
+    const out = new Uint8Array((end - this.pos + 1) >> 1);
+    let k = 0;
+    let hi = -1;
+    for (; this.pos < end; this.pos++) {
+      const c = b[this.pos];
       const v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
       if (v < 0) continue;
       if (hi < 0) hi = v;
       else {
-        out.push(hi * 16 + v);
+        out[k++] = hi * 16 + v;
         hi = -1;
       }
     }
-    if (hi >= 0) out.push(hi * 16);
+    if (hi >= 0) out[k++] = hi * 16;
     this.pos++;
-    return Uint8Array.from(out);
+    return k === out.length ? out : out.slice(0, k);
+  }
+
+  /**
+   * A number token read from the bytes (what NUMBER accepts), or null with the position unchanged
+   * when the word is something else: most tokens of a content stream are numbers.
+   */
+  private number(): number | null {
+    const b = this.buf;
+    const start = this.pos;
+    let p = start;
+    let neg = false;
+    if (b[p] === 0x2b || b[p] === 0x2d) neg = b[p++] === 0x2d;
+    let int = 0;
+    let digits = 0;
+    while (p < b.length && b[p] >= 0x30 && b[p] <= 0x39) {
+      int = int * 10 + (b[p++] - 0x30);
+      digits++;
+    }
+    let dot = false;
+    if (b[p] === 0x2e) {
+      dot = true;
+      p++;
+      while (p < b.length && b[p] >= 0x30 && b[p] <= 0x39) {
+        p++;
+        digits++;
+      }
+    }
+    if (digits === 0 || (p < b.length && !WS[b[p]] && !DELIM[b[p]]) || digits > 15) return null;
+    this.pos = p;
+    if (!dot) return neg ? -int : int;
+    let w = '';
+    for (let i = start; i < p; i++) w += String.fromCharCode(b[i]);
+    return Number(w);
   }
 
   /** The next object or operator; undefined at the end. */
@@ -138,7 +177,8 @@ export class Lexer {
     const c = b[this.pos];
     if (c === 0x2f) {
       this.pos++;
-      return new PdfName(this.word().replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))));
+      const w = this.word();
+      return new PdfName(w.includes('#') ? w.replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))) : w);
     }
     if (c === 0x28) return this.literal();
     if (c === 0x3c) {
@@ -173,6 +213,10 @@ export class Lexer {
     if (c === 0x5d || c === 0x3e || c === 0x29 || c === 0x7b || c === 0x7d) {
       this.pos++;
       return String.fromCharCode(c);
+    }
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e) {
+      const v = this.number();
+      if (v !== null) return v;
     }
     const w = this.word();
     if (w === '') {
@@ -389,15 +433,29 @@ export class PdfFile {
     return obj;
   }
 
+  /** Object streams decoded once, with their offset table: every object in one costs one lookup, not a decode. */
+  private objectStreams = new Map<number, { data: Uint8Array; first: number; pairs: number[] }>();
+
   private fromObjectStream(streamNum: number, index: number): PdfObj {
-    const s = this.get(streamNum);
-    if (!(s instanceof PdfStream)) throw new Unsupported('bad object stream');
-    const data = this.decode(s);
-    const lx = new Lexer(data);
-    const n = num(s.dict.get('N'));
-    const pairs: number[] = [];
-    for (let i = 0; i < n * 2; i++) pairs.push(num(lx.next()));
-    lx.pos = num(s.dict.get('First')) + pairs[index * 2 + 1];
+    let os = this.objectStreams.get(streamNum);
+    if (!os) {
+      const s = this.get(streamNum);
+      if (!(s instanceof PdfStream)) throw new Unsupported('bad object stream');
+      const data = this.decode(s);
+      const lx = new Lexer(data);
+      const n = num(s.dict.get('N'));
+      const pairs: number[] = [];
+      for (let i = 0; i < n * 2; i++) {
+        const t = lx.next();
+        // A count /N larger than the table: the missing entries are not there to read.
+        if (t === undefined) break;
+        pairs.push(num(t));
+      }
+      os = { data, first: num(s.dict.get('First')), pairs };
+      this.objectStreams.set(streamNum, os);
+    }
+    const lx = new Lexer(os.data);
+    lx.pos = os.first + os.pairs[index * 2 + 1];
     return lx.value();
   }
 
