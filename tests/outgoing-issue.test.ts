@@ -4,8 +4,7 @@
  * poppler's pdfsig and per vanthu's own verifier (gateway/trust/pdf.ts, pdf-changes.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
@@ -15,12 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outgoingMessages } from '../gateway/outgoing/schema.ts';
 import { auditLog } from '../gateway/registry/schema.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { dateLine, dateParts, issueDocument, IssueError } from '../gateway/outgoing/issue/issue.ts';
-import { loadPkcs12 } from '../gateway/outgoing/sign.ts';
+import { dateLine, dateParts, issueDocument, IssueError, loadIssueKey } from '../gateway/outgoing/issue/issue.ts';
 import { verifyDocument, type TrustStore } from '../gateway/trust/index.ts';
 import { ensureFixtures, type Fixtures } from './fixtures/trust/make-fixtures.ts';
 import { fixtureStore } from './fixtures/trust/store.ts';
 import { LEADER_RECT, leaderPdf, sealPng } from './fixtures/issue/leader.ts';
+import { startTestTsa } from './fixtures/issue/tsa.ts';
 
 let fx: Fixtures;
 let trust: TrustStore;
@@ -40,7 +39,7 @@ async function issue(pdf: Buffer, tsa?: string) {
     issuedDate: '2026-03-05',
     place: 'Lâm Đồng',
     unitName: 'Ủy ban nhân dân tỉnh Lâm Đồng',
-    key: loadPkcs12(fx.pki.pss.p12, ''),
+    key: loadIssueKey(fx.pki.pss.p12, ''),
     seal,
     sealMm: 38,
     now: new Date(),
@@ -157,42 +156,10 @@ describe('issuing a leader-signed document', () => {
   }, 60_000);
 
   it('time-stamps the unit signature when a TSA is configured (RFC 3161, a local openssl ts)', async () => {
-    let asked = 0;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        asked++;
-        const query = join(dir, `q${asked}.tsq`);
-        writeFileSync(query, Buffer.concat(chunks));
-        const reply = join(dir, `q${asked}.tsr`);
-        execFileSync(
-          'openssl',
-          [
-            'ts',
-            '-reply',
-            '-config',
-            fx.pki.tsaConfig,
-            '-queryfile',
-            query,
-            '-inkey',
-            fx.pki.tsa.key,
-            '-signer',
-            fx.pki.tsa.cert,
-            '-chain',
-            fx.pki.intermediate,
-            '-out',
-            reply,
-          ],
-          { stdio: 'pipe' },
-        );
-        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(readFileSync(reply));
-      });
-    });
-    const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port)));
+    const tsa = await startTestTsa(fx, dir);
     try {
-      const out = await issue(await leaderPdf(fx.pki.signer.p12), `http://127.0.0.1:${port}/tsa`);
-      expect(asked).toBe(1);
+      const out = await issue(await leaderPdf(fx.pki.signer.p12), tsa.url);
+      expect(tsa.asked()).toBe(1);
       const reports = verifyDocument(out.pdf, 'pdf', { trust }).signatures;
       expect(reports.map((s) => s.verdict)).toEqual(['valid', 'valid']);
       expect(reports[1].reasons.join()).toMatch(/time from RFC 3161 time-stamp by CN=vanthu Test TSA/);
@@ -200,7 +167,7 @@ describe('issuing a leader-signed document', () => {
       writeFileSync(file, out.pdf);
       expect(tool('pdfsig', [file]).match(/Signature is Valid\./g)).toHaveLength(2);
     } finally {
-      server.close();
+      tsa.close();
     }
   }, 60_000);
 

@@ -38,7 +38,7 @@ const unitSigning = z.strictObject({
     .strictObject({
       /** Place name before the date: "Lâm Đồng" gives "Lâm Đồng, ngày 05 tháng 3 năm 2026". */
       place: z.string().min(1),
-      /** The unit's signing key and certificate (RSA), PKCS#12 file path. */
+      /** The unit's signing key and certificate (RSA, or EC P-256/384/521), PKCS#12 file path. */
       pkcs12: z.string().min(1).describe('PKCS#12 file path'),
       /** Environment variable holding the PKCS#12 passphrase (never the passphrase itself). */
       passwordEnv: z.string().min(1).default('VANTHU_SEAL_PASSWORD'),

@@ -5,6 +5,8 @@ const agency = (name: string, address: string, aliases: string[] = []): Agency =
 const ENTRIES = [
   agency('Sở Tư pháp tỉnh Lâm Đồng', 'vanthu@stp.lamdong.gov.vn'),
   agency('Sở Tài chính tỉnh Lâm Đồng', 'vanthu@stc.lamdong.gov.vn', ['Sở Tài chính tỉnh Đắk Nông']),
+  agency('Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', 'vanthu@vpubnd.lamdong.gov.vn'),
+  agency('Văn phòng Hội đồng nhân dân tỉnh Lâm Đồng', 'vanthu@vphdnd.lamdong.gov.vn'),
 ];
 
 describe('resolveRecipient', () => {
@@ -17,6 +19,15 @@ describe('resolveRecipient', () => {
     expect(() => resolveRecipient(ENTRIES, 'tu')).toThrow(/full name/);
     expect(() => resolveRecipient(ENTRIES, 'Sở')).toThrow(/ambiguous/);
     expect(() => resolveRecipient(ENTRIES, 'tai chin')).toThrow(/unknown recipient|full name/);
+  });
+
+  it('reads the abbreviations agencies write their names with (UBND, HĐND, VP …)', () => {
+    expect(resolveRecipient(ENTRIES, 'Văn phòng UBND tỉnh Lâm Đồng').address).toBe('vanthu@vpubnd.lamdong.gov.vn');
+    expect(resolveRecipient(ENTRIES, 'VP UBND tinh Lam Dong').address).toBe('vanthu@vpubnd.lamdong.gov.vn');
+    expect(resolveRecipient(ENTRIES, 'Văn phòng Uỷ ban nhân dân tỉnh Lâm Đồng').address).toBe('vanthu@vpubnd.lamdong.gov.vn');
+    expect(resolveRecipient(ENTRIES, 'VP HĐND tỉnh Lâm Đồng').address).toBe('vanthu@vphdnd.lamdong.gov.vn');
+    // Still whole words: "VP" alone names neither office.
+    expect(() => resolveRecipient(ENTRIES, 'VP')).toThrow(/ambiguous|full name/);
   });
 
   it('allows an address outside the directory, marked unknown', () => {

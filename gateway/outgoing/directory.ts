@@ -24,7 +24,29 @@ export function directoryOf(config: Config): Agency[] {
   return [...listed, ...own];
 }
 
-const fold = (s: string) => foldDiacritics(s).replace(/\s+/g, ' ').trim();
+/**
+ * Abbreviations agencies write their own names with (docs/issuance.md, "Recipients"): "Văn phòng
+ * UBND tỉnh …" is the directory's "Văn phòng Ủy ban nhân dân tỉnh …". Words, after folding.
+ */
+const ABBREVIATIONS: Record<string, string> = {
+  ubnd: 'uy ban nhan dan',
+  hdnd: 'hoi dong nhan dan',
+  vp: 'van phong',
+  tp: 'thanh pho',
+  tx: 'thi xa',
+  bhxh: 'bao hiem xa hoi',
+  kbnn: 'kho bac nha nuoc',
+  mttq: 'mat tran to quoc',
+  ctcp: 'cong ty co phan',
+};
+
+/** A name as compared: without diacritics, lower case, abbreviations spelled out, one space between words. */
+const fold = (s: string) =>
+  foldDiacritics(s)
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => ABBREVIATIONS[w] ?? w)
+    .join(' ');
 
 /** Every word of the query must occur in the name, an alias, the address or the organ id. */
 export function searchDirectory(entries: Agency[], q: string | undefined): Agency[] {

@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { X509Certificate, createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { parseSignedData, CmsError } from './cms.ts';
+import { checkSigners, parseSignedData, CmsError } from './cms.ts';
 import { signatureScheme } from './algorithms.ts';
 import { match, parseDer, timeOf, Type } from './der.ts';
 
@@ -56,5 +61,72 @@ describe('signature algorithms', () => {
         'a203020120',
     );
     expect(signatureScheme(pss, null)).toEqual({ kind: 'rsa-pss', hash: 'sha256', saltLength: 32 });
+  });
+});
+
+describe('ESS signing-certificate-v2 (CAdES, PAdES)', () => {
+  it('accepts the attribute when it names the signer certificate and finds a changed certificate hash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vanthu-ess-'));
+    try {
+      const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      openssl([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'k.pem',
+        '-out',
+        'c.pem',
+        '-subj',
+        '/CN=Văn thư',
+        '-utf8',
+        '-days',
+        '2',
+      ]);
+      const content = Buffer.from('nội dung được ký');
+      writeFileSync(join(dir, 'data'), content);
+      // OpenSSL's -cades adds signing-certificate-v2 (an independent encoder).
+      openssl([
+        'cms',
+        '-sign',
+        '-cades',
+        '-binary',
+        '-md',
+        'sha256',
+        '-in',
+        'data',
+        '-signer',
+        'c.pem',
+        '-inkey',
+        'k.pem',
+        '-outform',
+        'DER',
+        '-out',
+        'sig.der',
+      ]);
+      const der = readFileSync(join(dir, 'sig.der'));
+      const [ok] = checkSigners(parseSignedData(der), [content]);
+      expect(ok.signingCertificate).toBe('v2');
+      expect(ok.findings.filter((f) => f.verdict !== 'valid')).toEqual([]);
+
+      const certHash = createHash('sha256')
+        .update(new X509Certificate(readFileSync(join(dir, 'c.pem'))).raw)
+        .digest();
+      const at = der.indexOf(certHash);
+      expect(at).toBeGreaterThan(0);
+      const changed = Buffer.from(der);
+      changed[at] ^= 0xff;
+      const [bad] = checkSigners(parseSignedData(changed), [content]);
+      const reasons = bad.findings.map((f) => `${f.verdict}: ${f.reason}`);
+      expect(reasons).toContainEqual(
+        expect.stringMatching(/^invalid: the signing-certificate-v2 signed attribute names another certificate than the signer's/),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

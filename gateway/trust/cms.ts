@@ -16,6 +16,8 @@ const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 const OID_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
+const OID_SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12';
+const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 
 const contentInfoSchema: Schema = {
   name: 'ContentInfo',
@@ -124,6 +126,8 @@ export interface SignerCheck {
   signatureValue: Buffer;
   /** RFC 3161 token from the unsigned attributes, unverified. */
   timestampToken: Buffer | null;
+  /** The ESS signing-certificate attribute (RFC 2634 v1, RFC 5035 v2) among the signed attributes, checked against the signer's certificate. */
+  signingCertificate?: 'v1' | 'v2' | null;
   findings: Finding[];
 }
 
@@ -140,7 +144,15 @@ export function checkSigners(sd: SignedData, content: readonly Buffer[] | null):
 }
 
 function emptyCheck(sd: SignedData, findings: Finding[]): SignerCheck {
-  return { certificate: null, pool: sd.certificates, signingTime: null, signatureValue: Buffer.alloc(0), timestampToken: null, findings };
+  return {
+    certificate: null,
+    pool: sd.certificates,
+    signingTime: null,
+    signatureValue: Buffer.alloc(0),
+    timestampToken: null,
+    signingCertificate: null,
+    findings,
+  };
 }
 
 function checkSigner(sd: SignedData, node: Asn1, content: readonly Buffer[] | null): SignerCheck {
@@ -171,6 +183,13 @@ function checkSigner(sd: SignedData, node: Asn1, content: readonly Buffer[] | nu
   if (signed) {
     const problem = signedAttributeProblem(signed, sd.eContentType, contentDigest);
     if (problem) check.findings.push(problem);
+    const v2 = signed.get(OID_SIGNING_CERTIFICATE_V2)?.[0];
+    const v1 = v2 ? undefined : signed.get(OID_SIGNING_CERTIFICATE)?.[0];
+    if (v2 || v1) {
+      check.signingCertificate = v2 ? 'v2' : 'v1';
+      const essProblem = signingCertificateProblem((v2 ?? v1) as Asn1, v2 ? 'sha256' : 'sha1', check.certificate);
+      if (essProblem) check.findings.push(essProblem);
+    }
     // The signature covers the DER of the attributes with the SET tag, not the [0] of the field.
     signedBytes = [encode(forge.asn1.create(Class.UNIVERSAL, Type.SET, true, children(s.signedAttrs)))];
   }
@@ -197,6 +216,34 @@ function signedAttributeProblem(signed: Map<string, Asn1[]>, eContentType: strin
   const ct = signed.get(OID_CONTENT_TYPE);
   if (!ct || oidOf(ct[0]) !== eContentType) return finding('invalid', 'signed content-type attribute does not match the content');
   return null;
+}
+
+/**
+ * The ESS signing-certificate attribute binds the signer's certificate into the signed attributes
+ * (RFC 5035 §3; required by CAdES and PAdES): its first ESSCertID(v2) must be the certificate that
+ * verifies the signature — hash of the whole certificate and, when present, issuer and serial.
+ * SigningCertificate(V2) ::= SEQUENCE { certs SEQUENCE OF ESSCertID(v2), policies OPTIONAL };
+ * ESSCertIDv2 ::= SEQUENCE { hashAlgorithm DEFAULT sha256, certHash, issuerSerial OPTIONAL }
+ * (v1: no hashAlgorithm, SHA-1); IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber }.
+ */
+function signingCertificateProblem(value: Asn1, defaultHash: 'sha1' | 'sha256', cert: CertInfo): Finding | null {
+  const name = defaultHash === 'sha256' ? 'signing-certificate-v2' : 'signing-certificate';
+  const first = children(children(value)[0])[0];
+  const fields = children(first);
+  const algorithm = fields[0]?.tagClass === Class.UNIVERSAL && fields[0].type === Type.SEQUENCE ? fields.shift() : undefined;
+  const [certHash, issuerSerial] = fields;
+  if (!certHash || certHash.type !== Type.OCTETSTRING) return finding('invalid', `the ${name} signed attribute is malformed`);
+  const hash = algorithm && defaultHash === 'sha256' ? hashFromOid(algorithmId(algorithm)?.oid ?? null) : defaultHash;
+  if (!hash) return finding('indeterminate', `the ${name} signed attribute uses an unsupported hash algorithm`);
+  const named = (() => {
+    if (!bytesOf(certHash).equals(digest(hash, [cert.der]))) return false;
+    if (!issuerSerial) return true;
+    const [issuer, serial] = children(issuerSerial);
+    const directoryNames = children(issuer).filter((g) => g.tagClass === Class.CONTEXT_SPECIFIC && g.type === 4);
+    const sameIssuer = directoryNames.some((g) => children(g)[0] && encode(children(g)[0]).toString('hex') === cert.issuerName);
+    return sameIssuer && integerHex(serial) === cert.serial;
+  })();
+  return named ? null : finding('invalid', `the ${name} signed attribute names another certificate than the signer's (${cert.label})`);
 }
 
 function findSignerCertificate(sid: Asn1, certs: readonly CertInfo[]): CertInfo | null {

@@ -35,13 +35,14 @@ import {
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../config/load.ts';
 import type { UnitSigning } from '../../config/outgoing.ts';
-import { loadPkcs12, type SmimeKey } from '../sign.ts';
 import { IncrementalUpdate, IssueError } from './incremental.ts';
+import { loadIssueKey, type IssueKey } from './keys.ts';
 import { signPlaceholder, signatureDict } from './pades.ts';
 import { findHeaderPlaces, type TextPlace } from './places.ts';
 import { findSignatureWidgets, sealRect, type SignatureWidget } from './widgets.ts';
 
 export { IssueError } from './incremental.ts';
+export { loadIssueKey, type IssueKey } from './keys.ts';
 
 export const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf';
 export const DEFAULT_ITALIC = '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf';
@@ -53,9 +54,9 @@ export interface IssueInput {
   issuedDate: string;
   /** "Lâm Đồng": the place before the date when the header has no date line to fill. */
   place: string;
-  /** The unit: key and certificate, seal image (PNG) and its diameter. */
+  /** The unit: key (RSA or EC) and certificate, seal image (PNG) and its diameter. */
   unitName: string;
-  key: SmimeKey;
+  key: IssueKey;
   seal: Buffer;
   sealMm?: number;
   font?: string;
@@ -104,7 +105,7 @@ export function loadIssueKeys(cfg: UnitSigning & { issue: NonNullable<UnitSignin
   } catch (err) {
     throw new IssueError('outgoing.issue.seal', `không đọc được ảnh con dấu (seal image unreadable): ${(err as Error).message}`);
   }
-  const key = loadPkcs12(c.pkcs12, process.env[c.passwordEnv] ?? '');
+  const key = loadIssueKey(c.pkcs12, process.env[c.passwordEnv] ?? '');
   return { place: c.place, key, seal, sealMm: c.sealMm, font: c.font, italicFont: c.italicFont, tsa: c.tsa ?? null };
 }
 
@@ -178,7 +179,7 @@ export async function issueDocument(pdf: Buffer, input: IssueInput): Promise<Iss
     const field = ctx.lookup(ref, PDFDict);
     field.set(PDFName.of('V'), ctx.register(signatureDict(ctx, { name: input.unitName, reason: 'Ban hành văn bản', location: input.place, at: input.now })));
     u.touch(ref);
-    const signed = await signPlaceholder(await u.bytes(), input.key, input.now, input.tsa);
+    const signed = await signPlaceholder(await u.bytes(), input.key, input.tsa);
     revisions.push(signed.length - current.length);
     current = signed;
   }

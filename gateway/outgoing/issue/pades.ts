@@ -1,15 +1,39 @@
 /**
- * The organisation's PDF signature: a /ByteRange placeholder is written with the signature
- * dictionary in an incremental update, then filled in and the CMS (detached, SHA-256, signed
- * attributes content-type, message-digest, signing-time) written into /Contents
- * (ISO 32000-1 §12.8.1, docs/issuance.md). The checks of gateway/trust/pdf.ts (the gap is exactly
- * the hex string of this /Contents) hold for what is written here.
+ * The organisation's PDF signature, PAdES baseline B-B (ETSI EN 319 142-1; B-T with a TSA): a
+ * /ByteRange placeholder is written with the signature dictionary (SubFilter ETSI.CAdES.detached) in
+ * an incremental update, then filled in and the CMS written into /Contents (ISO 32000-1 §12.8.1,
+ * docs/issuance.md). The CMS is built with pkijs and signed through Node's WebCrypto (RSA PKCS#1
+ * v1.5 or ECDSA, SHA-256); its signed attributes are content-type, message-digest and the ESS
+ * signing-certificate-v2 (RFC 5035) naming the unit's certificate, and no signing-time: the time
+ * is the dictionary's /M. The checks of gateway/trust/pdf.ts (the gap is exactly the hex string of
+ * this /Contents) hold for what is written here.
  */
-import forge from 'node-forge';
+import { createHash, webcrypto } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import { PDFArray, PDFHexString, PDFName, PDFNumber, PDFString, type PDFContext, type PDFDict } from 'pdf-lib';
-import { withOriginalIssuer, type SmimeKey } from '../sign.ts';
+import {
+  Attribute,
+  Certificate,
+  ContentInfo,
+  CryptoEngine,
+  EncapsulatedContentInfo,
+  IssuerAndSerialNumber,
+  SignedAndUnsignedAttributes,
+  SignedData,
+  SignerInfo,
+} from 'pkijs';
 import { IssueError } from './incremental.ts';
-import { addSignatureTimestamp, fetchTimestamp } from './tsa.ts';
+import { signingAlgorithm, type IssueKey } from './keys.ts';
+import { fetchTimestamp } from './tsa.ts';
+
+const OID = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  timeStampToken: '1.2.840.113549.1.9.16.2.14',
+};
 
 /** Bytes reserved for the CMS: certificates of a chain of three fit with room to spare. */
 export const SIGNATURE_SPACE = 16_384;
@@ -30,7 +54,7 @@ export function signatureDict(ctx: PDFContext, info: SignatureInfo): PDFDict {
   return ctx.obj({
     Type: 'Sig',
     Filter: 'Adobe.PPKLite',
-    SubFilter: 'adbe.pkcs7.detached',
+    SubFilter: 'ETSI.CAdES.detached',
     ByteRange: range,
     Contents: PDFHexString.of('0'.repeat(SIGNATURE_SPACE * 2)),
     Name: PDFHexString.fromText(info.name),
@@ -41,7 +65,7 @@ export function signatureDict(ctx: PDFContext, info: SignatureInfo): PDFDict {
 }
 
 /** Fills the last /ByteRange placeholder of `pdf` and signs the ranges it names; with a TSA URL, time-stamps the signature. */
-export async function signPlaceholder(pdf: Buffer, key: SmimeKey, at: Date, tsa?: string | null): Promise<Buffer> {
+export async function signPlaceholder(pdf: Buffer, key: IssueKey, tsa?: string | null): Promise<Buffer> {
   const text = pdf.toString('latin1');
   const placeholder = /\/ByteRange\s*\[\s*0\s+\/\*{10}\s+\/\*{10}\s+\/\*{10}\s*\]/g;
   let match: RegExpExecArray | null = null;
@@ -58,29 +82,74 @@ export async function signPlaceholder(pdf: Buffer, key: SmimeKey, at: Date, tsa?
   const out = Buffer.from(pdf);
   out.write(range.padEnd(match[0].length, ' '), match.index, 'latin1');
   const signed = Buffer.concat([out.subarray(0, b), out.subarray(end)]);
-  let cms = cmsDetached(signed, key, at);
-  if (tsa) cms = await addSignatureTimestamp(cms, (value) => fetchTimestamp(tsa, value));
+  const cms = await cadesDetached(signed, key, { stamp: tsa ? (value) => fetchTimestamp(tsa, value) : undefined });
   if (cms.length > c[1].length / 2)
     throw new IssueError('outgoing.issue.signature_space', `the signature (${cms.length} bytes) does not fit the ${c[1].length / 2} reserved`);
   out.write(cms.toString('hex').padEnd(c[1].length, '0'), b + 1, 'latin1');
   return out;
 }
 
-function cmsDetached(content: Buffer, key: SmimeKey, at: Date): Buffer {
-  const p7 = forge.pkcs7.createSignedData();
-  p7.content = forge.util.createBuffer(content.toString('binary'));
-  p7.addCertificate(key.cert);
-  for (const cert of key.chain) p7.addCertificate(cert);
-  p7.addSigner({
-    key: key.key as never,
-    certificate: key.cert,
-    digestAlgorithm: forge.pki.oids.sha256,
-    authenticatedAttributes: [
-      { type: forge.pki.oids.contentType, value: forge.pki.oids.data },
-      { type: forge.pki.oids.messageDigest },
-      { type: forge.pki.oids.signingTime, value: at as unknown as string },
+const engine = new CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
+
+/**
+ * CMS SignedData over `content`, detached (CAdES-B-B as PAdES uses it): signed attributes
+ * content-type, message-digest, signing-certificate-v2; the certificate and its chain included.
+ * With `stamp`, the signature value is time-stamped and the token added as the unsigned attribute
+ * id-aa-signatureTimeStampToken (RFC 3161 Appendix A). `essCertificate` is the certificate the
+ * signing-certificate-v2 attribute names, the signer's unless a test substitutes another.
+ */
+export async function cadesDetached(
+  content: Buffer,
+  key: IssueKey,
+  opts: { stamp?: (signatureValue: Buffer) => Promise<Buffer>; essCertificate?: Buffer } = {},
+): Promise<Buffer> {
+  const cert = Certificate.fromBER(new Uint8Array(key.certificate));
+  const named = opts.essCertificate ?? key.certificate;
+  const attrs = [
+    new Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
+    new Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: sha256(content) })] }),
+    new Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(named, Certificate.fromBER(new Uint8Array(named)))] }),
+  ];
+  // DER: a SET OF is sorted by the encodings of its elements.
+  attrs.sort((a, b) => Buffer.compare(Buffer.from(a.toSchema().toBER()), Buffer.from(b.toSchema().toBER())));
+  const signedData = new SignedData({
+    version: 1,
+    encapContentInfo: new EncapsulatedContentInfo({ eContentType: OID.data }),
+    certificates: [cert, ...key.chain.map((c) => Certificate.fromBER(new Uint8Array(c)))],
+    signerInfos: [
+      new SignerInfo({
+        version: 1,
+        sid: new IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+        signedAttrs: new SignedAndUnsignedAttributes({ type: 0, attributes: attrs }),
+      }),
     ],
   });
-  p7.sign({ detached: true });
-  return Buffer.from(forge.asn1.toDer(withOriginalIssuer(p7.toAsn1(), key.cert)).getBytes(), 'binary');
+  const algorithm = signingAlgorithm(key.privateKey);
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', key.privateKey.export({ format: 'der', type: 'pkcs8' }), algorithm, false, ['sign']);
+  await signedData.sign(privateKey as unknown as CryptoKey, 0, 'SHA-256', undefined, engine);
+  const signer = signedData.signerInfos[0];
+  if (opts.stamp) {
+    const token = await opts.stamp(Buffer.from(signer.signature.valueBlock.valueHexView));
+    const parsed = asn1js.fromBER(new Uint8Array(token));
+    if (parsed.offset === -1) throw new IssueError('outgoing.issue.tsa', 'the time-stamp token is not DER');
+    signer.unsignedAttrs = new SignedAndUnsignedAttributes({ type: 1, attributes: [new Attribute({ type: OID.timeStampToken, values: [parsed.result] })] });
+  }
+  const info = new ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
+  return Buffer.from(info.toSchema().toBER());
+}
+
+/**
+ * SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with one ESSCertIDv2
+ * { certHash (SHA-256, the default algorithm, so not written), issuerSerial { issuer GeneralNames
+ * (directoryName), serialNumber } } (RFC 5035).
+ */
+function signingCertificateV2(der: Buffer, cert: Certificate): asn1js.Sequence {
+  const issuer = new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] });
+  const issuerSerial = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [issuer] }), cert.serialNumber] });
+  const essCertIdV2 = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(der) }), issuerSerial] });
+  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+}
+
+function sha256(data: Buffer): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest());
 }

@@ -1,7 +1,7 @@
 /**
  * RFC 3161 signature time-stamps: the unit's signature value is sent to the configured TSA and the
  * token is added to the SignerInfo as the unsigned attribute id-aa-signatureTimeStampToken
- * (RFC 3161 Appendix A, docs/issuance.md), which gateway/trust/timestamp.ts checks.
+ * (RFC 3161 Appendix A, docs/issuance.md; pades.ts adds it), which gateway/trust/timestamp.ts checks.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
@@ -9,7 +9,6 @@ import { IssueError } from './incremental.ts';
 
 const asn1 = forge.asn1;
 type Asn1 = forge.asn1.Asn1;
-const TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 
 const seq = (v: Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, v);
@@ -60,21 +59,4 @@ export async function fetchTimestamp(url: string, data: Buffer): Promise<Buffer>
   const code = (kids(status)[0]?.value as string | undefined)?.charCodeAt(0);
   if ((code !== 0 && code !== 1) || !token) throw new IssueError('outgoing.issue.tsa', `TSA ${url} refused the request (status ${code})`);
   return Buffer.from(asn1.toDer(token).getBytes(), 'binary');
-}
-
-/** Adds a time-stamp token over the first signer's signature value; `stamp` gets that value. */
-export async function addSignatureTimestamp(cms: Buffer, stamp: (signatureValue: Buffer) => Promise<Buffer>): Promise<Buffer> {
-  const root = asn1.fromDer(cms.toString('binary'));
-  const signedData = kids(kids(root)[1])[0];
-  const signerInfo = kids(kids(signedData)[kids(signedData).length - 1])[0];
-  const fields = kids(signerInfo);
-  const value = fields.find((f) => f.tagClass === asn1.Class.UNIVERSAL && f.type === asn1.Type.OCTETSTRING && !f.constructed);
-  if (!value) throw new IssueError('outgoing.issue.tsa', 'no signature value in the CMS');
-  const token = await stamp(Buffer.from(value.value as string, 'binary'));
-  const attribute = seq([
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(TIMESTAMP_TOKEN).getBytes()),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [asn1.fromDer(token.toString('binary'))]),
-  ]);
-  fields.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, [attribute]));
-  return Buffer.from(asn1.toDer(root).getBytes(), 'binary');
 }
