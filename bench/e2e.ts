@@ -75,10 +75,15 @@ const { values } = parseArgs({
     'sql-log': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
     keep: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '0' },
   },
 });
 
 const BURST = Number(values.burst);
+/** Pipeline processes beside one `--role gateway` process (docs/operations.md, "Scaling"); 0: one process, role `all`. */
+const WORKERS = Number(values.workers);
+if (!Number.isInteger(WORKERS) || WORKERS < 0) throw new Error(`--workers wants a whole number ≥ 0, got ${values.workers}`);
+if (WORKERS && !values.pg) throw new Error('--workers needs --pg: the roles share PostgreSQL (PGlite lives inside one process)');
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
@@ -872,6 +877,7 @@ async function main(): Promise<void> {
     redisPrefix,
     cpuProfDir: profDir,
     ingestConcurrency: values['ingest-concurrency'] ? Number(values['ingest-concurrency']) : null,
+    workers: WORKERS,
     log,
   });
   // Read once the gateway is up: its start may have rebuilt the compiled CLI.
@@ -996,6 +1002,7 @@ async function main(): Promise<void> {
         warmup: WARMUP,
         dns: values.dns,
         ingest_concurrency: values['ingest-concurrency'] ? Number(values['ingest-concurrency']) : 'default (4)',
+        processes: WORKERS ? { gateway: 1, workers: WORKERS } : 'one, role all',
         poll_ms: POLL_MS,
         root: ROOT,
         mix: DEFAULT_MIX,

@@ -19,6 +19,8 @@ import { unitRoutes } from './http/units.ts';
 import { connectorsReport, ImapConnectors, type ConnectorsReport } from './imap/connectors.ts';
 import { FolderStateStore } from './imap/state.ts';
 import { connectorRoutes } from './http/connectors.ts';
+import { statusRoutes } from './http/status.ts';
+import { readPipelineStatus } from './workers/backlog.ts';
 import type { Config } from './config/load.ts';
 import type { Logger } from './log.ts';
 import { createSmtpListener, listen, type SmtpListener } from './smtp/server.ts';
@@ -74,7 +76,7 @@ export interface Storage {
 }
 
 export async function openStorage(config: Config): Promise<Storage> {
-  const database = await openDatabase({ url: config.database.url, dataDir: config.instance.dataDir });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.instance.dataDir, sharedBuffersMb: config.database.embeddedSharedBuffersMb });
   try {
     await database.migrate();
     const blobs = new BlobStore(path.join(config.instance.dataDir, 'blobs'));
@@ -177,7 +179,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
 
   const imap = new ImapConnectors(config, database, accept, log);
   const rt = app.registry!.rt;
-  const registry = registryApi(rt, conn);
+  const registry = registryApi(rt, conn, app.mail.mailer);
   const http = await buildApi({
     config,
     database,
@@ -190,6 +192,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
       unitRoutes(config),
       attachmentRoutes({ database, blobs }),
       connectorRoutes(imap),
+      statusRoutes(() => readPipelineStatus(database, rt.clock, { ingest: queue, ocr: ocrQueue })),
       ...registry.plugins,
       outgoingRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids)),
     ],

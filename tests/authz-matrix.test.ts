@@ -17,7 +17,9 @@ import { ManualClock } from '../gateway/clock.ts';
 import { loadConfig, type Config } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { intakeMessage } from '../gateway/registry/intake/intake.ts';
-import { auditLog } from '../gateway/registry/schema.ts';
+import { auditLog, users } from '../gateway/registry/schema.ts';
+import { userPrincipal } from '../gateway/registry/access/policy.ts';
+import { requestExtension } from '../gateway/registry/replies/requests.ts';
 import { inboundMessages, messageAttachments } from '../gateway/store/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { TEST_REDIS_URL, testEnv } from './helpers/gateway.ts';
@@ -65,6 +67,8 @@ interface Fx {
   unique(): number;
   /** A new session of the caller (logging out must not end the session the rest of the suite uses). */
   session(who: Who): Promise<string | undefined>;
+  /** A fresh pending deadline-extension request by the officer on a new document assigned to them; its id. */
+  extension(): Promise<string>;
 }
 
 interface Row {
@@ -197,6 +201,7 @@ const TABLE: Row[] = [
     expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   },
   { route: 'GET /api/connectors', what: 'IMAP connector status', request: () => ({ path: '/api/connectors' }), expect: ADMIN_ONLY },
+  { route: 'GET /api/status', what: 'pipeline backlog of every unit', request: () => ({ path: '/api/status' }), expect: ADMIN_ONLY },
   { route: 'GET /api/auth/me', what: 'who am I', request: () => ({ path: '/api/auth/me' }), expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
   {
     route: 'POST /api/auth/logout',
@@ -327,6 +332,27 @@ const TABLE: Row[] = [
   },
   { route: 'GET /api/outgoing', what: 'outgoing documents of my unit', request: () => ({ path: '/api/outgoing' }), expect: LIST },
   { route: 'GET /api/directory', what: 'agencies to send to', request: () => ({ path: '/api/directory?q=tai%20chinh' }), expect: LIST },
+  // deadline-extension requests (docs/act-by-email.md): listed like documents, decided like the deadline
+  { route: 'GET /api/deadline-requests', what: 'pending requests (scoped)', request: () => ({ path: '/api/deadline-requests' }), expect: LIST },
+  {
+    route: 'POST /api/deadline-requests',
+    what: 'ask for more time on a fresh document assigned to the officer',
+    request: async (fx) => ({ path: '/api/deadline-requests', method: 'POST', json: { document: (await fx.fresh('assigned')).doc, dueDate: '2027-01-15' } }),
+    // Leaders and admins set the deadline themselves (409); clerks may not progress documents.
+    expect: [401, 201, 404, 403, 403, 409, 404, 409, 409, 403],
+  },
+  {
+    route: 'POST /api/deadline-requests/{id}/grant',
+    what: "grant the officer's request on an stc document",
+    request: async (fx) => ({ path: `/api/deadline-requests/${await fx.extension()}/grant`, method: 'POST', json: {} }),
+    expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403],
+  },
+  {
+    route: 'POST /api/deadline-requests/{id}/refuse',
+    what: "refuse the officer's request on an stc document",
+    request: async (fx) => ({ path: `/api/deadline-requests/${await fx.extension()}/refuse`, method: 'POST', json: { reason: 'Đã đủ thời gian' } }),
+    expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403],
+  },
   // the add-in's public manifest (not under /api)
   {
     route: 'GET /addin/manifest.xml',
@@ -428,6 +454,12 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     async session(who) {
       if (who === 'anon' || who === 'service' || who === 'relay') return tokens[who];
       return json<{ token: string }>(await login(PEOPLE[who].email, PASSWORD)).token;
+    },
+    async extension() {
+      const { doc } = await stored({ classify: assignedCls(), verify: VALID });
+      const [u] = await app.database.db.select().from(users).where(eq(users.email, PEOPLE.officer.email));
+      const officer = userPrincipal({ ...u, role: 'officer' });
+      return (await requestExtension(app.registry!.rt, officer, doc, '2027-01-15', 'Cần lấy ý kiến các phòng', null)).requestId;
     },
   };
 

@@ -8,9 +8,11 @@
  * retrievable byte for byte.
  *
  * The ceiling: on PostgreSQL (the production setup) the process stays under 512 MiB throughout.
- * The embedded PGlite database keeps its WebAssembly heap inside the gateway process — about 250
- * MiB more at idle than the same gateway on PostgreSQL, ~480 MiB in all — so there the bound is
- * on what each message adds: its peak at most 256 MiB over the process's RSS when it arrived.
+ * The embedded PGlite database keeps its WebAssembly heap inside the gateway process (on a thread
+ * of its own) — about 145 MiB more at idle than the same gateway on PostgreSQL, ~335 MiB in all
+ * (measured 2026-12-03; ~480 MiB before its page cache went from 160 to 32 MiB) — and the heap
+ * does not shrink after a peak, so there the bound is on what each message adds: its peak at most
+ * 256 MiB over the process's RSS when it arrived.
  *
  * Found before: a PDF flate bomb drove one process to 4.9 GB; a 10 MB header or 10,000 parts
  * failed only after 8 retries; a NUL in the subject ended `failed` with lastError null.

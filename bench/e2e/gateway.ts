@@ -34,6 +34,8 @@ export interface GatewayOptions {
   redisPrefix: string;
   cpuProfDir: string | null;
   ingestConcurrency: number | null;
+  /** 0: one process in role `all`; N: a `--role gateway` process and N `--role worker` processes (PostgreSQL only), under bench/e2e/roles.mjs. */
+  workers?: number;
   log: (line: string) => void;
 }
 
@@ -72,7 +74,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   if (o.cpuProfDir) mkdirSync(o.cpuProfDir, { recursive: true });
   const logFile = path.join(o.dir, 'gateway.log');
   const logStream = createWriteStream(logFile);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(o.root, 'bin/vanthu.mjs'), 'start'], { cwd: o.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = o.workers ? [path.join(o.root, 'bench/e2e/roles.mjs'), o.root, String(o.workers)] : [path.join(o.root, 'bin/vanthu.mjs'), 'start'];
+  const child = spawn(process.execPath, [...nodeArgs, ...command], { cwd: o.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(logStream, { end: false });
   child.stderr!.pipe(logStream, { end: false });
   let exited: { code: number | null; signal: string | null } | null = null;

@@ -1,6 +1,7 @@
 /**
  * The console's shell: the session (token in sessionStorage), the header with the person's name,
- * role and unit, the navigation, and the hash routes (#/review, #/review/<id>, #/books, #/my).
+ * role and unit, the navigation, and the hash routes (#/review, #/review/<id>, #/books, #/my,
+ * #/extensions).
  * Every page gets the same Ctx: the API client, the words, the person, and how to show a problem.
  */
 import { Api, ApiError } from '../../addin/src/api.ts';
@@ -137,6 +138,7 @@ export class ConsoleApp {
           ['review', 'navReview', me.role === 'clerk' || me.role === 'admin'],
           ['books', 'navBooks', me.role !== 'officer'],
           ['my', 'navMyWork', true],
+          ['extensions', 'navExtensions', me.role === 'leader' || me.role === 'admin'],
         ] as const
       )
         .filter(([, , shown]) => shown)

@@ -5,9 +5,15 @@ import { booksPage } from './books.ts';
 import { browserLocale, translator } from './i18n.ts';
 import { myWorkPage } from './mywork.ts';
 import { reviewPage } from './review.ts';
+import { extensionsPage } from './extensions.ts';
 
 const locale = browserLocale(navigator.languages ?? [navigator.language]);
 document.documentElement.lang = locale;
 const t = translator(locale);
 document.title = t('appName');
-void new ConsoleApp(document.getElementById('app')!, t, { review: reviewPage, books: (ctx) => booksPage(ctx), my: (ctx) => myWorkPage(ctx) }).start();
+void new ConsoleApp(document.getElementById('app')!, t, {
+  review: reviewPage,
+  books: (ctx) => booksPage(ctx),
+  my: (ctx) => myWorkPage(ctx),
+  extensions: (ctx) => extensionsPage(ctx),
+}).start();

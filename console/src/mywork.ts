@@ -1,19 +1,27 @@
 /**
  * "Việc của tôi": the open items assigned to me (GET /api/my/items), by deadline with the overdue
- * first, deadlines counted on Hà Nội's calendar by the gateway's clock; done (POST …/status) and
- * comments (POST …/comments).
+ * first, deadlines counted on Hà Nội's calendar by the gateway's clock; done (POST …/status),
+ * comments (POST …/comments) and, for officers, asking for a later deadline (POST
+ * /api/deadline-requests), with the request shown while it waits for a leader.
  */
 import { ApiError } from '../../addin/src/api.ts';
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { DocumentInfo } from '../../addin/src/types.ts';
 import type { Ctx } from './app.ts';
+import type { ExtensionRequest } from './extensions.ts';
 import { day, today } from './format.ts';
 
 export async function myWorkPage(ctx: Ctx): Promise<void> {
   const { api, t, main } = ctx;
   let items: DocumentInfo[];
+  // Officers ask leaders for more time; leaders and admins set deadlines themselves.
+  const asks = ctx.me.role === 'officer';
+  const waiting = new Map<string, ExtensionRequest>();
   try {
     items = (await api.request<{ items: DocumentInfo[] }>('/api/my/items', { query: { limit: '500' } })).items;
+    if (asks)
+      for (const r of (await api.request<{ items: ExtensionRequest[] }>('/api/deadline-requests', { query: { status: 'pending' } })).items)
+        waiting.set(r.document.id, r);
   } catch (err) {
     return ctx.fail(err);
   }
@@ -28,6 +36,32 @@ export async function myWorkPage(ctx: Ctx): Promise<void> {
       if (err instanceof ApiError && err.kind === 'invalid') ctx.notice(err.message);
       else ctx.fail(err);
     }
+  };
+  const extension = (d: DocumentInfo) => {
+    if (!asks) return null;
+    const pending = waiting.get(d.id);
+    if (pending) return h('p', { class: 'hint', 'data-extension': pending.requestedDue }, t('extWaiting', { date: day(pending.requestedDue) }));
+    const date = h('input', { name: 'extendTo', type: 'date', min: d.dueDate ?? now, required: true });
+    const reason = h('input', { name: 'extendReason', type: 'text', maxlength: '2000' });
+    return h(
+      'form',
+      {
+        class: 'extend',
+        on: {
+          submit: (ev) => {
+            ev.preventDefault();
+            if (date.value)
+              void act(
+                () => api.request('/api/deadline-requests', { json: { document: d.id, dueDate: date.value, reason: reason.value.trim() || undefined } }),
+                t('extAsked', { date: day(date.value) }),
+              );
+          },
+        },
+      },
+      field(t('extAskTo'), date),
+      field(t('extReason'), reason),
+      h('button', { type: 'submit', class: 'btn' }, t('extAsk')),
+    );
   };
   const row = (d: DocumentInfo) => {
     const overdue = !!d.dueDate && d.dueDate < now;
@@ -65,6 +99,7 @@ export async function myWorkPage(ctx: Ctx): Promise<void> {
         field(t('comment'), comment),
         h('button', { type: 'submit', class: 'btn' }, t('addComment')),
       ),
+      extension(d),
     );
   };
   replace(

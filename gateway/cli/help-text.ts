@@ -112,6 +112,13 @@ export const HELP: Record<string, CommandHelp> = {
     options: [['--json', 'in JSON; mặc định là bảng', 'print JSON; the default is a table']],
     examples: ['vanthu connectors'],
   },
+  status: {
+    vi: 'hệ thống có theo kịp không: số thư chưa xử lý xong, thư chờ lâu nhất, độ dài hàng đợi',
+    en: 'is the pipeline keeping up: undecided messages, the oldest one, queue depths',
+    usage: ['vanthu status [--json]'],
+    options: [['--json', 'in JSON; mặc định là văn bản', 'print JSON; the default is text']],
+    examples: ['vanthu status', 'vanthu status --json'],
+  },
   addin: {
     vi: 'ghi tệp manifest của add-in Outlook cho một địa chỉ triển khai',
     en: 'write the Outlook add-in manifest for a deployment URL',

@@ -28,6 +28,7 @@ export const commands: Record<string, Loader> = {
   ocr: () => import('./commands/ocr.ts'),
   verify: () => import('./commands/verify.ts'),
   connectors: () => import('./commands/connectors.ts'),
+  status: () => import('./commands/status.ts'),
   addin: () => import('./commands/addin.ts'),
   certs: () => import('./commands/certs.ts'),
   users: () => import('./commands/users.ts'),

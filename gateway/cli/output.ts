@@ -112,3 +112,49 @@ export function printTable(columns: Column[], rows: string[][], empty = 'Không 
   }
   process.stdout.write(`${renderTable(columns, rows, process.stdout.isTTY ? process.stdout.columns : undefined)}\n`);
 }
+
+/**
+ * Action commands (register, review approve, assign, done, send-document, ingest, book print,
+ * audit verify; docs/cli.md, "Output"): on a terminal a short line in Vietnamese with English in
+ * brackets; with --json, or piped or redirected, the JSON the API answers, as scripts read it.
+ */
+export function printAction(values: { json?: boolean }, result: unknown, human: () => string | string[], stdout: { isTTY?: boolean } = process.stdout): void {
+  if (outputMode({ json: values.json }, 'json', stdout) === 'json') {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const lines = human();
+  process.stdout.write(`${(Array.isArray(lines) ? lines : [lines]).join('\n')}\n`);
+}
+
+/** The fields of a document an action line names (the API's document object). */
+export interface DocumentLike {
+  id: string;
+  unitId: string;
+  status?: string | null;
+  bookYear?: number | null;
+  bookNumber?: number | null;
+  notation?: string | null;
+  subject?: string | null;
+  department?: string | null;
+}
+
+/** "số 12/2026 (9/UBND-VP) — Thư cảm ơn": the book number when there is one, else the document id. */
+export function documentLabel(doc: DocumentLike): string {
+  const number = doc.bookNumber != null ? `số ${doc.bookNumber}/${doc.bookYear}` : doc.id;
+  const notation = doc.notation ? ` (${doc.notation})` : '';
+  const subject = doc.subject ? ` — ${clip(doc.subject.replace(/\s+/g, ' ').trim(), 60)}` : '';
+  return `${number}${notation}${subject}`;
+}
+
+/** "Đã vào sổ đến số 12/2026 của Sở Tài chính (9/UBND-VP) … → Phòng … (registered …)", or where the document stands. */
+export function registeredLine(doc: DocumentLike, names: Names): string {
+  if (doc.bookNumber == null) return `Chưa vào sổ, trạng thái: ${doc.status ?? ''} (not registered; document ${doc.id})`;
+  const dept = doc.department ? ` → ${names.department(doc.unitId, doc.department)}` : '';
+  return `Đã vào sổ đến ${documentLabel(doc)}, ${names.unit(doc.unitId)}${dept} (registered as incoming no. ${doc.bookNumber}/${doc.bookYear}; document ${doc.id})`;
+}
+
+/** 12345 → "12.345", as Vietnamese writes numbers. */
+export function viNumber(n: number): string {
+  return n.toLocaleString('vi-VN');
+}

@@ -16,7 +16,7 @@ export interface CliStorage {
 }
 
 export async function openCliStorage(config: Config): Promise<CliStorage> {
-  const database = await openDatabase({ url: config.database.url, dataDir: config.instance.dataDir });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.instance.dataDir, sharedBuffersMb: config.database.embeddedSharedBuffersMb });
   try {
     await database.migrate();
     const blobs = new BlobStore(path.join(config.instance.dataDir, 'blobs'));

@@ -71,7 +71,11 @@ export const configSchema = z.strictObject({
     /** Origins besides Outlook on the web that may frame the add-in's pages (CSP frame-ancestors), e.g. an on-premises OWA: https://mail.stc.lamdong.gov.vn */
     addinFrameAncestors: z.array(z.url({ protocol: /^https$/ }).transform((u) => new URL(u).origin)).default([]),
   }),
-  database: z.strictObject({ url: z.string().nullable().default(null) }),
+  database: z.strictObject({
+    url: z.string().nullable().default(null),
+    /** The embedded database's shared_buffers in MiB (its page cache inside the WebAssembly heap; PGlite's own default is 160). */
+    embeddedSharedBuffersMb: z.number().int().min(8).max(4096).default(32),
+  }),
   redis: z.strictObject({
     url: z.string().nullable().default(null),
     /** Key prefix of the BullMQ queues: gateways sharing one Redis need different prefixes. */

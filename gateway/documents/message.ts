@@ -188,13 +188,24 @@ export async function classifyMessage(raw: Buffer, opts?: ClassifyOptions): Prom
       mailparserOptions({ headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts }) as Parameters<typeof simpleParser>[1],
     );
   } catch (err) {
-    // Should the check and mailparser ever disagree, mailparser's own caps are the same limits.
-    const message = (err as Error)?.message ?? String(err);
-    if (/child nodes exceeded/i.test(message)) throw new LimitExceeded('mime-parts', limits.maxMimeParts, null, `more than ${limits.maxMimeParts} MIME parts`);
-    if (/header size .* exceeded/i.test(message))
-      throw new LimitExceeded('header-bytes', limits.maxHeaderBytes, null, `a header block has more than ${limits.maxHeaderBytes} bytes`);
-    if (err instanceof LimitExceeded) throw err;
-    return withFieldConfidence({ kind: 'correspondence', document: null, confidence: 0, reasons: [`the MIME structure cannot be parsed: ${message}`] });
+    return unparsedResult(err, opts);
   }
   return classifyParsed(mail, opts);
+}
+
+/**
+ * What the classification is when mailparser gave up on a message (`err` is mailparser's error):
+ * its caps throw as the limits they stand for (LimitExceeded), anything else is correspondence
+ * with the reason. The pipeline parses once per job (gateway/mail/parse.ts parseMail) and comes
+ * here when that parse failed.
+ */
+export function unparsedResult(err: unknown, opts?: ClassifyOptions): Classification {
+  const limits = resolveLimits(opts);
+  // Should the check and mailparser ever disagree, mailparser's own caps are the same limits.
+  const message = (err as Error)?.message ?? String(err);
+  if (/child nodes exceeded/i.test(message)) throw new LimitExceeded('mime-parts', limits.maxMimeParts, null, `more than ${limits.maxMimeParts} MIME parts`);
+  if (/header size .* exceeded/i.test(message))
+    throw new LimitExceeded('header-bytes', limits.maxHeaderBytes, null, `a header block has more than ${limits.maxHeaderBytes} bytes`);
+  if (err instanceof LimitExceeded) throw err;
+  return withFieldConfidence({ kind: 'correspondence', document: null, confidence: 0, reasons: [`the MIME structure cannot be parsed: ${message}`] });
 }

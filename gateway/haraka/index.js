@@ -3,7 +3,8 @@
  * vanthu plugin for Haraka. Install: copy (or symlink) this folder to <haraka>/plugins/vanthu,
  * add the line `vanthu` to <haraka>/config/plugins and write <haraka>/config/vanthu.ini.
  *
- * rcpt: accepts the unit addresses vanthu publishes (GET /api/units, cached); 550 for others
+ * rcpt: accepts the unit addresses vanthu publishes (GET /api/units, cached) and reply addresses
+ *   act+<token>@<unit domain> (officers' replies to notices, docs/act-by-email.md); 550 for others
  *   (or leaves them to other plugins with reject_unknown=false); 451 while vanthu cannot be asked.
  * queue: streams the message to vanthu (POST /api/messages?source=haraka) and answers OK only
  *   once vanthu has stored it durably; DENYSOFT otherwise, so the sender retries. The token in

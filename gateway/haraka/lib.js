@@ -80,11 +80,32 @@ function request(settings, method, path, write) {
   })
 }
 
-/** The published unit addresses, from GET /api/units. */
+/**
+ * The local part of a reply address, act+<token> (docs/act-by-email.md): the same test as vanthu's
+ * actTokenOf in gateway/config/act-by-mail.ts. Tokens are lower-case base32; case is ignored.
+ */
+const REPLY_LOCAL_PART = /^act\+[a-z2-7]{8,60}$/i
+
+/**
+ * The directory from GET /api/units: the published unit addresses, and the domains at which vanthu
+ * takes reply addresses act+<token>@<domain> (none from a vanthu without act by e-mail).
+ */
 async function fetchDirectory(settings) {
   const res = await request(settings, 'GET', '/api/units')
   if (res.status !== 200 || !res.body || !Array.isArray(res.body.units)) throw new Error(`GET /api/units answered ${res.status}`)
-  return new Set(res.body.units.flatMap((u) => u.addresses.map((a) => String(a).toLowerCase())))
+  return {
+    addresses: new Set(res.body.units.flatMap((u) => u.addresses.map((a) => String(a).toLowerCase()))),
+    replyDomains: new Set((Array.isArray(res.body.replyDomains) ? res.body.replyDomains : []).map((d) => String(d).toLowerCase())),
+  }
+}
+
+/** Whether vanthu takes mail for `address` (lower-case): a unit address, or a reply address at a reply domain. */
+function knows(directory, address) {
+  // A bare Set: unit addresses only (a directory loaded by hand, e.g. in tests).
+  if (directory instanceof Set) return directory.has(address)
+  if (directory.addresses.has(address)) return true
+  const at = address.lastIndexOf('@')
+  return at > 0 && directory.replyDomains.has(address.slice(at + 1)) && REPLY_LOCAL_PART.test(address.slice(0, at))
 }
 
 /**
@@ -124,8 +145,8 @@ class Directory {
   }
 
   async has(address) {
-    const set = this.addresses ?? (await this.refresh())
-    return set.has(address)
+    const directory = this.addresses ?? (await this.refresh())
+    return knows(directory, address)
   }
 }
 
@@ -159,4 +180,4 @@ function unavailable(err) {
   return [C.DENYSOFT, new DSN(451, '4.3.0', `vanthu tạm thời không trả lời, hãy gửi lại sau (temporarily unavailable: ${err.message})`)]
 }
 
-module.exports = { C, DSN, readSettings, addressOf, request, fetchDirectory, Directory, handOff, queueReply, unavailable, credentialHint }
+module.exports = { C, DSN, readSettings, addressOf, request, fetchDirectory, knows, Directory, handOff, queueReply, unavailable, credentialHint }

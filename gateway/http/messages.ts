@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config/load.ts';
 import { addressBook } from '../config/load.ts';
+import { recipientLookup } from '../config/act-by-mail.ts';
 import type { AcceptEnvelope, DurableAccept } from '../accept/durable-accept.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
@@ -37,7 +38,8 @@ export async function canReadMessage(db: Database['db'], p: Principal, id: strin
 
 export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): Promise<void> {
   const { db } = deps.database;
-  const units = addressBook(deps.config);
+  // Published unit addresses, and reply addresses act+<token>@<unit domain> (docs/act-by-email.md).
+  const unitOf = recipientLookup(deps.config, addressBook(deps.config));
 
   app.get<{ Querystring: { limit?: number; before?: string; state?: string } }>(
     '/api/messages',
@@ -88,9 +90,17 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
     { config: { permission: 'messages.read' }, schema: { summary: 'One message with its stage results and attachments', params: idParam } },
     async (req, reply) => {
       if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
-      const [message] = await db.select().from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
+      // One snapshot: the pipeline writes a stage's row and the message row in one statement, and a
+      // poll must see both as of one moment (read apart, it could see the parse stage done with the
+      // subject it wrote still empty, or the message decided without its register stage).
+      const { message, stages } = await db.transaction(
+        async (tx) => {
+          const [m] = await tx.select().from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
+          return { message: m, stages: m ? await tx.select().from(messageStages).where(eq(messageStages.messageId, m.id)) : [] };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
       if (!message) return reply.code(404).send(notFound);
-      const stages = await db.select().from(messageStages).where(eq(messageStages.messageId, message.id));
       const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
       const ocr = (await ocrProgress(deps.database, [message.id])).get(message.id) ?? null;
       return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments, ocr };
@@ -132,7 +142,10 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       const given = req.query.to === undefined ? [] : Array.isArray(req.query.to) ? req.query.to : [req.query.to];
       // Without explicit recipients, peek at the header block for To/Cc addresses of our units.
       const { rcptTo, body } = given.length ? { rcptTo: given.map((a) => a.toLowerCase()), body: stream } : await recipientsFromHeaders(stream);
-      const known = rcptTo.filter((a) => units.has(a)).map((address) => ({ address, unitId: units.get(address)!.id }));
+      const known = rcptTo.flatMap((address) => {
+        const unit = unitOf(address);
+        return unit ? [{ address, unitId: unit.id }] : [];
+      });
       if (!known.length) {
         body.resume();
         return reply.code(422).send({

@@ -11,6 +11,7 @@ import { resolveTarget, type ImapAccountConfig, type ResolvedTarget } from '../c
 import { AccountPoller, baseStatus, type AccountStatus } from './poller.ts';
 import { LeaseStore } from './lease.ts';
 import { FolderStateStore } from './state.ts';
+import { replyRouter } from './replies.ts';
 
 export interface FolderReport {
   name: string;
@@ -51,7 +52,7 @@ export class ImapConnectors {
     this.state = new FolderStateStore(database);
     this.leases = new LeaseStore(database, config.imap.leaseMs);
     const { backoffMinMs, backoffMaxMs, leaseMs } = config.imap;
-    const deps = { accept, state: this.state, log: log.child({ component: 'imap' }), backoffMinMs, backoffMaxMs, leaseMs };
+    const deps = { accept, state: this.state, log: log.child({ component: 'imap' }), backoffMinMs, backoffMaxMs, leaseMs, replies: replyRouter(config) };
     for (const a of config.imap.accounts) if (a.enabled) this.pollers.set(a.id, new AccountPoller(a, target(a, config), deps, this.leases.forAccount(a.id)));
   }
 

@@ -12,6 +12,7 @@ import type { ImapAccountConfig, ResolvedTarget } from '../config/imap.ts';
 import type { Lease } from './lease.ts';
 import type { FolderStateStore } from './state.ts';
 import { FolderSync, type SyncCounts } from './sync.ts';
+import type { ReplyRouter } from './replies.ts';
 
 /** `standby`: another gateway holds the account's lease and polls it. */
 export type AccountState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
@@ -46,6 +47,8 @@ export interface PollerDeps {
   backoffMinMs: number;
   backoffMaxMs: number;
   leaseMs: number;
+  /** Officers' replies to act+ addresses among the mailbox's messages (replies.ts). */
+  replies?: ReplyRouter | null;
 }
 
 export function clientOptions(a: ImapAccountConfig): ImapFlowOptions {

@@ -16,6 +16,8 @@ import type { Logger } from '../log.ts';
 import { INGESTED_KEYWORD, type ImapAccountConfig, type ResolvedTarget } from '../config/imap.ts';
 import type { FolderStateStore } from './state.ts';
 import { MessageTooLargeError } from '../accept/spool.ts';
+import { recipientsFromHeaders } from '../mail/recipients.ts';
+import type { ReplyRouter } from './replies.ts';
 
 export const STREAM_THRESHOLD = 1024 * 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
@@ -29,6 +31,8 @@ export interface SyncDeps {
   stopping(): boolean;
   /** Called after each batch is committed, marked and recorded. */
   onBatch?(counts: SyncCounts): void;
+  /** Officers' replies to act+ addresses (replies.ts); absent: every message is for the account's address. */
+  replies?: ReplyRouter | null;
 }
 
 export interface SyncCounts {
@@ -160,12 +164,22 @@ export class FolderSync {
 
   private async acceptOne(stream: Readable): Promise<Outcome> {
     try {
-      const r = await this.deps.accept.accept(stream, this.envelope);
+      const { body, envelope } = await this.envelopeOf(stream);
+      const r = await this.deps.accept.accept(body, envelope);
       return r.duplicate ? 'duplicate' : 'stored';
     } catch (err) {
       if (err instanceof MessageTooLargeError) return 'tooLarge';
       throw err;
     }
+  }
+
+  /** The account's envelope, or a reply's (act+ recipients found in the header: replies.ts). */
+  private async envelopeOf(stream: Readable): Promise<{ body: Readable; envelope: AcceptEnvelope }> {
+    const route = this.deps.replies;
+    if (!route) return { body: stream, envelope: this.envelope };
+    const { rcptTo, body } = await recipientsFromHeaders(stream);
+    const reply = route(this.deps.target, rcptTo);
+    return { body, envelope: reply ? { ...this.envelope, ...reply } : this.envelope };
   }
 
   /**

@@ -5,7 +5,7 @@
  * (sanitize.ts: no NUL or control characters, well-formed UTF-16) before anyone stores it.
  */
 import { pipeline, type Readable } from 'node:stream';
-import { simpleParser, type AddressObject, type Attachment } from 'mailparser';
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { PermanentError, TransientError, VanthuError } from '../errors.ts';
 import { checkMime, DEFAULT_MIME_LIMITS, mailparserOptions, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
 import { cleanField, cleanText } from '../sanitize.ts';
@@ -72,11 +72,26 @@ function cap(s: string | undefined | false): { value: string | null; truncated: 
 }
 
 /**
+ * parseMessage's result together with mailparser's own, which still holds every attachment's
+ * decoded bytes and the headers as mailparser read them: the pipeline parses a message once per
+ * job and hands this to the classifier and the verifier (docs/architecture.md, "One parse per job").
+ */
+export interface FullParse {
+  message: ParsedMessage;
+  mail: ParsedMail;
+}
+
+/**
  * Parses a raw message. Throws LimitExceeded (a limit of the MIME structure), PermanentError
  * 'mime-unreadable' (mailparser gave up on these bytes: it would again), or TransientError
  * 'blob-read' (the source stream failed: the bytes may be readable later).
  */
 export async function parseMessage(source: Readable | Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS): Promise<ParsedMessage> {
+  return (await parseMail(source, limits)).message;
+}
+
+/** parseMessage, keeping mailparser's result too (FullParse); the same checks and errors. */
+export async function parseMail(source: Readable | Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS): Promise<FullParse> {
   let input: Readable | Buffer = source;
   let sourceError: unknown = null;
   if (Buffer.isBuffer(source)) checkMime(source, limits);
@@ -105,7 +120,7 @@ export async function parseMessage(source: Readable | Buffer, limits: MimeLimits
     ...(m.html ? [{ contentType: 'text/html', filename: null, disposition: 'inline', contentId: null, size: Buffer.byteLength(m.html), related: false }] : []),
     ...attachments.map(({ content: _c, ...p }) => p),
   ];
-  return {
+  const message: ParsedMessage = {
     messageId: field(m.messageId),
     inReplyTo: field(m.inReplyTo),
     references: refs.map((r) => field(r) ?? ''),
@@ -122,6 +137,7 @@ export async function parseMessage(source: Readable | Buffer, limits: MimeLimits
     attachments,
     textTruncated: text.truncated,
   };
+  return { message, mail: m };
 }
 
 /**

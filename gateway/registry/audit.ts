@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { asc, gt, sql } from 'drizzle-orm';
+import { asc, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { auditLog } from './schema.ts';
 import { rows, type Tx } from './db.ts';
@@ -56,25 +56,54 @@ export function withAuditVia<T>(via: Record<string, unknown>, fn: () => Promise<
   return auditVia.run(via, fn);
 }
 
-export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date): Promise<number> {
-  const via = auditVia.getStore();
-  await tx.execute(sql`insert into audit_head (id, seq, hash) values (1, 0, ${GENESIS}) on conflict do nothing`);
-  const [head] = await rows<{ seq: string | number; hash: string }>(tx, sql`update audit_head set seq = seq + 1 where id = 1 returning seq, hash`);
-  const seq = Number(head.seq);
-  // Millisecond precision survives the timestamptz round trip, so verify recomputes the same hash.
-  const row: Hashed = {
-    seq,
-    at: new Date(at.getTime()),
-    actor: entry.actor,
-    action: entry.action,
-    entity: entry.entity,
-    entityId: entry.entityId,
-    data: JSON.parse(JSON.stringify(via ? { ...entry.data, via } : (entry.data ?? {}))),
-  };
-  const hash = rowHash(head.hash, row);
-  await tx.insert(auditLog).values({ ...row, data: row.data as object, prevHash: head.hash, hash });
-  await tx.execute(sql`update audit_head set hash = ${hash} where id = 1`);
+export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date, alongside?: SQL): Promise<number> {
+  const [seq] = await appendAudits(tx, [entry], at, alongside);
   return seq;
+}
+
+/**
+ * Appends entries in order, in two statements whatever their number: the head takes the next
+ * sequence numbers (and keeps its row lock to the commit, so appends serialise), then one
+ * statement inserts the rows and moves the head's hash. `alongside`, a data-modifying statement
+ * (insert or update), runs in that second statement: the change the entries record, written with
+ * them (intake's document row). The head row exists from migration 0010 on; a database without it
+ * (rows deleted by hand) gets it at its first append.
+ */
+export async function appendAudits(tx: Tx, entries: AuditEntry[], at: Date, alongside?: SQL): Promise<number[]> {
+  if (!entries.length) throw new Error('appendAudits: no entries');
+  const via = auditVia.getStore();
+  const take = () =>
+    rows<{ seq: string | number; hash: string }>(tx, sql`update audit_head set seq = seq + ${entries.length} where id = 1 returning seq, hash`);
+  let [head] = await take();
+  if (!head) {
+    await tx.execute(sql`insert into audit_head (id, seq, hash) values (1, 0, ${GENESIS}) on conflict do nothing`);
+    [head] = await take();
+  }
+  const first = Number(head.seq) - entries.length + 1;
+  let prevHash = head.hash;
+  const values: SQL[] = [];
+  const seqs: number[] = [];
+  for (const [i, entry] of entries.entries()) {
+    // Millisecond precision survives the timestamptz round trip, so verify recomputes the same hash.
+    const row: Hashed = {
+      seq: first + i,
+      at: new Date(at.getTime()),
+      actor: entry.actor,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: entry.entityId,
+      data: JSON.parse(JSON.stringify(via ? { ...entry.data, via } : (entry.data ?? {}))),
+    };
+    const hash = rowHash(prevHash, row);
+    values.push(
+      sql`(${row.seq}::bigint, ${row.at.toISOString()}::timestamptz, ${row.actor}, ${row.action}, ${row.entity}, ${row.entityId}, ${JSON.stringify(row.data)}::jsonb, ${prevHash}, ${hash})`,
+    );
+    seqs.push(row.seq);
+    prevHash = hash;
+  }
+  await tx.execute(sql`with ${alongside ? sql`change as (${alongside}), ` : sql``}entries as (insert into audit_log (seq, at, actor, action, entity, entity_id, data, prev_hash, hash) values ${sql.join(values, sql`, `)})
+    update audit_head set hash = ${prevHash} where id = 1`);
+  return seqs;
 }
 
 export interface AuditVerification {

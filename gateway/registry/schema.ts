@@ -97,6 +97,8 @@ export const documents = pgTable(
     index('documents_mid').on(t.internetMessageId),
     index('documents_dedup').on(t.unitId, t.dedupKey),
     index('documents_followup').on(t.followupPending).where(sql`${t.followupPending}`),
+    // The duplicate check's lookup by attachment hash (jsonb ?|), migration 0010; fastupdate off, or the planner prefers the unit's whole book.
+    index('documents_attachment_hashes').using('gin', t.attachmentHashes).with({ fastupdate: false }),
   ],
 );
 

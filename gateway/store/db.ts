@@ -35,25 +35,30 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** The embedded database's shared_buffers in MiB (config database.embeddedSharedBuffersMb). */
+  sharedBuffersMb?: number;
 }
 
+/** pg_advisory_lock key held while migrations run (any fixed bigint; "vanthu" in ASCII). */
+const MIGRATION_LOCK = 130_160_837_027_957;
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(path.join(opts.dataDir, 'db'));
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(path.join(opts.dataDir, 'db'), opts.sharedBuffersMb ?? 32);
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, sharedBuffersMb: number): Promise<Database> {
   mkdirSync(dir, { recursive: true });
   // PGlite is a single-process database: a second opener would corrupt it, so take a lock first.
   const lock: DirLock = acquireDirLock(dir, 'the embedded database');
   try {
-    const { PGlite, messages } = await import('@electric-sql/pglite');
-    registerDatabaseErrorClass(messages.DatabaseError);
+    const { EmbeddedDatabase, EmbeddedDatabaseError } = await import('./pglite-client.ts');
+    registerDatabaseErrorClass(EmbeddedDatabaseError);
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    const client = await PGlite.create(dir);
-    const db = drizzle(client, { schema }) as unknown as Db;
+    // PGlite runs in its own thread (gateway/store/pglite-client.ts): the event loop stays free for mail.
+    const client = await EmbeddedDatabase.open(dir, { sharedBuffersMb });
+    const db = drizzle(client as never, { schema }) as unknown as Db;
     return {
       db,
       kind: 'pglite',
@@ -87,7 +92,18 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   return {
     db,
     kind: 'postgres',
-    migrate: () => migrate(db as never, { migrationsFolder: MIGRATIONS }),
+    // Processes started together on a fresh database (a gateway and its workers) would each run the
+    // migrations at once and fail on each other's CREATE TABLE: one at a time, under a session lock.
+    migrate: async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migrate(drizzle(client, { schema }) as never, { migrationsFolder: MIGRATIONS });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        client.release();
+      }
+    },
     ping: async () => void (await db.execute(sql`select 1`)),
     syncCommitted: async () => undefined,
     query: async <Row>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as Row[],

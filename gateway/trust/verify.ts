@@ -54,7 +54,20 @@ export class UnreadableFileError extends Error {
   }
 }
 
-export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<VerifyReport> {
+/** An attachment as mailparser decodes it (its typings promise strings that hostile mail does not always give). */
+export interface DecodedAttachment {
+  contentType: unknown;
+  filename?: unknown;
+  contentId?: unknown;
+  content: Buffer;
+}
+
+/**
+ * `attachments`: those of `raw` itself, when the caller has parsed it already (the pipeline parses
+ * each message once per job, docs/architecture.md "One parse per job"); they are then not parsed
+ * again. Entities unwrapped from opaque S/MIME are always parsed here.
+ */
+export async function verifyMessage(raw: Buffer, opts: VerifyOptions, attachments?: readonly DecodedAttachment[]): Promise<VerifyReport> {
   const ctx = context(opts);
   const signatures: SignatureReport[] = [];
   try {
@@ -71,7 +84,7 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<V
       return smime.signatures;
     }),
   );
-  for (const entity of entities) signatures.push(...(await verifyAttachments(entity, ctx, opts)));
+  for (const entity of entities) signatures.push(...(await verifyAttachments(entity, ctx, opts, entity === raw ? attachments : undefined)));
   return makeReport(signatures);
 }
 
@@ -129,16 +142,18 @@ function documentSignatures(bytes: Buffer, kind: DocumentKind, ctx: TrustContext
   return reports;
 }
 
-/** PDF and XML attachments of one MIME entity, as mailparser decodes them. */
-async function verifyAttachments(entity: Buffer, ctx: TrustContext, opts: VerifyOptions): Promise<SignatureReport[]> {
-  let parsed;
-  try {
-    parsed = await simpleParser(entity, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-  } catch (err) {
-    return [signature('pdf', 'indeterminate', { reasons: [`attachments could not be read: ${message(err)}`] })];
+/** PDF and XML attachments of one MIME entity, as mailparser decodes them (`decoded`: already decoded by the caller). */
+async function verifyAttachments(entity: Buffer, ctx: TrustContext, opts: VerifyOptions, decoded?: readonly DecodedAttachment[]): Promise<SignatureReport[]> {
+  let attachments = decoded;
+  if (!attachments) {
+    try {
+      attachments = (await simpleParser(entity, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true })).attachments;
+    } catch (err) {
+      return [signature('pdf', 'indeterminate', { reasons: [`attachments could not be read: ${message(err)}`] })];
+    }
   }
   const out: SignatureReport[] = [];
-  parsed.attachments.forEach((att, i) => {
+  attachments.forEach((att, i) => {
     const kind = attachmentKind(att.contentType, att.filename);
     if (!kind) return;
     // edXML packages reference their parts by Content-ID and often give them no file name.

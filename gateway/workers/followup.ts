@@ -8,18 +8,32 @@
  * time has come on that clock.
  */
 import type { Queue } from 'bullmq';
-import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { localDate, zonedInstant } from '../clock.ts';
 import { addDays, addWorkingDays, subtractWorkingDays } from '../registry/workflow/deadlines.ts';
 import type { DocumentRow } from '../registry/books/register.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
-import { documents } from '../registry/schema.ts';
 import { isDuplicateAlert } from '../registry/intake/integrity.ts';
 import { OPEN_STATUSES } from '../registry/books/search.ts';
 import { ProducerQueue } from './queues.ts';
 
 export const FOLLOWUP_QUEUE = 'followup';
+
+/** What sync() reads of a document marked followup_pending. */
+type PendingDoc = Pick<
+  DocumentRow,
+  'id' | 'unitId' | 'status' | 'dueDate' | 'bookNumber' | 'senderAddress' | 'reasons' | 'assigneeId' | 'registeredAt' | 'updatedAt'
+>;
+
+function pendingDoc(r: Record<string, unknown>): PendingDoc {
+  const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string));
+  return {
+    ...(r as PendingDoc),
+    reasons: (typeof r.reasons === 'string' ? JSON.parse(r.reasons) : r.reasons) as string[],
+    registeredAt: date(r.registeredAt),
+    updatedAt: date(r.updatedAt) as Date,
+  };
+}
 
 export type FollowupJob =
   | { kind: 'reminder' | 'escalate'; docId: string; dueDate: string; fireAt: number }
@@ -104,20 +118,25 @@ export class FollowupScheduler {
 
   async sync(limit = 200): Promise<number> {
     await this.producer.get(); // a Queue whose start-up failed is replaced before it is used
-    const pending = await this.rt.db.select().from(documents).where(eq(documents.followupPending, true)).limit(limit);
-    for (const doc of pending) {
-      const settled = await this.apply(doc);
-      // Cleared only if nobody changed the row meanwhile; else the next sync sees it again.
-      if (settled)
-        await this.rt.db
-          .update(documents)
-          .set({ followupPending: false })
-          .where(and(eq(documents.id, doc.id), eq(documents.updatedAt, doc.updatedAt)));
-    }
+    // The columns apply() reads, through the partial index documents_followup.
+    const found = await this.rt.database.query<Record<string, unknown>>(
+      `select id, unit_id as "unitId", status, due_date as "dueDate", book_number as "bookNumber", sender_address as "senderAddress", reasons,
+  assignee_id as "assigneeId", registered_at as "registeredAt", updated_at as "updatedAt" from documents where followup_pending limit $1`,
+      [limit],
+    );
+    const pending = found.map(pendingDoc);
+    const settled: PendingDoc[] = [];
+    for (const doc of pending) if (await this.apply(doc)) settled.push(doc);
+    // Cleared only if nobody changed the row meanwhile; else the next sync sees it again. One statement for all.
+    if (settled.length)
+      await this.rt.database.query(
+        `update documents d set followup_pending = false from unnest($1::text[], $2::timestamptz[]) as u(id, at) where d.id = u.id and d.updated_at = u.at`,
+        [settled.map((d) => d.id), settled.map((d) => d.updatedAt.toISOString())],
+      );
     return pending.length;
   }
 
-  private async apply(doc: DocumentRow): Promise<boolean> {
+  private async apply(doc: PendingDoc): Promise<boolean> {
     let settled = true;
     if (OPEN_STATUSES.includes(doc.status) && doc.dueDate) settled = await this.scheduleDeadline(doc, doc.dueDate);
     else settled = await this.cancel(doc.id);
@@ -142,7 +161,7 @@ export class FollowupScheduler {
     return left.every((j) => !j);
   }
 
-  private async scheduleDeadline(doc: DocumentRow, dueDate: string): Promise<boolean> {
+  private async scheduleDeadline(doc: PendingDoc, dueDate: string): Promise<boolean> {
     const now = this.rt.clock.now();
     const t = fireTimes(this.rt, doc.unitId, dueDate, localDate(doc.registeredAt ?? now, this.rt.tz));
     let settled = true;

@@ -10,9 +10,10 @@ import type { Database } from '../store/db.ts';
 import { inboundMessages } from '../store/schema.ts';
 import { describeError, errorText, type ErrorInfo } from '../errors.ts';
 import { PENDING_STATES } from './states.ts';
-import { runPipeline, type AnyStage, type StageContext } from './pipeline.ts';
+import { messageOf, selectMessage } from './message-row.ts';
+import { runPipeline, type AnyStage, type Stage, type StageContext, type StageName } from './pipeline.ts';
 import { INGEST_QUEUE } from './queues.ts';
-import { MessageLeases } from './lease.ts';
+import { MessageLeases, type Claimed } from './lease.ts';
 import { classifyStage } from './stages/classify.ts';
 import { parseStage } from './stages/parse.ts';
 import { verifyStage } from './stages/verify.ts';
@@ -22,8 +23,29 @@ import { actByMailStage } from './stages/act-by-mail.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import type { Deliverer, Mailer } from '../registry/ports.ts';
 
+/**
+ * Stages whose run may leave its row for the pipeline's next write (Stage.deferrable): parse (its
+ * attachment rows go with its row), classify and verify (functions of the message; classify's wait
+ * for OCR is written before it hands over), link-outgoing and act-by-mail when they found nothing
+ * to act on. Register is written at once, and the rows before it are written before it runs.
+ */
+const DEFERRABLE: { [N in StageName]?: (result: Parameters<NonNullable<Stage<N>['deferrable']>>[0]) => boolean } = {
+  parse: () => true,
+  classify: () => true,
+  verify: () => true,
+  'link-outgoing': (r) => r.links.length === 0,
+  'act-by-mail': (r) => r.outcome.kind === 'not-a-reply',
+};
+
+function deferring<N extends StageName>(stage: Stage<N>): Stage<N> {
+  const deferrable = DEFERRABLE[stage.name] as Stage<N>['deferrable'];
+  return stage.deferrable || !deferrable ? stage : { ...stage, deferrable };
+}
+
 /** The stages in order; each reads the stored results of those before it. */
-export const INGEST_STAGES: AnyStage[] = [parseStage, classifyStage, verifyStage, linkOutgoingStage, actByMailStage, registerStage /* stays last */];
+export const INGEST_STAGES: AnyStage[] = [parseStage, classifyStage, verifyStage, linkOutgoingStage, actByMailStage, registerStage /* stays last */].map(
+  (s) => deferring(s as Stage) as AnyStage,
+);
 
 export interface IngestDeps {
   database: Database;
@@ -42,10 +64,18 @@ export interface IngestDeps {
   ocrQueue?: StageContext['ocrQueue'];
 }
 
-export async function processMessage(deps: IngestDeps, id: string, force: string[] = []): Promise<string> {
-  const [message] = await deps.database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id));
-  if (!message) throw new Error(`inbound message ${id} not found`);
-  await runPipeline(deps.stages ?? INGEST_STAGES, { ...deps, message, results: {} }, { force });
+/**
+ * Runs the pipeline on a message: the row and stage rows the lease claim read (`claimed`), else
+ * read here in one statement.
+ */
+export async function processMessage(deps: IngestDeps, id: string, force: string[] = [], claimed?: Claimed): Promise<string> {
+  let loaded: Pick<Claimed, 'message' | 'stages'> | undefined = claimed;
+  if (!loaded) {
+    const [row] = await deps.database.query<Record<string, unknown>>(selectMessage('inbound_messages m where m.id = $1'), [id]);
+    if (!row) throw new Error(`inbound message ${id} not found`);
+    loaded = messageOf(row);
+  }
+  await runPipeline(deps.stages ?? INGEST_STAGES, { ...deps, message: loaded.message, results: {} }, { force, stored: loaded.stages, lease: claimed?.lease });
   return id;
 }
 
@@ -56,9 +86,9 @@ export async function processMessage(deps: IngestDeps, id: string, force: string
  * case nothing is thrown at all. A transient failure is thrown to be retried with back-off; the
  * last attempt leaves the row `failed` first, so the row never depends on the "failed" event.
  */
-export async function runIngestJob(deps: IngestDeps, job: Job<{ id: string }>): Promise<string> {
+export async function runIngestJob(deps: IngestDeps, job: Job<{ id: string }>, claimed?: Claimed): Promise<string> {
   try {
-    return await processMessage(deps, job.data.id);
+    return await processMessage(deps, job.data.id, [], claimed);
   } catch (err) {
     const info = describeError(err);
     if (info.permanent) throw new UnrecoverableError(errorText(info));
@@ -82,8 +112,9 @@ export const MAX_STALLS = 5;
 
 export function startIngestWorker(deps: IngestDeps, connection: Redis, concurrency: number): Worker {
   // Each run holds the message's lease in the database, so the outbox sweep never re-queues a message a live worker holds (gateway/workers/lease.ts).
-  const leases = new MessageLeases(deps.database, deps.config.ingest.leaseMs, deps.log);
-  const worker = new Worker(INGEST_QUEUE, (job: Job<{ id: string }>, token?: string) => leases.process(job, token, () => runIngestJob(deps, job)), {
+  // The claim reads the row and its stage rows with the lease (one statement), and the pipeline's last write releases it.
+  const leases = new MessageLeases(deps.database, deps.config.ingest.leaseMs, deps.log, PENDING_STATES, true);
+  const worker = new Worker(INGEST_QUEUE, (job: Job<{ id: string }>, token?: string) => leases.process(job, token, (c) => runIngestJob(deps, job, c)), {
     connection,
     concurrency,
     prefix: deps.config.redis.prefix,

@@ -16,15 +16,24 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, type Job } from 'bullmq';
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from '../log.ts';
 import type { Database } from '../store/db.ts';
 import { processAlive } from '../store/lock.ts';
 import { inboundMessages } from '../store/schema.ts';
 import { PENDING_STATES } from './states.ts';
+import { messageOf, selectMessage } from './message-row.ts';
+import type { InboundRow, LeaseHandle, StoredStage } from './pipeline.ts';
+
+/** What a run gets with the lease: the message row as the claim left it, its stage rows (when asked for), and the lease. */
+export interface Claimed {
+  message: InboundRow;
+  stages: StoredStage[];
+  lease: LeaseHandle;
+}
 
 export type Claim =
-  | { taken: true; holder: string }
+  | { taken: true; holder: string; claimed: Claimed }
   /** Another live run holds it: try again in about retryInMs. */
   | { taken: false; reason: 'busy'; holder: string | null; retryInMs: number }
   /** The message is in a terminal state: nothing to do. */
@@ -49,20 +58,23 @@ export class MessageLeases {
     readonly leaseMs: number,
     private readonly log: Logger,
     private readonly states: readonly string[] = PENDING_STATES,
+    /** Read the message's message_stages rows with the claim (the ingest pipeline's, gateway/workers/pipeline.ts). */
+    private readonly withStages = false,
   ) {}
 
   /** Takes the lease of a pending message for one run of the pipeline. */
   async claim(id: string): Promise<Claim> {
     const { db } = this.database;
     const holder = `${this.owner}:${++this.runs}`;
-    const lapsed = or(isNull(t.leaseUntil), lt(t.leaseUntil, sql`now()`));
     const pending = [...this.states];
-    const taken = await db
-      .update(t)
-      .set({ leaseOwner: holder, leaseUntil: this.expiry() })
-      .where(and(eq(t.id, id), inArray(t.state, pending), lapsed))
-      .returning({ id: t.id });
-    if (taken.length) return { taken: true, holder };
+    // One statement takes the lease and reads the row (and its stage rows) for the run.
+    const [taken] = await this.database.query<Record<string, unknown>>(
+      `with m as (update inbound_messages set lease_owner = $2, lease_until = now() + $3::double precision * interval '1 millisecond'
+  where id = $1 and state = any($4::text[]) and (lease_until is null or lease_until < now()) returning *)
+${selectMessage('m', this.withStages)}`,
+      [id, holder, this.leaseMs, pending],
+    );
+    if (taken) return { taken: true, holder, claimed: { ...messageOf(taken), lease: { holder, released: false } } };
     const [row] = await db
       .select({
         state: t.state,
@@ -74,14 +86,15 @@ export class MessageLeases {
     if (!row) return { taken: false, reason: 'missing' };
     if (!this.states.includes(row.state)) return { taken: false, reason: 'settled', state: row.state };
     if (row.owner && deadHere(row.owner)) {
-      const stolen = await db
-        .update(t)
-        .set({ leaseOwner: holder, leaseUntil: this.expiry() })
-        .where(and(eq(t.id, id), eq(t.leaseOwner, row.owner), inArray(t.state, pending)))
-        .returning({ id: t.id });
-      if (stolen.length) {
+      const [stolen] = await this.database.query<Record<string, unknown>>(
+        `with m as (update inbound_messages set lease_owner = $2, lease_until = now() + $3::double precision * interval '1 millisecond'
+  where id = $1 and lease_owner = $5 and state = any($4::text[]) returning *)
+${selectMessage('m', this.withStages)}`,
+        [id, holder, this.leaseMs, pending, row.owner],
+      );
+      if (stolen) {
         this.log.info({ id, from: row.owner }, 'took over the lease of a message held by a dead process of this host');
-        return { taken: true, holder };
+        return { taken: true, holder, claimed: { ...messageOf(stolen), lease: { holder, released: false } } };
       }
     }
     return { taken: false, reason: 'busy', holder: row.owner, retryInMs: Math.ceil(Number(row.remainingMs ?? 0)) };
@@ -89,27 +102,28 @@ export class MessageLeases {
 
   /** Extends a held lease; false when this run no longer holds it. */
   async renew(id: string, holder: string): Promise<boolean> {
-    const rows = await this.database.db
-      .update(t)
-      .set({ leaseUntil: this.expiry() })
-      .where(and(eq(t.id, id), eq(t.leaseOwner, holder)))
-      .returning({ id: t.id });
+    const rows = await this.database.query(
+      `update inbound_messages set lease_until = now() + $3::double precision * interval '1 millisecond' where id = $1 and lease_owner = $2 returning id`,
+      [id, holder, this.leaseMs],
+    );
     return rows.length === 1;
   }
 
   async release(id: string, holder: string): Promise<void> {
-    await this.database.db
-      .update(t)
-      .set({ leaseOwner: null, leaseUntil: null })
-      .where(and(eq(t.id, id), eq(t.leaseOwner, holder)));
+    await this.database.query('update inbound_messages set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [id, holder]);
   }
 
-  /** Runs `fn` holding the message's lease (renewed meanwhile, released after); or says why not. */
-  async hold<T>(id: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | ({ ran: false } & NotTaken)> {
+  /**
+   * Runs `fn` holding the message's lease (renewed meanwhile, released after unless a write of the
+   * run released it with the final state: Claimed.lease); or says why not.
+   */
+  async hold<T>(id: string, fn: (claimed: Claimed) => Promise<T>): Promise<{ ran: true; value: T } | ({ ran: false } & NotTaken)> {
     const claim = await this.claim(id);
     if (!claim.taken) return { ran: false, ...claim };
     let warned = false;
     const renew = () =>
+      // Released with the final state: nothing left to renew (and no lease "lost").
+      !claim.claimed.lease.released &&
       this.renew(id, claim.holder).then(
         (ok) => {
           if (!ok && !warned) {
@@ -122,12 +136,13 @@ export class MessageLeases {
     const timer = setInterval(renew, Math.max(50, Math.floor(this.leaseMs / 3)));
     timer.unref();
     try {
-      return { ran: true, value: await fn() };
+      return { ran: true, value: await fn(claim.claimed) };
     } finally {
       clearInterval(timer);
-      await this.release(id, claim.holder).catch((err) =>
-        this.log.warn({ id, err: (err as Error).message }, 'could not release a message lease; it lapses by itself'),
-      );
+      if (!claim.claimed.lease.released)
+        await this.release(id, claim.holder).catch((err) =>
+          this.log.warn({ id, err: (err as Error).message }, 'could not release a message lease; it lapses by itself'),
+        );
     }
   }
 
@@ -135,7 +150,7 @@ export class MessageLeases {
    * The ingest job's processor around `run`: a held message's job is delayed until the lease would
    * lapse (not counted as an attempt); a settled message's job completes without running anything.
    */
-  async process<T>(job: Job<{ id: string }>, token: string | undefined, run: () => Promise<T>): Promise<T | string> {
+  async process<T>(job: Job<{ id: string }>, token: string | undefined, run: (claimed?: Claimed) => Promise<T>): Promise<T | string> {
     const id = job.data.id;
     const r = await this.hold(id, run);
     if (r.ran) return r.value;
@@ -146,11 +161,6 @@ export class MessageLeases {
     this.log.info({ id, holder: r.holder, delay }, 'message held by another run; job delayed');
     await job.moveToDelayed(Date.now() + delay, token);
     throw new DelayedError();
-  }
-
-  /** A lease runs out this long after the database's now. */
-  private expiry() {
-    return sql`now() + ${this.leaseMs} * interval '1 millisecond'`;
   }
 }
 

@@ -4,14 +4,13 @@
  * (after a fix, or a new trust anchor) without touching the others, and a re-delivered job skips
  * what is already done.
  */
-import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config/load.ts';
 import type { Clock } from '../clock.ts';
 import type { Deliverer, Mailer } from '../registry/ports.ts';
 import type { Logger } from '../log.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
-import { inboundMessages, type messageAttachments, messageStages } from '../store/schema.ts';
+import type { inboundMessages, messageAttachments } from '../store/schema.ts';
 import type { Classification } from '../documents/types.ts';
 import type { ParsedMessage } from '../mail/parse.ts';
 import type { SignedRevision, VerifyReport } from '../trust/index.ts';
@@ -22,6 +21,7 @@ import { describeError, errorText, type ErrorInfo, VanthuError } from '../errors
 import { LimitExceeded } from '../limits.ts';
 import { cleanDeep, cleanField } from '../sanitize.ts';
 import type { OcrRead } from './stages/ocr-input.ts';
+import { isTerminal } from './states.ts';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 
@@ -71,6 +71,8 @@ export interface StageContext {
   transport?: Deliverer;
   /** Results of the stages that ran (or had run) before, by stage name. */
   results: Partial<StageResults>;
+  /** The raw message read once and its one MIME parse, for this job only, never stored (docs/architecture.md "One parse per job"). */
+  mime?: import('./parsed-message.ts').JobMime;
   /** Set when a content stage ended the message with a permanent outcome (see runPipeline). */
   outcome?: StageOutcome | null;
   /** Queues a message's OCR job, replacing a finished one (gateway/workers/ocr.ts); absent where no queue runs (the outbox sweep queues it then). */
@@ -105,6 +107,41 @@ export interface Stage<N extends StageName = StageName> {
    * mail that cannot be parsed): the register stage, which then sends the message to review.
    */
   afterOutcome?: boolean;
+  /** Columns of the message row this stage's result sets, written in the same statement as its row (the parse stage's subject and sender). */
+  messageFields?(result: StageResults[N]): MessageFields;
+  /**
+   * Other rows the stage's result stands for (the parse stage's message_attachments), written in
+   * the same statement as its row: data-modifying statements for a WITH, parameters added through
+   * `param` ($1 is the message id). A run again rewrites them the same.
+   */
+  storeWith?(result: StageResults[N], param: (value: unknown) => string): string[];
+  /**
+   * Whether this run's row may wait for the pipeline's next write instead of a statement of its
+   * own: true when the run changed nothing outside its result (and its storeWith rows). A job that
+   * ends before that write (a crash) runs the stage again. A stage without it is written at once, and the rows waiting are written before it
+   * runs, so what it does to other rows rests on stored results (see runPipeline).
+   */
+  deferrable?(result: StageResults[N]): boolean;
+}
+
+/** Columns of inbound_messages a stage's result may set (Stage.messageFields). */
+export interface MessageFields {
+  subject?: string | null;
+  fromAddr?: string | null;
+}
+
+/** A message_stages row as the pipeline reads it. */
+export interface StoredStage {
+  stage: string;
+  status: string;
+  result: unknown;
+  error: string | null;
+}
+
+/** The lease a run holds (gateway/workers/lease.ts); `released` once a write of the pipeline let it go with the final state. */
+export interface LeaseHandle {
+  holder: string;
+  released: boolean;
 }
 
 /** Any one of the stages (a list of stages holds each with its own result type). */
@@ -125,6 +162,10 @@ export interface StageOutcome {
 export interface PipelineOptions {
   /** Stage names to run again even if done. */
   force?: string[];
+  /** The message's message_stages rows when the caller read them with the message (the lease claim): not read again. */
+  stored?: StoredStage[];
+  /** The lease this run holds: the statement that makes the message `decided` (or `failed`) releases it too. */
+  lease?: LeaseHandle;
 }
 
 /** What message_stages.status says about a stage. */
@@ -135,6 +176,12 @@ export const STAGE_STOPPED = 'stopped';
 
 /**
  * Runs the stages in order, skipping those already done.
+ *
+ * Writes: a stage's row and the message's state, lastError and (at the end) lease are one
+ * statement. A stage marked deferrable whose run changed nothing else (parse, classify, verify, an
+ * act-by-mail or link-outgoing run that found nothing to do) waits for the next write, made before
+ * a stage that is not deferrable runs (register: it acts on stored results) or when the run ends;
+ * an ordinary message so costs two writes, not a dozen (docs/architecture.md, "Database writes").
  *
  * Failures are typed (gateway/errors.ts). A permanent one in a content stage (parse, classify,
  * verify, link-outgoing) is an outcome, not a crash: the stage is stored as "stopped" with the
@@ -149,68 +196,65 @@ export const STAGE_STOPPED = 'stopped';
  * once failed to store its own error text and ended `failed` with lastError empty.
  */
 export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: PipelineOptions = {}): Promise<void> {
-  const { db } = ctx.database;
-  const id = ctx.message.id;
-  const done = await db.select().from(messageStages).where(eq(messageStages.messageId, id));
+  const done = opts.stored ?? (await readStages(ctx.database, ctx.message.id));
   const stored = new Map(done.filter((r) => r.status === STAGE_DONE).map((r) => [r.stage, r.result]));
   const stopped = done.find((r) => r.status === STAGE_STOPPED && !opts.force?.includes(r.stage));
   if (stopped) ctx.outcome = outcomeOf(stopped.stage, stopped.result, stopped.error);
-  let state = ctx.message.state;
+  const w = new StageWrites(ctx, opts.lease);
   for (const stage of stages) {
     if (ctx.outcome && !stage.afterOutcome) continue;
     if (stored.has(stage.name) && !opts.force?.includes(stage.name)) {
       (ctx.results as Record<string, unknown>)[stage.name] = stored.get(stage.name);
-      state = stage.doneState;
+      w.state = stage.doneState;
       continue;
     }
+    // A stage that may change other rows acts on stored results: the rows waiting are written first.
+    if (!stage.deferrable) await w.flush({ rowsOnly: true });
     let result: unknown;
     try {
       result = cleanDeep((await stage.run(ctx)) ?? null);
     } catch (err) {
-      if (err instanceof AwaitingWork) return awaitWork(ctx, stage.name, err);
+      if (err instanceof AwaitingWork) return awaitWork(w, stage.name, err);
       const info = describeError(err);
       if (info.permanent && !stage.afterOutcome && !ctx.outcome) {
         const limit = err instanceof LimitExceeded ? err : null;
         ctx.outcome = { stage: stage.name, code: info.code, message: info.message, max: limit?.max ?? null, where: cleanField(limit?.where) };
-        await saveStage(ctx, stage.name, STAGE_STOPPED, { code: info.code, max: ctx.outcome.max, where: ctx.outcome.where }, info.message);
-        await db
-          .update(inboundMessages)
-          .set({ lastError: `${stage.name}: ${errorText(info)}`, updatedAt: ctx.clock.now() })
-          .where(eq(inboundMessages.id, id));
-        ctx.log.warn({ id, stage: stage.name, code: info.code, err: info.message }, 'message stopped with a permanent outcome; it goes to review');
+        // Stored with lastError by the next write: before the stage that sends the message to review runs, or at the end.
+        w.add(stage.name, STAGE_STOPPED, { code: info.code, max: ctx.outcome.max, where: ctx.outcome.where }, info.message);
+        ctx.log.warn(
+          { id: ctx.message.id, stage: stage.name, code: info.code, err: info.message },
+          'message stopped with a permanent outcome; it goes to review',
+        );
         continue;
       }
-      await recordFailure(ctx, stage.name, info, info.permanent);
+      await w.fail(stage.name, info, info.permanent);
       throw err;
     }
     (ctx.results as Record<string, unknown>)[stage.name] = result;
-    await saveStage(ctx, stage.name, STAGE_DONE, result, null);
-    state = stage.doneState;
-    const lastError = ctx.outcome ? `${ctx.outcome.stage}: ${ctx.outcome.code}: ${ctx.outcome.message}` : null;
-    await db.update(inboundMessages).set({ state, lastError, updatedAt: ctx.clock.now() }).where(eq(inboundMessages.id, id));
+    const storeWith = stage.storeWith;
+    w.add(stage.name, STAGE_DONE, result, null, {
+      fields: stage.messageFields?.(result as never),
+      storeWith: storeWith && ((param) => storeWith(result as never, param)),
+    });
+    w.state = stage.doneState;
+    if (!stage.deferrable?.(result as never)) await w.flush();
   }
   // An outcome with no stage left to send the message to review (a pipeline without register): it ends failed, never pending.
-  if (ctx.outcome && !stages.some((s) => s.afterOutcome)) state = 'failed';
-  if (state !== ctx.message.state)
-    await db
-      .update(inboundMessages)
-      .set({ state })
-      .where(and(eq(inboundMessages.id, id)));
+  if (ctx.outcome && !stages.some((s) => s.afterOutcome)) w.state = 'failed';
+  await w.flush();
 }
 
 /**
  * The state first, then the hand-over: the other worker never finds the message still in its old
  * state. The lease goes with the state (gateway/workers/lease.ts): the other worker may take the
- * message at once instead of waiting for this run to let go (its release is then a no-op).
+ * message at once instead of waiting for this run to let go (its release is then a no-op). The
+ * rows of the stages done before are written in the same statement.
  */
-async function awaitWork(ctx: StageContext, stage: string, w: AwaitingWork): Promise<void> {
-  const id = ctx.message.id;
-  await ctx.database.db
-    .update(inboundMessages)
-    .set({ state: w.state, lastError: null, leaseOwner: null, leaseUntil: null, updatedAt: ctx.clock.now() })
-    .where(eq(inboundMessages.id, id));
-  ctx.log.info({ id, stage, state: w.state }, w.message);
-  await w.then?.();
+async function awaitWork(w: StageWrites, stage: string, aw: AwaitingWork): Promise<void> {
+  w.state = aw.state;
+  await w.flush({ state: true, lastError: null, releaseAny: true });
+  w.ctx.log.info({ id: w.ctx.message.id, stage, state: aw.state }, aw.message);
+  await aw.then?.();
 }
 
 function outcomeOf(stage: string, result: unknown, error: string | null): StageOutcome {
@@ -224,36 +268,124 @@ function outcomeOf(stage: string, result: unknown, error: string | null): StageO
   };
 }
 
-/**
- * Stores a failure; never throws over it (the original error is what the caller throws). A
- * permanent failure also makes the message `failed` here, so the row is terminal before the job
- * ends, whatever happens to the worker's "failed" event.
- */
-async function recordFailure(ctx: StageContext, stage: string, info: ErrorInfo, terminal: boolean): Promise<void> {
-  const { db } = ctx.database;
-  const id = ctx.message.id;
-  try {
-    await saveStage(ctx, stage, STAGE_FAILED, null, errorText(info));
-  } catch (err) {
-    ctx.log.warn({ id, stage, err: describeError(err).message }, 'could not store the stage failure');
-  }
-  try {
-    await db
-      .update(inboundMessages)
-      .set({ lastError: `${stage}: ${errorText(info)}`, updatedAt: ctx.clock.now(), ...(terminal ? { state: 'failed' } : {}) })
-      .where(eq(inboundMessages.id, id));
-  } catch (err) {
-    ctx.log.warn({ id, stage, err: describeError(err).message }, 'could not record lastError');
-  }
+/** The message_stages rows of a message (the lease claim reads them with the row instead). */
+async function readStages(database: Database, id: string): Promise<StoredStage[]> {
+  return database.query<StoredStage>('select stage, status, result, error from message_stages where message_id = $1', [id]);
 }
 
-async function saveStage(ctx: StageContext, stage: string, status: string, result: unknown, error: string | null): Promise<void> {
-  const messageId = ctx.message.id;
-  await ctx.database.db
-    .insert(messageStages)
-    .values({ messageId, stage, status, result, error, updatedAt: ctx.clock.now() })
-    .onConflictDoUpdate({
-      target: [messageStages.messageId, messageStages.stage],
-      set: { status, result, error, attempts: sql`${messageStages.attempts} + 1`, updatedAt: ctx.clock.now() },
+interface StageRow extends StoredStage {
+  fields?: MessageFields;
+  storeWith?: (param: (value: unknown) => string) => string[];
+}
+
+/**
+ * The pipeline's writes. Each one is a single statement: the stage rows waiting (an upsert into
+ * message_stages, as a data-modifying WITH) and the message row's state, lastError, the columns a
+ * stage's result sets and, once the state is terminal, the release of this run's lease. Raw SQL
+ * through Database.query: the ORM's query building costs more than these statements
+ * (docs/architecture.md, "Database writes").
+ */
+class StageWrites {
+  /** The state the stages run (or skipped as done) have reached. */
+  state: string;
+  /** The state the row has, as far as this run knows. */
+  private written: string;
+  private pending: StageRow[] = [];
+
+  constructor(
+    readonly ctx: StageContext,
+    private readonly lease?: LeaseHandle,
+  ) {
+    this.state = ctx.message.state;
+    this.written = ctx.message.state;
+  }
+
+  add(stage: string, status: string, result: unknown, error: string | null, extra: Pick<StageRow, 'fields' | 'storeWith'> = {}): void {
+    this.pending = this.pending.filter((r) => r.stage !== stage);
+    this.pending.push({ stage, status, result, error, ...extra });
+  }
+
+  /**
+   * Writes the rows waiting with the state they reach and lastError (the outcome's, else none);
+   * with no row waiting, only a state the row does not have yet (stages skipped as done), unless
+   * `rowsOnly` (before a stage runs: a forced re-run of register must not set a decided message
+   * back to the state of the stages before it).
+   */
+  async flush(o: { state?: boolean; lastError?: string | null; releaseAny?: boolean; rowsOnly?: boolean } = {}): Promise<void> {
+    const rows = this.pending;
+    if (o.rowsOnly && !rows.length) return;
+    const moved = o.state || rows.some((r) => r.status === STAGE_DONE) || this.state !== this.written;
+    if (!rows.length && !moved && !o.releaseAny) return;
+    const outcome = this.ctx.outcome;
+    const lastError = o.lastError !== undefined ? o.lastError : outcome ? `${outcome.stage}: ${outcome.code}: ${outcome.message}` : null;
+    await this.write({
+      rows,
+      state: moved ? this.state : undefined,
+      // A state-only write (nothing ran) leaves lastError and updatedAt as they are.
+      lastError: rows.length || o.lastError !== undefined ? lastError : undefined,
+      releaseAny: o.releaseAny,
     });
+  }
+
+  /**
+   * Stores a failure; never throws over it (the original error is what the caller throws). A
+   * permanent failure also makes the message `failed` here, so the row is terminal before the job
+   * ends, whatever happens to the worker's "failed" event. The rows waiting go with it.
+   */
+  async fail(stage: string, info: ErrorInfo, terminal: boolean): Promise<void> {
+    const lastError = `${stage}: ${errorText(info)}`;
+    if (terminal) this.state = 'failed';
+    const moved = terminal || this.pending.some((r) => r.status === STAGE_DONE);
+    try {
+      this.add(stage, STAGE_FAILED, null, errorText(info));
+      await this.write({ rows: this.pending, state: moved ? this.state : undefined, lastError });
+      return;
+    } catch (err) {
+      this.ctx.log.warn({ id: this.ctx.message.id, stage, err: describeError(err).message }, 'could not store the stage failure');
+    }
+    try {
+      await this.write({ rows: [], state: terminal ? 'failed' : undefined, lastError });
+    } catch (err) {
+      this.ctx.log.warn({ id: this.ctx.message.id, stage, err: describeError(err).message }, 'could not record lastError');
+    }
+  }
+
+  private async write(o: { rows: StageRow[]; state?: string; lastError?: string | null; releaseAny?: boolean }): Promise<void> {
+    const { ctx } = this;
+    const params: unknown[] = [ctx.message.id];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const set: string[] = [];
+    let withRows = '';
+    if (o.rows.length) {
+      const at = p(ctx.clock.now().toISOString());
+      const also = o.rows.flatMap((r) => r.storeWith?.(p) ?? []).map((statement, i) => `w${i} as (${statement}), `);
+      withRows = `with ${also.join('')}s as (insert into message_stages as m (message_id, stage, status, result, error, updated_at)
+  select $1::text, u.stage, u.status, u.result, u.error, ${at}::timestamptz
+  from unnest(${p(o.rows.map((r) => r.stage))}::text[], ${p(o.rows.map((r) => r.status))}::text[], ${p(o.rows.map((r) => (r.result === null || r.result === undefined ? null : JSON.stringify(r.result))))}::jsonb[], ${p(o.rows.map((r) => r.error))}::text[]) as u(stage, status, result, error)
+  on conflict (message_id, stage) do update set status = excluded.status, result = excluded.result, error = excluded.error, attempts = m.attempts + 1, updated_at = excluded.updated_at)
+`;
+      const fields: MessageFields = Object.assign({}, ...o.rows.map((r) => r.fields ?? {}));
+      if (fields.subject !== undefined) set.push(`subject = ${p(fields.subject)}`);
+      if (fields.fromAddr !== undefined) set.push(`from_addr = ${p(fields.fromAddr)}`);
+    }
+    if (o.state !== undefined) set.push(`state = ${p(o.state)}`);
+    if (o.lastError !== undefined) set.push(`last_error = ${p(o.lastError)}`);
+    // A state-only write (stages skipped as done) leaves updatedAt as it is.
+    if (o.rows.length || o.lastError !== undefined) set.push(`updated_at = ${p(ctx.clock.now().toISOString())}::timestamptz`);
+    // The run is over once the state is terminal: its lease goes in the same statement (a lease taken over meanwhile stays).
+    const release = o.releaseAny ? 'any' : this.lease && !this.lease.released && o.state !== undefined && isTerminal(o.state) ? this.lease.holder : null;
+    if (release === 'any') set.push('lease_owner = null', 'lease_until = null');
+    else if (release) {
+      const h = p(release);
+      set.push(
+        `lease_owner = case when lease_owner = ${h} then null else lease_owner end`,
+        `lease_until = case when lease_owner = ${h} then null else lease_until end`,
+      );
+    }
+    if (!set.length) return;
+    await ctx.database.query(`${withRows}update inbound_messages set ${set.join(', ')} where id = $1::text`, params);
+    if (o.state !== undefined) this.written = o.state;
+    this.pending = this.pending.filter((r) => !o.rows.includes(r));
+    if (release && this.lease) this.lease.released = true;
+  }
 }

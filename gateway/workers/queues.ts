@@ -103,6 +103,11 @@ export class MessageJobQueue {
     return out;
   }
 
+  /** How many jobs the queue holds in each state (waiting, active, delayed, failed, …). */
+  async counts(): Promise<Record<string, number>> {
+    return (await this.queue.get()).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+  }
+
   /** Queues messages whose job had finished: the finished job is removed first (adding a job id that exists does nothing). */
   async requeue(ids: string[]): Promise<void> {
     const q = await this.queue.get();

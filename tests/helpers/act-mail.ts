@@ -12,7 +12,7 @@ import { and, eq } from 'drizzle-orm';
 import { dkimSign } from 'mailauth';
 import { startVanthu, type Vanthu } from '../../gateway/app.ts';
 import type { ManualClock } from '../../gateway/clock.ts';
-import { loadConfig } from '../../gateway/config/load.ts';
+import { loadConfig, type Config } from '../../gateway/config/load.ts';
 import { silentLogger } from '../../gateway/log.ts';
 import type { ReplyResult } from '../../gateway/registry/replies/handle.ts';
 import { documents } from '../../gateway/registry/schema.ts';
@@ -121,7 +121,8 @@ export interface ActGateway {
   close(): Promise<void>;
 }
 
-export async function startActGateway(backend: Backend, clock: ManualClock): Promise<ActGateway> {
+/** `configure`: further edits before start (a relay token, IMAP accounts: tests/act-by-email-intake.test.ts). */
+export async function startActGateway(backend: Backend, clock: ManualClock, configure?: (config: Config) => void): Promise<ActGateway> {
   const sink = await startMailSink();
   const storage: TestStorage = await createTestStorage(backend);
   const config = loadConfig(testEnv(storage));
@@ -133,6 +134,7 @@ export async function startActGateway(backend: Backend, clock: ManualClock): Pro
     transport: { kind: 'smarthost', host: '127.0.0.1', port: sink.port, secure: false, requireTls: false, user: null, pass: null },
     alertTo: [],
   };
+  configure?.(config);
   const app = await startVanthu(config, 'all', silentLogger, { clock });
   const { db } = app.database;
   for (const [email, role, name] of [

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startVanthu, type ProcessRole, type Vanthu } from '../../gateway/app.ts';
+import type { Clock } from '../../gateway/clock.ts';
 import { loadConfig, type Config } from '../../gateway/config/load.ts';
 import { createLogger, silentLogger } from '../../gateway/log.ts';
 import { createTestStorage, type Backend, type TestStorage } from './databases.ts';
@@ -21,6 +22,8 @@ export interface TestGatewayOptions {
   /** Edits applied to the loaded config before start. */
   configure?: (cfg: Config) => void;
   env?: Record<string, string>;
+  /** The app's clock (gateway/clock.ts); the system clock when absent. */
+  clock?: Clock;
 }
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -51,7 +54,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   const log = process.env.VANTHU_TEST_LOG ? createLogger('test') : silentLogger;
   let app: Vanthu;
   try {
-    app = await startVanthu(config, opts.role ?? 'all', log);
+    app = await startVanthu(config, opts.role ?? 'all', log, { clock: opts.clock });
   } catch (err) {
     await storage.cleanup();
     throw err;

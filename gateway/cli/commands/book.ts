@@ -9,12 +9,12 @@ import { callRegistry, runCli } from '../registry-client.ts';
 import { localDate } from '../../clock.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, shownOf, UsageError } from '../args.ts';
-import { namesFrom, outputMode } from '../output.ts';
+import { namesFrom, outputMode, printAction, viNumber } from '../output.ts';
 import { type DocumentRow, printDocuments } from '../documents-table.ts';
 
 const USAGE = [
   'vanthu book list --unit U [--year Y] [--limit N] [--json|--table]',
-  '       vanthu book print --unit U --year Y [--kind incoming|outgoing] [--format pdf|csv|xlsx] --out FILE',
+  '       vanthu book print --unit U --year Y [--kind incoming|outgoing] [--format pdf|csv|xlsx] --out FILE [--json]',
 ].join('\n');
 
 async function list(config: Config, values: { unit?: string; year?: string; limit?: string; json?: boolean; table?: boolean }): Promise<number> {
@@ -93,7 +93,13 @@ export const command: Command = {
         process.stderr.write(`vanthu book: cannot write ${values.out}: ${(err as Error).message}\n`);
         return 2;
       }
-      printJson({ unit: values.unit, year, kind, format, out: values.out, bytes: bytes.length });
+      const book = kind === 'incoming' ? 'sổ văn bản đến' : 'sổ văn bản đi';
+      printAction(
+        values,
+        { unit: values.unit, year, kind, format, out: values.out, bytes: bytes.length },
+        () =>
+          `Đã ghi ${book} năm ${year} của ${namesFrom(config).unit(values.unit)} vào ${values.out} (${format.toUpperCase()}, ${viNumber(bytes.length)} byte) (the ${kind} book written)`,
+      );
       return 0;
     });
   },

@@ -4,15 +4,26 @@ import { Readable } from 'node:stream';
 import { addressBook, loadConfig, type Config } from '../../config/load.ts';
 import type { DurableAccept } from '../../accept/durable-accept.ts';
 import type { Command } from '../main.ts';
-import { parse, printJson, UsageError } from '../args.ts';
+import { parse, UsageError } from '../args.ts';
 import { gatewayClient, isUnreachable, readError } from '../gateway-client.ts';
+import { printAction } from '../output.ts';
 
-const USAGE = 'vanthu ingest <file.eml> [--to <unit address>]...';
+const USAGE = 'vanthu ingest <file.eml> [--to <unit address>]... [--json]';
+
+/** What a person at a terminal reads (docs/cli.md, "Output"); scripts get the JSON. */
+function storedLine(r: { id: string; duplicate?: boolean; queued?: boolean }): string {
+  const line = r.duplicate
+    ? `Thư này đã có, mã ${r.id}: không lưu lần nữa (already stored: duplicate of ${r.id})`
+    : `Đã nhận thư, mã ${r.id}: chờ tách, phân loại và vào sổ (stored as ${r.id}; the pipeline takes it next)`;
+  return r.queued === false && !r.duplicate
+    ? `${line}\nRedis không trả lời: gateway sẽ xử lý thư khi chạy (Redis did not answer: the gateway queues it when it starts)`
+    : line;
+}
 
 export const command: Command = {
   summary: 'store a message file through the same durable path as SMTP',
   async run(args) {
-    const { values, positionals } = parse(args, { to: { type: 'string', multiple: true } }, USAGE);
+    const { values, positionals } = parse(args, { to: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } }, USAGE);
     const file = positionals[0];
     if (!file) throw new UsageError(`missing file\nUsage: ${USAGE}`);
     try {
@@ -33,14 +44,15 @@ export const command: Command = {
         process.stderr.write(`vanthu ingest: ${file}: gateway answered ${res.status}: ${await readError(res)}\n`);
         return 1;
       }
-      printJson({ ...((await res.json()) as object), via: 'gateway' });
+      const stored = { ...((await res.json()) as { id: string; duplicate?: boolean }), via: 'gateway' };
+      printAction(values, stored, () => storedLine(stored));
       return 0;
     } catch (err) {
       if (!isUnreachable(err)) throw err;
     } finally {
       upload.destroy(); // closes the file also when the request failed before reading it (no gateway)
     }
-    return ingestDirect(config, file, to);
+    return ingestDirect(config, file, to, values);
   },
 };
 
@@ -48,7 +60,7 @@ export const command: Command = {
  * No gateway running: store it ourselves, and queue it if Redis answers (else the next start's
  * sweep does). What this needs is loaded here, not when a gateway takes the upload (docs/cli.md).
  */
-async function ingestDirect(config: Config, file: string, to: string[]): Promise<number> {
+async function ingestDirect(config: Config, file: string, to: string[], values: { json?: boolean }): Promise<number> {
   const [{ OPERATOR, actorOf, uploadTargets }, { openCliStorage }, { DurableAccept }, { recipientsFromHeaders }, { silentLogger }, outbox, queues, redis] =
     await Promise.all([
       import('../../registry/access/policy.ts'),
@@ -102,7 +114,8 @@ async function ingestDirect(config: Config, file: string, to: string[]): Promise
       } finally {
         await queue.close();
       }
-      printJson({ ...r, via: 'direct', queued });
+      const stored = { ...r, via: 'direct', queued };
+      printAction(values, stored, () => storedLine(stored));
       return 0;
     } finally {
       await storage.close();

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/load.ts';
 import { callRegistry, corrections, runCli } from '../registry-client.ts';
 import type { Command } from '../main.ts';
 import { parse, printJson, shownOf, UsageError } from '../args.ts';
-import { namesFrom, outputMode } from '../output.ts';
+import { type DocumentLike, documentLabel, namesFrom, outputMode, printAction, registeredLine } from '../output.ts';
 import { type DocumentRow, printDocuments } from '../documents-table.ts';
 
 const detail = () => import('../../registry/books/detail.ts');
@@ -15,9 +15,9 @@ const workflow = () => import('../../registry/workflow/workflow.ts');
 
 const USAGE = [
   'vanthu review [--unit U] [--limit N] [--json|--table]  the review queue (up to N items, default 50, at most 500)',
-  '       vanthu review approve <document-id> [--set field=value]...   register, with corrections',
-  '       vanthu review reject <document-id> --reason TEXT            return to the sender',
-  '       vanthu review not-document <document-id>',
+  '       vanthu review approve <document-id> [--set field=value]... [--json]   register, with corrections',
+  '       vanthu review reject <document-id> --reason TEXT [--json]            return to the sender',
+  '       vanthu review not-document <document-id> [--json]',
 ].join('\n');
 
 export const command: Command = {
@@ -57,34 +57,32 @@ export const command: Command = {
         return 0;
       }
       if (!id) throw new UsageError(`missing document id\nUsage: ${USAGE}`);
+      // Actions: a line on a terminal, the API's JSON with --json or off one (docs/cli.md, "Output").
       if (sub === 'approve') {
         const fix = corrections(values.set);
-        printJson(
-          await callRegistry(config, {
-            method: 'POST',
-            path: `/api/documents/${id}/approve`,
-            body: { corrections: fix },
-            direct: async (rt, p) => (await detail()).present(await (await workflow()).approve(rt, p, id, fix)),
-          }),
-        );
+        const doc = (await callRegistry(config, {
+          method: 'POST',
+          path: `/api/documents/${id}/approve`,
+          body: { corrections: fix },
+          direct: async (rt, p) => (await detail()).present(await (await workflow()).approve(rt, p, id, fix)),
+        })) as DocumentLike;
+        printAction(values, doc, () => registeredLine(doc, namesFrom(config)));
       } else if (sub === 'reject') {
         if (!values.reason) throw new UsageError(`reject needs --reason\nUsage: ${USAGE}`);
-        printJson(
-          await callRegistry(config, {
-            method: 'POST',
-            path: `/api/documents/${id}/reject`,
-            body: { reason: values.reason },
-            direct: async (rt, p) => (await detail()).present(await (await workflow()).reject(rt, p, id, values.reason!)),
-          }),
-        );
+        const doc = (await callRegistry(config, {
+          method: 'POST',
+          path: `/api/documents/${id}/reject`,
+          body: { reason: values.reason },
+          direct: async (rt, p) => (await detail()).present(await (await workflow()).reject(rt, p, id, values.reason!)),
+        })) as DocumentLike;
+        printAction(values, doc, () => `Đã trả lại văn bản ${documentLabel(doc)}: ${values.reason} (returned to the sender)`);
       } else if (sub === 'not-document') {
-        printJson(
-          await callRegistry(config, {
-            method: 'POST',
-            path: `/api/documents/${id}/not-document`,
-            direct: async (rt, p) => (await detail()).present(await (await workflow()).markNotDocument(rt, p, id)),
-          }),
-        );
+        const doc = (await callRegistry(config, {
+          method: 'POST',
+          path: `/api/documents/${id}/not-document`,
+          direct: async (rt, p) => (await detail()).present(await (await workflow()).markNotDocument(rt, p, id)),
+        })) as DocumentLike;
+        printAction(values, doc, () => `Đã đánh dấu không phải văn bản: ${documentLabel(doc)} (marked not a document)`);
       } else throw new UsageError(`unknown action "${sub}"\nUsage: ${USAGE}`);
       return 0;
     });

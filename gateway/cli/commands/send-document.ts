@@ -9,12 +9,13 @@ import { loadConfig, type Config } from '../../config/load.ts';
 import type { SendResult } from '../../outgoing/send.ts';
 import { callRegistry, CliFailure, runCli } from '../registry-client.ts';
 import type { Command } from '../main.ts';
-import { parse, printJson, UsageError } from '../args.ts';
+import { parse, UsageError } from '../args.ts';
+import { namesFrom, printAction } from '../output.ts';
 
 const USAGE = [
   'vanthu send-document <file.pdf> --to <unit|address|agency name>... --subject TEXT',
   '         [--type KH] [--type-name NAME] [--signer NAME] [--body TEXT] [--edxml] [--smime] [--unit ID]',
-  '         [--confirm-unsigned]   (send a PDF without a valid signature anyway; audited)',
+  '         [--confirm-unsigned]   (send a PDF without a valid signature anyway; audited)   [--json]',
 ].join('\n');
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -65,6 +66,7 @@ export const command: Command = {
         smime: { type: 'boolean', default: false },
         'confirm-unsigned': { type: 'boolean', default: false },
         unit: { type: 'string' },
+        json: { type: 'boolean', default: false },
       },
       USAGE,
     );
@@ -143,7 +145,12 @@ export const command: Command = {
         warnings.push(
           'Redis không trả lời: văn bản đã vào sổ và chờ gửi; tiến trình gửi của gateway sẽ gửi khi chạy (Redis did not answer: queued in the database, the gateway worker sends it when it runs)',
         );
-      printJson({ ...result, warnings, via });
+      // A person at a terminal reads the number and where it goes; scripts get the JSON (docs/cli.md, "Output").
+      printAction(values, { ...result, warnings, via }, () => [
+        `Đã vào sổ văn bản đi số ${result.notation} của ${namesFrom(config).unit(result.unitId)}, chờ gửi ${result.deliveries.length} nơi (numbered ${result.notation}; ${result.deliveries.length} deliveries queued; id ${result.id})`,
+        ...result.deliveries.map((d) => `  → ${d.recipientName ? `${d.recipientName} <${d.recipient}>` : d.recipient}: ${d.state}`),
+        ...warnings.map((w) => `Lưu ý (warning): ${w}`),
+      ]);
       return 0;
     });
   },

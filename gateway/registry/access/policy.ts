@@ -67,6 +67,7 @@ export const PERMISSIONS = [
   'outgoing.read',
   'directory.read',
   'connectors.read',
+  'status.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -95,6 +96,7 @@ export const GRANTS: Record<Permission, readonly PrincipalRole[]> = {
   'outgoing.read': ALL_USERS,
   'directory.read': ALL_USERS,
   'connectors.read': ['admin'],
+  'status.read': ['admin'], // the pipeline's backlog over every unit (docs/operations.md)
 };
 
 export const SECRECY_LEVELS = ['mat', 'toi_mat', 'tuyet_mat'] as const;

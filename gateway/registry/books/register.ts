@@ -32,8 +32,26 @@ export async function routeFor(
   });
 }
 
-export async function registerInTx(tx: Tx, rt: RegistryRuntime, doc: DocumentRow, actor: string, route: RoutingSuggestion): Promise<DocumentRow> {
-  const at = rt.clock.now();
+/** What registering sets on a document's row, and the data of its "document.register" audit entry. */
+export interface BookEntry {
+  set: Pick<DocumentRow, 'status' | 'bookYear' | 'bookNumber' | 'registeredAt' | 'dueDate' | 'dueSource' | 'department' | 'assigneeId' | 'followupPending'> & {
+    routing: RoutingSuggestion;
+  };
+  audit: Record<string, unknown>;
+}
+
+/**
+ * The book entry of a document: the next number of the unit's book for the year (taken in the
+ * caller's transaction), the deadline and the route. Writes nothing to the document: intake writes
+ * the row once with it (gateway/registry/intake/intake.ts), registerInTx updates one that waited.
+ */
+export async function bookEntry(
+  tx: Tx,
+  rt: RegistryRuntime,
+  doc: Pick<DocumentRow, 'unitId' | 'dueDate' | 'dueSource' | 'typeCode' | 'urgency'>,
+  route: RoutingSuggestion,
+  at: Date,
+): Promise<BookEntry> {
   const today = localDate(at, rt.tz);
   const year = Number(today.slice(0, 4));
   const number = await nextBookNumber(tx, doc.unitId, year, 'incoming');
@@ -49,9 +67,8 @@ export async function registerInTx(tx: Tx, rt: RegistryRuntime, doc: DocumentRow
     assigneeId = officer?.id ?? null;
   }
   const department = route.source === 'rule' ? route.department : null;
-  const [row] = await tx
-    .update(documents)
-    .set({
+  return {
+    set: {
       status: assigneeId ? 'assigned' : 'received',
       bookYear: year,
       bookNumber: number,
@@ -62,20 +79,20 @@ export async function registerInTx(tx: Tx, rt: RegistryRuntime, doc: DocumentRow
       assigneeId,
       routing: route,
       followupPending: true,
-      updatedAt: at,
-    })
+    },
+    audit: { unitId: doc.unitId, year, number, dueDate: deadline.dueDate, dueSource: deadline.source, department, assigneeId, route: route.source },
+  };
+}
+
+/** Registers a document that waited (a clerk's decision): its book entry, in the caller's transaction, after the row is locked. */
+export async function registerInTx(tx: Tx, rt: RegistryRuntime, doc: DocumentRow, actor: string, route: RoutingSuggestion): Promise<DocumentRow> {
+  const at = rt.clock.now();
+  const entry = await bookEntry(tx, rt, doc, route, at);
+  const [row] = await tx
+    .update(documents)
+    .set({ ...entry.set, updatedAt: at })
     .where(eq(documents.id, doc.id))
     .returning();
-  await appendAudit(
-    tx,
-    {
-      actor,
-      action: 'document.register',
-      entity: 'document',
-      entityId: doc.id,
-      data: { unitId: doc.unitId, year, number, dueDate: deadline.dueDate, dueSource: deadline.source, department, assigneeId, route: route.source },
-    },
-    at,
-  );
+  await appendAudit(tx, { actor, action: 'document.register', entity: 'document', entityId: doc.id, data: entry.audit }, at);
   return row;
 }

@@ -4,16 +4,16 @@
  * review (e.g. after the classifier or a trust anchor changed); anything a clerk or the policy
  * already settled is returned as it is.
  */
-import { and, eq, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Classification } from '../../documents/types.ts';
 import { newId } from '../../store/ids.ts';
 import type { inboundMessages } from '../../store/schema.ts';
-import { appendAudit } from '../audit.ts';
-import { lockKey, type Tx } from '../db.ts';
+import { appendAudit, appendAudits, type AuditEntry } from '../audit.ts';
+import { lockKey, rows, type Tx } from '../db.ts';
 import { dedupKey, fieldsFromClassification, searchText, type DocFields } from './fields.ts';
 import { ALERT_ACTION, alertRaised, duplicateAlertReason, duplicateDifferences, type Difference, type DuplicateAlert } from './integrity.ts';
 import { decide, unitPolicy, type Action, type PolicyInput, type VerifyResult } from './decide.ts';
-import { registerInTx, routeFor, type DocumentRow } from '../books/register.ts';
+import { bookEntry, routeFor, type DocumentRow } from '../books/register.ts';
 import type { RoutingSuggestion } from '../workflow/routing.ts';
 import type { RegistryRuntime } from '../runtime.ts';
 import { documents, outgoingEntries } from '../schema.ts';
@@ -84,14 +84,17 @@ export async function intakeMessage(rt: RegistryRuntime, message: InboundRow, re
   const fields = fieldsFromClassification(classification, parse?.subject ?? message.subject);
   const hashes = documentHashes(parse);
   const out: IntakeOutcome[] = [];
+  let followup = false;
   for (const unitId of message.unitIds) {
     const route = await routeFor(rt, { unitId, ...fields }, message.rcptTo, parse?.text ?? null);
-    const outcome = await rt.db.transaction((tx) =>
+    const r = await rt.db.transaction((tx) =>
       intakeForUnit(tx, rt, { message, unitId, fields, hashes, classification, verify, parse, route, outcome: stoppedBy }),
     );
-    out.push(outcome);
+    out.push(r.outcome);
+    followup ||= r.followup;
   }
-  rt.kick();
+  // The follow-up sync looks for documents marked followup_pending: only worth a look when this intake marked one.
+  if (followup) rt.kick();
   return out;
 }
 
@@ -107,7 +110,11 @@ interface UnitIntake {
   outcome: { code: string; reason: string } | null;
 }
 
-function outcomeOf(doc: DocumentRow, action: Action): IntakeOutcome {
+/** The columns of a document intake reads: the message's own document for the unit, and the original a copy repeats. */
+type ExistingDoc = Pick<DocumentRow, 'id' | 'unitId' | 'status' | 'bookYear' | 'bookNumber' | 'linkedTo' | 'reasons'>;
+type OriginalDoc = Pick<DocumentRow, 'id' | 'status' | 'bookNumber' | 'verdict' | 'attachmentHashes'>;
+
+function outcomeOf(doc: ExistingDoc, action: Action): IntakeOutcome {
   return {
     unitId: doc.unitId,
     action,
@@ -122,17 +129,18 @@ function outcomeOf(doc: DocumentRow, action: Action): IntakeOutcome {
 
 const ACTION_OF: Record<string, Action> = { review: 'review', quarantined: 'quarantine', linked: 'link', not_document: 'keep' };
 
-async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promise<IntakeOutcome> {
+/**
+ * One unit's document for the message, in the caller's transaction: after the unit's lock, one
+ * statement reads the message's document (if a run before wrote it) and the original it repeats;
+ * the row is then written once, with its final status and book number, in the statement that
+ * appends its audit entries (appendAudits).
+ */
+async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promise<{ outcome: IntakeOutcome; followup: boolean }> {
   // Duplicate detection and insertion must not interleave between workers of the same unit.
   await lockKey(tx, `intake:${u.unitId}`);
-  const [existing] = await tx
-    .select()
-    .from(documents)
-    .where(and(eq(documents.inboundId, u.message.id), eq(documents.unitId, u.unitId)))
-    .for('update');
-  if (existing && existing.status !== 'review') return outcomeOf(existing, ACTION_OF[existing.status] ?? 'register');
   const key = dedupKey(u.fields);
-  const original = await findDuplicate(tx, u.unitId, u.message.id, key, u.hashes, u.parse?.messageId ?? u.message.messageId);
+  const { existing, original } = await readUnit(tx, u.unitId, u.message.id, key, u.hashes, u.parse?.messageId ?? u.message.messageId);
+  if (existing && existing.status !== 'review') return { outcome: outcomeOf(existing, ACTION_OF[existing.status] ?? 'register'), followup: false };
   // A copy that differs from the document it repeats (other bytes, another verdict) is never a
   // silent link: the original's record gets an alert, and a copy of a document still waiting for
   // the clerk is decided on its own instead of hiding behind it.
@@ -158,14 +166,17 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
   const at = rt.clock.now();
   if ((decision.action === 'keep' || decision.action === 'drop') && !existing) {
     return {
-      unitId: u.unitId,
-      action: decision.action,
-      documentId: null,
-      status: null,
-      bookYear: null,
-      bookNumber: null,
-      linkedTo: null,
-      reasons: decision.reasons,
+      outcome: {
+        unitId: u.unitId,
+        action: decision.action,
+        documentId: null,
+        status: null,
+        bookYear: null,
+        bookNumber: null,
+        linkedTo: null,
+        reasons: decision.reasons,
+      },
+      followup: false,
     };
   }
   const status = { register: 'review', review: 'review', quarantine: 'quarantined', link: 'linked', keep: 'not_document', drop: 'not_document' }[
@@ -189,27 +200,27 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
     followupPending: status === 'quarantined' || differences.length > 0,
     updatedAt: at,
   };
-  let [doc] = existing
-    ? await tx.update(documents).set(values).where(eq(documents.id, existing.id)).returning()
-    : await tx
-        .insert(documents)
-        .values({ id: newId(at.getTime()), unitId: u.unitId, inboundId: u.message.id, arrivalAt: u.message.receivedAt, createdAt: at, ...values })
-        .returning();
-  await appendAudit(
-    tx,
+  const id = existing?.id ?? newId(at.getTime());
+  const entries: AuditEntry[] = [
     {
       actor: SYSTEM,
       action: 'document.intake',
       entity: 'document',
-      entityId: doc.id,
+      entityId: id,
       data: { inboundId: u.message.id, unitId: u.unitId, decision: decision.action, reasons: decision.reasons, linkedTo: decision.linkTo },
     },
-    at,
-  );
-  if (decision.action === 'register') doc = await registerInTx(tx, rt, doc, SYSTEM, u.route);
-  if (original && differences.length && !(await alertRaised(tx, original.id, doc.id))) {
+  ];
+  // Registered at once: the row is written with its book entry, and both audit entries with it.
+  const entry = decision.action === 'register' ? await bookEntry(tx, rt, { unitId: u.unitId, ...values }, u.route, at) : null;
+  if (entry) entries.push({ actor: SYSTEM, action: 'document.register', entity: 'document', entityId: id, data: entry.audit });
+  const row = { ...values, ...entry?.set };
+  const write = existing
+    ? tx.update(documents).set(row).where(eq(documents.id, existing.id))
+    : tx.insert(documents).values({ id, unitId: u.unitId, inboundId: u.message.id, arrivalAt: u.message.receivedAt, createdAt: at, ...row });
+  await appendAudits(tx, entries, at, write.getSQL());
+  if (original && differences.length && !(await alertRaised(tx, original.id, id))) {
     const alert: DuplicateAlert = {
-      duplicateId: doc.id,
+      duplicateId: id,
       inboundId: u.message.id,
       internetMessageId: values.internetMessageId,
       sender: values.senderAddress,
@@ -223,28 +234,76 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
     };
     await appendAudit(tx, { actor: SYSTEM, action: ALERT_ACTION, entity: 'document', entityId: original.id, data: { ...alert } }, at);
   }
-  return outcomeOf(doc, decision.action);
+  const outcome = outcomeOf(
+    {
+      id,
+      unitId: u.unitId,
+      status: row.status,
+      bookYear: entry?.set.bookYear ?? null,
+      bookNumber: entry?.set.bookNumber ?? null,
+      linkedTo: row.linkedTo,
+      reasons: row.reasons,
+    },
+    decision.action,
+  );
+  return { outcome, followup: row.followupPending };
 }
 
-/** An earlier document of the unit this one repeats: same notation + issuer + date, same attachment, or same Internet Message-ID. */
-async function findDuplicate(tx: Tx, unitId: string, inboundId: string, key: string | null, hashes: string[], mid: string | null): Promise<DocumentRow | null> {
-  const byKey = key ? eq(documents.dedupKey, key) : undefined;
-  const byHash = hashes.length
-    ? sql`${documents.attachmentHashes} ?| array[${sql.join(
-        hashes.map((h) => sql`${h}`),
-        sql`, `,
-      )}]::text[]`
-    : undefined;
+/** readUnit's statement (tests/statements-per-message.test.ts checks its plan: no sequential scan). */
+export function unitLookup(unitId: string, inboundId: string, key: string | null, hashes: string[], mid: string | null): SQL {
+  const open = sql`and inbound_id <> ${inboundId} and status <> all(${sql.param(SETTLED_ELSEWHERE)}::text[])`;
+  const cols = sql`id, status, book_number, verdict, attachment_hashes, created_at`;
   // The same Message-ID with other bytes (the accept path merges identical ones): a copy to compare.
-  const byMid = mid ? eq(documents.internetMessageId, mid) : undefined;
-  if (!byKey && !byHash && !byMid) return null;
-  const [first] = await tx
-    .select()
-    .from(documents)
-    .where(and(eq(documents.unitId, unitId), ne(documents.inboundId, inboundId), notInArray(documents.status, SETTLED_ELSEWHERE), or(byKey, byHash, byMid)))
-    .orderBy(documents.createdAt)
-    .limit(1);
-  return first ?? null;
+  return sql`with e as (select id, unit_id, status, book_year, book_number, linked_to, reasons from documents where inbound_id = ${inboundId} and unit_id = ${unitId} for update),
+  o as (
+    select ${cols} from documents where unit_id = ${unitId} and dedup_key = ${key} ${open}
+    union select ${cols} from documents where attachment_hashes ?| ${sql.param(hashes)}::text[] and unit_id = ${unitId} ${open}
+    union select ${cols} from documents where internet_message_id = ${mid} and unit_id = ${unitId} ${open}
+    order by created_at limit 1)
+select (select row_to_json(e) from e) as existing, (select row_to_json(o) from o) as original`;
+}
+
+/**
+ * In one statement: the message's document for the unit (locked: a clerk's change waits for this
+ * intake), and the earliest earlier document of the unit this one repeats — same notation + issuer
+ * + date, same attachment, or same Internet Message-ID. Each of the three is its own indexed
+ * lookup (documents_dedup; the GIN index documents_attachment_hashes of migration 0010;
+ * documents_mid): an OR of them would read the unit's whole book for every message.
+ */
+async function readUnit(
+  tx: Tx,
+  unitId: string,
+  inboundId: string,
+  key: string | null,
+  hashes: string[],
+  mid: string | null,
+): Promise<{ existing: ExistingDoc | null; original: OriginalDoc | null }> {
+  const [r] = await rows<{ existing: unknown; original: unknown }>(tx, unitLookup(unitId, inboundId, key, hashes, mid));
+  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown> | null;
+  const e = json(r?.existing);
+  const o = json(r?.original);
+  return {
+    existing: e
+      ? {
+          id: e.id as string,
+          unitId: e.unit_id as string,
+          status: e.status as string,
+          bookYear: (e.book_year as number | null) ?? null,
+          bookNumber: (e.book_number as number | null) ?? null,
+          linkedTo: (e.linked_to as string | null) ?? null,
+          reasons: (e.reasons as string[]) ?? [],
+        }
+      : null,
+    original: o
+      ? {
+          id: o.id as string,
+          status: o.status as string,
+          bookNumber: (o.book_number as number | null) ?? null,
+          verdict: (o.verdict as string | null) ?? null,
+          attachmentHashes: (o.attachment_hashes as string[]) ?? [],
+        }
+      : null,
+  };
 }
 
 async function findOutgoing(tx: Tx, unitId: string, notation: string | null): Promise<string | null> {

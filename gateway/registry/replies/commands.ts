@@ -17,11 +17,10 @@ import { addComment, assign, setDeadline, setStatus } from '../workflow/workflow
 import { messageAttachments } from '../../store/schema.ts';
 import type { BlobStore } from '../../store/blobs.ts';
 import { localDate } from '../../clock.ts';
-import { replyAddress } from './address.ts';
-import { leaderNotice, type Applied } from './answers.ts';
+import type { Applied } from './answers.ts';
 import { fold, type Command } from './parse.ts';
 import { declineAssignment, requestExtension, settleExtensionRequests, storeResults, type ResultFile } from './requests.ts';
-import { OVERSEER_ACTIONS } from './token.ts';
+import { mailLeaders, tellAsker } from './decisions.ts';
 
 export interface CommandContext {
   rt: RegistryRuntime;
@@ -117,7 +116,9 @@ async function extend(ctx: CommandContext, dueDate: string, reason: string | nul
   if (dueDate < today) return { kind: 'not-applied', code: 'invalid', why: `Ngày ${vnDate(dueDate)} đã qua (the date is in the past).`, doc };
   if (hasPermission(p, 'documents.assign')) {
     const row = await setDeadline(rt, p, doc.id, dueDate);
-    await settleExtensionRequests(rt, doc.id, dueDate);
+    const settled = await settleExtensionRequests(rt, p, doc.id, dueDate);
+    // The officers who had asked hear of it, as when the leader decides in the console.
+    for (const r of settled) await tellAsker(rt, ctx.mailer, p, r, row, null);
     const detail = `Hạn xử lý đổi từ ${vnDate(doc.dueDate) || '—'} sang ${vnDate(dueDate)} (deadline moved).`;
     return { kind: 'applied', applied: { command: 'extend', detail }, doc: row };
   }
@@ -182,14 +183,5 @@ async function view(ctx: CommandContext): Promise<CommandResult> {
 
 /** Tells the unit's leaders (each with a reply address of their own) about a decline or an extension request. */
 async function tellLeaders(ctx: CommandContext, kind: 'extend' | 'decline', doc: DocumentRow, text: string): Promise<void> {
-  const { rt } = ctx;
-  const leaders = await rt.db
-    .select({ id: users.id, email: users.email })
-    .from(users)
-    .where(and(eq(users.unitId, doc.unitId), eq(users.role, 'leader'), eq(users.active, true)));
-  const notice = leaderNotice(kind, doc, `${ctx.p.name} <${ctx.p.email}>`, text);
-  for (const l of leaders) {
-    const replyTo = replyAddress(rt, doc.unitId, { kind: 'document', itemId: doc.id, userId: l.id, actions: [...OVERSEER_ACTIONS] });
-    await ctx.mailer.send({ key: `act-${kind}:${ctx.inboundId}:${l.id}`, to: [l.email], subject: notice.subject, text: notice.text, replyTo });
-  }
+  await mailLeaders(ctx.rt, ctx.mailer, kind, doc, `${ctx.p.name} <${ctx.p.email}>`, text, (leaderId) => `act-${kind}:${ctx.inboundId}:${leaderId}`);
 }

@@ -102,13 +102,36 @@ export async function requestExtension(
   });
 }
 
-/** A leader moved the deadline by reply: the officers' open requests for the item are settled. */
-export async function settleExtensionRequests(rt: RegistryRuntime, id: string, granted: string): Promise<void> {
-  await rt.db
-    .update(deadlineRequests)
-    .set({ status: 'granted' })
-    .where(and(eq(deadlineRequests.documentId, id), eq(deadlineRequests.status, 'pending')));
-  rt.log.debug({ id, granted }, 'extension requests settled');
+/**
+ * A leader moved the deadline by reply: the officers' open requests for the item are settled, in
+ * one audit entry (decisions.ts reads who granted them from it). Returns the settled requests.
+ */
+export async function settleExtensionRequests(
+  rt: RegistryRuntime,
+  p: Principal,
+  id: string,
+  granted: string,
+): Promise<Array<typeof deadlineRequests.$inferSelect>> {
+  return rt.db.transaction(async (tx) => {
+    const settled = await tx
+      .update(deadlineRequests)
+      .set({ status: 'granted' })
+      .where(and(eq(deadlineRequests.documentId, id), eq(deadlineRequests.status, 'pending')))
+      .returning();
+    if (settled.length)
+      await appendAudit(
+        tx,
+        {
+          actor: actorOf(p),
+          action: 'document.extension_grant',
+          entity: 'document',
+          entityId: id,
+          data: { settled: settled.map((r) => r.id), requested: settled.map((r) => r.requestedDue), granted, note: null },
+        },
+        rt.clock.now(),
+      );
+    return settled;
+  });
 }
 
 export interface ResultFile {

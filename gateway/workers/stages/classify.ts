@@ -3,24 +3,38 @@
  * document, its metadata as a clerk would write it in the book. The result is the `vanthu classify`
  * contract shape; the register stage decides on it. Scans (no text layer) are read by OCR on their
  * own queue first, and the text read is classified as the attachment's text (ocr-input.ts,
- * docs/ocr.md).
+ * docs/ocr.md). The message is the parse stage's parse of this job, or one made once for the job
+ * when the parse stage ran earlier (parsed-message.ts, docs/architecture.md "One parse per job").
  */
-import { classifyMessage } from '../../documents/index.ts';
+import type { ParsedMail } from 'mailparser';
+import { classifyParsed, unparsedResult } from '../../documents/message.ts';
 import { classifyLimits } from '../../documents/limits.ts';
+import type { Classification, ClassifyOptions } from '../../documents/types.ts';
 import { PermanentError, VanthuError } from '../../errors.ts';
 import type { Stage } from '../pipeline.ts';
+import { parsedMessage } from '../parsed-message.ts';
 import { classifyScans } from './ocr-input.ts';
 
 export const classifyStage: Stage<'classify'> = {
   name: 'classify',
   doneState: 'classified',
   async run(ctx) {
-    const { message, blobs, config } = ctx;
-    const raw = await blobs.read(message.blobSha256);
-    let base;
+    const { message, config } = ctx;
+    // onLimit 'throw': a PDF or DOCX over a limit ends the message in review (limit:<name>).
+    const opts: ClassifyOptions = { now: message.receivedAt, limits: classifyLimits(config.limits), onLimit: 'throw' };
+    let mail: ParsedMail;
     try {
-      // onLimit 'throw': a PDF or DOCX over a limit ends the message in review (limit:<name>).
-      base = await classifyMessage(raw, { now: message.receivedAt, limits: classifyLimits(config.limits), onLimit: 'throw' });
+      // The MIME guard throws LimitExceeded at the first limit passed: there is nothing to classify safely.
+      mail = (await parsedMessage(ctx)).mail;
+    } catch (err) {
+      // mailparser gave up on the bytes (only where this job did not run the parse stage, which
+      // stops on it): correspondence with the reason, or the limit its caps stand for.
+      if (!(err instanceof PermanentError && err.code === 'mime-unreadable')) throw err;
+      return classifyScans(ctx, unparsedResult(err.cause, opts));
+    }
+    let base: Classification;
+    try {
+      base = await classifyParsed(mail, opts);
     } catch (err) {
       // Classification is a function of the bytes: what fails once fails again.
       if (err instanceof VanthuError) throw err;

@@ -19,14 +19,27 @@ interface ParseResult {
   from?: Array<{ address: string | null }>;
 }
 
+interface Part {
+  contentType: string;
+  filename?: string | null;
+  sha256: string;
+}
+
 /** edXML status notices, delivery reports, and the headers or copy of the message a bounce returns. */
 const REPORT_PART = /xml|delivery-status|rfc822|message\/global/i;
 
 async function reportParts(ctx: StageContext): Promise<Array<{ contentType: string; content: string }>> {
-  const rows = await ctx.database.db.select().from(messageAttachments).where(eq(messageAttachments.messageId, ctx.message.id));
+  // The parse stage's result lists the attachments: their rows may not be written yet (they go with the
+  // parse stage's row, gateway/workers/pipeline.ts Stage.storeWith); the rows are read only without it.
+  const rows: Part[] =
+    ctx.results.parse?.attachments ??
+    (await ctx.database.db
+      .select({ contentType: messageAttachments.contentType, filename: messageAttachments.filename, sha256: messageAttachments.sha256 })
+      .from(messageAttachments)
+      .where(eq(messageAttachments.messageId, ctx.message.id)));
   const wanted = rows.filter((r) => REPORT_PART.test(r.contentType) || /\.xml$/i.test(r.filename ?? '')).slice(0, 5);
   // A returned message (message/rfc822) may carry the whole document; only its headers are read.
-  const read = async (r: (typeof rows)[number]) => {
+  const read = async (r: Part) => {
     const bytes = await ctx.blobs.read(r.sha256);
     // Mail text: cleaned (no NUL), as what is read here can end up in delivery evidence.
     return cleanText((/rfc822|message\/global/i.test(r.contentType) ? bytes.subarray(0, 64 * 1024) : bytes).toString('utf8'));

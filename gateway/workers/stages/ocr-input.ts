@@ -23,6 +23,7 @@ import { inboundMessages, messageOcr } from '../../store/schema.ts';
 import { ocrTools } from '../ocr.ts';
 import { markEnqueued } from '../outbox.ts';
 import { AwaitingWork, type StageContext } from '../pipeline.ts';
+import { heldParse } from '../parsed-message.ts';
 import { WAITING_STATES } from '../states.ts';
 
 /** What the classification says about an OCR read (stored with it; the register stage reads `low`). */
@@ -63,6 +64,18 @@ function wantsOcr(c: Classification): boolean {
   return !(c.document && (c.document.source === 'attachment' || c.document.source === 'edxml'));
 }
 
+type StoredAttachment = NonNullable<StageContext['results']['parse']>['attachments'][number];
+
+/**
+ * An attachment's bytes: those of this job's parse when it made one (the classifier just read it,
+ * parsed-message.ts) and the part there is the one stored at that index, else its blob.
+ */
+async function attachmentBytes(ctx: StageContext, a: StoredAttachment): Promise<Buffer> {
+  const held = (await heldParse(ctx))?.message.attachments[a.idx];
+  if (held && held.size === a.size && held.contentType === a.contentType && held.filename === (a.filename ?? null)) return held.content;
+  return ctx.blobs.read(a.sha256);
+}
+
 /** The scans among the attachments the classifier reads (limits.read: size and count). */
 async function findScans(ctx: StageContext): Promise<Scan[]> {
   const { config } = ctx;
@@ -76,7 +89,7 @@ async function findScans(ctx: StageContext): Promise<Scan[]> {
     const base = { idx: a.idx, sha256: a.sha256, name };
     if (type === 'application/pdf' || /\.pdf$/i.test(name)) {
       try {
-        const layers = await pagesNeedingOcr(await ctx.blobs.read(a.sha256), { tools: env, signal: AbortSignal.timeout(30_000) });
+        const layers = await pagesNeedingOcr(await attachmentBytes(ctx, a), { tools: env, signal: AbortSignal.timeout(30_000) });
         const pages = layers.filter((p) => p.needsOcr).map((p) => p.page);
         if (pages.length) scans.push({ ...base, kind: 'pdf', pages: pages.slice(0, config.ocr.maxPages), frames: 1 });
       } catch (err) {
@@ -85,7 +98,7 @@ async function findScans(ctx: StageContext): Promise<Scan[]> {
         else ctx.log.debug({ id: ctx.message.id, idx: a.idx, err: describeError(err).message }, 'PDF not checked for scanned pages');
       }
     } else if (IMAGE_TYPES.test(type) || (type === 'application/octet-stream' && IMAGE_NAMES.test(name))) {
-      const check = await looksLikePage(await ctx.blobs.read(a.sha256));
+      const check = await looksLikePage(await attachmentBytes(ctx, a));
       if (check.page) scans.push({ ...base, kind: 'image', pages: null, frames: check.frames });
     }
   }

@@ -1,19 +1,34 @@
 /**
  * Stage "parse": MIME structure, headers and body text; attachments become blobs with rows. The
- * MIME structure is held to `limits:` while it streams in (gateway/mail/mime-guard.ts), and every
- * text stored here is clean (gateway/sanitize.ts).
+ * job's raw bytes are read once and held to `limits:` by the MIME guard before mailparser sees them
+ * (gateway/mail/mime-guard.ts; the parse is kept for the job's later stages, docs/architecture.md
+ * "One parse per job"), and every text stored here is clean (gateway/sanitize.ts).
  */
-import { eq } from 'drizzle-orm';
-import { parseMessage } from '../../mail/parse.ts';
-import { inboundMessages, messageAttachments } from '../../store/schema.ts';
+import type { messageAttachments } from '../../store/schema.ts';
 import type { Stage } from '../pipeline.ts';
+import { parsedMessage } from '../parsed-message.ts';
 
 export const parseStage: Stage<'parse'> = {
   name: 'parse',
   doneState: 'parsed',
-  async run({ message, blobs, database, config }) {
-    // The MIME guard of parseMessage stops at the first limit passed (LimitExceeded: an outcome).
-    const parsed = await parseMessage(await blobs.stream(message.blobSha256), config.limits);
+  messageFields: (r) => ({ subject: r.subject ?? null, fromAddr: r.from[0] ? (r.from[0].address ?? r.from[0].name ?? null) : null }),
+  // The attachment rows go with the stage's row, in its statement: re-running the stage replaces
+  // them (the rows past this run's last index deleted, this run's upserted: disjoint rows, so one
+  // statement may do both).
+  storeWith: (r, p) => [
+    `delete from message_attachments where message_id = $1::text and idx >= ${p(r.attachments.length)}::integer`,
+    `insert into message_attachments (message_id, idx, filename, content_type, disposition, content_id, size, sha256)
+select $1::text, * from unnest(${p(r.attachments.map((a) => a.idx))}::integer[], ${p(r.attachments.map((a) => a.filename ?? null))}::text[],
+  ${p(r.attachments.map((a) => a.contentType))}::text[], ${p(r.attachments.map((a) => a.disposition ?? null))}::text[],
+  ${p(r.attachments.map((a) => a.contentId ?? null))}::text[], ${p(r.attachments.map((a) => a.size))}::integer[], ${p(r.attachments.map((a) => a.sha256))}::text[])
+on conflict (message_id, idx) do update set filename = excluded.filename, content_type = excluded.content_type, disposition = excluded.disposition,
+  content_id = excluded.content_id, size = excluded.size, sha256 = excluded.sha256`,
+  ],
+  async run(ctx) {
+    const { message, blobs } = ctx;
+    // The MIME guard stops at the first limit passed (LimitExceeded: an outcome). The parse stays on
+    // the context for classify and verify: one read and one parse per job (parsed-message.ts).
+    const parsed = (await parsedMessage(ctx)).message;
     const stored: (typeof messageAttachments.$inferInsert)[] = [];
     for (const [idx, a] of parsed.attachments.entries()) {
       const { sha256 } = await blobs.put(a.content);
@@ -28,16 +43,6 @@ export const parseStage: Stage<'parse'> = {
         sha256,
       });
     }
-    await database.db.transaction(async (tx) => {
-      // Re-running the stage replaces its rows rather than adding to them.
-      await tx.delete(messageAttachments).where(eq(messageAttachments.messageId, message.id));
-      if (stored.length) await tx.insert(messageAttachments).values(stored);
-      const from = parsed.from[0];
-      await tx
-        .update(inboundMessages)
-        .set({ subject: parsed.subject, fromAddr: from ? (from.address ?? from.name) : null })
-        .where(eq(inboundMessages.id, message.id));
-    });
     const { attachments: _a, html: _h, ...rest } = parsed;
     return { ...rest, hasHtml: parsed.html !== null, attachments: stored.map(({ messageId: _m, ...s }) => s) };
   },

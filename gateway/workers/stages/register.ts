@@ -12,6 +12,7 @@ import { outcomeReasonVi } from '../../limits.ts';
 import { headerPreview } from '../../mail/parse.ts';
 import { ocrText } from '../../store/ocr.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
+import { rawMessage } from '../parsed-message.ts';
 
 const INPUTS = ['parse', 'classify', 'verify'] as const;
 
@@ -62,9 +63,12 @@ export const registerStage: Stage<'register'> = {
   },
 };
 
-/** Subject and sender from the first bytes of the header, when the parse stage never read them. */
+/**
+ * Subject and sender from the first bytes of the header, when the parse stage never read them (it
+ * stopped): the raw bytes this job read already, if it did (parsed-message.ts).
+ */
 async function withPreview(ctx: StageContext): Promise<StageContext['message']> {
-  const preview = await headerPreview(await ctx.blobs.read(ctx.message.blobSha256));
+  const preview = await headerPreview(await rawMessage(ctx));
   const from = preview.from[0];
   const fromAddr = from ? (from.address ?? from.name) : null;
   if (preview.subject === null && fromAddr === null) return ctx.message;

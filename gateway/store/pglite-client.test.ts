@@ -1,0 +1,121 @@
+/**
+ * The embedded database in its own thread (gateway/store/pglite-client.ts): what drizzle and the
+ * pipeline rely on — results, transactions that commit or roll back, errors with their SQLSTATE,
+ * calls from outside a transaction waiting for it — and that the work really leaves the caller's
+ * thread.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeError } from '../errors.ts';
+import { openDatabase, type Database } from './db.ts';
+import { EmbeddedDatabaseGone } from './pglite-client.ts';
+
+describe('the embedded database thread', () => {
+  let dir: string;
+  let database: Database;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vanthu-pglite-thread-'));
+    database = await openDatabase({ url: null, dataDir: dir, sharedBuffersMb: 16 });
+    await database.query('create table t (id int primary key, body jsonb, at timestamptz)', []);
+  }, 120_000);
+  afterAll(async () => {
+    await database?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens with the settings it was given', async () => {
+    const [row] = await database.query<{ buffers: string }>("select current_setting('shared_buffers') as buffers", []);
+    expect(row.buffers).toBe('16MB');
+  });
+
+  it('leaves the event loop free while a statement runs', async () => {
+    let settled = false;
+    const long = database.query<{ n: number }>('select count(*)::int as n from generate_series(1, 5000000)', []).finally(() => {
+      settled = true;
+    });
+    // In this thread, the WebAssembly executor would run the whole statement before the next
+    // turn of the event loop; in its own thread, this turn comes first.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    expect(await long).toEqual([{ n: 5000000 }]);
+  });
+
+  it('keeps drizzle types as drizzle expects them: timestamps as text, jsonb as objects', async () => {
+    await database.query('insert into t values ($1, $2, $3)', [1, JSON.stringify({ số: '05/QĐ-UBND' }), '2026-11-23T02:00:00Z']);
+    const r = await database.db.execute(sql`select body, at from t where id = 1`);
+    expect((r as unknown as { rows: unknown[] }).rows[0]).toEqual({ body: { số: '05/QĐ-UBND' }, at: '2026-11-23 02:00:00+00' });
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws, with the SQLSTATE kept', async () => {
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into t (id) values (2)`);
+    });
+    const failed = await database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`insert into t (id) values (3)`);
+        await tx.execute(sql`insert into t (id) values (3)`);
+      })
+      .catch((e: unknown) => e);
+    expect(describeError(failed)).toMatchObject({ code: 'db:23505' });
+    const ids = await database.query<{ id: number }>('select id from t order by id', []);
+    expect(ids.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('rolls back on an error of the caller, not only of the database', async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into t (id) values (4)`);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await database.query('select id from t where id = 4', [])).toEqual([]);
+  });
+
+  it('makes a statement from outside an open transaction wait for it, as one connection does', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const tx = database.db.transaction(async (t) => {
+      await t.execute(sql`insert into t (id) values (5)`);
+      await held;
+      await t.execute(sql`insert into t (id) values (6)`);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const outside = database.query<{ n: number }>('select count(*)::int as n from t where id in (5, 6)', []);
+    release();
+    await tx;
+    expect(await outside).toEqual([{ n: 2 }]);
+  });
+
+  it('keeps savepoints (nested drizzle transactions) inside the outer one', async () => {
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into t (id) values (7)`);
+      await tx
+        .transaction(async (inner) => {
+          await inner.execute(sql`insert into t (id) values (8)`);
+          inner.rollback();
+        })
+        .catch(() => undefined);
+    });
+    const ids = await database.query<{ id: number }>('select id from t where id in (7, 8)', []);
+    expect(ids).toEqual([{ id: 7 }]);
+  });
+});
+
+describe('the embedded database thread, closed', () => {
+  it('fails calls after close with a named error instead of leaving them waiting', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-pglite-closed-'));
+    try {
+      const database = await openDatabase({ url: null, dataDir: dir });
+      await database.close();
+      await expect(database.query('select 1', [])).rejects.toBeInstanceOf(EmbeddedDatabaseGone);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

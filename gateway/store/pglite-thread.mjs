@@ -1,0 +1,132 @@
+/**
+ * The embedded database's own thread (docs/architecture.md, "The embedded database runs beside the
+ * event loop"): PGlite — Postgres compiled to WebAssembly, and its JavaScript protocol and result
+ * decoding — runs here, so that work no longer takes turns with SMTP, parsing and classification on
+ * the gateway's main thread. gateway/store/pglite-client.ts is the other end: it posts one message
+ * per call and gets the decoded rows back (structured clone).
+ *
+ * Plain JavaScript on purpose: a worker thread loads it by path, and it must load the same way from
+ * the TypeScript sources (tsx, vitest) and from the compiled CLI.
+ *
+ * Requests: { id, op, ... } with op
+ *   open   { dir, sharedBuffersMb }    → null (PGlite.create on the data directory)
+ *   query  { text, params, mode, tx? } → { rows, fields, affectedRows }
+ *   exec   { text, tx? }               → null (several statements, no parameters)
+ *   begin  {}                          → tx number (a PGlite transaction is open and waits)
+ *   end    { tx, commit }              → null once committed or rolled back
+ *   close  {}                          → null
+ * Replies: { id, ok: true, value } or { id, ok: false, error: { message, name, ...fields } }.
+ */
+import { parentPort } from 'node:worker_threads';
+
+const pglite = await import('@electric-sql/pglite');
+const { PGlite, types } = pglite;
+
+/** The parsers drizzle-orm's PGlite driver passes with its queries: dates and intervals stay text. */
+const keepText = (value) => value;
+const DRIZZLE_PARSERS = {
+  [types.TIMESTAMP]: keepText,
+  [types.TIMESTAMPTZ]: keepText,
+  [types.INTERVAL]: keepText,
+  [types.DATE]: keepText,
+  1231: keepText, // numeric[]
+  1115: keepText, // timestamp[]
+  1185: keepText, // timestamptz[]
+  1187: keepText, // interval[]
+  1182: keepText, // date[]
+};
+
+let db = null;
+let nextTx = 1;
+/** Open transactions: the PGlite transaction object, and how to end it. */
+const txs = new Map();
+const ROLLBACK = Symbol('rollback');
+
+function queryOptions(mode) {
+  if (mode === 'drizzle-array') return { rowMode: 'array', parsers: DRIZZLE_PARSERS };
+  if (mode === 'drizzle-object') return { rowMode: 'object', parsers: DRIZZLE_PARSERS };
+  return undefined;
+}
+
+function target(tx) {
+  if (tx === undefined || tx === null) return db;
+  const open = txs.get(tx);
+  if (!open) throw new Error(`no open transaction ${tx}`);
+  return open.client;
+}
+
+function begin() {
+  const n = nextTx++;
+  return new Promise((started, failedToStart) => {
+    const open = { client: null, commit: null, rollback: null, done: null };
+    open.done = db
+      .transaction(
+        (client) =>
+          new Promise((commit, rollback) => {
+            Object.assign(open, { client, commit, rollback });
+            txs.set(n, open);
+            started(n);
+          }),
+      )
+      .then(
+        () => ({ ok: true }),
+        (err) => (err === ROLLBACK ? { ok: true } : { ok: false, err }),
+      )
+      .finally(() => txs.delete(n));
+    // BEGIN itself failed: the callback never ran, so nobody waits on `done` yet.
+    open.done.then((r) => {
+      if (!open.client && !r.ok) failedToStart(r.err);
+    });
+  });
+}
+
+async function end(tx, commit) {
+  const open = txs.get(tx);
+  if (!open) throw new Error(`no open transaction ${tx}`);
+  if (commit) open.commit();
+  else open.rollback(ROLLBACK);
+  const r = await open.done;
+  if (!r.ok) throw r.err;
+  return null;
+}
+
+async function handle(msg) {
+  switch (msg.op) {
+    case 'open': {
+      const startParams = [...PGlite.defaultStartParams];
+      if (msg.sharedBuffersMb) startParams.push('-c', `shared_buffers=${msg.sharedBuffersMb}MB`);
+      db = await PGlite.create(msg.dir, { startParams });
+      return null;
+    }
+    case 'query': {
+      const r = await target(msg.tx).query(msg.text, msg.params ?? [], queryOptions(msg.mode));
+      return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
+    }
+    case 'exec':
+      await target(msg.tx).exec(msg.text);
+      return null;
+    case 'begin':
+      return begin();
+    case 'end':
+      return end(msg.tx, msg.commit);
+    case 'close':
+      if (db && !db.closed) await db.close();
+      return null;
+    default:
+      throw new Error(`unknown request ${msg.op}`);
+  }
+}
+
+function describe(err) {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const out = { name: err.name, message: err.message, database: err instanceof pglite.messages.DatabaseError };
+  for (const [k, v] of Object.entries(err)) if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
+  return out;
+}
+
+parentPort.on('message', (msg) => {
+  handle(msg).then(
+    (value) => parentPort.postMessage({ id: msg.id, ok: true, value }),
+    (err) => parentPort.postMessage({ id: msg.id, ok: false, error: describe(err) }),
+  );
+});
