@@ -112,6 +112,13 @@ export const HELP: Record<string, CommandHelp> = {
     options: [['--json', 'in JSON; mặc định là bảng', 'print JSON; the default is a table']],
     examples: ['vanthu connectors'],
   },
+  show: {
+    vi: 'một thư: nhận từ đâu, đã xử lý đến đâu, kết quả vào sổ hay chờ duyệt và vì sao',
+    en: 'one message: where it came from, how far it got and what the registry made of it',
+    usage: ['vanthu show <mã thư> [--json]'],
+    options: [['--json', 'in JSON (như GET /api/messages/{id}); mặc định là văn bản', 'print JSON (as GET /api/messages/{id}); the default is text']],
+    examples: ['vanthu show 01KBX3Y7Q2M9T4F6ZP8RCN0HWD'],
+  },
   status: {
     vi: 'hệ thống có theo kịp không: số thư chưa xử lý xong, thư chờ lâu nhất, độ dài hàng đợi',
     en: 'is the pipeline keeping up: undecided messages, the oldest one, queue depths',

@@ -23,6 +23,7 @@ export const commands: Record<string, Loader> = {
   ingest: () => import('./commands/ingest.ts'),
   send: () => import('./commands/send.ts'),
   messages: () => import('./commands/messages.ts'),
+  show: () => import('./commands/show.ts'),
   search: () => import('./commands/search.ts'),
   classify: () => import('./commands/classify.ts'),
   ocr: () => import('./commands/ocr.ts'),

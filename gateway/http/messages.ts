@@ -103,7 +103,9 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       if (!message) return reply.code(404).send(notFound);
       const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
       const ocr = (await ocrProgress(deps.database, [message.id])).get(message.id) ?? null;
-      return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments, ocr };
+      // What the registry made of it, as in the list (vanthu show prints it).
+      const outcome = (await messageOutcomes(db, req.principal!, [message.id])).get(message.id) ?? [];
+      return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments, ocr, outcome };
     },
   );
 
