@@ -14,6 +14,14 @@ describe('verifyXml on hostile input', () => {
     expect(reasons('<t><![CDATA[<]]>\n')).toEqual([expect.stringMatching(/^indeterminate: not well-formed XML/)]);
   });
 
+  it('refuses a DTD at once instead of adding 100,000 entity declarations node by node', () => {
+    const decls = Array.from({ length: 100_000 }, (_, i) => `<!ENTITY e${i} "v">`).join('');
+    expect(reasons(`<!DOCTYPE x [${decls}]><x>&e1;</x>`)).toEqual([expect.stringMatching(/^indeterminate: not accepted: the document declares a DTD/)]);
+    expect(reasons('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><x>&lol;</x>')).toEqual([
+      expect.stringMatching(/^indeterminate: not accepted: the document declares a DTD/),
+    ]);
+  });
+
   it('stops at the first parse error instead of recovering from each of a million stray "<"', () => {
     const { reports } = run(`<a>${'<'.repeat(1_000_000)}</a>`);
     expect(reports.map((r) => r.verdict)).toEqual(['indeterminate']);

@@ -50,6 +50,14 @@ export function verifyXml(bytes: Buffer, ctx: TrustContext, attachment: string |
  * signatures; the reason the document cannot be checked when it is not well-formed or too big.
  */
 function parseXml(xml: string): { root: XmlElement; signatures: XmlElement[] } | string {
+  // No DTDs: an edXML envelope never has one, and xmldom adds the nodes of a long internal subset
+  // one by one to the document, each insertion checking all before it — 40,000 entity
+  // declarations took minutes (found by `npm run fuzz`, docs/fuzzing.md). Entities are refused
+  // for the usual reasons too (expansion bombs).
+  const firstElement = xml.search(/<[A-Za-z_:]/);
+  if ((firstElement < 0 ? xml : xml.slice(0, firstElement)).includes('<!DOCTYPE')) {
+    return 'not accepted: the document declares a DTD (<!DOCTYPE …>); signed XML is read without DTDs or entities';
+  }
   const errors: string[] = [];
   let warnings = 0;
   // Stop at the first error: a document with an error is not checked anyway, and letting xmldom
