@@ -136,4 +136,18 @@ export async function resolve(s, c, next) { const r = await next(s, c); appendFi
       expect([args.join(' '), heavy]).toEqual([args.join(' '), []]);
     }
   });
+
+  it('names a mistyped command or option and suggests the nearest one', async () => {
+    const cmd = await vanthu(['mesages']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toContain('unknown command "mesages"');
+    expect(cmd.stderr).toContain('did you mean "messages"?');
+    const opt = await vanthu(['search', 'ngan sach', '--lmit', '5']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toContain('không có tùy chọn --lmit (unknown option --lmit); có phải --limit? (did you mean --limit?)');
+    const far = await vanthu(['messages', '--frobnicate']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('unknown option --frobnicate');
+    expect(far.stderr).not.toContain('did you mean');
+  });
 });

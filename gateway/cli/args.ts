@@ -1,5 +1,6 @@
 /** Argument parsing shared by the commands (node:util parseArgs, with errors a person can act on). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { nearest } from './nearest.ts';
 
 /** A command line that cannot be acted on: exit code 2, and `vanthu <command> --help` shows how. */
 export class UsageError extends Error {
@@ -8,6 +9,17 @@ export class UsageError extends Error {
 }
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
+  // An option the command does not have is named, with the nearest one it has.
+  for (const arg of args) {
+    if (arg === '--') break;
+    if (!arg.startsWith('--')) continue;
+    const name = arg.slice(2).split('=')[0];
+    if (name in options) continue;
+    const near = nearest(name, Object.keys(options));
+    throw new UsageError(
+      `không có tùy chọn --${name} (unknown option --${name})${near ? `; có phải --${near}? (did you mean --${near}?)` : ''}\nUsage: ${usage}`,
+    );
+  }
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.ts';
 import { type CommandHelp, commandHelp, overview } from './help.ts';
+import { nearest } from './nearest.ts';
 
 export interface Command {
   summary: string;
@@ -49,6 +50,12 @@ export function version(): string {
 }
 
 /** `--help` or `-h` among the arguments (before a `--` that ends the options). */
+/** ' Có phải "messages"? (did you mean "messages"?)' for a mistyped command, else ''. */
+function didYouMean(name: string): string {
+  const near = nearest(name, Object.keys(commands));
+  return near ? ` Có phải "${near}"? (did you mean "${near}"?)` : '';
+}
+
 function wantsHelp(args: string[]): boolean {
   const end = args.indexOf('--');
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
@@ -86,14 +93,14 @@ export async function main(argv: string[]): Promise<number> {
     if (!topic) await printOverview(process.stdout);
     else if (commands[topic]) await printCommandHelp(topic);
     else {
-      process.stderr.write(`vanthu: không có lệnh "${topic}" (unknown command). Run "vanthu help".\n`);
+      process.stderr.write(`vanthu: không có lệnh "${topic}" (unknown command).${didYouMean(topic)} Run "vanthu help".\n`);
       return 2;
     }
     return 0;
   }
   const load = commands[name];
   if (!load) {
-    process.stderr.write(`vanthu: unknown command "${name}" (lệnh không hợp lệ). Run "vanthu help".\n`);
+    process.stderr.write(`vanthu: unknown command "${name}" (lệnh không hợp lệ).${didYouMean(name)} Run "vanthu help".\n`);
     return 2;
   }
   if (wantsHelp(rest)) {
