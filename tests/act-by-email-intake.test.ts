@@ -19,7 +19,7 @@ import { documentComments, documents } from '../gateway/registry/schema.ts';
 import { inboundMessages, messageStages } from '../gateway/store/schema.ts';
 import { DOMAIN, keyOf, OFFICER, replyMail, replyToOf, startActGateway, UNIT, type ActGateway } from './helpers/act-mail.ts';
 import type { Backend } from './helpers/databases.ts';
-import { startDovecot, type TestDovecot } from './helpers/dovecot.ts';
+import { dovecotAccount, startDovecot, type TestDovecot } from './helpers/dovecot.ts';
 import { waitFor } from './helpers/gateway.ts';
 import { PLUGIN_DIR, RELAY_TOKEN, startHaraka, type TestHaraka } from './helpers/haraka.ts';
 import { rawSmtp } from './helpers/smtp.ts';
@@ -95,25 +95,7 @@ describe('act by e-mail through Haraka, IMAP and HTTP upload', () => {
     gw = await startActGateway(BACKEND, clock, (c) => {
       c.http.tokens = [...c.http.tokens, { name: 'haraka', token: RELAY_TOKEN, role: 'relay' }];
       c.imap.backoffMinMs = 300;
-      c.imap.accounts = [
-        {
-          id: 'stc-imap',
-          host: '127.0.0.1',
-          port: dovecot.port,
-          tls: { mode: 'none', verify: true },
-          user: MAILBOX,
-          password: MAILBOX_PASSWORD,
-          accessToken: null,
-          unit: 'stc',
-          address: null,
-          folders: ['INBOX'],
-          afterIngest: 'keyword',
-          moveTo: null,
-          pollIntervalMs: 60_000,
-          batchSize: 10,
-          enabled: true,
-        } as (typeof c.imap.accounts)[number],
-      ];
+      c.imap.accounts = [dovecotAccount(dovecot, { id: 'stc-imap', user: MAILBOX, password: MAILBOX_PASSWORD })];
     });
     haraka = await startHaraka({ vanthu: { url: `http://127.0.0.1:${gw.app.httpPort}`, token: RELAY_TOKEN, timeout: 10, refresh: 60 } });
     docId = await gw.arrive('intake-1');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../gateway/config/load.ts';
 import type { AccountReport, ConnectorsReport } from '../gateway/imap/connectors.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
-import { officialMail, startDovecot, type TestDovecot } from './helpers/dovecot.ts';
+import { dovecotAccount, officialMail, startDovecot, type TestDovecot } from './helpers/dovecot.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -23,25 +23,7 @@ describe('IMAP account shared by two gateways', () => {
   const configure = (c: Config) => {
     c.imap.leaseMs = 1500;
     c.imap.backoffMinMs = 300;
-    c.imap.accounts = [
-      {
-        id: 'chung',
-        host: '127.0.0.1',
-        port: dovecot.port,
-        tls: { mode: 'none', verify: true },
-        user: LOGIN,
-        password: PASSWORD,
-        accessToken: null,
-        unit: 'stc',
-        address: null,
-        folders: ['INBOX'],
-        afterIngest: 'keyword',
-        moveTo: null,
-        pollIntervalMs: 60_000,
-        batchSize: 10,
-        enabled: true,
-      } as Config['imap']['accounts'][number],
-    ];
+    c.imap.accounts = [dovecotAccount(dovecot, { id: 'chung', user: LOGIN, password: PASSWORD })];
   };
   const status = async (gw: TestGateway): Promise<AccountReport> => ((await (await gw.api('/api/connectors')).json()) as ConnectorsReport).imap[0];
   const append = async (from: number, to: number) => {

@@ -16,7 +16,7 @@ import { FolderStateStore } from '../gateway/imap/state.ts';
 import { openDatabase } from '../gateway/store/db.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { BACKENDS, createTestStorage } from './helpers/databases.ts';
-import { officialMail, startDovecot, type TestDovecot } from './helpers/dovecot.ts';
+import { dovecotAccount, officialMail, startDovecot, type TestDovecot } from './helpers/dovecot.ts';
 import { startTestGateway, testEnv, waitFor, type TestGateway } from './helpers/gateway.ts';
 import { freePort, spawnVanthu } from './helpers/processes.ts';
 
@@ -62,25 +62,8 @@ async function flagsIn(login: string, folder: string): Promise<Map<number, Set<s
   });
 }
 
-function account(backend: string, name: string, extra: Record<string, unknown> = {}) {
-  return {
-    id: `${name}-${backend}`,
-    host: '127.0.0.1',
-    port: dovecot.port,
-    tls: { mode: 'none', verify: true },
-    user: user(backend, name),
-    password: PASSWORD,
-    accessToken: null,
-    unit: 'stc',
-    address: null,
-    folders: ['INBOX'],
-    afterIngest: 'keyword',
-    moveTo: null,
-    pollIntervalMs: 60_000,
-    batchSize: 3,
-    enabled: true,
-    ...extra,
-  } as Config['imap']['accounts'][number];
+function account(backend: string, name: string, extra: Partial<Config['imap']['accounts'][number]> = {}) {
+  return dovecotAccount(dovecot, { id: `${name}-${backend}`, user: user(backend, name), password: PASSWORD, batchSize: 3, ...extra });
 }
 
 describe.each(BACKENDS)('IMAP connector on %s', (backend) => {

@@ -9,6 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import type { Config } from '../../gateway/config/load.ts';
 import { freePort, realClockEnv } from './processes.ts';
 
 export interface DovecotUser {
@@ -204,4 +205,25 @@ export function officialMail(i: number, to: string, kb = 8, tag = 'mail'): strin
     '--b1--',
     '',
   ].join('\r\n');
+}
+
+type ImapAccount = Config['imap']['accounts'][number];
+
+/** An IMAP account of the gateway's config on this Dovecot (plain IMAP on loopback), unit "stc" by default. */
+export function dovecotAccount(dovecot: TestDovecot, a: { id: string; user: string } & Partial<ImapAccount>): ImapAccount {
+  return {
+    host: '127.0.0.1',
+    port: dovecot.port,
+    tls: { mode: 'none', verify: true },
+    accessToken: null,
+    unit: 'stc',
+    address: null,
+    folders: ['INBOX'],
+    afterIngest: 'keyword',
+    moveTo: null,
+    pollIntervalMs: 60_000,
+    batchSize: 10,
+    enabled: true,
+    ...a,
+  } as ImapAccount;
 }
