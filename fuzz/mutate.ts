@@ -689,7 +689,8 @@ export function deflatedZip(files: Array<[string, Buffer]>, level = 9): Buffer {
   let offset = 0;
   for (const [name, data] of files) {
     const packed = level === 0 ? data : deflateRawSync(data, { level });
-    const n = Buffer.from(name, 'utf8');
+    // ZIP keeps a name's length in 16 bits: a mutated entry name can be longer (seed 20261207, docx #12894).
+    const n = Buffer.from(name, 'utf8').subarray(0, 0xffff);
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -716,8 +717,8 @@ export function deflatedZip(files: Array<[string, Buffer]>, level = 9): Buffer {
   const cd = Buffer.concat(centrals);
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(files.length, 8);
-  eocd.writeUInt16LE(files.length, 10);
+  eocd.writeUInt16LE(Math.min(files.length, 0xffff), 8);
+  eocd.writeUInt16LE(Math.min(files.length, 0xffff), 10);
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);

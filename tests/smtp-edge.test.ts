@@ -175,6 +175,25 @@ describe('SMTP edge: connection limits and the message rate limit', () => {
     await closeAll(held);
   });
 
+  it('ends a session that floods commands leading nowhere, and a client that sends mail between them is never counted out', async () => {
+    // A pipelined flood (the fuzz input of seed 20261207: 366,000 VRFY lines in one session).
+    const flood = await RawSmtpClient.greeted(gw.smtpPort!, '127.0.0.20');
+    flood.write(`EHLO flood.example\r\n${'VRFY postmaster\r\nNOOP\r\nRSET\r\n'.repeat(1000)}`);
+    await flood.closed;
+    expect(flood.replies.at(-1)).toMatch(/^421 4\.7\.0 .*Too many commands without a mail transaction \(at most 100\)/);
+    expect(flood.replies.length).toBeLessThan(110); // the greeting, then at most 101 replies and the 421
+    // 60 NOOPs before each of three messages: 180 commands in all, never 100 without progress.
+    const busy = await RawSmtpClient.greeted(gw.smtpPort!, '127.0.0.21');
+    await busy.command('EHLO busy.example');
+    for (let i = 0; i < 3; i++) {
+      for (let n = 0; n < 60; n++) expect(await busy.command('NOOP')).toMatch(/^250/);
+      expect(await busy.send(FROM, UNIT, message(`<busy-${i}@edge.test>`))).toMatch(/^250 /);
+    }
+    expect(busy.isClosed).toBe(false);
+    busy.destroy();
+    await closeAll([flood, busy]);
+  });
+
   it('answers 450 4.7.0 past the per-IP message rate, on the same connection, while other senders and relays go on', async () => {
     const c = await RawSmtpClient.greeted(gw.smtpPort!, '127.0.0.6');
     await c.command('EHLO busy.example');

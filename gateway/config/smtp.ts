@@ -32,6 +32,11 @@ export const smtpEdgeShape = {
   socketTimeoutMs: count.default(60_000),
   /** From the greeting, and after each accepted MAIL FROM / RCPT TO / message, until the next one is accepted. */
   commandTimeoutMs: count.default(120_000),
+  /**
+   * Replies given since the last accepted MAIL FROM / RCPT TO / message (NOOP, VRFY, RSET, HELP,
+   * refused or unknown commands); one more ends the session (Postfix's smtpd_junk_command_limit).
+   */
+  maxCommandsWithoutProgress: count.default(100),
   /** From the 354 reply to the final dot. */
   dataTimeoutMs: count.default(600_000),
   perIp: perIpSchema.default(perIpSchema.parse({})),

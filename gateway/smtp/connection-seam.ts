@@ -35,6 +35,8 @@ interface LibraryConnection {
 
 /** Rewrites a reply's text lines before smtp-server writes them. */
 export type ReplyFilter = (code: number, lines: string[]) => string[];
+/** Called once each reply has been written (the place to end a session after a reply). */
+export type AfterReply = (code: number) => void;
 
 /** A live smtp-server session, as the edge sees it. */
 export interface SessionHandle {
@@ -54,9 +56,9 @@ export class SmtpLibraryChanged extends Error {
 
 /**
  * Hands an accepted socket to smtp-server under our session id and returns the session's handle;
- * every reply of the session passes through `filter` first.
+ * every reply of the session passes through `filter` first, and `after` runs once it is written.
  */
-export function attach(server: SMTPServer, socket: net.Socket, id: string, filter: ReplyFilter): SessionHandle {
+export function attach(server: SMTPServer, socket: net.Socket, id: string, filter: ReplyFilter, after?: AfterReply): SessionHandle {
   server.connect(socket, { id });
   const connections = (server as unknown as { connections?: unknown }).connections;
   if (!(connections instanceof Set)) throw new SmtpLibraryChanged('SMTPServer#connections is not a Set');
@@ -71,7 +73,8 @@ export function attach(server: SMTPServer, socket: net.Socket, id: string, filte
   live.send = function (code, data, context) {
     const lines = data == null ? [] : Array.isArray(data) ? data.map(String) : [String(data)];
     const out = filter(code, lines);
-    return send.call(this, code, Array.isArray(data) ? out : data == null ? data : out.join(' '), context);
+    send.call(this, code, Array.isArray(data) ? out : data == null ? data : out.join(' '), context);
+    after?.(code);
   };
   return {
     id,

@@ -76,4 +76,19 @@ describe('XML hardening', () => {
     const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><w:document/>';
     expect(withoutDoctype(bomb)).toBe('<?xml version="1.0"?><w:document/>');
   });
+
+  it('refuses a tag name over 256 characters before parsing, and keeps long comments, CDATA and text', () => {
+    const para = (t: string) => `<w:p><w:r><w:t>${t}</w:t></w:r></w:p>`;
+    const docx = (body: string) =>
+      Buffer.from(zipSync({ 'word/document.xml': strToU8(`<?xml version="1.0"?><w:document xmlns:w="x"><w:body>${body}</w:body></w:document>`) }));
+    // The fuzz input (seed 20261208, docx #1743): a 1 MB tag name among 58,000 paragraphs kept
+    // fast-xml-parser busy for 42 s; fuzz/regressions/docx/ replays it.
+    const hostile = docxText(docx(`${para('Số: 12/UBND')}<${'\\'.repeat(10_000)}w:p>${para('a').repeat(100)}`), DEFAULT_LIMITS);
+    expect(hostile.text).toBe('');
+    expect(hostile.reasons[0]).toMatch(/^DOCX could not be read: unreadable \(an XML name is longer than 256 characters\)/);
+    const long = 'A'.repeat(2000);
+    const fine = docxText(docx(`<!--${long}-->${para(long)}<w:p><w:r><w:t><![CDATA[${long}]]></w:t></w:r></w:p>${para('Số: 12/UBND')}`), DEFAULT_LIMITS);
+    expect(fine.reasons).toEqual([]);
+    expect(fine.text).toContain('Số: 12/UBND');
+  });
 });
