@@ -19,6 +19,9 @@ import { unitRoutes } from './http/units.ts';
 import { connectorsReport, ImapConnectors, type ConnectorsReport } from './imap/connectors.ts';
 import { FolderStateStore } from './imap/state.ts';
 import { connectorRoutes } from './http/connectors.ts';
+import { listenerReport, retryRoutes } from './http/admin-ops.ts';
+import { DocumentEventHub, eventRoutes } from './http/events.ts';
+import { GatewayMetrics, metricsRoutes } from './http/metrics.ts';
 import { statusRoutes } from './http/status.ts';
 import { readPipelineStatus } from './workers/backlog.ts';
 import type { Config } from './config/load.ts';
@@ -40,10 +43,12 @@ import { startFollowupWorker } from './workers/followup-jobs.ts';
 import { DeliveryQueue, startDeliveryWorker } from './workers/delivery.ts';
 import { registryApi } from './http/registry-routes.ts';
 import { outgoingRoutes } from './http/outgoing.ts';
+import { overviewRoutes } from './http/overview.ts';
+import { reportRoutes } from './http/reports.ts';
 import { createMailer } from './notify/mailer.ts';
 import { probeOcr } from './documents/ocr/index.ts';
 import { OcrQueue, ocrTools, startOcrWorker } from './workers/ocr.ts';
-import { MailTransport } from './notify/transport.ts';
+import { LocalFirstTransport } from './notify/local.ts';
 
 /** What one process runs (not a user's role: that is UserRole, gateway/config/registry.ts). */
 export type ProcessRole = 'all' | 'gateway' | 'worker';
@@ -61,9 +66,11 @@ export interface Vanthu {
   /** Books, users, follow-up (gateway/registry): its runtime and the follow-up scheduler. */
   registry: { rt: RegistryRuntime; followup: FollowupScheduler } | null;
   /** The one mail transport (gateway/notify) and the registry's mailer on it. */
-  mail: { transport: MailTransport; mailer: Mailer };
+  mail: { transport: LocalFirstTransport; mailer: Mailer };
   /** Outgoing documents: the delivery queue (gateway/workers/delivery.ts). */
   outgoing: { queue: DeliveryQueue } | null;
+  /** Prometheus metrics of this process (GET /metrics) and the document changes live lists hear (GET /api/events). */
+  telemetry: { metrics: GatewayMetrics; events: DocumentEventHub };
   stop(): Promise<void>;
 }
 
@@ -119,7 +126,8 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
   try {
     const redis = await resolveRedis(config.redis.url, config.instance.dataDir, log);
     stops.push(() => redis.stop());
-    const transport = new MailTransport(config);
+    // Mail for this gateway's own units goes into their incoming pipeline (local delivery, notify/local.ts).
+    const transport = new LocalFirstTransport(config);
     const rt = createRuntime({ database, config, log: log.child({ component: 'registry' }), clock, blobs });
     // The reply-token key exists from the first start on (configured, or generated into the data dir: docs/act-by-email.md).
     if (config.registry.actByMail.enabled) actKey(config);
@@ -138,6 +146,7 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
       registry: null,
       mail: { transport, mailer },
       outgoing: null,
+      telemetry: { metrics: new GatewayMetrics(), events: eventHub(redis.options, config, stops) },
       stop,
     };
     app.registry = { rt, followup: await startFollowup(app, rt, role, log, stops) };
@@ -164,13 +173,18 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
     unpackIdleMs: config.ingest.unpackIdleMs,
     unpackMaxAgeMs: config.ingest.unpackMaxAgeMs,
     maxPackedBytes: config.ingest.maxPackedBytes,
-    onCommitted: (ids) => void enqueueAccepted(database, queue, ids, log),
+    onCommitted: (ids) => {
+      app.telemetry.metrics.accepted(ids.length);
+      void enqueueAccepted(database, queue, ids, log);
+    },
     onCheckpointError: (err) => log.error({ err: (err as Error).message }, 'accept journal checkpoint or unpacking failed; will retry'),
   });
   const replayed = await accept.init();
   if (replayed) log.warn({ replayed }, 'replayed the accept journal after an unclean stop');
   stops.push(() => accept.close());
   app.accept = accept;
+  app.mail.transport.attach(accept);
+  stops.push(async () => app.mail.transport.attach(null));
   const ocrQueue = new OcrQueue(producerConnection(app.redis.options), config.redis.prefix);
   stops.push(() => ocrQueue.close());
   const sweeper = new OutboxSweeper(database, queue, log, config.ingest.outboxSweepMs, config.ingest.leaseMs, { queue: ocrQueue, enabled: config.ocr.enabled });
@@ -179,6 +193,11 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
 
   const imap = new ImapConnectors(config, database, accept, log);
   const rt = app.registry!.rt;
+  const pipelineStatus = () => readPipelineStatus(database, rt.clock, { ingest: queue, ocr: ocrQueue });
+  // This process serves the live lists: it hears the changes of every process (workers too) through Redis.
+  const subscriber = workerConnection(app.redis.options);
+  app.telemetry.events.listen(subscriber);
+  stops.push(async () => subscriber.disconnect());
   const registry = registryApi(rt, conn, app.mail.mailer);
   const http = await buildApi({
     config,
@@ -191,12 +210,22 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
       lookupRoutes({ config, database, blobs, accept }),
       unitRoutes(config),
       attachmentRoutes({ database, blobs }),
-      connectorRoutes(imap),
-      statusRoutes(() => readPipelineStatus(database, rt.clock, { ingest: queue, ocr: ocrQueue })),
+      // IMAP accounts, and the SMTP listener and Haraka relay beside them (http/admin-ops.ts).
+      connectorRoutes({ report: async () => ({ ...(await imap.report()), ...(await listenerReport(database, config, () => app.smtpPort)) }) }),
+      statusRoutes(pipelineStatus),
+      retryRoutes({ database, clock: rt.clock, log, requeue: (ids) => queue.requeue(ids) }),
       ...registry.plugins,
       outgoingRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids)),
+      overviewRoutes(rt),
+      reportRoutes(rt),
     ],
-    publicPlugins: [addinRoutes(config), consoleRoutes(config), ...registry.publicPlugins],
+    publicPlugins: [
+      metricsRoutes(app.telemetry.metrics, pipelineStatus),
+      eventRoutes(app.telemetry.events, database),
+      addinRoutes(config),
+      consoleRoutes(config),
+      ...registry.publicPlugins,
+    ],
   });
   await http.listen({ port: config.http.port, host: config.http.host });
   app.http = http;
@@ -232,6 +261,8 @@ async function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<
       mailer: app.mail.mailer,
       transport: app.mail.transport,
       ocrQueue,
+      metrics: app.telemetry.metrics,
+      events: app.telemetry.events,
     },
     conn,
     app.config.ingest.concurrency,
@@ -335,6 +366,17 @@ function startDelivery(app: Vanthu, rt: RegistryRuntime, role: ProcessRole, log:
     conn.disconnect();
   });
   return queue;
+}
+
+/** Document changes go through Redis publish/subscribe (gateway/http/events.ts): a worker's changes reach the gateway's streams. */
+function eventHub(options: RedisTarget['options'], config: Config, stops: Array<() => Promise<unknown>>): DocumentEventHub {
+  const publisher = producerConnection(options);
+  const hub = new DocumentEventHub(publisher, `${config.redis.prefix}:document-events`);
+  stops.push(async () => {
+    await hub.close();
+    publisher.disconnect();
+  });
+  return hub;
 }
 
 async function ping(conn: Redis): Promise<void> {

@@ -20,8 +20,13 @@ const readSchema = z.strictObject({
   attachmentBytes: count.default(25 * MiB),
   /** Attachments read per message for classification. */
   attachments: count.default(10),
-  /** Pages of a PDF whose text is read: the first ones and the last. */
+  /** Pages of a PDF whose text is read from its start (the header, the title, the body). */
   pdfPages: count.default(20),
+  /**
+   * Pages read from the end of a longer PDF besides those: the signature block of a report sits
+   * before its annexes, often well before the last page.
+   */
+  pdfLastPages: z.number().int().nonnegative().default(15),
   /** Wall-clock budget for the text of one PDF (a reason when exceeded, not an outcome: it depends on the machine). */
   pdfTimeMs: count.default(5000),
   /** Characters of text kept per source. */

@@ -13,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../gateway/clock.ts';
 import type { Config } from '../gateway/config/load.ts';
 import { replyRouter } from '../gateway/imap/replies.ts';
+import { receivedForAddresses } from '../gateway/mail/recipients.ts';
 import type { ReplyResult } from '../gateway/registry/replies/handle.ts';
 import { deadlineRequests } from '../gateway/registry/replies/schema.ts';
 import { documentComments, documents } from '../gateway/registry/schema.ts';
 import { inboundMessages, messageStages } from '../gateway/store/schema.ts';
-import { DOMAIN, keyOf, OFFICER, replyMail, replyToOf, startActGateway, UNIT, type ActGateway } from './helpers/act-mail.ts';
+import { DOMAIN, keyOf, OFFICER, OTHER, replyMail, replyToOf, startActGateway, UNIT, type ActGateway } from './helpers/act-mail.ts';
 import type { Backend } from './helpers/databases.ts';
 import { dovecotAccount, startDovecot, type TestDovecot } from './helpers/dovecot.ts';
 import { waitFor } from './helpers/gateway.ts';
@@ -47,6 +48,22 @@ describe('which recipients a reply has, without an SMTP envelope', () => {
     expect(route(target, ['vanthu@stc.lamdong.gov.vn'])).toBeNull();
     expect(route(target, [`act+${TOKEN}@evil.example`, 'act+short@stc.lamdong.gov.vn'])).toBeNull();
     expect(replyRouter(config(false))).toBeNull();
+  });
+
+  it('IMAP: a Bcc reply by its Received "for <…>" clause; a mailbox whose own address is a reply address', () => {
+    const route = replyRouter(config(true))!;
+    const reply = `act+${TOKEN}@stc.lamdong.gov.vn`;
+    const header = [
+      `Received: from mail.stc.lamdong.gov.vn (mail.stc.lamdong.gov.vn [10.0.0.5])\r\n\tby mx.stc.lamdong.gov.vn with ESMTPS id 4XyZ\r\n\tfor <${reply.toUpperCase()}>; Mon, 23 Nov 2026 10:00:01 +0700`,
+      'Received: from phone by mail.stc.lamdong.gov.vn for binh@stc.lamdong.gov.vn; Mon, 23 Nov 2026 10:00:00 +0700',
+      'To: binh@stc.lamdong.gov.vn',
+    ].join('\r\n');
+    expect(receivedForAddresses(header)).toEqual([reply, 'binh@stc.lamdong.gov.vn']);
+    expect(route(target, ['binh@stc.lamdong.gov.vn'], receivedForAddresses(header))).toEqual({ rcptTo: [reply], unitIds: ['stc'] });
+    // Received "for" never makes the mailbox's own address a recipient of a reply: only the header does.
+    expect(route(target, [], [reply, target.address])).toEqual({ rcptTo: [reply], unitIds: ['stc'] });
+    expect(route(target, ['binh@stc.lamdong.gov.vn'], ['binh@stc.lamdong.gov.vn'])).toBeNull();
+    expect(route({ unitId: 'stc', address: reply }, [])).toEqual({ rcptTo: [reply], unitIds: ['stc'] });
   });
 
   it('Haraka plugin: reply addresses at the reply domains vanthu publishes, unit addresses as before', () => {
@@ -159,6 +176,25 @@ describe('act by e-mail through Haraka, IMAP and HTTP upload', () => {
     expect(answer.text).toContain('đề nghị gia hạn đến 15/12/2026');
     const requests = await db().select().from(deadlineRequests).where(eq(deadlineRequests.documentId, docId));
     expect(requests.map((r) => [r.requestedDue, r.status, r.messageId])).toEqual([['2026-12-15', 'pending', `<via-imap@${DOMAIN}>`]]);
+  });
+
+  it('IMAP: a reply sent as a Bcc (the act+ address only in a Received "for <…>" clause) is handled as a reply', async () => {
+    // The officer wrote to a colleague and put the reply address in Bcc: no header names it.
+    const signed = await replyMail({ to: OTHER, body: 'Ý kiến: Đã gửi số liệu cho phòng Kế hoạch.', id: 'via-imap-bcc', subject: 'Số liệu quý IV' });
+    const raw = `Received: from mail.stc.lamdong.gov.vn by mx.stc.lamdong.gov.vn with ESMTPS id 4XyZ\r\n\tfor <${officerAddress}>; Mon, 23 Nov 2026 10:00:01 +0700\r\n${signed}`;
+    const client = await dovecot.connect(MAILBOX);
+    try {
+      await client.append('INBOX', raw);
+    } finally {
+      await client.logout().catch(() => undefined);
+    }
+    const row = await waitFor(() => byMessageId(`<via-imap-bcc@${DOMAIN}>`), 30_000, 'the Bcc reply stored');
+    expect(row).toMatchObject({ source: 'imap', rcptTo: [officerAddress], unitIds: ['stc'] });
+    const { result, answer } = await outcome(row.id);
+    expect(result.outcome).toMatchObject({ kind: 'applied', command: 'comment', documentId: docId });
+    expect(answer.to).toEqual([OFFICER]);
+    const comments = await db().select().from(documentComments).where(eq(documentComments.documentId, docId));
+    expect(comments.map((c) => c.body)).toContain('Đã gửi số liệu cho phòng Kế hoạch.');
   });
 
   it('IMAP: ordinary mail in the same mailbox still goes to the unit', async () => {

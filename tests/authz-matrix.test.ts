@@ -69,6 +69,8 @@ interface Fx {
   session(who: Who): Promise<string | undefined>;
   /** A fresh pending deadline-extension request by the officer on a new document assigned to them; its id. */
   extension(): Promise<string>;
+  /** A new stc message left `failed` (as a worker that gave up leaves it); its id. */
+  failed(): Promise<string>;
 }
 
 interface Row {
@@ -136,6 +138,12 @@ const TABLE: Row[] = [
     expect: READ_STC_RECORD,
   },
   {
+    route: 'GET /api/messages/{id}/attachments/{idx}/searchable',
+    what: 'searchable copy of an attachment no OCR read: hidden and missing alike (404), callers without the permission refused',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}/attachments/0/searchable` }),
+    expect: [401, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+  },
+  {
     route: 'POST /api/messages',
     what: 'upload to stc (recipients from the headers)',
     request: (fx) => ({ path: '/api/messages', raw: fx.newMail() }),
@@ -188,6 +196,12 @@ const TABLE: Row[] = [
     expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 403],
   },
   {
+    route: 'POST /api/messages/lookup',
+    what: "?ingest=1 of a message to the stc officer's own address: theirs to add (others: no unit address, 422)",
+    request: (fx) => ({ path: '/api/messages/lookup?ingest=1', raw: fx.newMail(PEOPLE.officer.email) }),
+    expect: [401, 201, 422, 422, 422, 422, 422, 422, 422, 403],
+  },
+  {
     route: 'POST /api/messages/{id}/register',
     what: 'register a review message of stc',
     request: async (fx) => ({ path: `/api/messages/${(await fx.fresh('review')).inbound}/register`, method: 'POST', json: { corrections: bookFields(fx) } }),
@@ -202,6 +216,25 @@ const TABLE: Row[] = [
   },
   { route: 'GET /api/connectors', what: 'IMAP connector status', request: () => ({ path: '/api/connectors' }), expect: ADMIN_ONLY },
   { route: 'GET /api/status', what: 'pipeline backlog of every unit', request: () => ({ path: '/api/status' }), expect: ADMIN_ONLY },
+  {
+    route: 'POST /api/messages/{id}/retry',
+    what: 'run a failed message again',
+    request: async (fx) => ({ path: `/api/messages/${await fx.failed()}/retry`, method: 'POST' }),
+    expect: [401, 403, 403, 403, 403, 403, 403, 202, 202, 403],
+  },
+  { route: 'GET /metrics', what: 'Prometheus metrics (admins, metrics tokens)', request: () => ({ path: '/metrics' }), expect: ADMIN_ONLY },
+  {
+    route: 'GET /api/events',
+    what: "live document changes of the caller's unit",
+    request: () => ({ path: '/api/events?once=true' }),
+    expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 403],
+  },
+  {
+    route: 'GET /api/events',
+    what: 'live document changes of stc',
+    request: () => ({ path: '/api/events?unit=stc&once=true' }),
+    expect: [401, 200, 403, 200, 403, 200, 403, 200, 200, 403],
+  },
   { route: 'GET /api/auth/me', what: 'who am I', request: () => ({ path: '/api/auth/me' }), expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
   {
     route: 'POST /api/auth/logout',
@@ -286,6 +319,23 @@ const TABLE: Row[] = [
     request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/deadline`, method: 'POST', json: { dueDate: '2026-12-31' } }),
     expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403],
   },
+  // the meeting of a giấy mời (docs/act-by-email.md, "Meeting invitations"): read like the document, set by clerks
+  {
+    route: 'GET /api/documents/{id}/meeting',
+    what: 'the meeting a document calls',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/meeting` }),
+    expect: READ_STC_RECORD,
+  },
+  {
+    route: 'POST /api/documents/{id}/meeting',
+    what: 'set the meeting of an assigned document',
+    request: async (fx) => ({
+      path: `/api/documents/${(await fx.fresh('assigned')).doc}/meeting`,
+      method: 'POST',
+      json: { meeting: { start: '2026-12-15T08:00:00+07:00', end: null, place: 'Phòng họp số 2' } },
+    }),
+    expect: REVIEW_STC,
+  },
   {
     route: 'POST /api/documents/{id}/status',
     what: 'progress an assigned document',
@@ -352,6 +402,25 @@ const TABLE: Row[] = [
     what: "refuse the officer's request on an stc document",
     request: async (fx) => ({ path: `/api/deadline-requests/${await fx.extension()}/refuse`, method: 'POST', json: { reason: 'Đã đủ thời gian' } }),
     expect: [401, 403, 403, 403, 403, 200, 404, 200, 200, 403],
+  },
+  // the leader's overview, the province's report, the outgoing trail (gateway/http/overview.ts, reports.ts)
+  {
+    route: 'GET /api/overview',
+    what: "stc's overview (leaders and admins)",
+    request: () => ({ path: '/api/overview?unit=stc&month=2026-11' }),
+    expect: [401, 403, 403, 403, 403, 200, 403, 200, 200, 403],
+  },
+  {
+    route: 'GET /api/reports/usage',
+    what: "stc's report on electronic documents (clerks, leaders, admins)",
+    request: () => ({ path: '/api/reports/usage?unit=stc&month=2026-11' }),
+    expect: [401, 403, 403, 200, 403, 200, 403, 200, 200, 403],
+  },
+  {
+    route: 'GET /api/outgoing/trail',
+    what: "stc's outgoing documents with their trail",
+    request: () => ({ path: '/api/outgoing/trail?unit=stc' }),
+    expect: [401, 200, 403, 200, 403, 200, 403, 200, 200, 403],
   },
   // the add-in's public manifest (not under /api)
   {
@@ -460,6 +529,16 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
       const [u] = await app.database.db.select().from(users).where(eq(users.email, PEOPLE.officer.email));
       const officer = userPrincipal({ ...u, role: 'officer' });
       return (await requestExtension(app.registry!.rt, officer, doc, '2027-01-15', 'Cần lấy ý kiến các phòng', null)).requestId;
+    },
+    async failed() {
+      const local = `failed-${++serial}-${backend}`;
+      const { sha256, size } = await app.blobs.put(Buffer.from(plainMail(local, STC)));
+      const inbound = await insertInbound(app.database.db, { receivedAt: clock.now(), unitIds: ['stc'], rcptTo: [STC] });
+      await app.database.db
+        .update(inboundMessages)
+        .set({ messageId: `<${local}@ubnd.bentre.gov.vn>`, blobSha256: sha256, size, state: 'failed', lastError: 'parse: fixture: the worker gave up' })
+        .where(eq(inboundMessages.id, inbound));
+      return inbound;
     },
   };
 

@@ -7,11 +7,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { officialMail as mail, pdfBase64 } from './helpers/official-mail.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
 const PASSWORD = 'mat-khau-thu-nghiem';
@@ -20,44 +20,7 @@ const OFFICER = { email: 'binh.tt@stc.lamdong.gov.vn', name: 'Trần Thị Bình
 const OTHER = { email: 'an.nv@stc.lamdong.gov.vn', name: 'Nguyễn Văn An', role: 'officer', department: 'ns' };
 const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts', 'console');
 
-async function pdf(lines: string[]): Promise<string> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const page = doc.addPage([595, 842]);
-  lines.forEach((l, i) => page.drawText(l, { x: 50, y: 780 - i * 20, size: 12, font }));
-  return Buffer.from(await doc.save()).toString('base64');
-}
-
-async function officialMail(id: string, subject: string, body: string[], attachment?: string): Promise<{ mid: string; raw: string }> {
-  const mid = `<${id}@ubnd.vinhlong.gov.vn>`;
-  const head = [
-    'From: =?UTF-8?Q?V=C4=83n_th=C6=B0_UBND_t=E1=BB=89nh_V=C4=A9nh_Long?= <vanthu@ubnd.vinhlong.gov.vn>',
-    `To: ${UNIT}`,
-    `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`,
-    `Message-ID: ${mid}`,
-    'Date: Mon, 23 Nov 2026 08:30:00 +0700',
-    'MIME-Version: 1.0',
-  ];
-  const text = ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', ...body, ''];
-  if (!attachment) return { mid, raw: [...head, ...text].join('\r\n') };
-  const b = 'console-test-boundary';
-  const raw = [
-    ...head,
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    '',
-    `--${b}`,
-    ...text,
-    `--${b}`,
-    'Content-Type: application/pdf; name="cong-van.pdf"',
-    'Content-Disposition: attachment; filename="cong-van.pdf"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    ...(attachment.match(/.{1,76}/g) ?? []),
-    `--${b}--`,
-    '',
-  ].join('\r\n');
-  return { mid, raw };
-}
+const officialMail = (id: string, subject: string, body: string[], pdf?: string) => mail(UNIT, id, subject, body, pdf);
 
 interface Doc {
   id: string;
@@ -125,7 +88,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     });
     for (const u of [CLERK, OFFICER, OTHER])
       users[u.email] = (await json<{ id: string }>(await post('/api/users', { ...u, unit: 'stc', password: PASSWORD }))).id;
-    review = await officialMail(
+    review = officialMail(
       'cv-245',
       'V/v báo cáo sử dụng ngân sách chuyển đổi số',
       [
@@ -135,15 +98,15 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
         'Lâm Đồng, ngày 21 tháng 11 năm 2026',
         'Kính gửi: Sở Tài chính',
       ],
-      await pdf(['So: 245/STTTT-VP', 'Bao cao su dung ngan sach chuyen doi so']),
+      await pdfBase64(['So: 245/STTTT-VP', 'Bao cao su dung ngan sach chuyen doi so']),
     );
-    const mine = await officialMail('cv-1520', 'Công văn 1520/UBND-KT về dự toán ngân sách năm 2026', [
+    const mine = officialMail('cv-1520', 'Công văn 1520/UBND-KT về dự toán ngân sách năm 2026', [
       'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG',
       'Số: 1520/UBND-KT',
       'V/v điều chỉnh dự toán ngân sách năm 2026',
       'Vĩnh Long, ngày 20 tháng 11 năm 2026',
     ]);
-    const others = await officialMail('cv-77', 'Công văn 77/UBND-VX về lịch tiếp dân', [
+    const others = officialMail('cv-77', 'Công văn 77/UBND-VX về lịch tiếp dân', [
       'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG',
       'Số: 77/UBND-VX',
       'V/v lịch tiếp công dân',

@@ -63,6 +63,7 @@ describe('classification corpus', () => {
           'dueDate',
           'issuedDate',
           'issuer',
+          'meeting', // added for invitations (issue 21): null unless the document calls a meeting
           'notation',
           'number',
           'place',

@@ -3,8 +3,9 @@
  * line, without a gateway. Progress per page on stderr; the text, or JSON with words and
  * confidence, on stdout. Needs tesseract-ocr, tesseract-ocr-vie and poppler-utils.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,24 @@ describe('vanthu ocr', () => {
         expect.objectContaining({ text: expect.any(String), conf: expect.any(Number), x: expect.any(Number), w: expect.any(Number) }),
       );
       expect(r.stderr).toMatch(/^trang 1\/1/m);
+    },
+    WAIT_MS,
+  );
+
+  it(
+    'with --pdf writes the searchable copy: the scan with its text over it',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-ocr-cli-'));
+      try {
+        const out = path.join(dir, 'scan.ocr.pdf');
+        const r = await vanthu(path.join(DIR, 'decision-scan.pdf'), '--dpi', '200', '--pdf', out);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain(`searchable PDF): ${out}`);
+        expect(execFileSync('pdftotext', [path.join(DIR, 'decision-scan.pdf'), '-'], { encoding: 'utf8' }).trim()).toBe('');
+        expect(execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }).normalize('NFC')).toContain(NOTATION);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     WAIT_MS,
   );

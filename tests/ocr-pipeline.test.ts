@@ -6,7 +6,9 @@
  * exist) or turned off, the scan goes to review with "không có OCR: …" — never kept as ordinary
  * mail, never a crash. Needs tesseract-ocr, tesseract-ocr-vie and poppler-utils.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,7 +101,7 @@ describe('a scanned PDF mailed to the gateway', () => {
         document: { notation: string; source: string };
         confidence: number;
         reasons: string[];
-        ocr: { confidence: number; low: boolean };
+        ocr: { confidence: number; low: boolean; layout: boolean };
       };
       expect(cls.kind).toBe('document');
       expect(cls.document).toMatchObject({ notation: NOTATION, source: 'attachment' });
@@ -125,6 +127,24 @@ describe('a scanned PDF mailed to the gateway', () => {
       // Read once: the second classify run used the stored text.
       const rows = await gw.database.db.select().from(messageOcr).where(eq(messageOcr.messageId, id));
       expect(rows.map((r) => r.attempts)).toEqual([1]);
+      // Words are stored with their boxes (text, confidence, x, y, w, h, line): the layout reader read them.
+      const stored = rows[0].result as { pages: Array<{ words: unknown[][] }>; searchable?: { sha256: string; pagesWithText: number[] } };
+      expect(stored.pages[0].words[0]).toHaveLength(7);
+      expect(cls.ocr.layout).toBe(true);
+
+      // The searchable copy kept beside the original: the scan with the text OCR read laid over it.
+      expect(stored.searchable?.pagesWithText).toEqual([1]);
+      const copy = await gw.api(`/api/messages/${id}/attachments/0/searchable`);
+      expect(copy.status).toBe(200);
+      expect(copy.headers.get('content-type')).toBe('application/pdf');
+      const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-ocr-copy-'));
+      try {
+        writeFileSync(path.join(dir, 'copy.pdf'), Buffer.from(await copy.arrayBuffer()));
+        expect(execFileSync('pdftotext', [path.join(dir, 'copy.pdf'), '-'], { encoding: 'utf8' }).normalize('NFC')).toContain(NOTATION);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect((await gw.api(`/api/messages/${id}/attachments/5/searchable`)).status).toBe(404);
     },
     OCR_WAIT_MS + 30_000,
   );

@@ -94,6 +94,10 @@ const COVERAGE: Record<string, { runs: string } | { skip: string }> = {
     ? { runs: 'quick start' }
     : { skip: 'swaks is not installed on this machine (Debian package swaks); `npx vanthu send` above mails the same way' },
   'npx vanthu messages': { runs: 'quick start' },
+  'npx vanthu demo': { skip: 'runs for about a minute with its own gateway: tests/demo.test.ts runs it (with --keep, to check the PDF)' },
+  'npx vanthu demo --keep /tmp/vanthu-demo && pdfsig /tmp/vanthu-demo/issued.pdf': {
+    skip: 'tests/demo.test.ts runs it with a temporary folder for /tmp/vanthu-demo and checks what pdfsig prints',
+  },
   "curl -H 'authorization: Bearer vanthu-demo-token' localhost:8080/api/messages": { runs: 'quick start' },
   // Production
   'export DATABASE_URL=postgres://vanthu@db.internal/vanthu REDIS_URL=redis://redis.internal:6379': {

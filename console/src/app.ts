@@ -1,12 +1,14 @@
 /**
  * The console's shell: the session (token in sessionStorage), the header with the person's name,
  * role and unit, the navigation, and the hash routes (#/review, #/review/<id>, #/books, #/my,
- * #/extensions).
+ * #/extensions, #/admin); the review queue and "my work" refresh themselves on server-sent events
+ * (console/src/live.ts).
  * Every page gets the same Ctx: the API client, the words, the person, and how to show a problem.
  */
 import { Api, ApiError } from '../../addin/src/api.ts';
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { Translate } from './i18n.ts';
+import { listen, type LiveFeed } from './live.ts';
 
 export const TOKEN_KEY = 'vanthu.console.token';
 
@@ -41,6 +43,10 @@ export class ConsoleApp {
   private status: HTMLElement = h('p', { class: 'notice', role: 'status' });
   private main: HTMLElement = h('main', { id: 'main' });
   private pendingNotice: string | null = null;
+  /** The open page's live feed (console/src/live.ts), closed when the page changes. */
+  private live: LiveFeed | null = null;
+  /** Counts page changes: a live refresh started for one page never renders over the next. */
+  private shown = 0;
   /** Page keyboard handler (j/k …), replaced by each page. */
   static keys: ((ev: KeyboardEvent) => void) | null = null;
 
@@ -73,6 +79,8 @@ export class ConsoleApp {
 
   private signIn(message?: string): void {
     ConsoleApp.keys = null;
+    this.live?.close();
+    this.live = null;
     sessionStorage.removeItem(TOKEN_KEY);
     this.api.setToken(null);
     const t = this.t;
@@ -138,7 +146,11 @@ export class ConsoleApp {
           ['review', 'navReview', me.role === 'clerk' || me.role === 'admin'],
           ['books', 'navBooks', me.role !== 'officer'],
           ['my', 'navMyWork', true],
+          ['overview', 'navOverview', me.role === 'leader' || me.role === 'admin'],
           ['extensions', 'navExtensions', me.role === 'leader' || me.role === 'admin'],
+          ['reports', 'navReports', me.role !== 'officer'],
+          ['outgoing', 'navOutgoing', true],
+          ['admin', 'navAdmin', me.role === 'admin'],
         ] as const
       )
         .filter(([, , shown]) => shown)
@@ -156,6 +168,7 @@ export class ConsoleApp {
   }
 
   private defaultPage(): string {
+    if (this.me?.role === 'leader') return 'overview';
     return this.me?.role === 'clerk' || this.me?.role === 'admin' ? 'review' : 'my';
   }
 
@@ -165,10 +178,61 @@ export class ConsoleApp {
     const render = this.pages[page] ?? this.pages[this.defaultPage()];
     this.root.querySelectorAll('nav a').forEach((a) => a.toggleAttribute('aria-current', a.getAttribute('data-page') === page));
     ConsoleApp.keys = null;
+    this.live?.close();
+    this.live = null;
+    delete this.main.dataset.stale;
+    const shown = ++this.shown;
     this.status.textContent = this.pendingNotice ?? '';
     this.pendingNotice = null;
     replace(this.main, h('p', { class: 'loading' }, this.t('loading')));
-    await render(this.ctx(), arg ? decodeURIComponent(arg) : undefined);
+    const decoded = arg ? decodeURIComponent(arg) : undefined;
+    await render(this.ctx(), decoded);
+    // Lists that change while open refresh themselves when the gateway says documents changed.
+    const name = this.pages[page] ? page : this.defaultPage();
+    if (shown === this.shown && ((name === 'review' && !decoded) || name === 'my'))
+      this.live = listen({
+        base: new URL('./', location.href).href,
+        token: () => sessionStorage.getItem(TOKEN_KEY),
+        onChange: () => this.refresh(shown, render, decoded),
+      });
+  }
+
+  /**
+   * Renders the open list again in place (no "loading", the notice kept). Not while the person is
+   * in a field or has typed something not yet sent (a comment): the list is marked `data-stale`
+   * and redrawn once they leave the field with nothing pending, or send it. The selected row of the
+   * review queue stays selected.
+   */
+  private refresh(shown: number, render: Page, arg: string | undefined): void {
+    if (shown !== this.shown) return;
+    if (this.editing()) {
+      if (this.main.dataset.stale) return;
+      this.main.dataset.stale = 'true';
+      const later = () => {
+        this.main.removeEventListener('focusout', later);
+        this.main.removeEventListener('submit', later);
+        delete this.main.dataset.stale;
+        setTimeout(() => this.refresh(shown, render, arg), 0); // once the focus has moved, or the form was sent
+      };
+      this.main.addEventListener('focusout', later);
+      this.main.addEventListener('submit', later);
+      return;
+    }
+    const selected = this.main.querySelector<HTMLElement>('li.selected[data-document]')?.dataset.document;
+    void render(this.ctx(), arg).then(() => {
+      if (shown !== this.shown || !selected) return;
+      const rows = Array.from(this.main.querySelectorAll<HTMLElement>('ol.queue > li[data-document]'));
+      const at = rows.findIndex((r) => r.dataset.document === selected);
+      // The page's own keys move the selection (j: next), so its state follows.
+      for (let i = 0; i < at; i++) ConsoleApp.keys?.(new KeyboardEvent('keydown', { key: 'j' }));
+    });
+  }
+
+  /** A field of the page has the focus, or holds text the person typed and has not sent. */
+  private editing(): boolean {
+    const active = document.activeElement;
+    if (active && this.main.contains(active) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName)) return true;
+    return Array.from(this.main.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')).some((f) => f.value !== f.defaultValue);
   }
 
   private ctx(): Ctx {

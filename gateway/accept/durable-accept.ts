@@ -19,7 +19,8 @@ import { AcceptJournal, type JournalRecord } from './journal.ts';
 import { Unpacker } from './unpacker.ts';
 import { MessageTooLargeError, spoolMessage, type SpooledMessage } from './spool.ts';
 
-export type AcceptSource = 'smtp' | 'haraka' | 'imap' | 'api' | 'cli';
+/** `local`: sent by a unit of the same gateway (gateway/notify/local.ts). */
+export type AcceptSource = 'smtp' | 'haraka' | 'imap' | 'api' | 'cli' | 'local';
 
 export interface AcceptEnvelope {
   source: AcceptSource;

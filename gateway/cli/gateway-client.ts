@@ -14,7 +14,7 @@ export function gatewayClient(config: Config, env: NodeJS.ProcessEnv = process.e
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   const base = env.VANTHU_API_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
   // A relay token is for the Haraka plugin only: the CLI takes the first admin one.
-  const token = env.VANTHU_API_TOKEN ?? config.http.tokens.find((t) => t.role !== 'relay')?.token ?? '';
+  const token = env.VANTHU_API_TOKEN ?? config.http.tokens.find((t) => t.role === 'admin')?.token ?? '';
   return {
     base,
     token,

@@ -40,11 +40,14 @@ export const HELP: Record<string, CommandHelp> = {
     examples: ['DATABASE_URL=postgres://vanthu@db/vanthu vanthu migrate'],
   },
   ingest: {
-    vi: 'lưu một tệp thư (.eml) theo cùng đường lưu bền vững như SMTP',
-    en: 'store a message file through the same durable path as SMTP',
-    usage: ['vanthu ingest <file.eml> [--to <unit address>]...'],
-    options: [['--to ADDR', 'địa chỉ đơn vị nhận (mặc định: lấy từ To/Cc của thư)', "the unit address it is for (default: the message's To/Cc)"]],
-    examples: ['vanthu ingest cong-van.eml --to vanthu@stc.lamdong.gov.vn'],
+    vi: 'lưu tệp thư (.eml: một tệp, một thư mục, nhiều tệp hoặc mẫu *) theo cùng đường lưu bền vững như SMTP',
+    en: 'store message files (.eml: a file, a folder, several files or globs) through the same durable path as SMTP',
+    usage: ['vanthu ingest <file.eml | folder | "glob">... [--to <unit address>]... [--json]'],
+    options: [
+      ['--to ADDR', 'địa chỉ đơn vị nhận (mặc định: lấy từ To/Cc của thư)', "the unit address it is for (default: the message's To/Cc)"],
+      ['--json', 'một bản tổng kết JSON (mặc định khi không ở terminal)', 'one JSON summary (the default off a terminal)'],
+    ],
+    examples: ['vanthu ingest cong-van.eml --to vanthu@stc.lamdong.gov.vn', 'vanthu ingest ./thu-thang-11/', 'vanthu ingest "luu-tru/*.eml" --json'],
   },
   send: {
     vi: 'gửi một tệp qua SMTP tới gateway (.eml gửi nguyên, tệp khác đính kèm)',
@@ -269,5 +272,16 @@ export const HELP: Record<string, CommandHelp> = {
     usage: ['vanthu directory [query] [--json|--table]'],
     options: JSON_TABLE,
     examples: ['vanthu directory "so tai chinh"'],
+  },
+  demo: {
+    vi: 'chạy thử: hai đơn vị trên một cổng, ban hành văn bản ký số từ đơn vị này sang đơn vị kia, vào sổ và giấy báo nhận',
+    en: 'demo: two units on one gateway; a leader-signed document is issued from one to the other, registered, and its receipt comes back',
+    usage: ['vanthu demo [--keep DIR] [--json] [--verbose]'],
+    options: [
+      ['--keep DIR', 'giữ khóa, văn bản và dữ liệu trong DIR', 'keep keys, documents and data in DIR'],
+      ['--json', 'in kết quả dạng JSON', 'print the summary as JSON'],
+      ['--verbose', 'in nhật ký của cổng', "print the gateway's log"],
+    ],
+    examples: ['vanthu demo', 'vanthu demo --keep /tmp/vanthu-demo && pdfsig /tmp/vanthu-demo/issued.pdf'],
   },
 };

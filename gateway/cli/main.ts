@@ -43,6 +43,7 @@ export const commands: Record<string, Loader> = {
   audit: () => import('./commands/audit.ts'),
   'send-document': () => import('./commands/send-document.ts'),
   directory: () => import('./commands/directory.ts'),
+  demo: () => import('./commands/demo.ts'),
 };
 
 export function version(): string {

@@ -57,9 +57,14 @@ export const configSchema = z.strictObject({
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: port.default(8080),
-    /** Service tokens: role admin (scripts, the CLI) or relay (the Haraka plugin: unit directory and uploads with an SMTP envelope only). */
+    /**
+     * Service tokens: role admin (scripts, the CLI), relay (the Haraka plugin: unit directory and
+     * uploads with an SMTP envelope only) or metrics (a Prometheus scraper: GET /metrics only).
+     */
     tokens: z
-      .array(z.strictObject({ name: z.string(), token: z.string().min(12, 'at least 12 characters'), role: z.enum(['admin', 'relay']).default('admin') }))
+      .array(
+        z.strictObject({ name: z.string(), token: z.string().min(12, 'at least 12 characters'), role: z.enum(['admin', 'relay', 'metrics']).default('admin') }),
+      )
       .default([]),
     /** Serve HTTPS (Office add-ins require it): PEM file paths, relative to the project root or absolute. */
     tls: z.strictObject({ key: z.string(), cert: z.string() }).nullable().default(null),

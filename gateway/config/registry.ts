@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ACT_BY_MAIL_DEFAULTS, actByMailSchema } from './act-by-mail.ts';
+import { reportsConfigSchema } from './reports.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
 
@@ -79,6 +80,8 @@ export const registryConfigSchema = z.strictObject({
     .default({ digestCron: '0 7 * * 1-5', sweepMs: 60_000, hour: 8 }),
   /** Officers act on their items by replying to notices (gateway/config/act-by-mail.ts, docs/act-by-email.md). */
   actByMail: actByMailSchema.default(ACT_BY_MAIL_DEFAULTS),
+  /** Targets of the province's report on electronic documents (gateway/config/reports.ts). */
+  reports: reportsConfigSchema.default(reportsConfigSchema.parse({})),
   /** Optional LDAP login source: users are bound as `userDn` with {email} and {user} substituted. */
   ldap: z
     .strictObject({ url: z.string(), userDn: z.string(), timeoutMs: z.number().int().positive().default(5000) })
@@ -103,5 +106,11 @@ export const mailConfigSchema = z.strictObject({
   transport: z.discriminatedUnion('kind', [smarthost, direct]).default({ kind: 'direct', port: 25 }),
   /** Who receives quarantine alerts besides the unit's clerks and the admins. */
   alertTo: z.array(z.string()).default([]),
+  /**
+   * Mail for a unit of this gateway (documents, receipts, notices to a unit address) goes straight
+   * into its incoming pipeline (gateway/notify/local.ts). Unset: on with `direct` transport (the
+   * gateway is its units' MX), off with a smarthost (the relay decides, e.g. a mailbox polled over IMAP).
+   */
+  localDelivery: z.boolean().optional(),
 });
 export type MailConfig = z.infer<typeof mailConfigSchema>;

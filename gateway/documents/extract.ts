@@ -8,6 +8,7 @@ import { fieldConfidences, scoreConfidence, type FieldConfidence } from './confi
 import { readBlocks } from './fields/from-blocks.ts';
 import { readLines } from './fields/from-lines.ts';
 import type { Fields } from './fields/common.ts';
+import { readMeeting } from './fields/meeting.ts';
 import { layoutBlocks } from './layout/bands.ts';
 import type { PageLayout } from './layout/types.ts';
 import { convertLegacy, type LegacyEncoding } from './legacy-encoding.ts';
@@ -51,5 +52,12 @@ export function extractDocument(doc: Doc, now: Date = new Date(), pages: PageLay
   if (doc.legacy) reasons.push(`text converted from the legacy ${doc.legacy === 'tcvn3' ? 'TCVN3 (ABC)' : 'VNI'} encoding`);
   let confidence = scoreConfidence(read.fields, read.notation, reasons, now);
   if (read.numberMissing) confidence = Math.min(confidence, NO_NUMBER_CAP);
-  return { fields: read.fields, evidence: read.evidence, confidence, reasons, fieldConfidence: fieldConfidences(read, reasons) };
+  const meeting = readMeeting(doc, { typeCode: read.fields.typeCode, issuedDate: read.fields.issuedDate });
+  return {
+    fields: meeting ? { ...read.fields, meeting } : read.fields,
+    evidence: read.evidence,
+    confidence,
+    reasons,
+    fieldConfidence: fieldConfidences(read, reasons),
+  };
 }

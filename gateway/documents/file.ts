@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { envelopeMetadata } from './edxml/to-metadata.ts';
+import type { PageLayout } from './layout/types.ts';
 import { DOCUMENT_EVIDENCE, extractDocument } from './extract.ts';
 import { resolveLimits } from './limits.ts';
 import { uniformConfidence } from './confidence.ts';
@@ -10,12 +11,15 @@ import { prepareText } from './prepare.ts';
 import { attachmentText } from './sources/attachment.ts';
 import type { Classification, ClassifyOptions } from './types.ts';
 
-/** Classifies a document that arrived without a message around it. */
-export async function classifyDocumentBytes(name: string, data: Buffer, opts?: ClassifyOptions): Promise<Classification> {
-  return withFieldConfidence(await classifyBytes(name, data, opts));
+/**
+ * Classifies a document that arrived without a message around it. `pages`: its positioned pages
+ * when they come from elsewhere than the bytes (OCR word boxes, ocr/layout.ts), for the layout reader.
+ */
+export async function classifyDocumentBytes(name: string, data: Buffer, opts?: ClassifyOptions, pages?: PageLayout[]): Promise<Classification> {
+  return withFieldConfidence(await classifyBytes(name, data, opts, pages));
 }
 
-async function classifyBytes(name: string, data: Buffer, opts?: ClassifyOptions): Promise<Classification> {
+async function classifyBytes(name: string, data: Buffer, opts?: ClassifyOptions, pages?: PageLayout[]): Promise<Classification> {
   const limits = resolveLimits(opts);
   const att = await attachmentText(name, '', data, limits, opts?.onLimit);
   if (att.edxml?.kind === 'status') return statusResult(att.edxml, att.reasons);
@@ -23,7 +27,8 @@ async function classifyBytes(name: string, data: Buffer, opts?: ClassifyOptions)
     const document = envelopeMetadata(att.edxml.envelope);
     return { kind: 'document', document, confidence: 0.97, fieldConfidence: uniformConfidence(document, 0.97), reasons: att.reasons };
   }
-  const x = extractDocument(prepareText(att.text, limits.maxTextChars, att.layout), opts?.now ?? new Date(), att.pages);
+  const laid = pages?.length ? pages : att.pages;
+  const x = extractDocument(prepareText(att.text, limits.maxTextChars, att.layout), opts?.now ?? new Date(), laid);
   if (x.evidence < DOCUMENT_EVIDENCE) {
     return { kind: 'correspondence', document: null, confidence: 0.8, reasons: ['no official document layout found', ...att.reasons] };
   }

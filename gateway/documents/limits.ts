@@ -6,6 +6,7 @@ export function classifyLimits(l: Limits): ClassifyLimits {
   return {
     maxAttachmentBytes: l.read.attachmentBytes,
     maxPdfPages: l.read.pdfPages,
+    maxPdfLastPages: l.read.pdfLastPages,
     pdfTimeBudgetMs: l.read.pdfTimeMs,
     maxDocxXmlBytes: l.archiveEntryBytes,
     maxDocxRatio: l.archiveRatio,

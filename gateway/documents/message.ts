@@ -16,6 +16,8 @@ import { receiptOf } from './kinds/receipt.ts';
 import { checkMime, mailparserOptions } from '../mail/mime-guard.ts';
 import { LimitExceeded } from '../limits.ts';
 import { resolveLimits } from './limits.ts';
+import { fixLegacyEncoding } from './legacy-encoding.ts';
+import { brokenTextReason, textQuality } from './ocr/text-quality.ts';
 import { prepareText } from './prepare.ts';
 import { attachmentText } from './sources/attachment.ts';
 import { htmlToText } from './sources/html.ts';
@@ -78,7 +80,8 @@ function textCandidate(
 
 /** Every result carries fieldConfidence (null without a document), in the contract's key order. */
 export function withFieldConfidence(c: Classification): Classification {
-  return { kind: c.kind, document: c.document, confidence: c.confidence, fieldConfidence: c.document ? (c.fieldConfidence ?? null) : null, reasons: c.reasons };
+  const document = c.document ? { ...c.document, meeting: c.document.meeting ?? null } : null;
+  return { kind: c.kind, document, confidence: c.confidence, fieldConfidence: c.document ? (c.fieldConfidence ?? null) : null, reasons: c.reasons };
 }
 
 export async function classifyParsed(mail: ParsedMail, opts?: ClassifyOptions): Promise<Classification> {
@@ -156,11 +159,13 @@ async function classifyParsedMail(mail: ParsedMail, opts?: ClassifyOptions): Pro
   if (!primary) {
     // An attachment that could not be read may have been the document: say so through the confidence.
     const unread = read.some((r) => r.reasons.length > 0 && !r.text.trim() && !r.edxml);
+    // So may one whose text layer is garbage (a scan's own OCR without diacritics, a font mapped to look-alikes).
+    const broken = brokenTextLayers(read);
     return {
       kind: 'correspondence',
       document: null,
-      confidence: unread ? 0.5 : 0.9,
-      reasons: ['no official document found in the attachments, body or subject', ...notes],
+      confidence: unread || broken.length ? 0.5 : 0.9,
+      reasons: ['no official document found in the attachments, body or subject', ...broken, ...notes],
     };
   }
   // Only sources that look like the same document may complete it.
@@ -170,6 +175,17 @@ async function classifyParsedMail(mail: ParsedMail, opts?: ClassifyOptions): Pro
   );
   result.reasons.push(...notes);
   return result;
+}
+
+/** A reason for each attachment whose text is Vietnamese too broken to read (ocr/text-quality.ts). */
+function brokenTextLayers(read: Array<{ name: string; text: string }>): string[] {
+  const out: string[] = [];
+  for (const r of read) {
+    if (!r.text.trim()) continue;
+    const q = textQuality(fixLegacyEncoding(r.text.slice(0, 20_000)).text);
+    if (q.broken) out.push(brokenTextReason(r.name, q));
+  }
+  return out;
 }
 
 /** Throws LimitExceeded when the MIME structure is over a limit (header bytes, parts, depth, attachments): there is nothing to classify safely. */

@@ -1,4 +1,7 @@
 /** The result shape of classification: exactly the `vanthu classify` contract (docs/contracts.md). */
+import type { MeetingFields } from './fields/meeting.ts';
+
+export type { MeetingFields };
 
 export type Kind = 'document' | 'status' | 'correspondence' | 'automated';
 export type Urgency = 'normal' | 'khan' | 'thuong_khan' | 'hoa_toc';
@@ -26,6 +29,12 @@ export interface DocumentMetadata {
   secrecy: Secrecy;
   dueDate: string | null;
   source: Source;
+  /**
+   * (added) The meeting an invitation (giấy mời) calls: start and end as ISO 8601 with the Hà Nội
+   * offset, the place as written (fields/meeting.ts); null when the document calls none. Optional in
+   * the type for results stored before it existed.
+   */
+  meeting?: MeetingFields | null;
 }
 
 export interface Classification {
@@ -51,8 +60,10 @@ export type FieldConfidence = Record<
 export interface ClassifyLimits {
   /** Attachments (and single files) larger than this are not parsed. */
   maxAttachmentBytes: number;
-  /** Pages of a PDF whose text is read; longer documents are read at the start and the end. */
+  /** Pages of a PDF whose text is read from its start. */
   maxPdfPages: number;
+  /** Pages read from the end of a longer PDF besides the first maxPdfPages (the signature before the annexes). */
+  maxPdfLastPages: number;
   /** Wall-clock budget for the text extraction of one PDF. */
   pdfTimeBudgetMs: number;
   /** Largest uncompressed size accepted for a DOCX part (word/document.xml). */

@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { present } from '../registry/books/detail.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import { searchDocuments } from '../registry/books/search.ts';
-import { approve, assign, markNotDocument, reject, setDeadline, setStatus } from '../registry/workflow/workflow.ts';
+import { approve, assign, markNotDocument, reject, setStatus } from '../registry/workflow/workflow.ts';
 import { registerStoredMessage } from '../registry/workflow/register-stored.ts';
+import { setDeadlineClosingRequests } from '../registry/workflow/deadline-set.ts';
+import type { Mailer } from '../registry/ports.ts';
 import { idParams, principalOf, TAG } from './registry-common.ts';
 
 const corrections = {
@@ -20,7 +22,8 @@ const corrections = {
 } as const;
 const body = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
 
-export function actionRoutes(rt: RegistryRuntime) {
+/** `mailer`: tells the officers whose extension requests a new deadline closes; null: no mail. */
+export function actionRoutes(rt: RegistryRuntime, mailer: Mailer | null = null) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: { unit?: string; limit?: number; offset?: number } }>(
       '/api/review',
@@ -95,12 +98,15 @@ export function actionRoutes(rt: RegistryRuntime) {
         config: { permission: 'documents.assign' },
         schema: {
           tags: TAG,
-          summary: 'Change the deadline (follow-up jobs are rescheduled)',
+          summary: "Change the deadline (follow-up jobs are rescheduled; the item's pending extension requests are closed and their officers mailed)",
           params: idParams,
           body: body({ dueDate: { type: 'string', format: 'date' } }, ['dueDate']),
         },
       },
-      async (req) => present(await setDeadline(rt, principalOf(req), req.params.id, req.body.dueDate)),
+      async (req) => {
+        const r = await setDeadlineClosingRequests(rt, mailer, principalOf(req), req.params.id, req.body.dueDate);
+        return { ...present(r.doc), closedRequests: r.closed };
+      },
     );
 
     app.post<{ Params: { id: string }; Body: { status: string; note?: string } }>(

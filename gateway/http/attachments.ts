@@ -2,15 +2,21 @@
  * GET /api/messages/{id}/attachments/{idx}: the bytes of one attachment of an inbound message, for
  * the web console's document view (a PDF shown in the browser's own viewer). Who may read it is the
  * same as for the raw message (messages.ts: canReadMessage); anything else answers 404.
+ * GET …/{idx}/searchable: the searchable copy OCR made of a scanned attachment (workers/ocr.ts).
  */
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
-import { messageAttachments } from '../store/schema.ts';
+import { messageAttachments, messageOcr } from '../store/schema.ts';
 import { canReadMessage } from './messages.ts';
 
 const notFound = { statusCode: 404, error: 'Not Found', message: 'Không tìm thấy tệp đính kèm (attachment not found)' };
+const notSearchable = {
+  statusCode: 404,
+  error: 'Not Found',
+  message: 'Không có bản PDF tìm kiếm được của tệp này (no searchable copy: not a scan, or not read by OCR yet)',
+};
 /** Shown inline only when the browser renders it without running anything of the sender's. */
 const INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'text/plain']);
 
@@ -47,6 +53,39 @@ export function attachmentRoutes(deps: { database: Database; blobs: BlobStore })
           `${inline ? 'inline' : 'attachment'}; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
         );
         return reply.send(await deps.blobs.stream(a.sha256));
+      },
+    );
+    app.get<{ Params: { id: string; idx: number } }>(
+      '/api/messages/:id/attachments/:idx/searchable',
+      {
+        config: { permission: 'messages.read' },
+        schema: {
+          summary: 'The searchable copy of a scanned attachment: the scan with the text OCR read laid over it (application/pdf)',
+          params: {
+            type: 'object',
+            properties: { id: { type: 'string', pattern: '^[0-9A-Z]{26}$' }, idx: { type: 'integer', minimum: 0, maximum: 10000 } },
+            required: ['id', 'idx'],
+          },
+        },
+      },
+      async (req, reply) => {
+        const { db } = deps.database;
+        if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
+        const [row] = await db
+          .select({ result: messageOcr.result })
+          .from(messageOcr)
+          .where(and(eq(messageOcr.messageId, req.params.id), eq(messageOcr.idx, req.params.idx)));
+        const copy = (row?.result as { searchable?: { sha256?: unknown } } | null)?.searchable;
+        if (!copy || typeof copy.sha256 !== 'string') return reply.code(404).send(notSearchable);
+        const [a] = await db
+          .select({ filename: messageAttachments.filename })
+          .from(messageAttachments)
+          .where(and(eq(messageAttachments.messageId, req.params.id), eq(messageAttachments.idx, req.params.idx)));
+        const name = `${(a?.filename ?? `attachment-${req.params.idx}`).replace(/\.[^.]*$/, '')}.ocr.pdf`;
+        reply.header('content-type', 'application/pdf');
+        reply.header('x-content-type-options', 'nosniff');
+        reply.header('content-disposition', `inline; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+        return reply.send(await deps.blobs.stream(copy.sha256));
       },
     );
   };

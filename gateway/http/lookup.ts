@@ -15,7 +15,7 @@ import { addressBook } from '../config/load.ts';
 import { bodyOffset, extractMessageId } from '../mail/header.ts';
 import { addressesInHeaders } from '../mail/recipients.ts';
 import { inboundMessages, messageStages } from '../store/schema.ts';
-import { actorOf, messageAccess, uploadTargets, type MessageAccess, type Principal } from '../registry/access/policy.ts';
+import { actorOf, hasPermission, messageAccess, personalUploadTarget, uploadTargets, type MessageAccess, type Principal } from '../registry/access/policy.ts';
 import { messageFacts } from '../registry/access/records.ts';
 import type { MessagesDeps } from './messages.ts';
 
@@ -75,6 +75,10 @@ async function readAll(stream: Readable, max: number): Promise<Buffer | null> {
 export function lookupRoutes(deps: MessagesDeps) {
   const { db } = deps.database;
   const units = addressBook(deps.config);
+  /** The mail domains a unit publishes addresses at. */
+  const unitDomains = (unitId: string | null) => [
+    ...new Set((deps.config.units.find((u) => u.id === unitId)?.addresses ?? []).map((a) => a.slice(a.lastIndexOf('@') + 1).toLowerCase())),
+  ];
 
   /** What the principal may know of a message: full, existence only, or nothing. */
   async function access(p: Principal, ids: string[]): Promise<Map<string, MessageAccess>> {
@@ -185,7 +189,9 @@ export function lookupRoutes(deps: MessagesDeps) {
         const known = (given.length ? given : addressesInHeaders(key.headerText))
           .filter((a) => units.has(a))
           .map((address) => ({ address, unitId: units.get(address)!.id }));
-        if (!known.length) {
+        // Mail to the person's own address at their unit's domain (the policy decides): stored for their unit.
+        const personal = given.length ? null : personalUploadTarget(p, addressesInHeaders(key.headerText), unitDomains(p.unitId));
+        if (!known.length && !personal) {
           return reply.code(422).send({
             statusCode: 422,
             error: 'Unprocessable Entity',
@@ -193,7 +199,7 @@ export function lookupRoutes(deps: MessagesDeps) {
               'Thư không gửi tới địa chỉ đơn vị nào; hãy chuyển tiếp nó tới hộp thư văn thư của đơn vị (no configured unit address among the recipients; pass ?to=)',
           });
         }
-        const targets = uploadTargets(p, known, given.length > 0);
+        const targets = personal && (!known.length || !hasPermission(p, 'messages.upload')) ? [personal] : uploadTargets(p, known, given.length > 0);
         try {
           const r = await deps.accept.accept(Readable.from([raw]), {
             source: 'api',

@@ -13,6 +13,7 @@ import { installErrorHandler } from './registry-common.ts';
 import { documentRoutes } from './documents.ts';
 import { deadlineRequestRoutes } from './deadline-requests.ts';
 import type { Mailer } from '../registry/ports.ts';
+import { meetingRoutes } from './meetings.ts';
 
 /**
  * `redis`: where the login throttle keeps its counters (shared by the gateways of one Redis); in process when null.
@@ -28,7 +29,14 @@ export function registryApi(
     return u ? userPrincipal({ ...u, role: u.role as UserRole }) : null;
   });
   const throttle = new LoginThrottle(rt.config.registry.loginThrottle, redis, rt.config.redis.prefix);
-  const routes = [sessionRoutes(rt), documentRoutes(rt), actionRoutes(rt), adminRoutes(rt), deadlineRequestRoutes(rt, mailer)];
+  const routes = [
+    sessionRoutes(rt),
+    documentRoutes(rt),
+    actionRoutes(rt, mailer),
+    adminRoutes(rt),
+    deadlineRequestRoutes(rt, mailer),
+    meetingRoutes(rt, mailer),
+  ];
   return {
     // One encapsulated scope: the error handler applies to the registry's routes only.
     plugins: [

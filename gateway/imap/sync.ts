@@ -108,6 +108,8 @@ export class FolderSync {
         await state.advance(account.id, this.folder, { uidValidity, lastUid, ingested: 0, duplicates: 0 });
         return totals;
       }
+      // A first sync (or a rescan) of a full mailbox takes a while: say how far it got, batch by batch.
+      const progress = new SyncProgress(log, account.id, this.folder, list.length, !stored || stored.uidValidity !== uidValidity, account.batchSize);
       let pending: Started | null = null;
       for (const batch of batches(list, account.batchSize)) {
         if (this.deps.stopping()) break;
@@ -116,10 +118,16 @@ export class FolderSync {
           if (pending) await settle(pending);
           throw err;
         });
-        if (pending) lastUid = await this.finish(pending, uidValidity, lastUid, totals, started);
+        if (pending) {
+          lastUid = await this.finish(pending, uidValidity, lastUid, totals, started);
+          progress.done(pending.uids.length, totals);
+        }
         pending = started;
       }
-      if (pending) await this.finish(pending, uidValidity, lastUid, totals, null);
+      if (pending) {
+        await this.finish(pending, uidValidity, lastUid, totals, null);
+        progress.done(pending.uids.length, totals);
+      }
       return totals;
     } finally {
       lock.release();
@@ -177,8 +185,8 @@ export class FolderSync {
   private async envelopeOf(stream: Readable): Promise<{ body: Readable; envelope: AcceptEnvelope }> {
     const route = this.deps.replies;
     if (!route) return { body: stream, envelope: this.envelope };
-    const { rcptTo, body } = await recipientsFromHeaders(stream);
-    const reply = route(this.deps.target, rcptTo);
+    const { rcptTo, body, receivedFor } = await recipientsFromHeaders(stream);
+    const reply = route(this.deps.target, rcptTo, receivedFor);
     return { body, envelope: reply ? { ...this.envelope, ...reply } : this.envelope };
   }
 
@@ -234,6 +242,37 @@ export class FolderSync {
       const moved = await this.client.messageMove(range, account.moveTo!, { uid: true });
       if (!moved) throw new Error(`could not move messages to folder ${account.moveTo}`);
     }
+  }
+}
+
+/**
+ * Progress of one folder's sync in the log: "n of N messages" after each batch, for a first sync
+ * (no state yet, or UIDVALIDITY changed) or any sync of more than one batch; quiet otherwise.
+ */
+export class SyncProgress {
+  private count = 0;
+  private readonly shown: boolean;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly account: string,
+    private readonly folder: string,
+    private readonly total: number,
+    private readonly first: boolean,
+    batchSize: number,
+  ) {
+    this.shown = first || total > batchSize;
+    if (this.shown) log.info({ account, folder, total, first }, `IMAP ${first ? 'first sync' : 'sync'} of ${folder}: ${total} messages to fetch`);
+  }
+
+  done(n: number, totals: SyncCounts): void {
+    this.count += n;
+    if (!this.shown) return;
+    const { account, folder, total, first } = this;
+    this.log.info(
+      { account, folder, done: this.count, total, first, ingested: totals.ingested, duplicates: totals.duplicates },
+      `IMAP ${first ? 'first sync' : 'sync'} of ${folder}: ${this.count} of ${total} messages`,
+    );
   }
 }
 

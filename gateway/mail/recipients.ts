@@ -13,7 +13,21 @@ export function addressesInHeaders(header: string): string[] {
   return [...new Set(out)];
 }
 
-export async function recipientsFromHeaders(stream: Readable): Promise<{ rcptTo: string[]; body: Readable }> {
+/**
+ * The addresses the receiving servers recorded in "Received: … for <address>; …" clauses: where a
+ * message was delivered to when no header names that address (a Bcc).
+ */
+export function receivedForAddresses(header: string): string[] {
+  const unfolded = header.replace(/\r?\n[ \t]+/g, ' ');
+  const out: string[] = [];
+  for (const m of unfolded.matchAll(/^received:(.*)$/gim)) {
+    for (const a of m[1].matchAll(/\bfor\s+<?([^\s<>,;:"]+@[^\s<>,;:"]+?)>?(?=[\s;]|$)/gi)) out.push(a[1].toLowerCase());
+  }
+  return [...new Set(out)];
+}
+
+/** `receivedFor`: the addresses of the header's Received "for <…>" clauses (receivedForAddresses). */
+export async function recipientsFromHeaders(stream: Readable): Promise<{ rcptTo: string[]; body: Readable; receivedFor: string[] }> {
   const seen: Buffer[] = [];
   let total = 0;
   const it = stream[Symbol.asyncIterator]();
@@ -30,7 +44,9 @@ export async function recipientsFromHeaders(stream: Readable): Promise<{ rcptTo:
   }
   const head = Buffer.concat(seen);
   const end = bodyOffset(head);
-  const rcptTo = addressesInHeaders(head.subarray(0, end < 0 ? head.length : end).toString('utf8'));
+  const headerText = head.subarray(0, end < 0 ? head.length : end).toString('utf8');
+  const rcptTo = addressesInHeaders(headerText);
+  const receivedFor = receivedForAddresses(headerText);
   const body = new PassThrough();
   body.write(head);
   if (done) body.end();
@@ -43,5 +59,5 @@ export async function recipientsFromHeaders(stream: Readable): Promise<{ rcptTo:
         body.destroy(err as Error);
       }
     })();
-  return { rcptTo, body };
+  return { rcptTo, body, receivedFor };
 }

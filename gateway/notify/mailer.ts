@@ -36,6 +36,7 @@ export function createMailer(db: Db, config: Config, clock: Clock, shared?: Mail
           replyTo: mail.replyTo ?? undefined,
           references: mail.inReplyTo ?? undefined,
           attachments: mail.attachments,
+          icalEvent: mail.calendar ? { method: mail.calendar.method, content: mail.calendar.content, filename: mail.calendar.filename } : undefined,
           headers: { 'Auto-Submitted': 'auto-generated', 'X-Vanthu-Key': mail.key },
         });
         await db

@@ -12,6 +12,8 @@ import type { Deliverer } from '../registry/ports.ts';
 
 export interface DeliveryResult {
   response: string;
+  /** Set by local delivery (notify/local.ts): the message as stored for the recipient unit on this gateway. */
+  local?: { inboundId: string };
 }
 
 /** True when retrying cannot help: the server answered 5xx (or DNS said the domain cannot receive). */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { buildEnvelope } from '../documents/edxml/build.ts';
-import { dkimSignMessage, smimeSign, type DkimKey, type SmimeKey } from './sign.ts';
+import { dkimSignMessage, signSmime, type DkimKey, type SmimeKey } from './sign.ts';
 
 export interface ComposeInput {
   from: { name: string; address: string; organId: string | null };
@@ -104,7 +104,7 @@ export async function composeDocument(i: ComposeInput, keys: { dkim: DkimKey | n
     headers: { 'X-Vanthu-Notation': i.notation, ...(documentId ? { 'X-Vanthu-DocumentId': documentId } : {}) },
   }).compile();
   let raw = toCrlf(await streamToBuffer(mail));
-  if (keys.smime) raw = smimeSign(raw, keys.smime, i.now);
+  if (keys.smime) raw = await signSmime(raw, keys.smime, i.now);
   if (keys.dkim) raw = await dkimSignMessage(raw, keys.dkim);
   return { raw, messageId, documentId };
 }

@@ -9,6 +9,9 @@ import path from 'node:path';
 import { dkimSign } from 'mailauth';
 import forge from 'node-forge';
 import { PROJECT_ROOT } from '../config/load.ts';
+import { cadesDetached } from './issue/pades.ts';
+import { loadIssueKey, type IssueKey } from './issue/keys.ts';
+import { pkcs12FromDer } from './pkcs12.ts';
 
 export class SigningError extends Error {}
 
@@ -24,7 +27,10 @@ export function splitMessage(raw: Buffer): { headers: string[]; body: Buffer } {
 
 const isContentHeader = (h: string) => /^(content-|mime-version:)/i.test(h) && !/^mime-version:/i.test(h);
 
-export interface SmimeKey {
+/** An RSA unit key (node-forge signs), or an EC one (`ec`: P-256/384/521, pkijs signs: smimeSignEc). */
+export type SmimeKey = RsaSmimeKey | { ec: IssueKey };
+
+export interface RsaSmimeKey {
   key: forge.pki.PrivateKey;
   cert: forge.pki.Certificate;
   chain: forge.pki.Certificate[];
@@ -34,7 +40,7 @@ export function loadPkcs12(file: string, password: string): SmimeKey {
   const full = path.resolve(PROJECT_ROOT, file);
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(readFileSync(full).toString('binary')), password);
+    p12 = pkcs12FromDer(readFileSync(full), password);
   } catch (err) {
     throw new SigningError(`${full}: cannot read PKCS#12 (${(err as Error).message})`);
   }
@@ -45,12 +51,22 @@ export function loadPkcs12(file: string, password: string): SmimeKey {
   const certs = (p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [])
     .map((b) => b.cert)
     .filter((c): c is forge.pki.Certificate => Boolean(c));
+  // node-forge reads RSA keys only: another kind (EC) is left undecoded and goes to pkijs.
+  if (keyBag && !keyBag.key) return { ec: ecKey(full, password) };
   if (!keyBag?.key || !certs.length) throw new SigningError(`${full}: PKCS#12 must hold a private key and its certificate`);
-  // node-forge signs PKCS#7 with RSA only; an EC key would fail later, after the document was numbered.
-  if (!('n' in keyBag.key)) throw new SigningError(`${full}: only RSA keys can sign S/MIME here (khóa phải là RSA)`);
+  if (!('n' in keyBag.key)) throw new SigningError(`${full}: only RSA or EC keys can sign S/MIME here (khóa phải là RSA hoặc EC)`);
   const pub = forge.pki.setRsaPublicKey((keyBag.key as forge.pki.rsa.PrivateKey).n, (keyBag.key as forge.pki.rsa.PrivateKey).e);
   const own = certs.find((c) => forge.pki.publicKeyToPem(c.publicKey) === forge.pki.publicKeyToPem(pub)) ?? certs[0];
   return { key: keyBag.key, cert: own, chain: certs.filter((c) => c !== own) };
+}
+
+/** An EC key and its certificates as issuance reads them (keys.ts), with S/MIME's error class. */
+function ecKey(full: string, password: string): IssueKey {
+  try {
+    return loadIssueKey(full, password);
+  } catch (err) {
+    throw new SigningError(`${full}: ${(err as Error).message}`);
+  }
 }
 
 type Asn1 = forge.asn1.Asn1;
@@ -79,10 +95,31 @@ export function withOriginalIssuer(contentInfo: Asn1, cert: forge.pki.Certificat
   return contentInfo;
 }
 
-/** Wraps the message body in multipart/signed; the top-level headers (From, To, …) stay outside. */
-export function smimeSign(raw: Buffer, signer: SmimeKey, now: Date): Buffer {
+/** S/MIME with either kind of key (compose.ts): RSA through node-forge, EC through pkijs. */
+export async function signSmime(raw: Buffer, signer: SmimeKey, now: Date): Promise<Buffer> {
+  return 'ec' in signer ? smimeSignEc(raw, signer.ec) : smimeSign(raw, signer, now);
+}
+
+/** The entity that is signed: the message's content headers and its body. */
+function innerEntity(raw: Buffer): { outer: string[]; inner: Buffer } {
   const { headers, body } = splitMessage(raw);
   const inner = Buffer.concat([Buffer.from(headers.filter(isContentHeader).join(CRLF) + CRLF + CRLF, 'binary'), body]);
+  return { outer: headers.filter((h) => !isContentHeader(h)), inner };
+}
+
+/**
+ * An EC unit key (ECDSA with SHA-256): the detached CMS is pkijs's, as for the unit's PDF signature
+ * (issue/pades.ts: content-type, message-digest and signing-certificate-v2 signed; the chain
+ * included), so `openssl cms -verify` and vanthu's verifier check it like the RSA one.
+ */
+export async function smimeSignEc(raw: Buffer, key: IssueKey): Promise<Buffer> {
+  const { outer, inner } = innerEntity(raw);
+  return multipartSigned(outer, inner, await cadesDetached(inner, key));
+}
+
+/** Wraps the message body in multipart/signed; the top-level headers (From, To, …) stay outside. */
+export function smimeSign(raw: Buffer, signer: RsaSmimeKey, now: Date): Buffer {
+  const { outer, inner } = innerEntity(raw);
   const p7 = forge.pkcs7.createSignedData();
   p7.content = forge.util.createBuffer(inner.toString('binary'));
   p7.addCertificate(signer.cert);
@@ -99,8 +136,11 @@ export function smimeSign(raw: Buffer, signer: SmimeKey, now: Date): Buffer {
   });
   p7.sign({ detached: true });
   const der = Buffer.from(forge.asn1.toDer(withOriginalIssuer(p7.toAsn1(), signer.cert)).getBytes(), 'binary');
+  return multipartSigned(outer, inner, der);
+}
+
+function multipartSigned(outer: string[], inner: Buffer, der: Buffer): Buffer {
   const boundary = `----vanthu-signed-${randomBytes(12).toString('hex')}`;
-  const outer = headers.filter((h) => !isContentHeader(h));
   const sig = der.toString('base64').replace(/.{76}/g, `$&${CRLF}`);
   return Buffer.concat([
     Buffer.from(

@@ -16,6 +16,8 @@ export interface OutgoingMail {
   /** Where replies go: act+<token>@<unit domain> for notices one can act on by replying (docs/act-by-email.md). */
   replyTo?: string | null;
   attachments?: Array<{ filename: string; content: Buffer | string; contentType: string }>;
+  /** An iTIP calendar object (a meeting invitation): sent as the text/calendar alternative part with its method, as mail clients expect. */
+  calendar?: { method: 'REQUEST' | 'CANCEL'; content: string; filename?: string } | null;
 }
 
 /** Sends the registry's mail, at most once per key. */
@@ -26,7 +28,8 @@ export interface Mailer {
 
 /** Hands one signed outgoing message to one recipient's mail server. */
 export interface Deliverer {
-  deliver(raw: Buffer, from: string, recipient: string): Promise<{ response: string }>;
+  /** `local`: the recipient is a unit of this gateway and the message is stored in its incoming pipeline (that row's id). */
+  deliver(raw: Buffer, from: string, recipient: string): Promise<{ response: string; local?: { inboundId: string } }>;
   /** True when retrying cannot help (the remote server answered 5xx, the domain does not exist). */
   isPermanent(err: unknown): boolean;
 }

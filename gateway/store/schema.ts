@@ -11,7 +11,7 @@ export const inboundMessages = pgTable(
   {
     id: text('id').primaryKey(),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    source: text('source').notNull(), // smtp | haraka | imap | api | cli
+    source: text('source').notNull(), // smtp | haraka | imap | api | cli | local
     messageId: text('message_id').notNull(), // Message-ID header, or a synthetic one from the hash
     contentHash: text('content_hash').notNull(), // SHA-256 of the body: equal across trace-header differences
     blobSha256: text('blob_sha256').notNull(), // the raw message in the blob store

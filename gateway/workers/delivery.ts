@@ -1,7 +1,9 @@
 /**
  * The "delivery" queue: one job per recipient of an outgoing document (job id = delivery id).
  * Temporary failures (4xx, connection errors) retry with exponential backoff; a 5xx answer or the
- * last attempt marks the recipient failed and tells the sender. A sweep re-queues rows still
+ * last attempt marks the recipient failed and tells the sender. A recipient unit served by this
+ * gateway is stored in its incoming pipeline by the transport (notify/local.ts) and marked
+ * delivered at once. A sweep re-queues rows still
  * "queued" (enqueue lost while Redis was away).
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -110,7 +112,10 @@ export async function processDelivery(deps: DeliveryDeps, job: Job<{ id: string 
     const res = await deps.transport.deliver(await deps.blobs.read(row.raw), row.from, row.recipient);
     await countAttempt(deps.db, id, null, deps.now());
     await advance(deps.db, id, 'sent', deps.now(), { response: res.response, lastError: null });
-    return 'sent';
+    if (!res.local) return 'sent';
+    // A unit of this gateway: stored in its incoming pipeline, so delivered (the stored message is the evidence).
+    await advance(deps.db, id, 'delivered', deps.now(), { evidence: { inboundId: res.local.inboundId, note: 'local delivery' } });
+    return 'delivered';
   } catch (err) {
     const reason = (err as Error).message;
     await countAttempt(deps.db, id, reason, deps.now());

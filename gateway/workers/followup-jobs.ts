@@ -32,6 +32,7 @@ import { OPEN_STATUSES } from '../registry/books/search.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { edxmlStatusFor } from '../registry/intake/edxml-status.ts';
 import { deadlineEvent } from '../registry/workflow/ical.ts';
+import { syncMeetingInvites } from '../registry/workflow/meetings.ts';
 import { replyAddress } from '../registry/replies/address.ts';
 import { ASSIGNEE_ACTIONS, DIGEST_ACTIONS, OVERSEER_ACTIONS } from '../registry/replies/token.ts';
 import { FOLLOWUP_QUEUE, type FollowupJob } from './followup.ts';
@@ -189,7 +190,10 @@ async function assignmentMail(deps: FollowupDeps, job: { docId: string; assignee
   const officer = await person(deps.rt, doc.assigneeId);
   if (!officer) return 'no-recipient';
   const notice = assignmentNotice(doc, officer.name, unitName(deps.rt, doc.unitId));
-  return actionable(deps, doc, `assign:${doc.id}:${officer.id}`, [officer], notice, null, calendar(deps.rt, doc));
+  const sent = await actionable(deps, doc, `assign:${doc.id}:${officer.id}`, [officer], notice, null, calendar(deps.rt, doc));
+  // A giấy mời's meeting: the new assignee's invitation, a cancellation to the one before (registry/workflow/meetings.ts).
+  await syncMeetingInvites(deps.rt, deps.mailer, doc.id);
+  return sent;
 }
 
 /** The deadline as a calendar entry (gateway/registry/workflow/ical.ts), on assignment and reminder mails. */

@@ -62,6 +62,9 @@ export interface IngestDeps {
   registry?: RegistryRuntime;
   /** The "ocr" queue the classify stage hands scans to (gateway/workers/ocr.ts). */
   ocrQueue?: StageContext['ocrQueue'];
+  /** Counters, stage times and document changes (gateway/workers/telemetry.ts), handed in by gateway/app.ts. */
+  metrics?: StageContext['metrics'];
+  events?: StageContext['events'];
 }
 
 /**

@@ -27,6 +27,8 @@ import {
   ocrImage,
   ocrPdf,
   probeOcrCached,
+  searchablePdf,
+  searchablePdfOfImage,
   wordConfidences,
 } from '../documents/ocr/index.ts';
 import { describeError, errorText, type ErrorInfo } from '../errors.ts';
@@ -112,7 +114,16 @@ async function readScan(deps: OcrDeps, row: OcrRow, lastAttempt: boolean, signal
     progress = progress.then(() => setRow(deps, row, { pagesDone: index - 1, pagesTotal: t })).catch(() => undefined);
   };
   const bytes = await deps.blobs.read(row.sha256);
-  const opts = { dpi: config.ocr.dpi, lang: config.ocr.lang, maxPages: config.ocr.maxPages, timeBudgetMs: config.ocr.timeBudgetMs, signal, tools, onPage };
+  const opts = {
+    dpi: config.ocr.dpi,
+    lang: config.ocr.lang,
+    maxPages: config.ocr.maxPages,
+    timeBudgetMs: config.ocr.timeBudgetMs,
+    signal,
+    tools,
+    onPage,
+    searchable: true,
+  };
   let result: OcrResult;
   try {
     result = row.kind === 'pdf' ? await ocrPdf(bytes, { ...opts, ...(row.pages?.length ? { pages: row.pages } : {}) }) : await ocrImage(bytes, opts);
@@ -127,13 +138,14 @@ async function readScan(deps: OcrDeps, row: OcrRow, lastAttempt: boolean, signal
   }
   await progress;
   const pages = storedPages(result);
+  const searchable = await keepSearchable(deps, row, bytes, result);
   await setRow(deps, row, {
     status: 'done',
     pagesDone: result.pages.length,
     pagesTotal: result.pages.length,
     text: result.pages.map((p) => p.text).join('\n\n'),
     confidence: Math.round(meanConfidence(pages)),
-    result: { pages, pageCount: result.pageCount, truncated: result.truncated, ms: result.ms },
+    result: { pages, pageCount: result.pageCount, truncated: result.truncated, ms: result.ms, ...(searchable ? { searchable } : {}) },
     engine: result.engine,
     errorCode: null,
     error: null,
@@ -142,6 +154,27 @@ async function readScan(deps: OcrDeps, row: OcrRow, lastAttempt: boolean, signal
     { id: row.messageId, idx: row.idx, pages: result.pages.length, confidence: Math.round(meanConfidence(pages)), ms: result.ms },
     'OCR read a scan',
   );
+}
+
+/**
+ * The searchable copy of the scan (documents/ocr/searchable.ts) kept as a blob beside the original;
+ * GET /api/messages/{id}/attachments/{idx}/searchable serves it. A copy that cannot be made is
+ * logged and left out: the reading stands without it.
+ */
+async function keepSearchable(
+  deps: OcrDeps,
+  row: OcrRow,
+  bytes: Buffer,
+  result: OcrResult,
+): Promise<{ sha256: string; size: number; pagesWithText: number[] } | null> {
+  try {
+    const copy = row.kind === 'pdf' ? await searchablePdf(bytes, result) : await searchablePdfOfImage(bytes, result);
+    const { sha256, size } = await deps.blobs.put(Buffer.from(copy.bytes));
+    return { sha256, size, pagesWithText: copy.pagesWithText };
+  } catch (err) {
+    deps.log.warn({ id: row.messageId, idx: row.idx, err: describeError(err).message }, 'no searchable copy of the scan');
+    return null;
+  }
 }
 
 /**

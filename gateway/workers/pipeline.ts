@@ -22,6 +22,7 @@ import { LimitExceeded } from '../limits.ts';
 import { cleanDeep, cleanField } from '../sanitize.ts';
 import type { OcrRead } from './stages/ocr-input.ts';
 import { isTerminal } from './states.ts';
+import { reportStage, stageTimer, type DocumentEvents, type PipelineMetrics } from './telemetry.ts';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 
@@ -77,6 +78,9 @@ export interface StageContext {
   outcome?: StageOutcome | null;
   /** Queues a message's OCR job, replacing a finished one (gateway/workers/ocr.ts); absent where no queue runs (the outbox sweep queues it then). */
   ocrQueue?: { requeue(ids: string[]): Promise<void> };
+  /** Counters and stage times, documents changed (ports, gateway/workers/telemetry.ts); absent where nobody listens. */
+  metrics?: PipelineMetrics;
+  events?: DocumentEvents;
 }
 
 /**
@@ -211,11 +215,14 @@ export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: P
     // A stage that may change other rows acts on stored results: the rows waiting are written first.
     if (!stage.deferrable) await w.flush({ rowsOnly: true });
     let result: unknown;
+    const timed = stageTimer(ctx.metrics, stage.name);
     try {
       result = cleanDeep((await stage.run(ctx)) ?? null);
+      timed('done');
     } catch (err) {
-      if (err instanceof AwaitingWork) return awaitWork(w, stage.name, err);
       const info = describeError(err);
+      timed(err instanceof AwaitingWork ? 'awaiting' : info.permanent && !stage.afterOutcome && !ctx.outcome ? 'stopped' : 'failed');
+      if (err instanceof AwaitingWork) return awaitWork(w, stage.name, err);
       if (info.permanent && !stage.afterOutcome && !ctx.outcome) {
         const limit = err instanceof LimitExceeded ? err : null;
         ctx.outcome = { stage: stage.name, code: info.code, message: info.message, max: limit?.max ?? null, where: cleanField(limit?.where) };
@@ -238,6 +245,7 @@ export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: P
     });
     w.state = stage.doneState;
     if (!stage.deferrable?.(result as never)) await w.flush();
+    reportStage(ctx, stage.name, result);
   }
   // An outcome with no stage left to send the message to review (a pipeline without register): it ends failed, never pending.
   if (ctx.outcome && !stages.some((s) => s.afterOutcome)) w.state = 'failed';

@@ -114,8 +114,8 @@ export const keyOf = (m: SunkMail) => m.headers.get('x-vanthu-key') as string | 
 export interface ActGateway {
   app: Vanthu;
   sink: MailSink;
-  /** A document arrives over SMTP (optionally with a PDF), is registered and routed to OFFICER; its id. */
-  arrive(id: string, pdf?: Buffer): Promise<string>;
+  /** A document arrives over SMTP (optionally with a PDF), is registered and routed to OFFICER; its id. `over`: fields of its classification (a giấy mời's meeting). */
+  arrive(id: string, pdf?: Buffer, over?: Partial<NonNullable<ReturnType<typeof classification>['document']>>): Promise<string>;
   /** Sends a reply over SMTP, waits for the pipeline to decide: the stage's result and the answer mailed (if any). */
   send(r: Reply, raw?: string): Promise<{ inbound: string; result: ReplyResult; answer: SunkMail | undefined; response: string }>;
   close(): Promise<void>;
@@ -155,7 +155,7 @@ export async function startActGateway(backend: Backend, clock: ManualClock, conf
   return {
     app,
     sink,
-    async arrive(id, pdf) {
+    async arrive(id, pdf, over = {}) {
       const head = [`From: Văn thư UBND <${SENDER}>`, `To: ${UNIT}`, `Subject: Công văn ${id}`, `Message-ID: <${id}@ubnd.bentre.gov.vn>`, 'MIME-Version: 1.0'];
       const body = pdf
         ? ['Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', 'Gui kem van ban.', '--b1']
@@ -171,7 +171,12 @@ export async function startActGateway(backend: Backend, clock: ManualClock, conf
       const inbound = /queued as ([0-9A-Z]{26})/.exec(info.response)![1];
       await decided(inbound);
       // The lead's classify/verify results, as tests/registry-flow.test.ts gives them: a signed official document routed to OFFICER.
-      await insertStage(db, inbound, 'classify', classification({ notation: `${id}/UBND-VX`, subject: 'Hướng dẫn xây dựng dự toán ngân sách năm 2027' }));
+      await insertStage(
+        db,
+        inbound,
+        'classify',
+        classification({ notation: `${id}/UBND-VX`, subject: 'Hướng dẫn xây dựng dự toán ngân sách năm 2027', ...over }),
+      );
       await insertStage(db, inbound, 'verify', VALID);
       await processMessage({ database: app.database, blobs: app.blobs, config, log: silentLogger, clock, registry: app.registry!.rt }, inbound, ['register']);
       await app.registry!.followup.settle();

@@ -72,7 +72,13 @@ export const command: Command = {
     const config = loadConfig();
     const kind = values.kind as 'incoming' | 'outgoing';
     const format = values.format as 'pdf' | 'csv' | 'xlsx';
+    // A year's book takes a while: each step on standard error while a person watches (stdout stays the result).
+    const started = performance.now();
+    const step = (vi: string, en: string) => {
+      if (process.stderr.isTTY) process.stderr.write(`… ${vi} (${en}) [${((performance.now() - started) / 1000).toFixed(1)} s]\n`);
+    };
     return runCli('book', async () => {
+      step(`đang lấy sổ năm ${year}`, `reading the ${year} book`);
       const bytes = (await callRegistry(config, {
         method: 'GET',
         path: `/api/books/${encodeURIComponent(values.unit!)}/${year}?kind=${kind}&format=${format}`,
@@ -83,10 +89,15 @@ export const command: Command = {
             throw new UsageError(`unknown unit "${values.unit}" (known: ${config.units.map((u) => u.id).join(', ')})`);
           const { bookCsv, bookTable, bookXlsx } = await import('../../registry/books/book-data.ts');
           const t = await bookTable(rt.db, values.unit!, year, kind, config.units, config.registry.units[values.unit!]?.departments ?? [], rt.tz);
+          step(
+            `đã đọc ${viNumber(t.rows.length)} văn bản, đang dựng ${format.toUpperCase()}`,
+            `${t.rows.length} entries read, building the ${format.toUpperCase()}`,
+          );
           if (format !== 'pdf') return format === 'csv' ? bookCsv(t) : bookXlsx(t);
           return (await import('../../registry/books/book-pdf.ts')).bookPdf(t, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
         },
       })) as Buffer;
+      step(`đang ghi ${viNumber(bytes.length)} byte vào ${values.out}`, 'writing the file');
       try {
         await writeFile(values.out!, bytes);
       } catch (err) {

@@ -5,12 +5,12 @@
  * 2 for a usage error or a file that cannot be read (not found, not an image, damaged PDF), 1 when
  * OCR cannot run here (tesseract, tesseract-ocr-vie or poppler missing) or failed.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from '../main.ts';
 import { parse, UsageError } from '../args.ts';
 
-const USAGE = 'vanthu ocr <file.pdf|.jpg|.png|.tif> [--json] [--lang vie] [--dpi N] [--max-pages N]';
+const USAGE = 'vanthu ocr <file.pdf|.jpg|.png|.tif> [--json] [--lang vie] [--dpi N] [--max-pages N] [--pdf OUT.pdf]';
 
 export const command: Command = {
   summary: 'read a scanned PDF or a photo of a document with OCR (tesseract, Vietnamese) and print its text',
@@ -23,13 +23,24 @@ export const command: Command = {
       ['--lang L', 'ngôn ngữ tesseract, ví dụ vie hoặc vie+eng (mặc định vie)', 'tesseract languages, e.g. vie or vie+eng (default vie)'],
       ['--dpi N', 'độ phân giải dựng trang PDF (mặc định 300)', 'resolution PDF pages are rendered at (default 300)'],
       ['--max-pages N', 'số trang đọc tối đa (mặc định 20)', 'pages read at most (default 20)'],
+      [
+        '--pdf OUT',
+        'ghi bản PDF tìm kiếm được (bản quét với lớp chữ OCR) vào OUT',
+        'write the searchable PDF (the scan with the OCR text laid over it) to OUT',
+      ],
     ],
     examples: ['vanthu ocr tests/fixtures/ocr/decision-scan.pdf', 'vanthu ocr --json tests/fixtures/ocr/decision-photo.jpg > photo.json'],
   },
   async run(args) {
     const { values, positionals } = parse(
       args,
-      { json: { type: 'boolean', default: false }, lang: { type: 'string', default: 'vie' }, dpi: { type: 'string' }, 'max-pages': { type: 'string' } },
+      {
+        json: { type: 'boolean', default: false },
+        lang: { type: 'string', default: 'vie' },
+        dpi: { type: 'string' },
+        'max-pages': { type: 'string' },
+        pdf: { type: 'string' },
+      },
       USAGE,
     );
     const file = positionals[0];
@@ -54,7 +65,7 @@ export const command: Command = {
     const started = Date.now();
     const onPage = (p: { page: number; index: number; total: number }) =>
       process.stderr.write(`trang ${p.index}/${p.total} (page ${p.page}) … ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    const opts = { lang, dpi, maxPages, onPage };
+    const opts = { lang, dpi, maxPages, onPage, searchable: values.pdf !== undefined };
     let result: Awaited<ReturnType<typeof ocr.ocrPdf>>;
     try {
       result = isPdf ? await ocr.ocrPdf(bytes, opts) : await ocr.ocrImage(bytes, opts);
@@ -63,6 +74,17 @@ export const command: Command = {
       const code = err instanceof ocr.OcrUnavailable || bad || err instanceof ocr.OcrTimeout || err instanceof ocr.OcrEngineError ? `${err.code}: ` : '';
       process.stderr.write(`vanthu ocr: ${file}: ${code}${(err as Error).message}\n`);
       return bad ? 2 : 1;
+    }
+    if (values.pdf !== undefined) {
+      try {
+        const copy = isPdf ? await ocr.searchablePdf(bytes, result) : await ocr.searchablePdfOfImage(bytes, result);
+        await writeFile(values.pdf, copy.bytes);
+        process.stderr.write(`PDF tìm kiếm được (searchable PDF): ${values.pdf}, lớp chữ trên trang (text on pages) ${copy.pagesWithText.join(', ') || '—'}\n`);
+      } catch (err) {
+        process.stderr.write(`vanthu ocr: không ghi được ${values.pdf} — cannot write the searchable PDF: ${(err as Error).message}\n`);
+        return 1;
+      }
+      for (const p of result.pages) delete p.textPdf;
     }
     const confidence = ocr.meanConfidence(result.pages.map((p) => ({ words: ocr.wordConfidences(p) })));
     process.stderr.write(

@@ -6,12 +6,16 @@
  */
 import type { OcrPage } from './ocr.ts';
 
-/** A word as stored: its text and tesseract's confidence (0–100). */
-export type WordConfidence = [text: string, conf: number];
+/**
+ * A word as stored: its text and tesseract's confidence (0–100), then its box on the page image
+ * (x, y, w, h in pixels) and its line's index (layout.ts reads these; rows stored before boxes were
+ * kept have the first two only).
+ */
+export type WordConfidence = [text: string, conf: number, ...box: number[]];
 
 /** The words of the pages read, compactly (what the pipeline stores per page). */
 export function wordConfidences(page: Pick<OcrPage, 'words'>): WordConfidence[] {
-  return page.words.map((w) => [w.text, Math.round(w.conf)]);
+  return page.words.map((w) => [w.text, Math.round(w.conf), w.x, w.y, w.w, w.h, w.line]);
 }
 
 /** Letters and digits only, NFC, lower case: "Số:" and "số" are one word; "05/QĐ-UBND" stays "05qđubnd". */

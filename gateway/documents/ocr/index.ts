@@ -5,3 +5,8 @@ export { type PageTextLayer, type PagesNeedingOcrOptions, pagesNeedingOcr, pdfIn
 export { type OcrProbe, type OcrTools, probeOcr, probeOcrCached, REASON_NO_POPPLER, REASON_NO_TESSERACT, REASON_NO_VIE } from './probe.ts';
 export { looksLikePage, type PageImageCheck, type PageImageOptions } from './page.ts';
 export { meanConfidence, valueConfidence, type WordConfidence, wordConfidences, wordKey } from './confidence.ts';
+export { type BoxedWord, hasBoxes, type OcrPageBoxes, ocrLayouts, ocrPageLayout } from './layout.ts';
+export { brokenTextReason, type TextQuality, textQuality } from './text-quality.ts';
+export { detectOrientation, type Orientation, parseOsd, type QuarterTurn, rotateQuarter } from './orient.ts';
+export { type SearchablePdf, searchablePdf, searchablePdfOfImage } from './searchable.ts';
+export { classifyOcr, type OcrClassification, type OcrClassifyOptions, type OcrReading, ocrReading } from './classify.ts';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { VanthuError } from '../../errors.ts';
 import { OcrAborted, OcrBadImage, OcrEngineError, OcrTimeout, OcrTooLarge, OcrUnavailable } from './errors.ts';
 import { pdfInfo } from './pdf.ts';
-import { type OcrTools, probeOcrCached, REASON_NO_POPPLER, REASON_NO_VIE } from './probe.ts';
+import { probeOcrCached, REASON_NO_POPPLER, REASON_NO_VIE } from './probe.ts';
 import {
   binarizeOtsu,
   binarizeSauvolaSteps,
@@ -34,98 +34,14 @@ import {
   toGraySteps,
   unrotatePoint,
 } from './raster.ts';
+import { detectOrientation, MIN_OSD_CONFIDENCE, poorReading, type QuarterTurn, rotateQuarter, turnedIsBetter } from './orient.ts';
 import { abortError, runTool } from './run.ts';
+import type { OcrOptions, OcrPage, OcrResult } from './types.ts';
 import { type OcrLine, type OcrWord, parseTsv, round1 } from './tsv.ts';
 
 export type { OcrLine, OcrWord } from './tsv.ts';
 
-export interface OcrProgress {
-  /** 1-based page number in the document. */
-  page: number;
-  /** 1-based position among the pages being read, of `total`. */
-  index: number;
-  total: number;
-}
-
-export interface OcrOptions {
-  /** Rendering resolution of PDF pages (default 300). */
-  dpi?: number;
-  /** tesseract languages (default ["vie"]). */
-  lang?: string[];
-  /**
-   * Languages of a second pass for a page whose mean confidence stays under `fallbackBelow`
-   * (default ["vie", "eng"] under 50; null: no second pass). The better pass is kept. Languages not
-   * installed are left out.
-   */
-  fallbackLang?: string[] | null;
-  fallbackBelow?: number;
-  /** tesseract page segmentation mode (default 3: automatic, no OSD). */
-  psm?: number;
-  /** PDF: 1-based pages to read (e.g. from pagesNeedingOcr); default every page up to maxPages. */
-  pages?: number[];
-  /** Pages read at most (default 20); the rest are left out and `truncated` says so. */
-  maxPages?: number;
-  /** Wall-clock budget for the whole document (default 180 s). */
-  timeBudgetMs?: number;
-  signal?: AbortSignal;
-  /** Called before each page is rendered/read. */
-  onPage?: (p: OcrProgress) => void;
-  /** Turn pixels where red dominates white before recognition (default true). */
-  removeRed?: boolean;
-  /** Estimate and undo the skew (default true). */
-  deskew?: boolean;
-  /** Largest skew looked for, degrees (default 5). */
-  maxSkewDegrees?: number;
-  /**
-   * "sauvola" (default: local threshold, copes with uneven light and stains), "otsu" (one global
-   * threshold) or "none" (tesseract's own Otsu). docs/ocr.md has the measurements behind the default.
-   */
-  binarize?: 'otsu' | 'sauvola' | 'none';
-  /** Pixels of one page image at most (default 40 M, A4 at 300 dpi is 8.7 M): PDF pages are rendered at a lower dpi to fit, larger images are refused. */
-  maxPixels?: number;
-  /** OpenMP threads of one tesseract (OMP_THREAD_LIMIT, default 1: pages are the unit of parallelism). */
-  threads?: number;
-  tools?: OcrTools;
-  /** Told the pid of every child process started. */
-  onSpawn?: (child: { pid: number; tool: string }) => void;
-  /** Keep each page's preprocessed PGM in this folder (for looking at it). */
-  debugDir?: string;
-  /** Temporary files go under this folder (default the system's). */
-  tmpDir?: string;
-}
-
-export interface OcrPage {
-  /** 1-based page number (images: 1, or the frame of a multi-page TIFF). */
-  page: number;
-  /** The page image the boxes refer to, in pixels, and its resolution. */
-  width: number;
-  height: number;
-  dpi: number;
-  text: string;
-  words: OcrWord[];
-  lines: OcrLine[];
-  /** Mean word confidence, 0–100. */
-  meanConfidence: number;
-  /** Languages of the pass kept, e.g. "vie". */
-  lang: string;
-  /** Skew found and undone (degrees, positive = the page was turned clockwise); 0 without deskew. */
-  skewDegrees: number;
-  /** Share of pixels turned white by red removal. */
-  redFraction: number;
-  /** Whether the page went through raster.ts (false when an image was handed to tesseract as it is). */
-  preprocessed: boolean;
-  ms: number;
-}
-
-export interface OcrResult {
-  pages: OcrPage[];
-  /** Pages in the document (PDF) or frames in the image. */
-  pageCount: number;
-  /** Pages left out over maxPages. */
-  truncated: boolean;
-  engine: string;
-  ms: number;
-}
+export type { OcrOptions, OcrPage, OcrProgress, OcrResult } from './types.ts';
 
 const DEFAULTS = {
   dpi: 300,
@@ -167,6 +83,8 @@ interface Ready {
   engine: string;
   lang: string[];
   fallback: string[] | null;
+  /** osd.traineddata is installed (orientation detection). */
+  osd: boolean;
 }
 
 async function ready(opts: OcrOptions, needPdf: boolean): Promise<Ready> {
@@ -179,7 +97,7 @@ async function ready(opts: OcrOptions, needPdf: boolean): Promise<Ready> {
   if (lang.length === 0 || (wanted.includes('vie') && !lang.includes('vie'))) throw new OcrUnavailable(REASON_NO_VIE);
   const fb = opts.fallbackLang === null ? null : installed(opts.fallbackLang ?? DEFAULTS.fallbackLang);
   const fallback = fb && fb.length > 0 && fb.join('+') !== lang.join('+') ? fb : null;
-  return { engine: `tesseract ${probe.version}`, lang, fallback };
+  return { engine: `tesseract ${probe.version}`, lang, fallback, osd: probe.langs.includes('osd') };
 }
 
 interface Prepared {
@@ -227,12 +145,17 @@ interface Recognised {
   lines: OcrLine[];
   meanConfidence: number;
   lang: string;
+  /** The page's text as an invisible-text PDF page (opts.searchable). */
+  textPdf?: Uint8Array;
 }
 
 async function tesseract(file: string, dpi: number, lang: string[], opts: OcrOptions, signal: AbortSignal): Promise<Recognised> {
   const tools = opts.tools ?? {};
   const env = { ...(tools.env ?? process.env), OMP_THREAD_LIMIT: String(opts.threads ?? DEFAULTS.threads) };
-  const args = [file, 'stdout', '-l', lang.join('+'), '--psm', String(opts.psm ?? DEFAULTS.psm), '--dpi', String(Math.round(dpi)), 'tsv'];
+  const base = [file, 'stdout', '-l', lang.join('+'), '--psm', String(opts.psm ?? DEFAULTS.psm), '--dpi', String(Math.round(dpi))];
+  // With a searchable copy wanted, the same reading also writes the text-only PDF page (searchable.ts).
+  const out = opts.searchable ? file.replace(/\.[^./]+$/, '') + '-text' : null;
+  const args = out ? [...base.slice(0, 1), out, ...base.slice(2), '-c', 'textonly_pdf=1', 'tsv', 'pdf'] : [...base, 'tsv'];
   const r = await runTool(tools.tesseract ?? 'tesseract', args, { env, signal, onSpawn: opts.onSpawn, maxStdout: 32 * 1024 * 1024 });
   if (r.code !== 0) {
     const detail = r.stderr.trim().split('\n').slice(-3).join('; ').slice(0, 300);
@@ -240,7 +163,14 @@ async function tesseract(file: string, dpi: number, lang: string[], opts: OcrOpt
       throw new OcrBadImage(`không đọc được ảnh — tesseract cannot read the image: ${detail}`);
     throw new OcrEngineError(`tesseract lỗi — tesseract failed (${r.signal ?? `exit ${r.code}`}): ${detail}`);
   }
-  return { ...parseTsv(r.stdout.toString('utf8')), lang: lang.join('+') };
+  if (!out) return { ...parseTsv(r.stdout.toString('utf8')), lang: lang.join('+') };
+  try {
+    const tsv = await readFile(`${out}.tsv`, 'utf8');
+    return { ...parseTsv(tsv), lang: lang.join('+'), textPdf: await readFile(`${out}.pdf`) };
+  } finally {
+    await rm(`${out}.tsv`, { force: true });
+    await rm(`${out}.pdf`, { force: true });
+  }
 }
 
 async function recognise(file: string, dpi: number, ready: Ready, opts: OcrOptions, signal: AbortSignal): Promise<Recognised> {
@@ -263,7 +193,7 @@ function unskew<T extends { x: number; y: number; w: number; h: number }>(boxes:
 }
 
 async function readPage(
-  raw: RgbImage | GrayImage,
+  input: RgbImage | GrayImage,
   page: number,
   dpi: number,
   work: string,
@@ -272,11 +202,29 @@ async function readPage(
   signal: AbortSignal,
   started: number,
 ): Promise<OcrPage> {
-  const prep = await preprocess(raw, { ...opts, dpi }, signal);
+  let raw = input;
   const pgm = path.join(work, `page-${page}.pgm`);
-  await writeFile(pgm, encodePgm(prep.image));
-  if (opts.debugDir) await writeFile(path.join(opts.debugDir, `page-${page}.pgm`), encodePgm(prep.image));
-  const rec = await recognise(pgm, dpi, rd, opts, signal);
+  const read = async (img: RgbImage | GrayImage) => {
+    const p = await preprocess(img, { ...opts, dpi }, signal);
+    await writeFile(pgm, encodePgm(p.image));
+    if (opts.debugDir) await writeFile(path.join(opts.debugDir, `page-${page}.pgm`), encodePgm(p.image));
+    return { prep: p, rec: await recognise(pgm, dpi, rd, opts, signal) };
+  };
+  let { prep, rec } = await read(raw);
+  let rotated: QuarterTurn = 0;
+  // A poor first reading may be a page turned sideways or upside down (orient.ts).
+  if ((opts.orient ?? true) && rd.osd && poorReading(rec.meanConfidence, rec.words)) {
+    const o = await detectOrientation(pgm, dpi, { tools: opts.tools, signal, onSpawn: opts.onSpawn, threads: opts.threads });
+    if (o && o.rotate !== 0 && o.confidence >= MIN_OSD_CONFIDENCE) {
+      const turned = rotateQuarter(raw, o.rotate);
+      const again = await read(turned);
+      if (turnedIsBetter(rec, again.rec)) {
+        raw = turned;
+        ({ prep, rec } = again);
+        rotated = o.rotate;
+      }
+    }
+  }
   await rm(pgm, { force: true });
   unskew(rec.words, raw.width, raw.height, prep.skewDegrees);
   unskew(rec.lines, raw.width, raw.height, prep.skewDegrees);
@@ -291,6 +239,8 @@ async function readPage(
     meanConfidence: rec.meanConfidence,
     lang: rec.lang,
     skewDegrees: prep.skewDegrees,
+    rotated,
+    ...(rec.textPdf ? { textPdf: rec.textPdf } : {}),
     redFraction: round1(prep.redFraction * 1000) / 1000,
     preprocessed: true,
     ms: Date.now() - started,
@@ -412,7 +362,7 @@ export async function ocrImage(bytes: Uint8Array, opts: OcrOptions = {}): Promis
         await writeFile(file, bytes);
         const rec = await recognise(file, 0, rd, opts, signal);
         return {
-          pages: [{ ...rec, page: 1, width: 0, height: 0, dpi: 0, skewDegrees: 0, redFraction: 0, preprocessed: false, ms: Date.now() - t0 }],
+          pages: [{ ...rec, page: 1, width: 0, height: 0, dpi: 0, skewDegrees: 0, rotated: 0, redFraction: 0, preprocessed: false, ms: Date.now() - t0 }],
           pageCount: 1,
           truncated: false,
           engine: rd.engine,

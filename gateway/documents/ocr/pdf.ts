@@ -7,7 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OcrBadPdf } from './errors.ts';
+import { fixLegacyEncoding } from '../legacy-encoding.ts';
 import type { OcrTools } from './probe.ts';
+import { textQuality } from './text-quality.ts';
 import { runTool, type RunOptions } from './run.ts';
 
 export interface PdfPageInfo {
@@ -63,8 +65,8 @@ export interface PageTextLayer {
   /** The largest image on the page, in pixels, with its resolution as drawn (ppi). */
   largestImage?: { width: number; height: number; ppi: number };
   needsOcr: boolean;
-  /** Why, when it does: "no-text" or "tiny-text" (with a page-size image). */
-  reason?: 'no-text' | 'tiny-text';
+  /** Why, when it does: "no-text", "tiny-text" or "broken-text" (garbage: text-quality.ts), with a page-size image. */
+  reason?: 'no-text' | 'tiny-text' | 'broken-text';
 }
 
 export interface PagesNeedingOcrOptions extends ToolRun {
@@ -84,8 +86,8 @@ export function usableChars(text: string): number {
 }
 
 /**
- * Which pages of a PDF file have no usable text layer while an image fills them: a scan or a
- * photo of paper. A page with neither text nor a large image (blank, or text drawn as vector
+ * Which pages of a PDF file have no usable text layer (none, a few words, or garbage) while an
+ * image fills them: a scan or a photo of paper. A page with neither text nor a large image (blank, or text drawn as vector
  * outlines) is not flagged. The thresholds leave room for the few words a signing tool stamps over
  * a scanned page ("Ký bởi: …, Thời gian ký: …"), which make such a page no less a scan.
  */
@@ -140,13 +142,16 @@ async function pagesOf(file: string, opts: PagesNeedingOcrOptions): Promise<Page
   }
   const result: PageTextLayer[] = [];
   for (let page = 1; page <= last; page++) {
-    const chars = usableChars(pageTexts[page - 1] ?? '');
+    const pageText = pageTexts[page - 1] ?? '';
+    const chars = usableChars(pageText);
     const imageCoverage = Math.min(1, Math.round((coverage.get(page) ?? 0) * 1000) / 1000);
-    const needsOcr = chars < minChars && imageCoverage >= minCoverage;
+    // A scan whose text layer is garbage (its scanner's OCR without diacritics, look-alike glyphs) is read again.
+    const broken = chars >= minChars && imageCoverage >= minCoverage && textQuality(fixLegacyEncoding(pageText).text).broken;
+    const needsOcr = (chars < minChars || broken) && imageCoverage >= minCoverage;
     const entry: PageTextLayer = { page, chars, imageCoverage, needsOcr };
     const big = largest.get(page);
     if (big) entry.largestImage = big;
-    if (needsOcr) entry.reason = chars === 0 ? 'no-text' : 'tiny-text';
+    if (needsOcr) entry.reason = broken ? 'broken-text' : chars === 0 ? 'no-text' : 'tiny-text';
     result.push(entry);
   }
   return result;

@@ -51,6 +51,8 @@ export interface TsvOptions {
   maxWords?: number;
 }
 
+const SLASHES = /[\u2044\u2215]/g;
+
 export function parseTsv(tsv: string, opts: TsvOptions = {}): ParsedTsv {
   const maxWords = opts.maxWords ?? 50_000;
   const words: OcrWord[] = [];
@@ -61,7 +63,8 @@ export function parseTsv(tsv: string, opts: TsvOptions = {}): ParsedTsv {
     if (words.length >= maxWords) break;
     const f = row.replace(/\r$/, '').split('\t');
     if (f.length < 12 || f[0] !== '5') continue;
-    const text = f.slice(11).join('\t').trim();
+    // tesseract reads the slash of "V/v" and "Số: 05/QĐ" as a fraction or division slash at times.
+    const text = f.slice(11).join('\t').trim().replace(SLASHES, '/');
     if (!text) continue;
     const n = f.slice(1, 11).map(Number);
     if (n.some((v) => !Number.isFinite(v))) continue;

@@ -14,6 +14,10 @@ describe('composeIssuer', () => {
     [['BỘ TÀI CHÍNH', 'CỤC QUẢN LÝ GIÁ'], 'Cục Quản lý giá'],
     [['UBND TỈNH LÂM ĐỒNG', 'HỘI ĐỒNG THẨM ĐỊNH,', 'ĐÁNH GIÁ CHỈ SỐ CCHC'], 'Hội đồng thẩm định, đánh giá chỉ số CCHC tỉnh Lâm Đồng'],
     [['UBND TỈNH LÂM ĐỒNG', 'TRUNG TÂM XÚC TIẾN ĐẦU TƯ', 'THƯƠNG MẠI VÀ DU LỊCH'], 'Trung tâm Xúc tiến đầu tư thương mại và Du lịch tỉnh Lâm Đồng'],
+    // A council's team and a portal's editorial board are named with their whole parent.
+    [['HỘI ĐỒNG NHÂN DÂN', 'TỈNH BÌNH DƯƠNG', 'ĐOÀN GIÁM SÁT'], 'Đoàn giám sát Hội đồng nhân dân tỉnh Bình Dương'],
+    [['CỔNG THÔNG TIN ĐIỆN TỬ', 'TỈNH VĨNH LONG', 'BAN BIÊN TẬP'], 'Ban Biên tập Cổng thông tin điện tử tỉnh Vĩnh Long'],
+    [['SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH TỈNH LÂM ĐỒNG', 'TRUNG TÂM HUẤN LUYỆN VÀ THI ĐẤU THỂ THAO'], 'Trung tâm Huấn luyện và Thi đấu thể thao tỉnh Lâm Đồng'],
   ])('%j → %s', (lines, want) => expect(composeIssuer(lines)).toBe(want));
 });
 

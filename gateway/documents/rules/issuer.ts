@@ -12,6 +12,15 @@ import { isNationalTitle, isWebNoise } from './layout.ts';
 import { isMarkLine } from './marks.ts';
 
 const LEVEL = /^(tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\b/;
+/** Teams of a council or an agency, set under it as a body of their own ("ĐOÀN GIÁM SÁT"). */
+const TEAM = /^(doan (giam sat|kiem tra|cong tac|thanh tra)|to (cong tac|giup viec))\b/;
+/**
+ * Parents whose units carry only the locality in their name: the departments and centres of a
+ * People's Committee or of a department ("Sở Nội vụ tỉnh Lâm Đồng"). A unit of any other parent —
+ * a council's team, a portal's editorial board, a Party committee's board — is named with the
+ * whole parent ("Đoàn giám sát Hội đồng nhân dân tỉnh Bình Dương").
+ */
+const LOCALITY_PARENT = /^(uy ban nhan dan|ubnd|so)\b/;
 const LOCALITY = /\b(tinh|thanh pho|huyen|quan|thi xa|phuong|thi tran)\s+\S.*$/;
 
 function isIssuerLine(line: string, folded: string): boolean {
@@ -46,20 +55,28 @@ export function composeIssuer(lines: string[]): string | null {
   // or the rest of a long name wrapped by the column ("SỞ THÔNG TIN VÀ / TRUYỀN THÔNG").
   const raw: string[] = [];
   for (const line of lines) {
-    const opensBody = startsWithBodyHead(line) && !LEVEL.test(foldSameLength(line));
+    const folded = foldSameLength(line);
+    const opensBody = (startsWithBodyHead(line) || TEAM.test(folded)) && !LEVEL.test(folded);
     if (raw.length > 0 && !opensBody) raw[raw.length - 1] += ' ' + line;
     else raw.push(line);
   }
-  const groups = raw.map(organizationCase);
+  const groups = raw.map((r) => (TEAM.test(foldSameLength(r)) ? sentenceCase(r) : organizationCase(r)));
   const unit = groups[groups.length - 1];
   if (groups.length === 1) return unit;
   const parent = groups[groups.length - 2];
   if (unit === 'Văn phòng') return `${unit} ${parent}`;
   const locality = localityIn(parent);
   if (!locality || localityIn(unit)) return unit;
+  if (!LOCALITY_PARENT.test(foldSameLength(parent))) return `${unit} ${parent}`;
   // "Công an tỉnh" under "UBND tỉnh Hưng Yên": the level word is already there.
   if (unit.endsWith(` ${locality.level}`)) return `${unit}${locality.text.slice(locality.level.length)}`;
   return `${unit} ${locality.text}`;
+}
+
+/** "ĐOÀN GIÁM SÁT" → "Đoàn giám sát": a team's name is a common noun. */
+function sentenceCase(line: string): string {
+  const lower = line.toLocaleLowerCase('vi');
+  return lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1);
 }
 
 /** "Ủy ban nhân dân" with no locality, completed from a known province or city name. */

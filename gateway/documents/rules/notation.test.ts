@@ -73,6 +73,14 @@ describe('findNotationLine', () => {
     expect(findNotationLine(docFromLines(['Số: 181', '/BC-SNV']))?.notation.notation).toBe('181/BC-SNV');
   });
 
+  it('keeps a letter added to the number in the register (118a/BC-SNV), on one line or two', () => {
+    expect(parseNotation('118a/BC-SNV')).toMatchObject({ number: '118a', notation: '118a/BC-SNV' });
+    expect(findNotationLine(docFromLines(['Số:239a /BC-SNV Vĩnh Long, ngày 24 tháng 3 năm 2026']))?.notation.notation).toBe('239a/BC-SNV');
+    expect(findNotationLine(docFromLines(['Số: 118a', '/BC-SNV']))?.notation.notation).toBe('118a/BC-SNV');
+    // A word before the slash is still not a number.
+    expect(parseNotation('Điều ab/BC-SNV')?.number ?? null).toBeNull();
+  });
+
   it('reads only the lines it is given (the header), never a notation quoted below', () => {
     const doc = docFromLines(['Số:', 'QUYẾT ĐỊNH', 'số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020']);
     expect(findNotationLine(doc, 2)).toBeNull();

@@ -3,6 +3,7 @@
  *   administrative  25/CT-UBND, 2309/QĐ-UBND-VX, 409/TTr-CAT(PC04) (a unit in brackets)
  *   công văn        1234/UBND-VX (no type code)
  *   legal           11/2005/CT-UBND, 30/2020/NĐ-CP (with the year)
+ * a number may carry a letter when one was inserted in the register after the fact (118a/BC-SNV),
  * and the Party's form, which the Youth Union follows too:
  *   156-CV/TĐTN-BCTĐ&TTN (number-type/issuer).
  */
@@ -19,7 +20,10 @@ export interface Notation {
 }
 
 const SEGMENT = String.raw`[\p{L}&][\p{L}\d&.]*(?:\([\p{L}\d&.]+\))?`;
-const NOTATION = new RegExp(String.raw`(?<![\p{L}\d/])(\d{1,6}|[.…_ ]{0,8})\s*\/\s*(?:((?:19|20)\d{2})\s*\/\s*)?(${SEGMENT}(?:\s*[-–—]\s*${SEGMENT})*)`, 'u');
+const NOTATION = new RegExp(
+  String.raw`(?<![\p{L}\d/])(\d{1,6}[a-z]?|[.…_ ]{0,8})\s*\/\s*(?:((?:19|20)\d{2})\s*\/\s*)?(${SEGMENT}(?:\s*[-–—]\s*${SEGMENT})*)`,
+  'u',
+);
 
 const PARTY = new RegExp(String.raw`(?<![\p{L}\d/-])(\d{1,6})\s*[-–]\s*(\p{L}{1,4})\s*\/\s*(${SEGMENT}(?:\s*[-–—]\s*${SEGMENT})*)`, 'u');
 
@@ -64,9 +68,9 @@ function fromMatch(m: RegExpExecArray): Notation | null {
 }
 
 /** A line that is only the start of a number line: "Số:", "Số", "Số: 05" (the rest below). */
-const BARE = /^so\s*[:.]?\s*(\d{1,6})?\s*$/;
+const BARE = /^so\s*[:.]?\s*(\d{1,6}[a-z]?)?\s*$/;
 /** A line that continues one: "05/QĐ-UBND", "/QĐ-UBND" (a blank or stamped number). */
-const VALUE = /^[\d.…_ ]*\s*\/\s*[\p{L}\d]/u;
+const VALUE = /^[\d.…_ ]*[a-z]?\s*\/\s*[\p{L}\d]/u;
 /** Lines of the other column that flattened text puts between "Số:" and its value. */
 const BESIDE = /^(cong hoa|doc lap|[^,\d:]{2,48},\s*ngay|ngay\b|thang\b)/;
 
@@ -79,7 +83,7 @@ export function findNotationLine(doc: Doc, limit = 80): { index: number; notatio
   const end = Math.min(doc.lines.length, limit);
   for (let i = 0; i < end; i++) {
     let tail: string;
-    const m = /^so\s*[:.]?\s*(?=[\d.…_ ]*\/)/.exec(doc.folded[i]);
+    const m = /^so\s*[:.]?\s*(?=[\d.…_ ]*[a-z]?\s*\/)/.exec(doc.folded[i]);
     if (m) tail = doc.lines[i].slice(m[0].length);
     else {
       const bare = BARE.exec(doc.folded[i]);

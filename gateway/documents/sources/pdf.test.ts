@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../limits.ts';
-import { fastPdfText, itemsToLines, pdfjsText, pdfText } from './pdf.ts';
+import { fastPdfText, itemsToLines, pagesToRead, pdfjsText, pdfText, visibleItems } from './pdf.ts';
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
@@ -102,8 +102,41 @@ describe('PDF text: hostile and broken files', () => {
   });
 
   it('reads only the first and last pages of a long document', async () => {
-    const r = await pdfText(await vietnamesePdf(false), { ...DEFAULT_LIMITS, maxPdfPages: 1 });
-    expect(r.reasons[0]).toMatch(/2 pages; read/);
+    const r = await pdfText(await vietnamesePdf(false), { ...DEFAULT_LIMITS, maxPdfPages: 1, maxPdfLastPages: 0 });
+    expect(r.reasons[0]).toMatch(/2 pages; read 1 \(the first 1 and the last 0\)/);
+    const both = await pdfText(await vietnamesePdf(false), { ...DEFAULT_LIMITS, maxPdfPages: 1, maxPdfLastPages: 1 });
+    expect(both.reasons).toEqual([]);
+  });
+});
+
+describe('invisible text', () => {
+  it('leaves out a glyph drawn at 1 pt, so "Nơi nhận:" still opens the closing', async () => {
+    const pdf = await PDFDocument.create();
+    pdf.registerFontkit(fontkit);
+    const font = await pdf.embedFont(readFileSync(FONT), { subset: true });
+    const page = pdf.addPage([595, 842]);
+    page.drawText('ơ', { x: 90.5, y: 479, size: 0.96, font });
+    page.drawText('Nơi nhận:', { x: 91, y: 479, size: 12, font });
+    page.drawText('GIÁM ĐỐC', { x: 380, y: 479, size: 12, font });
+    const bytes = Buffer.from(await pdf.save());
+    const fast = fastPdfText(bytes, DEFAULT_LIMITS);
+    expect(fast?.text.split('\n')).toContain('Nơi nhận:');
+    const slow = await pdfjsText(bytes, DEFAULT_LIMITS);
+    expect(slow.text.split('\n')).toContain('Nơi nhận:');
+    expect(visibleItems([{ str: 'a', x: 0, y: 0, width: 1, size: 12 }])).toHaveLength(1);
+  });
+});
+
+describe('pagesToRead', () => {
+  it('reads the first pages and the last ones, never more than both together', () => {
+    expect(pagesToRead(5, 20, 15)).toEqual([1, 2, 3, 4, 5]);
+    // A 35-page report signed on page 24, its annexes after: read whole under the defaults.
+    expect(pagesToRead(35, 20, 15)).toContain(24);
+    const long = pagesToRead(100, 20, 15);
+    expect(long).toHaveLength(35);
+    expect(long.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(long.slice(20)).toEqual(Array.from({ length: 15 }, (_, i) => 86 + i));
+    expect(pagesToRead(40, 19, 1)).toEqual([...Array.from({ length: 19 }, (_, i) => i + 1), 40]);
   });
 });
 

@@ -66,15 +66,37 @@ function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
  * a paragraph break: a change of face, weight or size (the bold summary gives way to the regular
  * body) or a vertical gap wider than the leading. (layout/rows.ts)
  */
+/**
+ * Text drawn smaller than this (points) cannot be read on the page: a stray glyph at 1 pt before
+ * "Nơi nhận:" ("ơNơi nhận:") would otherwise hide the closing from the reader.
+ */
+const INVISIBLE_SIZE = 2;
+
+/** The runs a reader of the printed page sees: drops text too small to read. */
+export function visibleItems(items: Item[]): Item[] {
+  return items.some((it) => it.size < INVISIBLE_SIZE) ? items.filter((it) => !(it.size < INVISIBLE_SIZE)) : items;
+}
+
 export function itemsToLines(items: Item[]): string[] {
   return rowsToLines(buildRows(items));
 }
 
-function pagesToRead(count: number, max: number): number[] {
-  if (count <= max) return Array.from({ length: count }, (_, i) => i + 1);
-  if (max <= 1) return [1];
-  // The metadata sits on the first page(s) and the signer block on the last.
-  return [...Array.from({ length: max - 1 }, (_, i) => i + 1), count];
+/**
+ * 1-based page numbers to read: the first `first` pages (header, title, body) and the last `last`
+ * (the signer block of a report sits before its annexes, not always on the last page) — at most
+ * first + last pages whatever the length of the file.
+ */
+export function pagesToRead(count: number, first: number, last: number): number[] {
+  if (count <= first + last) return Array.from({ length: count }, (_, i) => i + 1);
+  const head = Array.from({ length: first }, (_, i) => i + 1);
+  const tail = Array.from({ length: last }, (_, i) => count - last + 1 + i);
+  return [...head, ...tail];
+}
+
+function readReason(pages: number, wanted: number[], limits: ClassifyLimits): string[] {
+  return wanted.length < pages
+    ? [`PDF has ${pages} pages; read ${wanted.length} (the first ${limits.maxPdfPages} and the last ${limits.maxPdfLastPages})`]
+    : [];
 }
 
 /**
@@ -93,17 +115,17 @@ export async function pdfText(data: Uint8Array, limits: ClassifyLimits): Promise
 export function fastPdfText(data: Uint8Array, limits: ClassifyLimits): PdfText | null {
   try {
     const doc = openFastPdf(data, { maxStreamBytes: limits.maxPdfStreamBytes, maxDocumentBytes: limits.maxPdfDocumentBytes, maxPages: limits.maxPdfPageCount });
-    const wanted = pagesToRead(doc.pages, limits.maxPdfPages);
+    const wanted = pagesToRead(doc.pages, limits.maxPdfPages, limits.maxPdfLastPages);
     const budget = new PageBudget(5_000_000, Date.now() + limits.pdfTimeBudgetMs);
     const lines: string[] = [];
     const layout: PageLayout[] = [];
     for (const n of wanted) {
-      const rows = buildRows(doc.pageItems(n - 1, budget), n - 1);
+      const rows = buildRows(visibleItems(doc.pageItems(n - 1, budget)), n - 1);
       layout.push({ ...doc.pageSize(n - 1), rows });
       lines.push(...rowsToLines(rows), '');
     }
     if (!lines.some((l) => l.trim())) return null;
-    const reasons = wanted.length < doc.pages ? [`PDF has ${doc.pages} pages; read ${wanted.length} (first and last)`] : [];
+    const reasons = readReason(doc.pages, wanted, limits);
     return { text: lines.join('\n'), pages: doc.pages, reasons, layout };
   } catch (err) {
     if (err instanceof LimitExceeded) throw err;
@@ -150,8 +172,8 @@ async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits,
     pages = pdf.numPages;
     if (pages > limits.maxPdfPageCount)
       throw new LimitExceeded('pdf-pages', limits.maxPdfPageCount, pages, `PDF has ${pages} pages (more than ${limits.maxPdfPageCount})`);
-    const wanted = pagesToRead(pages, limits.maxPdfPages);
-    if (wanted.length < pages) reasons.push(`PDF has ${pages} pages; read ${wanted.length} (first and last)`);
+    const wanted = pagesToRead(pages, limits.maxPdfPages, limits.maxPdfLastPages);
+    reasons.push(...readReason(pages, wanted, limits));
     const stamps = stampReader(data, limits, deadline);
     for (const n of wanted) {
       const page = await withDeadline(pdf.getPage(n), deadline);
@@ -163,7 +185,7 @@ async function pdfjsRead(pdfjs: PdfJs, data: Uint8Array, limits: ClassifyLimits,
         items.push({ str: raw.str, x, y, width: raw.width, size: Math.hypot(a, b) || raw.height || 10, font: raw.fontName });
       }
       items.push(...stamps(n - 1));
-      const rows = buildRows(items, n - 1);
+      const rows = buildRows(visibleItems(items), n - 1);
       const [x0, y0, x1, y1] = page.view;
       layout.push({ width: x1 - x0 || 595, height: y1 - y0 || 842, rows });
       lines.push(...rowsToLines(rows), '');

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
 import { PROJECT_ROOT } from '../../config/load.ts';
+import { pkcs12FromDer } from '../pkcs12.ts';
 import { IssueError } from './incremental.ts';
 
 export interface IssueKey {
@@ -38,7 +39,7 @@ export function loadIssueKey(file: string, password: string): IssueKey {
   try {
     pki.privateKeyFromAsn1 = raw;
     pki.certificateFromAsn1 = raw;
-    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(readFileSync(full).toString('binary')), password);
+    p12 = pkcs12FromDer(readFileSync(full), password);
   } catch (err) {
     throw new IssueError('outgoing.issue.key', `${full}: không đọc được tệp PKCS#12 (cannot read PKCS#12: ${(err as Error).message})`);
   } finally {

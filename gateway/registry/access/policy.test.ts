@@ -43,6 +43,9 @@ describe('authorisation policy', () => {
   it('grants every permission to admins and admin services alike, and the relay only the directory and uploads', () => {
     for (const p of PERMISSIONS) expect(GRANTS[p].includes('admin') || p === 'messages.relay', p).toBe(true);
     expect(PERMISSIONS.filter((p) => GRANTS[p].includes('relay'))).toEqual(['units.read', 'messages.upload', 'messages.relay']);
+    // A Prometheus scraper's token (role metrics) reads /metrics and nothing else; only admins retry failed messages.
+    expect(PERMISSIONS.filter((p) => GRANTS[p].includes('metrics'))).toEqual(['metrics.read']);
+    expect(GRANTS['messages.retry']).toEqual(['admin']);
     expect(routeDecision(null, 'documents.read')).toBe('unauthenticated');
     expect(routeDecision(null, 'public')).toBe('allow');
     expect(routeDecision(relay, 'authenticated')).toBe('allow');

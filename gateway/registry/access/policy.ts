@@ -32,9 +32,9 @@
 import type { UserRole } from '../../config/registry.ts';
 
 export type { UserRole };
-/** Roles of config tokens (http.tokens[].role). */
-export type ServiceRole = 'admin' | 'relay';
-export type PrincipalRole = UserRole | 'relay';
+/** Roles of config tokens (http.tokens[].role); `metrics`: a Prometheus scraper, GET /metrics and nothing else. */
+export type ServiceRole = 'admin' | 'relay' | 'metrics';
+export type PrincipalRole = UserRole | 'relay' | 'metrics';
 
 export interface Principal {
   kind: 'service' | 'user';
@@ -68,6 +68,10 @@ export const PERMISSIONS = [
   'directory.read',
   'connectors.read',
   'status.read',
+  'overview.read',
+  'reports.read',
+  'messages.retry',
+  'metrics.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -97,6 +101,10 @@ export const GRANTS: Record<Permission, readonly PrincipalRole[]> = {
   'directory.read': ALL_USERS,
   'connectors.read': ['admin'],
   'status.read': ['admin'], // the pipeline's backlog over every unit (docs/operations.md)
+  'overview.read': ['leader', 'admin'], // the leader's overview: work per department and officer, overdue items (unit-scoped)
+  'reports.read': ['clerk', 'leader', 'admin'], // the province's report on electronic documents (unit-scoped)
+  'messages.retry': ['admin'], // run a failed message through the pipeline again (any unit)
+  'metrics.read': ['admin', 'metrics'], // Prometheus exposition at /metrics: counts over every unit, no record
 };
 
 export const SECRECY_LEVELS = ['mat', 'toi_mat', 'tuyet_mat'] as const;
@@ -213,6 +221,15 @@ export function unitScope(p: Principal, unitId?: string | null): string | null {
   return p.unitId;
 }
 
+/**
+ * Whose document changes a live list (GET /api/events, server-sent) hears about: the unit's
+ * (admins: the unit asked for, or every unit), and for officers only documents assigned to them —
+ * the same records the lists they refresh would show.
+ */
+export function eventScope(p: Principal, unitId?: string | null): { unitId: string | null; assigneeId: string | null } {
+  return documentListScope(p, unitId);
+}
+
 /** A unit-level action (print a book, take an outgoing number, add a user to a unit). */
 export function authorizeUnit(p: Principal, permission: Permission, unitId: string): void {
   requirePermission(p, permission);
@@ -281,6 +298,20 @@ export function uploadTargets<T extends UploadTarget>(p: Principal, targets: T[]
     throw forbidden("Chỉ được nạp thư gửi tới địa chỉ của đơn vị mình (you may upload only to your own unit's addresses)");
   }
   return own;
+}
+
+/**
+ * A person adds a message they received at their own address (the add-in's "Đưa vào hệ thống" on
+ * mail to them rather than to a unit address): any user of a unit — officers included, who may not
+ * upload otherwise — whose own address is among the message's recipients (`recipients`, from its
+ * header) and lies at a domain the unit publishes (`unitDomains`). The message is stored for that
+ * unit, addressed to that person; null when this rule does not apply.
+ */
+export function personalUploadTarget(p: Principal, recipients: string[], unitDomains: string[]): UploadTarget | null {
+  if (p.kind !== 'user' || !p.email || !p.unitId || !hasPermission(p, 'messages.read')) return null;
+  const own = p.email.toLowerCase();
+  if (!recipients.includes(own) || !unitDomains.includes(own.slice(own.lastIndexOf('@') + 1))) return null;
+  return { address: own, unitId: p.unitId };
 }
 
 /** Only the relay's credential may hand over an SMTP envelope: what SPF is checked against. */

@@ -4,19 +4,27 @@
  * (pagesNeedingOcr), an image that looks like a page (looksLikePage) — are read by OCR on the
  * "ocr" queue: the first run stores a pending message_ocr row per scan and waits (AwaitingWork,
  * state `ocr`); the run after the OCR worker classifies each text read as that attachment's text
- * (classifyDocumentBytes) and keeps the best document.
+ * with its word boxes through the layout reader (documents/ocr/classify.ts) and keeps the best document.
  *
- * OCR confidence lowers confidence: the document's confidence is the classifier's times the mean
- * word confidence, each field's times the confidence of the words it was read from; a read under
+ * OCR confidence lowers confidence (classifyOcr): the document's confidence is the classifier's times
+ * the mean word confidence, each field's times the confidence of the words it was read from; a read under
  * `ocr.minConfidence` (whole or in its notation) is marked low and the register stage never books
  * it without a clerk. Without OCR (off, or not installed) a scan makes the message "possibly a
  * document" with the reason "không có OCR: …", so it goes to review rather than being kept as mail.
  */
 import { and, eq } from 'drizzle-orm';
-import { classifyDocumentBytes } from '../../documents/index.ts';
 import { classifyLimits } from '../../documents/limits.ts';
-import { looksLikePage, OcrUnavailable, pagesNeedingOcr, probeOcrCached, valueConfidence, type WordConfidence } from '../../documents/ocr/index.ts';
-import type { Classification, DocumentMetadata, FieldConfidence } from '../../documents/types.ts';
+import {
+  classifyOcr,
+  looksLikePage,
+  type OcrClassification,
+  type OcrPageBoxes,
+  type OcrReading,
+  OcrUnavailable,
+  pagesNeedingOcr,
+  probeOcrCached,
+} from '../../documents/ocr/index.ts';
+import type { Classification, DocumentMetadata } from '../../documents/types.ts';
 import { describeError } from '../../errors.ts';
 import { ocrRows, type OcrRow } from '../../store/ocr.ts';
 import { inboundMessages, messageOcr } from '../../store/schema.ts';
@@ -39,6 +47,8 @@ export interface OcrRead {
   idx: number;
   filename: string | null;
   pages: number;
+  /** The word boxes were read by position (layout reader, header band found); false: as lines of text. */
+  layout: boolean;
 }
 
 type Result = Classification & { ocr?: OcrRead };
@@ -200,21 +210,14 @@ async function queueOcr(ctx: StageContext, id: string): Promise<void> {
   }
 }
 
-function wordsOf(row: OcrRow): WordConfidence[] {
-  const pages = (row.result as { pages?: Array<{ words?: WordConfidence[] }> } | null)?.pages ?? [];
-  return pages.flatMap((p) => p.words ?? []);
+function readingOf(row: OcrRow): OcrReading {
+  const pages = (row.result as { pages?: Array<Partial<OcrPageBoxes>> } | null)?.pages ?? [];
+  return {
+    text: row.text ?? '',
+    confidence: row.confidence ?? 0,
+    pages: pages.map((p) => ({ width: p.width ?? 0, height: p.height ?? 0, dpi: p.dpi ?? 0, skewDegrees: p.skewDegrees ?? 0, words: p.words ?? [] })),
+  };
 }
-
-/** The text a field's value stands for in the recognised words. */
-function fieldText(d: DocumentMetadata, key: keyof FieldConfidence): string | null {
-  if (key === 'signer') return d.signer ? [d.signer.title, d.signer.name].filter(Boolean).join(' ') || null : null;
-  if (key === 'recipients') return d.recipients.join(' ') || null;
-  if (key === 'number') return d.notation ?? d.number;
-  const v = d[key];
-  return typeof v === 'string' ? v : null;
-}
-
-const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Empty fields of the OCR document completed from the body's or subject's reading, when there was one. */
 function completed(doc: DocumentMetadata, other: DocumentMetadata | null): DocumentMetadata {
@@ -229,7 +232,7 @@ function completed(doc: DocumentMetadata, other: DocumentMetadata | null): Docum
 interface Read {
   scan: Scan;
   row: OcrRow;
-  cls: Classification;
+  read: OcrClassification;
 }
 
 async function fromOcr(ctx: StageContext, base: Classification, scans: Scan[], rows: OcrRow[]): Promise<Result> {
@@ -237,7 +240,7 @@ async function fromOcr(ctx: StageContext, base: Classification, scans: Scan[], r
   const notes: string[] = [];
   const reads: Read[] = [];
   let unread = false;
-  const opts = { now: ctx.message.receivedAt, limits: classifyLimits(ctx.config.limits) };
+  const opts = { now: ctx.message.receivedAt, limits: classifyLimits(ctx.config.limits), minConfidence: ctx.config.ocr.minConfidence };
   for (const scan of scans) {
     const row = byIdx.get(scan.idx);
     if (!row) continue;
@@ -250,45 +253,37 @@ async function fromOcr(ctx: StageContext, base: Classification, scans: Scan[], r
       );
       continue;
     }
-    const name = `${scan.name}.ocr.txt`;
-    const cls = await classifyDocumentBytes(name, Buffer.from(row.text ?? '', 'utf8'), opts);
-    reads.push({ scan, row, cls });
+    // Word boxes (rows read since they are stored) go through the layout reader, as a PDF's text does.
+    reads.push({ scan, row, read: await classifyOcr(scan.name, readingOf(row), opts) });
     notes.push(`đọc bằng OCR (OCR, confidence ${row.confidence ?? 0}%): ${scan.name}, ${row.pagesDone} trang (pages)`);
   }
-  const best = reads.filter((r) => r.cls.kind === 'document' && r.cls.document).sort((a, b) => b.cls.confidence - a.cls.confidence)[0];
+  const best = reads
+    .filter((r) => r.read.classification.kind === 'document' && r.read.classification.document)
+    .sort((a, b) => b.read.classification.confidence - a.read.classification.confidence)[0];
   if (!best) {
     const confidence = unread ? Math.min(base.confidence, UNREAD_SCAN_CONFIDENCE) : base.confidence;
     const none = reads.length ? ['no official document layout in the text read by OCR'] : [];
     return { ...base, confidence, fieldConfidence: base.fieldConfidence ?? null, reasons: [...notes, ...none, ...base.reasons] };
   }
-  const { row, scan, cls } = best;
+  const { row, scan } = best;
+  const cls = best.read.classification;
   const doc = cls.document!;
-  const words = wordsOf(row);
-  const mean = row.confidence ?? 0;
-  const min = ctx.config.ocr.minConfidence;
-  const fieldConfidence = { ...(cls.fieldConfidence ?? {}) } as FieldConfidence;
-  for (const key of Object.keys(fieldConfidence) as Array<keyof FieldConfidence>) {
-    const text = fieldText(doc, key);
-    const read = text ? (valueConfidence(text, words) ?? mean) : mean;
-    fieldConfidence[key] = round2(fieldConfidence[key] * (read / 100));
-  }
-  const notationConfidence = doc.notation ? valueConfidence(doc.notation, words) : null;
-  const low = mean < min || (notationConfidence !== null && notationConfidence < min);
   const ocr: OcrRead = {
-    confidence: mean,
-    notationConfidence: notationConfidence === null ? null : Math.round(notationConfidence),
-    minConfidence: min,
-    low,
+    confidence: row.confidence ?? 0,
+    notationConfidence: best.read.notationConfidence,
+    minConfidence: ctx.config.ocr.minConfidence,
+    low: best.read.low,
     idx: scan.idx,
     filename: scan.name,
     pages: row.pagesDone,
+    layout: best.read.layout,
   };
   const other = base.document && base.document.source !== 'attachment' ? base.document : null;
   return {
     kind: 'document',
     document: { ...completed(doc, other), source: 'attachment' },
-    confidence: round2(cls.confidence * (mean / 100)),
-    fieldConfidence,
+    confidence: cls.confidence,
+    fieldConfidence: cls.fieldConfidence ?? null,
     // A correspondence verdict's first reason ("no official document found …") no longer holds; its notes do.
     reasons: [...notes, ...cls.reasons, ...(base.kind === 'document' ? base.reasons : base.reasons.slice(1))],
     ocr,

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:ocr` (issue 20): the degraded-scan corpus (tests/corpus/scans) read as the
+ * pipeline reads a scan — OCR with preprocessing and orientation, word boxes through the layout
+ * reader — against the same documents' text versions (tests/corpus/real), and bare `tesseract` on
+ * the same pages in the same run. One page at a time, one tesseract thread: pages/s is per core.
+ * Prints one JSON object. Measured, not asserted.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { confidentlyWrong, type FieldResult, IDENTITY } from '../tests/corpus/real/score.ts';
+import { accuracy, loadCases, readOriginal, readScan, SCANS_DIR } from '../tests/corpus/scans/score.ts';
+
+const DPI = 300;
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Bare tesseract on the page as the scan holds it: pdftoppm at the same dpi for a PDF, the image file itself otherwise. */
+function bare(file: string, pages: number[], dir: string): number {
+  const full = path.join(SCANS_DIR, file);
+  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  const t0 = performance.now();
+  for (const p of pages) {
+    let img = full;
+    if (file.endsWith('.pdf')) {
+      const prefix = path.join(dir, `bare-${p}`);
+      execFileSync('pdftoppm', ['-r', String(DPI), '-f', String(p), '-l', String(p), '-singlefile', '-gray', full, prefix]);
+      img = `${prefix}.pgm`;
+    }
+    execFileSync('tesseract', [img, 'stdout', '-l', 'vie', '--psm', '3', '--dpi', String(DPI), 'tsv'], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+  }
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-bench-ocr-'));
+  const rows: unknown[] = [];
+  const scans: FieldResult[][] = [];
+  const plains: FieldResult[][] = [];
+  const texts: FieldResult[][] = [];
+  let pages = 0;
+  let ours = 0;
+  let tess = 0;
+  let wrongIdentities = 0;
+  let lowReads = 0;
+  try {
+    for (const c of loadCases()) {
+      const t0 = performance.now();
+      const run = await readScan(c, { threads: 1 });
+      const ms = performance.now() - t0;
+      const n = run.ocr.pages.length;
+      const bareMs = bare(
+        c.file,
+        run.ocr.pages.map((p) => p.page),
+        dir,
+      );
+      const original = await readOriginal(c);
+      const wrong = run.fields.filter((f) => IDENTITY.includes(f.field) && confidentlyWrong(f));
+      pages += n;
+      ours += ms;
+      tess += bareMs;
+      wrongIdentities += wrong.length;
+      if (run.read.low) lowReads++;
+      scans.push(run.fields);
+      plains.push(run.plain);
+      texts.push(original);
+      rows.push({
+        file: path.basename(c.file),
+        degradations: c.real ? ['real scan'] : c.degradations,
+        pages: n,
+        layout: run.read.layout,
+        rotated: run.ocr.pages.map((p) => p.rotated),
+        meanConfidence: run.ocr.pages.map((p) => p.meanConfidence),
+        scan: `${run.fields.filter((f) => f.ok).length}/${run.fields.length}`,
+        plainText: `${run.plain.filter((f) => f.ok).length}/${run.plain.length}`,
+        textLayer: `${original.filter((f) => f.ok).length}/${original.length}`,
+        missed: run.fields.filter((f) => !f.ok).map((f) => f.field),
+        confidentlyWrong: wrong.map((f) => `${f.field}: ${JSON.stringify(f.actual)} at ${f.confidence}`),
+        low: run.read.low,
+        msPerPage: Math.round(ms / n),
+        bareTesseractMsPerPage: Math.round(bareMs / n),
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const scanAcc = accuracy(scans);
+  const textAcc = accuracy(texts);
+  // Per field, over the corpus.
+  const perField: Record<string, { scan: number; text: number }> = {};
+  for (const f of scans[0]?.map((x) => x.field) ?? []) {
+    const pick = (runs: typeof scans) => runs.map((r) => r.filter((x) => x.field === f));
+    perField[f] = { scan: accuracy(pick(scans)), text: accuracy(pick(texts)) };
+  }
+  const out = {
+    bench: 'ocr',
+    documents: rows.length,
+    pages,
+    dpi: DPI,
+    fieldAccuracy: { scan: scanAcc, scanAsPlainText: accuracy(plains), textLayer: textAcc, ratio: textAcc ? round(scanAcc / textAcc) : null, goalRatio: 0.9 },
+    perField,
+    confidentlyWrongIdentities: wrongIdentities,
+    lowConfidenceReads: lowReads,
+    pagesPerSecondPerCore: round(pages / (ours / 1000)),
+    msPerPage: Math.round(ours / pages),
+    bareTesseractMsPerPage: Math.round(tess / pages),
+    timeRatioToBareTesseract: round(ours / tess),
+    goalTimeRatio: 1.2,
+    documentsDetail: rows,
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
+await main();
