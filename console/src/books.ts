@@ -7,6 +7,7 @@
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { DocumentInfo } from '../../addin/src/types.ts';
 import { TOKEN_KEY, type Ctx } from './app.ts';
+import { filterForm } from './filters.ts';
 import { day, download, today } from './format.ts';
 
 const STATES = ['received', 'assigned', 'in_progress', 'done', 'returned'] as const;
@@ -105,18 +106,8 @@ export async function booksPage(ctx: Ctx): Promise<void> {
   replace(
     main,
     h('h2', {}, t('booksTitle')),
-    h(
-      'form',
-      {
-        class: 'filters',
-        role: 'search',
-        on: {
-          submit: (ev) => {
-            ev.preventDefault();
-            void load();
-          },
-        },
-      },
+    filterForm(
+      load,
       units.length > 1 ? field(t('unit'), unit) : null,
       field(t('year'), year),
       field(t('search'), q, t('searchHint')),

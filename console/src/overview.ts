@@ -8,6 +8,7 @@
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { DocumentInfo } from '../../addin/src/types.ts';
 import type { Ctx } from './app.ts';
+import { filterForm } from './filters.ts';
 import { barChart, COLORS, resetCharts } from './charts.ts';
 import { day, instant, today } from './format.ts';
 
@@ -193,25 +194,7 @@ export async function overviewPage(ctx: Ctx): Promise<void> {
   };
 
   for (const el of [unit, month]) el.addEventListener('change', () => void load());
-  replace(
-    main,
-    h('h2', {}, t('overviewTitle')),
-    h(
-      'form',
-      {
-        class: 'filters',
-        on: {
-          submit: (ev) => {
-            ev.preventDefault();
-            void load();
-          },
-        },
-      },
-      units.length > 1 ? field(t('unit'), unit) : null,
-      field(t('month'), month),
-    ),
-    body,
-  );
+  replace(main, h('h2', {}, t('overviewTitle')), filterForm(load, units.length > 1 ? field(t('unit'), unit) : null, field(t('month'), month)), body);
   await load();
 }
 

@@ -6,6 +6,7 @@
  */
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import { TOKEN_KEY, type Ctx } from './app.ts';
+import { filterForm } from './filters.ts';
 import { barChart, COLORS, resetCharts } from './charts.ts';
 import { download, instant, today } from './format.ts';
 
@@ -153,20 +154,7 @@ export async function reportsPage(ctx: Ctx): Promise<void> {
     main,
     h('h2', {}, t('reportsTitle')),
     h('p', { class: 'hint' }, t('reportsIntro')),
-    h(
-      'form',
-      {
-        class: 'filters',
-        on: {
-          submit: (ev) => {
-            ev.preventDefault();
-            void load();
-          },
-        },
-      },
-      units.length > 1 ? field(t('unit'), unit) : null,
-      field(t('month'), month),
-    ),
+    filterForm(load, units.length > 1 ? field(t('unit'), unit) : null, field(t('month'), month)),
     h('div', { class: 'actions exports' }, button(t('exportXlsx'), exportAs('xlsx')), button(t('printReport'), exportAs('pdf'))),
     body,
   );
