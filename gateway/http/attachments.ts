@@ -5,7 +5,8 @@
  * GET …/{idx}/searchable: the searchable copy OCR made of a scanned attachment (workers/ocr.ts).
  */
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
 import { messageAttachments, messageOcr } from '../store/schema.ts';
@@ -20,6 +21,20 @@ const notSearchable = {
 /** Shown inline only when the browser renders it without running anything of the sender's. */
 const INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'text/plain']);
 
+const ATTACHMENT_PARAMS = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[0-9A-Z]{26}$' }, idx: { type: 'integer', minimum: 0, maximum: 10000 } },
+  required: ['id', 'idx'],
+} as const;
+
+/** A file sent to the browser: its type, no sniffing, and its name in ASCII and in UTF-8 (RFC 6266). */
+function sendFile(reply: FastifyReply, type: string, disposition: 'inline' | 'attachment', name: string, body: Readable) {
+  reply.header('content-type', type);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('content-disposition', `${disposition}; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  return reply.send(body);
+}
+
 export function attachmentRoutes(deps: { database: Database; blobs: BlobStore }) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get<{ Params: { id: string; idx: number } }>(
@@ -28,11 +43,7 @@ export function attachmentRoutes(deps: { database: Database; blobs: BlobStore })
         config: { permission: 'messages.read' },
         schema: {
           summary: 'One attachment of a message (PDF and images inline, anything else as a download)',
-          params: {
-            type: 'object',
-            properties: { id: { type: 'string', pattern: '^[0-9A-Z]{26}$' }, idx: { type: 'integer', minimum: 0, maximum: 10000 } },
-            required: ['id', 'idx'],
-          },
+          params: ATTACHMENT_PARAMS,
         },
       },
       async (req, reply) => {
@@ -46,13 +57,8 @@ export function attachmentRoutes(deps: { database: Database; blobs: BlobStore })
         const type = a.contentType.toLowerCase().split(';')[0].trim();
         const inline = INLINE.has(type);
         const name = a.filename ?? `attachment-${a.idx}`;
-        reply.header('content-type', inline ? (type === 'text/plain' ? 'text/plain; charset=utf-8' : type) : 'application/octet-stream');
-        reply.header('x-content-type-options', 'nosniff');
-        reply.header(
-          'content-disposition',
-          `${inline ? 'inline' : 'attachment'}; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        );
-        return reply.send(await deps.blobs.stream(a.sha256));
+        const sent = inline ? (type === 'text/plain' ? 'text/plain; charset=utf-8' : type) : 'application/octet-stream';
+        return sendFile(reply, sent, inline ? 'inline' : 'attachment', name, await deps.blobs.stream(a.sha256));
       },
     );
     app.get<{ Params: { id: string; idx: number } }>(
@@ -61,11 +67,7 @@ export function attachmentRoutes(deps: { database: Database; blobs: BlobStore })
         config: { permission: 'messages.read' },
         schema: {
           summary: 'The searchable copy of a scanned attachment: the scan with the text OCR read laid over it (application/pdf)',
-          params: {
-            type: 'object',
-            properties: { id: { type: 'string', pattern: '^[0-9A-Z]{26}$' }, idx: { type: 'integer', minimum: 0, maximum: 10000 } },
-            required: ['id', 'idx'],
-          },
+          params: ATTACHMENT_PARAMS,
         },
       },
       async (req, reply) => {
@@ -82,10 +84,7 @@ export function attachmentRoutes(deps: { database: Database; blobs: BlobStore })
           .from(messageAttachments)
           .where(and(eq(messageAttachments.messageId, req.params.id), eq(messageAttachments.idx, req.params.idx)));
         const name = `${(a?.filename ?? `attachment-${req.params.idx}`).replace(/\.[^.]*$/, '')}.ocr.pdf`;
-        reply.header('content-type', 'application/pdf');
-        reply.header('x-content-type-options', 'nosniff');
-        reply.header('content-disposition', `inline; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-        return reply.send(await deps.blobs.stream(copy.sha256));
+        return sendFile(reply, 'application/pdf', 'inline', name, await deps.blobs.stream(copy.sha256));
       },
     );
   };
