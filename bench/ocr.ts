@@ -6,13 +6,27 @@
  * Prints one JSON object. Measured, not asserted.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { confidentlyWrong, type FieldResult, IDENTITY } from '../tests/corpus/real/score.ts';
-import { accuracy, loadCases, readOriginal, readScan, SCANS_DIR } from '../tests/corpus/scans/score.ts';
+import { accuracy, classifyScan, loadCases, ocrFile, readOriginal, SCANS_DIR } from '../tests/corpus/scans/score.ts';
 
 const DPI = 300;
+
+/**
+ * CPU time (ms) of this process and of the children it has waited for (/proc/self/stat: utime,
+ * stime, cutime, cstime), so the comparison with bare tesseract holds on a machine others load:
+ * wall time there measures the neighbours as much as the work. null off Linux.
+ */
+function cpuMs(): number | null {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * (1000 / 100);
+  } catch {
+    return null;
+  }
+}
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Bare tesseract on the page as the scan holds it: pdftoppm at the same dpi for a PDF, the image file itself otherwise. */
@@ -34,30 +48,44 @@ function bare(file: string, pages: number[], dir: string): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-bench-ocr-'));
+  const loadAtStart = loadavg().map((x) => round(x, 1));
   const rows: unknown[] = [];
   const scans: FieldResult[][] = [];
   const plains: FieldResult[][] = [];
   const texts: FieldResult[][] = [];
   let pages = 0;
   let ours = 0;
+  let ocrOnly = 0;
+  let ocrCpu = 0;
+  let bareCpu = 0;
   let tess = 0;
   let wrongIdentities = 0;
   let lowReads = 0;
   try {
     for (const c of loadCases()) {
       const t0 = performance.now();
-      const run = await readScan(c, { threads: 1 });
+      const c0 = cpuMs();
+      const ocr = await ocrFile(c.file, { threads: 1 });
+      const c1 = cpuMs();
+      const run = await classifyScan(c, ocr);
       const ms = performance.now() - t0;
       const n = run.ocr.pages.length;
+      const c2 = cpuMs();
       const bareMs = bare(
         c.file,
         run.ocr.pages.map((p) => p.page),
         dir,
       );
+      const c3 = cpuMs();
+      if (c0 !== null && c1 !== null && c2 !== null && c3 !== null) {
+        ocrCpu += c1 - c0;
+        bareCpu += c3 - c2;
+      }
       const original = await readOriginal(c);
       const wrong = run.fields.filter((f) => IDENTITY.includes(f.field) && confidentlyWrong(f));
       pages += n;
       ours += ms;
+      ocrOnly += run.ocr.ms;
       tess += bareMs;
       wrongIdentities += wrong.length;
       if (run.read.low) lowReads++;
@@ -70,6 +98,8 @@ async function main(): Promise<void> {
         pages: n,
         layout: run.read.layout,
         rotated: run.ocr.pages.map((p) => p.rotated),
+        // The signature block read again on its own (signer-band.ts): kept, not kept, or not read again (null).
+        signerBandReread: run.ocr.pages.map((p) => p.signerBandReread ?? null),
         meanConfidence: run.ocr.pages.map((p) => p.meanConfidence),
         scan: `${run.fields.filter((f) => f.ok).length}/${run.fields.length}`,
         plainText: `${run.plain.filter((f) => f.ok).length}/${run.plain.length}`,
@@ -78,6 +108,10 @@ async function main(): Promise<void> {
         confidentlyWrong: wrong.map((f) => `${f.field}: ${JSON.stringify(f.actual)} at ${f.confidence}`),
         low: run.read.low,
         msPerPage: Math.round(ms / n),
+        ocrMsPerPage: Math.round(run.ocr.ms / n),
+        ...(c0 !== null && c1 !== null && c2 !== null && c3 !== null
+          ? { ocrCpuMsPerPage: Math.round((c1 - c0) / n), bareCpuMsPerPage: Math.round((c3 - c2) / n) }
+          : {}),
         bareTesseractMsPerPage: Math.round(bareMs / n),
       });
     }
@@ -106,6 +140,14 @@ async function main(): Promise<void> {
     bareTesseractMsPerPage: Math.round(tess / pages),
     timeRatioToBareTesseract: round(ours / tess),
     goalTimeRatio: 1.2,
+    // The same without the two classifications of each reading (layout reader and plain lines): OCR alone.
+    ocrOnlyMsPerPage: Math.round(ocrOnly / pages),
+    ocrOnlyTimeRatioToBareTesseract: round(ocrOnly / tess),
+    // CPU time (ours: this process and its children during OCR; bare: its children), load-proof.
+    ocrCpuMsPerPage: Math.round(ocrCpu / pages),
+    bareTesseractCpuMsPerPage: Math.round(bareCpu / pages),
+    cpuTimeRatioToBareTesseract: bareCpu ? round(ocrCpu / bareCpu) : null,
+    loadAverage: { start: loadAtStart, end: loadavg().map((x) => round(x, 1)) },
     documentsDetail: rows,
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

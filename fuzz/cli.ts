@@ -9,7 +9,9 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultJobs, listFixtures, minimizeFixture, REGRESSIONS_DIR, runFuzz } from './harness.ts';
+import { listFixtures, REGRESSIONS_DIR } from './fixtures.ts';
+import { defaultJobs, runFuzz } from './harness.ts';
+import { minimizeFixture } from './minimize.ts';
 import { TARGETS } from './targets/index.ts';
 
 function usage(message: string): never {

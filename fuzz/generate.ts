@@ -6,11 +6,19 @@
 import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { E } from '../gateway/documents/edxml/names.ts';
-import { CHARSETS, HEADER_VALUES, MIME_TOKENS, PDF_TOKENS, SMTP_ADDRESSES, SMTP_PARAMS, SMTP_VERBS, TEXT_TOKENS, TRANSFER_ENCODINGS } from './dictionary.ts';
-import type { Format } from './mutate.ts';
+import { CHARSETS, HEADER_VALUES, MIME_TOKENS, TRANSFER_ENCODINGS } from './dictionary/mime.ts';
+import { PDF_TOKENS } from './dictionary/pdf.ts';
+import { SMTP_ADDRESSES, SMTP_PARAMS, SMTP_VERBS } from './dictionary/smtp.ts';
+import { TEXT_TOKENS } from './dictionary/text.ts';
+import type { Format } from './mutate/ops.ts';
 import { prng, randomBytes } from './rng.ts';
 
 type Rand = () => number;
+/**
+ * The entries' modification time: fflate stamps the current time otherwise, and an input must be a
+ * pure function of (seed, target, index). Local-time components, so the DOS date is the same in any zone.
+ */
+const ZIP_TIME = new Date(2026, 0, 1);
 const int = (r: Rand, n: number) => Math.floor(r() * n);
 const one = <T>(r: Rand, list: readonly T[]): T => list[int(r, list.length)];
 /** Mostly small, sometimes large: 0..n with a heavy head. */
@@ -249,7 +257,7 @@ function docx(r: Rand): Buffer {
     '[Content_Types].xml': new TextEncoder().encode('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
   };
   if (r() < 0.95) files[r() < 0.95 ? 'word/document.xml' : 'Word/Document.xml'] = new TextEncoder().encode(xml);
-  return Buffer.from(zipSync(files, { level: one(r, [0, 6, 9] as const) }));
+  return Buffer.from(zipSync(files, { level: one(r, [0, 6, 9] as const), mtime: ZIP_TIME }));
 }
 
 function text(r: Rand): string {

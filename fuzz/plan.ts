@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { generate } from './generate.ts';
-import { applyOps, opArbitrary, opsArbitrary, type Format, type Op } from './mutate.ts';
+import { applyOps } from './mutate/apply.ts';
+import { opArbitrary, opsArbitrary, type Format, type Op } from './mutate/ops.ts';
 import { prng } from './rng.ts';
 
 export type Plan = { kind: 'mutate'; pick: number; ops: Op[] } | { kind: 'generate'; gen: number; ops: Op[] };

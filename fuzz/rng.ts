@@ -1,4 +1,5 @@
 /** Small deterministic helpers: every input is a pure function of (run seed, target, index). */
+import { prng } from '../tests/helpers/prng.ts';
 
 /** 32-bit FNV-1a of a string. */
 export function hashString(s: string): number {
@@ -34,16 +35,8 @@ export function inputSeed(seed: number, target: string, index: number): number {
   return mix(seed, hashString(target), index);
 }
 
-/** mulberry32: cheap filler randomness inside one mutation (already seeded by fast-check values). */
-export function prng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (tests/helpers/prng.ts): cheap filler randomness inside one mutation (already seeded by fast-check values). */
+export { prng };
 
 export function randomBytes(seed: number, n: number): Buffer {
   const r = prng(seed);

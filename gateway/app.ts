@@ -31,6 +31,7 @@ import { BlobStore } from './store/blobs.ts';
 import { openDatabase, type Database } from './store/db.ts';
 import path from 'node:path';
 import { startIngestWorker } from './workers/ingest-worker.ts';
+import { configuredPool } from './workers/pool/pool.ts';
 import { enqueueAccepted, OutboxSweeper } from './workers/outbox.ts';
 import { IngestQueue, producerConnection, workerConnection } from './workers/queues.ts';
 import { resolveRedis, type RedisTarget } from './workers/redis.ts';
@@ -41,8 +42,13 @@ import type { Mailer } from './registry/ports.ts';
 import { FollowupScheduler } from './workers/followup.ts';
 import { startFollowupWorker } from './workers/followup-jobs.ts';
 import { DeliveryQueue, startDeliveryWorker } from './workers/delivery.ts';
+import { repairIssuing } from './outgoing/issuance-claim.ts';
 import { registryApi } from './http/registry-routes.ts';
+import { reviewRoutes } from './http/review.ts';
+import { routingRoutes } from './http/routing.ts';
 import { outgoingRoutes } from './http/outgoing.ts';
+import { addinSendRoutes } from './http/addin-send.ts';
+import { issuanceQueueRoutes } from './http/addin-send-queue.ts';
 import { overviewRoutes } from './http/overview.ts';
 import { reportRoutes } from './http/reports.ts';
 import { createMailer } from './notify/mailer.ts';
@@ -215,7 +221,11 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
       statusRoutes(pipelineStatus),
       retryRoutes({ database, clock: rt.clock, log, requeue: (ids) => queue.requeue(ids) }),
       ...registry.plugins,
+      reviewRoutes(rt, app.mail.transport),
+      routingRoutes(rt),
       outgoingRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids)),
+      addinSendRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids)),
+      issuanceQueueRoutes(rt, blobs, (ids) => app.outgoing!.queue.enqueue(ids)),
       overviewRoutes(rt),
       reportRoutes(rt),
     ],
@@ -250,6 +260,9 @@ async function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<
   // The classify stage hands scans to the "ocr" queue (docs/ocr.md); closed after the worker.
   const ocrQueue = app.config.ocr.enabled ? new OcrQueue(producerConnection(app.redis.options), app.config.redis.prefix) : undefined;
   if (ocrQueue) stops.push(() => ocrQueue.close());
+  // The parse, classify and verify stages' CPU work (docs/architecture.md, "The CPU pool"); closed after the worker.
+  const pool = configuredPool(app.config.ingest, log);
+  if (pool) stops.push(() => pool.close());
   const worker: Worker = startIngestWorker(
     {
       database: app.database,
@@ -261,6 +274,7 @@ async function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<
       mailer: app.mail.mailer,
       transport: app.mail.transport,
       ocrQueue,
+      pool,
       metrics: app.telemetry.metrics,
       events: app.telemetry.events,
     },
@@ -271,7 +285,7 @@ async function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<
     await worker.close();
     conn.disconnect();
   });
-  log.info({ concurrency: app.config.ingest.concurrency }, 'ingest worker running');
+  log.info({ concurrency: app.config.ingest.concurrency, cpuThreads: pool?.size ?? 0 }, 'ingest worker running');
   await startOcr(app, log, stops);
 }
 
@@ -354,10 +368,15 @@ function startDelivery(app: Vanthu, rt: RegistryRuntime, role: ProcessRole, log:
       mailer: app.mail.mailer,
       transport: app.mail.transport,
       now: () => rt.clock.now(),
+      events: app.telemetry.events,
     },
     conn,
   );
-  const run = () => void queue.sweep(rt.db).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'delivery sweep failed'));
+  const run = () => {
+    void queue.sweep(rt.db).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'delivery sweep failed'));
+    // Drafts a crash left "issuing" are issued or given back to the clerk (docs/issuance.md, "A crash while issuing").
+    void repairIssuing(rt, app.blobs, (ids) => queue.enqueue(ids)).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'issuance repair failed'));
+  };
   run();
   const sweep = setInterval(run, app.config.ingest.outboxSweepMs * 6);
   stops.push(async () => {

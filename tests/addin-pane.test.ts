@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchPaneBrowser, publishScreenshots, snap, type OfficeItemSpec, type PaneBrowser } from '../addin/test/browser.ts';
-import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { withStcUnit } from './helpers/console.ts';
+import { startTestGateway, waitFor, type TestGateway, okJson } from './helpers/gateway.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
 const PASSWORD = 'mat-khau-thu-nghiem';
@@ -84,10 +85,7 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
   let browser: PaneBrowser;
   const shots: string[] = [];
   const base = () => `http://127.0.0.1:${gw.httpPort}`;
-  const json = async <T>(res: Response): Promise<T> => {
-    if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const json = okJson;
   const post = (path: string, body: unknown) => gw.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const docFor = (mid: string) =>
     waitFor(
@@ -126,14 +124,7 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (c) => {
-        c.registry.units.stc = {
-          departments: [
-            { id: 'ns', name: 'Phòng Ngân sách' },
-            { id: 'vp', name: 'Văn phòng Sở' },
-          ],
-          policy: {},
-          deadlines: {},
-        };
+        withStcUnit(c);
         c.registry.routing = [{ unit: 'stc', keywords: ['ngân sách'], department: 'ns', officer: OFFICER.email }];
       },
     });
@@ -328,11 +319,11 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     await shot(p2, '13-gateway-unreachable');
     await p2.close();
 
+    // Composing: the pane opens on "Gửi phát hành" with the draft's subject (tests/addin-send-pane.test.ts sends one).
     const compose = await browser.open(base(), { item: { compose: true, subject: 'Dự thảo công văn' } });
     await signIn(compose, OFFICER.email);
-    const send = compose.getByRole('button', { name: 'Gửi như văn bản đi' });
-    expect(await send.isDisabled()).toBe(true);
-    await compose.getByText('Sắp có').waitFor();
+    await expect.poll(() => compose.locator('textarea[name=subject]').inputValue()).toBe('Dự thảo công văn');
+    await compose.getByText('Bạn chưa gửi phát hành văn bản nào.').waitFor();
     await shot(compose, '14-compose');
     await compose.close();
 

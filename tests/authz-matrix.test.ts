@@ -21,6 +21,7 @@ import { auditLog, users } from '../gateway/registry/schema.ts';
 import { userPrincipal } from '../gateway/registry/access/policy.ts';
 import { requestExtension } from '../gateway/registry/replies/requests.ts';
 import { inboundMessages, messageAttachments } from '../gateway/store/schema.ts';
+import { issuedFiles } from '../gateway/outgoing/schema.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { TEST_REDIS_URL, testEnv } from './helpers/gateway.ts';
 import { plainMail } from './helpers/mime.ts';
@@ -48,7 +49,7 @@ const PEOPLE: Record<UserWho, { email: string; role: string; unit: string; depar
 
 interface Req {
   path: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   json?: unknown;
   /** A raw message body (message/rfc822). */
   raw?: string;
@@ -71,6 +72,8 @@ interface Fx {
   extension(): Promise<string>;
   /** A new stc message left `failed` (as a worker that gave up leaves it); its id. */
   failed(): Promise<string>;
+  /** A fresh draft the stc officer submitted for issuance from the add-in; its id. */
+  submitted(): Promise<string>;
 }
 
 interface Row {
@@ -308,6 +311,43 @@ const TABLE: Row[] = [
     expect: REVIEW_STC,
   },
   {
+    route: 'POST /api/documents/{id}/forward',
+    what: 'forward a review item of stc to vpubnd (local delivery)',
+    request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('review')).doc}/forward`, method: 'POST', json: { unit: 'vpubnd', note: 'Gửi nhầm' } }),
+    expect: REVIEW_STC,
+  },
+  {
+    route: 'GET /api/documents/{id}/sources',
+    what: 'where the fields of the assigned document were read (the web console)',
+    request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/sources` }),
+    expect: READ_STC_RECORD,
+  },
+  // routing rules (the console's admin page): leaders read their unit's, admins edit
+  {
+    route: 'GET /api/routing-rules',
+    what: "the routing rules of the caller's unit",
+    request: () => ({ path: '/api/routing-rules' }),
+    expect: [401, 403, 403, 403, 403, 200, 200, 200, 200, 403],
+  },
+  {
+    route: 'GET /api/routing-rules',
+    what: "stc's routing rules (another unit's for vpubnd)",
+    request: () => ({ path: '/api/routing-rules?unit=stc' }),
+    expect: [401, 403, 403, 403, 403, 200, 403, 200, 200, 403],
+  },
+  {
+    route: 'PUT /api/routing-rules/{unit}',
+    what: "replace vpubnd's routing rules",
+    request: () => ({ path: '/api/routing-rules/vpubnd', method: 'PUT', json: { rules: [] } }),
+    expect: ADMIN_ONLY,
+  },
+  {
+    route: 'DELETE /api/routing-rules/{unit}',
+    what: "vpubnd's rules back to the configuration's",
+    request: () => ({ path: '/api/routing-rules/vpubnd', method: 'DELETE' }),
+    expect: ADMIN_ONLY,
+  },
+  {
     route: 'POST /api/documents/{id}/assign',
     what: 'assign (to the same officer)',
     request: (fx) => ({ path: `/api/documents/${fx.shared.assignedDoc}/assign`, method: 'POST', json: { officer: PEOPLE.officer.email } }),
@@ -372,7 +412,8 @@ const TABLE: Row[] = [
     route: 'POST /api/outgoing',
     what: 'send for stc',
     request: () => ({ path: '/api/outgoing', method: 'POST', json: outgoingBody() }),
-    expect: [401, 201, 403, 201, 403, 201, 403, 201, 201, 403],
+    // Officers and leaders submit drafts to the clerk's issuance queue instead (POST /api/addin/send).
+    expect: [401, 403, 403, 201, 403, 403, 403, 201, 201, 403],
   },
   {
     route: 'GET /api/outgoing/{id}',
@@ -381,6 +422,62 @@ const TABLE: Row[] = [
     expect: READ_STC_RECORD,
   },
   { route: 'GET /api/outgoing', what: 'outgoing documents of my unit', request: () => ({ path: '/api/outgoing' }), expect: LIST },
+  {
+    route: 'GET /api/outgoing/{id}/files',
+    what: 'the issued files of an outgoing document of stc',
+    request: (fx) => ({ path: `/api/outgoing/${fx.shared.outgoing}/files` }),
+    expect: READ_STC_RECORD,
+  },
+  {
+    route: 'GET /api/outgoing/{id}/files/{idx}',
+    what: 'an issued file of an outgoing document of stc',
+    request: (fx) => ({ path: `/api/outgoing/${fx.shared.outgoing}/files/0?version=1` }),
+    expect: READ_STC_RECORD,
+  },
+  // sending for issuance from the add-in, and the clerk's queue (gateway/http/addin-send.ts, addin-send-queue.ts)
+  {
+    route: 'POST /api/addin/recipients',
+    what: 'check recipients against the directory',
+    request: () => ({ path: '/api/addin/recipients', method: 'POST', json: { to: [VPUBND, 'Sở Tài chính tỉnh Lâm Đồng'] } }),
+    expect: LIST,
+  },
+  {
+    route: 'POST /api/addin/send',
+    what: "submit a draft to stc's issuance queue",
+    request: () => ({ path: '/api/addin/send', method: 'POST', json: issuanceBody() }),
+    expect: [401, 201, 403, 201, 403, 201, 403, 201, 201, 403],
+  },
+  { route: 'GET /api/addin/sent', what: 'my drafts submitted for issuance', request: () => ({ path: '/api/addin/sent' }), expect: LIST },
+  {
+    route: 'GET /api/issuance',
+    what: "my unit's issuance queue (clerks)",
+    request: () => ({ path: '/api/issuance' }),
+    expect: [401, 403, 403, 200, 200, 403, 403, 200, 200, 403],
+  },
+  {
+    route: 'GET /api/issuance/{id}',
+    what: "an stc officer's draft (the submitter, stc's clerks and leaders)",
+    request: async (fx) => ({ path: `/api/issuance/${await fx.submitted()}` }),
+    expect: READ_STC_RECORD,
+  },
+  {
+    route: 'GET /api/issuance/{id}/files/{idx}',
+    what: "the document of an stc officer's draft",
+    request: async (fx) => ({ path: `/api/issuance/${await fx.submitted()}/files/0` }),
+    expect: READ_STC_RECORD,
+  },
+  {
+    route: 'POST /api/issuance/{id}/issue',
+    what: "issue an stc officer's draft",
+    request: async (fx) => ({ path: `/api/issuance/${await fx.submitted()}/issue`, method: 'POST', json: {} }),
+    expect: [401, 403, 403, 201, 404, 403, 403, 201, 201, 403],
+  },
+  {
+    route: 'POST /api/issuance/{id}/return',
+    what: "return an stc officer's draft",
+    request: async (fx) => ({ path: `/api/issuance/${await fx.submitted()}/return`, method: 'POST', json: { reason: 'Thiếu chữ ký của lãnh đạo' } }),
+    expect: [401, 403, 403, 200, 404, 403, 403, 200, 200, 403],
+  },
   { route: 'GET /api/directory', what: 'agencies to send to', request: () => ({ path: '/api/directory?q=tai%20chinh' }), expect: LIST },
   // deadline-extension requests (docs/act-by-email.md): listed like documents, decided like the deadline
   { route: 'GET /api/deadline-requests', what: 'pending requests (scoped)', request: () => ({ path: '/api/deadline-requests' }), expect: LIST },
@@ -445,6 +542,11 @@ function outgoingBody() {
     typeName: 'Kế hoạch',
     document: { filename: 'ke-hoach.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') },
   };
+}
+
+function issuanceBody() {
+  const { document, ...rest } = outgoingBody();
+  return { ...rest, files: [document] };
 }
 
 interface Answer {
@@ -540,6 +642,11 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
         .where(eq(inboundMessages.id, inbound));
       return inbound;
     },
+    async submitted() {
+      const res = await call('/api/addin/send', 'officer', { json: issuanceBody() });
+      expect(res.status, res.body).toBe(201);
+      return json<{ id: string }>(res).id;
+    },
   };
 
   beforeAll(async () => {
@@ -584,6 +691,20 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     const other = await stored({ unit: 'vpubnd', classify: null });
     const out = await call('/api/outgoing', 'service', { json: outgoingBody() });
     expect(out.status, out.body).toBe(201);
+    // The matrix's document is unsigned, so nothing was kept as issued: one issued file, as a signed issuance keeps (GET /api/outgoing/{id}/files/{idx}).
+    const issuedPdf = await app.blobs.put(Buffer.from('%PDF-1.4 issued fixture'));
+    const version = { sha256: issuedPdf.sha256, size: issuedPdf.size, at: clock.now().toISOString(), field: null };
+    await app.database.db.insert(issuedFiles).values({
+      id: `if${json<{ id: string }>(out).id}`,
+      outgoingId: json<{ id: string }>(out).id,
+      unitId: 'stc',
+      notation: json<{ notation: string }>(out).notation,
+      position: 0,
+      filename: 'ke-hoach.pdf',
+      sha256: issuedPdf.sha256,
+      size: issuedPdf.size,
+      versions: [version],
+    });
     Object.assign(shared, {
       secretInbound: secret.inbound,
       secretDoc: secret.doc,

@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageOutcomeText, outcomeText } from '../gateway/cli/describe.ts';
@@ -224,7 +223,7 @@ describe('messages, search, review and book against a running gateway', () => {
   });
 
   // A real terminal (a pseudo-terminal from util-linux's script): lists are tables there, JSON still with --json.
-  it.skipIf(!existsSync('/usr/bin/script'))('on a terminal: review is a table by default, JSON with --json', async () => {
+  it('on a terminal: review is a table by default, JSON with --json', async () => {
     const onTty = async (args: string) =>
       (await exec('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} ${args}`, '/dev/null'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } }))
         .stdout;

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_SCREENSHOTS, launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
 import { imapSectionSchema } from '../gateway/config/imap.ts';
 import { officialMail, pdfBase64 } from './helpers/official-mail.ts';
-import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { documentFor, withStcUnit } from './helpers/console.ts';
 import { transport } from './helpers/smtp.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -47,19 +48,13 @@ describe('console accessibility and the tour, at 1366×768', { timeout: 300_000 
   let gw: TestGateway;
   let browser: PaneBrowser;
   let reviewId: string;
+  /** The documents assigned to the officer: a leader's page of one shows the assignment and deadline forms. */
+  const workIds: string[] = [];
   const findings: Finding[] = [];
   const shots: string[] = [];
   const base = () => `http://127.0.0.1:${gw.httpPort}`;
   const post = (p: string, body: unknown) => gw.api(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const docFor = (mid: string) =>
-    waitFor(
-      async () => {
-        const res = await gw.api(`/api/documents/by-message-id?mid=${encodeURIComponent(mid)}`);
-        return res.ok ? ((await res.json()) as { id: string; inboundId: string; status: string }) : null;
-      },
-      60_000,
-      `the document of ${mid}`,
-    );
+  const docFor = (mid: string) => documentFor(gw, mid);
 
   /** axe on the page as it is now, the width check, and its screenshot. */
   const check = async (page: Page, name: string) => {
@@ -110,15 +105,14 @@ describe('console accessibility and the tour, at 1366×768', { timeout: 300_000 
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (c) => {
-        c.registry.units.stc = {
-          departments: [
-            { id: 'ns', name: 'Phòng Ngân sách' },
-            { id: 'vp', name: 'Văn phòng Sở' },
-          ],
-          policy: {},
-          deadlines: {},
-        };
+        withStcUnit(c);
         // A mailbox whose server refuses (port 9): the admin page shows an unhealthy connector too.
+        // Two agencies sharing a name (the compose form's candidates), and the unsigned refusal on.
+        c.directory = [
+          { name: 'Sở Tư pháp tỉnh Lâm Đồng', address: 'vanthu@stp.lamdong.invalid', organId: null, aliases: [] },
+          { name: 'Sở Tư pháp tỉnh Đắk Nông', address: 'vanthu@stp.daknong.invalid', organId: null, aliases: [] },
+        ];
+        c.outgoing.requireSigned = true;
         c.imap = imapSectionSchema.parse({
           accounts: [{ id: 'hop-thu-cu', host: '127.0.0.1', port: 9, tls: { mode: 'none' }, user: 'vanthu', password: 'mat-khau', unit: 'stc' }],
         });
@@ -135,6 +129,7 @@ describe('console accessibility and the tour, at 1366×768', { timeout: 300_000 
     reviewId = (await docFor(review.mid)).id;
     for (const [i, m] of work.entries()) {
       const d = await docFor(m.mid);
+      workIds.push(d.id);
       if (d.status === 'review')
         await post(`/api/documents/${d.id}/approve`, {
           corrections: { notation: `${1520 + i}/UBND-KT`, issuer: 'Ủy ban nhân dân tỉnh Vĩnh Long', issuedDate: '2026-11-20' },
@@ -180,7 +175,8 @@ describe('console accessibility and the tour, at 1366×768', { timeout: 300_000 
       location.hash = `#/review/${id}`;
     }, reviewId);
     await page.locator(`form[data-document="${reviewId}"]`).waitFor();
-    await expect.poll(() => page.locator('.viewer iframe').getAttribute('src')).toMatch(/^blob:/);
+    // The PDF drawn by pdf.js (its pages are images with a label), the number's line boxed.
+    await page.locator('.viewer .page canvas[role=img]').first().waitFor();
     await check(page, 'clerk-review-item');
     await page.close();
   });
@@ -189,6 +185,61 @@ describe('console accessibility and the tour, at 1366×768', { timeout: 300_000 
     expect(await tour('leader')).toEqual(expect.arrayContaining(['books', 'my', 'extensions']));
     expect(await tour('officer')).toEqual(expect.arrayContaining(['my']));
     expect(await tour('admin')).toEqual(expect.arrayContaining(['review', 'books', 'my', 'admin']));
+  });
+
+  it("the clerk's issuance queue with a draft open, and the compose form with candidates and the unsigned refusal", async () => {
+    // A draft an officer submitted through the add-in's API, waiting for the clerk.
+    const login = await fetch(`${base()}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: PEOPLE.officer.email, password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const content = await pdfBase64(['So: /STC-NS', 'Ke hoach kiem tra tai chinh nam 2027']);
+    const draft = await fetch(`${base()}/api/addin/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        to: ['vanthu@stp.lamdong.invalid'],
+        subject: 'Kế hoạch kiểm tra tài chính năm 2027',
+        files: [{ filename: 'ke-hoach.pdf', content }],
+      }),
+    });
+    expect(draft.status).toBe(201);
+    const { id } = (await draft.json()) as { id: string };
+    const page = await open();
+    await signIn(page, 'clerk');
+    await page.evaluate((d) => {
+      location.hash = `#/issuance/${d}`;
+    }, id);
+    await page.locator('.viewer .page canvas[role=img]').first().waitFor();
+    await check(page, 'clerk-issuance-draft');
+    await page.evaluate(() => {
+      location.hash = '#/send';
+    });
+    await page.locator('input[name=document]').setInputFiles({ name: 'chua-ky.pdf', mimeType: 'application/pdf', buffer: Buffer.from(content, 'base64') });
+    await page.locator('textarea[name=subject]').fill('Thông báo lịch họp giao ban');
+    await page.locator('input[name=recipient]').fill('Sở Tư pháp');
+    await page.locator('input[name=recipient]').press('Enter');
+    await page.locator('ul.recipients [data-candidate]').first().waitFor();
+    await check(page, 'clerk-send-candidates');
+    await page.locator('ul.recipients [data-candidate="vanthu@stp.lamdong.invalid"]').click();
+    await page.locator('ul.recipients li[data-check="ok"]').waitFor();
+    await page.locator('form.compose button[type=submit]').click();
+    await page.locator('section[data-unsigned="true"]').waitFor();
+    await check(page, 'clerk-send-unsigned');
+    await page.close();
+  });
+
+  it("a document's page as a leader sees it, with the assignment and deadline forms", async () => {
+    const page = await open();
+    await signIn(page, 'leader');
+    await page.evaluate((id) => {
+      location.hash = `#/item/${id}`;
+    }, workIds[0]);
+    await page.locator('section.leader-controls form.deadline').waitFor();
+    await check(page, 'leader-item-assign');
+    await page.close();
   });
 
   it('found no serious or critical violation on any page', () => {

@@ -8,7 +8,6 @@
  * connect), the units and users with
  * their roles, and a failed message put back into the pipeline with "Chạy lại" until it is decided.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
 import { imapSectionSchema } from '../gateway/config/imap.ts';
 import { officialMail, pdfBase64 } from './helpers/official-mail.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { documentFor, screenshot, withStcUnit } from './helpers/console.ts';
 import { transport } from './helpers/smtp.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -48,19 +48,8 @@ describe('console: live lists and the admin page', { timeout: 180_000 }, () => {
     await t.sendMail({ envelope: { from: 'vanthu@ubnd.vinhlong.gov.vn', to: [UNIT] }, raw });
     t.close();
   };
-  const docFor = (mid: string) =>
-    waitFor(
-      async () => {
-        const res = await gw.api(`/api/documents/by-message-id?mid=${encodeURIComponent(mid)}`);
-        return res.ok ? ((await res.json()) as Doc) : null;
-      },
-      60_000,
-      `the document of ${mid}`,
-    );
-  const shot = async (page: Page, name: string) => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  };
+  const docFor = (mid: string) => documentFor<Doc>(gw, mid);
+  const shot = (page: Page, name: string) => screenshot(page, ARTIFACTS, name);
   const signedIn = async (email: string, hash: string) => {
     const page = await browser.context.newPage();
     page.setDefaultTimeout(30_000);
@@ -89,14 +78,7 @@ describe('console: live lists and the admin page', { timeout: 180_000 }, () => {
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (c) => {
-        c.registry.units.stc = {
-          departments: [
-            { id: 'ns', name: 'Phòng Ngân sách' },
-            { id: 'vp', name: 'Văn phòng Sở' },
-          ],
-          policy: {},
-          deadlines: {},
-        };
+        withStcUnit(c);
         c.http.tokens.push({ name: 'haraka-mx', token: 'relay-token-of-the-haraka-mx', role: 'relay' });
         // A mailbox whose server does not answer (port 9 refuses at once): the admin page shows it failing.
         c.imap = imapSectionSchema.parse({

@@ -6,7 +6,7 @@
  * (the PDF is a PDF); the outgoing page shows the trail; an officer gets neither page (the nav
  * hides them, the API answers 403 and the console says so). Screenshots: tests/artifacts/console/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -17,6 +17,7 @@ import { ManualClock } from '../gateway/clock.ts';
 import { intakeMessage } from '../gateway/registry/intake/intake.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { screenshot } from './helpers/console.ts';
 import { classification, configureRegistry, insertInbound, VALID } from './helpers/registry-fixtures.ts';
 
 const PASSWORD = 'mat-khau-lanh-dao-2026';
@@ -37,10 +38,7 @@ describe('leader pages of the web console in Chromium', { timeout: 180_000 }, ()
     if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
     return res.json();
   };
-  const shot = async (page: Page, name: string) => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (page: Page, name: string) => screenshot(page, ARTIFACTS, name);
   const signIn = async (email: string) => {
     const page = await browser.context.newPage();
     page.setDefaultTimeout(20_000);

@@ -5,12 +5,12 @@
  * in the book with its number; an officer sees only their own items, and the review queue answers
  * 403, which the console says plainly. Screenshots go to tests/artifacts/console/.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
-import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { startTestGateway, type TestGateway, okJson } from './helpers/gateway.ts';
+import { documentFor, screenshot, withStcUnit } from './helpers/console.ts';
 import { officialMail as mail, pdfBase64 } from './helpers/official-mail.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -36,24 +36,10 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
   let browser: PaneBrowser;
   const users: Record<string, string> = {};
   const base = () => `http://127.0.0.1:${gw.httpPort}`;
-  const json = async <T>(res: Response): Promise<T> => {
-    if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const json = okJson;
   const post = (p: string, body: unknown) => gw.api(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const docFor = (mid: string) =>
-    waitFor(
-      async () => {
-        const res = await gw.api(`/api/documents/by-message-id?mid=${encodeURIComponent(mid)}`);
-        return res.ok ? ((await res.json()) as Doc) : null;
-      },
-      60_000,
-      `the document of ${mid}`,
-    );
-  const shot = async (page: Page, name: string) => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  };
+  const docFor = (mid: string) => documentFor<Doc>(gw, mid);
+  const shot = (page: Page, name: string) => screenshot(page, ARTIFACTS, name);
   const open = async (hash = '') => {
     const page = await browser.context.newPage();
     page.setDefaultTimeout(20_000);
@@ -76,14 +62,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (c) => {
-        c.registry.units.stc = {
-          departments: [
-            { id: 'ns', name: 'Phòng Ngân sách' },
-            { id: 'vp', name: 'Văn phòng Sở' },
-          ],
-          policy: {},
-          deadlines: {},
-        };
+        withStcUnit(c);
       },
     });
     for (const u of [CLERK, OFFICER, OTHER])
@@ -145,6 +124,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain('frame-src blob:');
+    expect(csp).not.toMatch(/worker-src|script-src[^;]*blob:/);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
@@ -193,8 +173,9 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.keyboard.press('Enter');
     const form = page.locator(`form[data-document="${doc.id}"]`);
     await form.waitFor();
-    // Beside it: the PDF (fetched with the token, in the browser's viewer), the headers, the verdicts.
-    await expect.poll(() => page.locator('.viewer iframe').getAttribute('src')).toMatch(/^blob:/);
+    // Beside it: the PDF (fetched with the token, drawn by pdf.js), the headers, the verdicts.
+    await page.locator('.viewer .page[data-drawn=true] canvas').first().waitFor();
+    expect(await page.locator('.viewer').getAttribute('data-attachment')).toMatch(/^\d+$/);
     await page.locator('.headers dd', { hasText: 'vanthu@ubnd.vinhlong.gov.vn' }).first().waitFor();
     await page.locator('.signatures h3').waitFor();
     await page.locator('input[name=notation]').fill('245/STTTT-KHTC');
@@ -276,6 +257,37 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
     await page.locator('input[name=password]').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('vanthu.console.token'))).toBeNull();
+    await page.close();
+  });
+  it('keeps the page the person moved to when the page they left finishes loading later', async () => {
+    const page = await open();
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let asked = () => {};
+    const askedFor = new Promise<void>((r) => {
+      asked = r;
+    });
+    // The clerk's first page (the review queue) is slow to answer; they move on to #/send meanwhile.
+    await page.route('**/api/review?*', async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    await signIn(page, CLERK.email);
+    await askedFor;
+    await page.evaluate(() => {
+      location.hash = '#/send';
+    });
+    await page.locator('form.compose').waitFor();
+    const answered = page.waitForResponse((r) => r.url().includes('/api/review?'));
+    release();
+    await (await answered).finished();
+    // The queue's answer is in; let its page code run to the end (no I/O is left, only tasks).
+    for (let i = 0; i < 3; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    expect(await page.locator('form.compose').count()).toBe(1);
+    expect(await page.locator('ol.queue, p.empty').count()).toBe(0);
     await page.close();
   });
 });

@@ -12,7 +12,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultJobs, listFixtures, REGRESSIONS_DIR, runFuzz, type Summary } from '../fuzz/harness.ts';
+import { listFixtures, REGRESSIONS_DIR } from '../fuzz/fixtures.ts';
+import { defaultJobs, runFuzz, type Summary } from '../fuzz/harness.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);

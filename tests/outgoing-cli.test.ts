@@ -4,7 +4,6 @@
  * with no gateway running (the CLI opens the embedded database itself; the gateway started
  * afterwards delivers what it queued).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,26 +15,10 @@ import { outgoingView } from '../gateway/outgoing/tracking.ts';
 import { createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { startTestGateway, testEnv, waitFor, type TestGateway } from './helpers/gateway.ts';
 import { startMailSink, type MailSink } from './helpers/mail-sink.ts';
-import { BIN, PROJECT_ROOT } from './helpers/paths.ts';
+import { runVanthu } from './helpers/cli-run.ts';
 import { freePort } from './helpers/processes.ts';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vanthu(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.once('error', reject);
-    p.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const vanthu = runVanthu;
 
 interface Sent {
   id: string;

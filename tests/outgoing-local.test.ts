@@ -5,12 +5,12 @@
  * incoming pipeline (stored through the durable accept, source "local"), A's book shows it
  * delivered, B registers it, and B's receipt comes back to A's book the same way.
  */
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../gateway/config/load.ts';
 import { LocalFirstTransport } from '../gateway/notify/local.ts';
 import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { startRawSink } from './helpers/mail-sink.ts';
 
 const A = { id: 'stc', name: 'Sở Tài chính tỉnh Lâm Đồng', organId: '000.00.12.H41', addresses: ['vanthu@stc.lamdong.invalid'] };
 const B = { id: 'vpubnd', name: 'Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', organId: '000.00.01.H41', addresses: ['vanthu@vpubnd.lamdong.invalid'] };
@@ -120,23 +120,9 @@ describe.each(BACKENDS)('local delivery between two units of one gateway (%s)', 
 
 describe('local delivery in a worker process (no accept of its own)', () => {
   it("hands a local unit's mail to the gateway's own SMTP listener, never to the smarthost or DNS", async () => {
-    const got: Array<{ to: string[]; raw: string }> = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          got.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString() });
-          done(null, '2.0.0 Ok: queued as OWN1');
-        });
-      },
-    });
-    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as { port: number }).port)));
+    const own = await startRawSink({ queuedAs: 'OWN' });
     try {
-      const cfg = loadConfig({ VANTHU_SMTP_PORT: String(port) });
+      const cfg = loadConfig({ VANTHU_SMTP_PORT: String(own.port) });
       cfg.units = [A, B];
       cfg.mail.localDelivery = true;
       cfg.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port: 9, secure: false, requireTls: false, user: null, pass: null };
@@ -144,12 +130,12 @@ describe('local delivery in a worker process (no accept of its own)', () => {
       const res = await transport.deliver(Buffer.from('Subject: t\r\n\r\nbody\r\n'), A.addresses[0], B.addresses[0]);
       expect(res.response).toMatch(/OWN1/);
       expect(res.local).toBeUndefined(); // the gateway's listener stores it; its SMTP answer is the evidence
-      expect(got.map((m) => m.to)).toEqual([[B.addresses[0]]]);
+      expect(own.received.map((m) => m.to)).toEqual([[B.addresses[0]]]);
       // Not a unit of this gateway: the smarthost (port 9 refuses), as before.
       await expect(transport.deliver(Buffer.from('Subject: t\r\n\r\nbody\r\n'), A.addresses[0], 'vanthu@stp.lamdong.invalid')).rejects.toThrow();
       transport.close();
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await own.close();
     }
   });
 });

@@ -5,17 +5,18 @@
  * (`loadPkcs12`) and issuance (`loadIssueKey`) — with an RSA and an EC (P-256) key. A wrong
  * password is still refused.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIssueKey } from '../gateway/outgoing/issue/keys.ts';
 import { loadPkcs12 } from '../gateway/outgoing/sign.ts';
+import { opensslIn } from './helpers/openssl-pki.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-p12-'));
 const file = (name: string) => path.join(dir, name);
-const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+const openssl = opensslIn(dir);
 const PASSWORD = 'mật khẩu';
 const LEGACY = ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'];
 

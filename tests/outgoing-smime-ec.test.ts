@@ -5,7 +5,7 @@
  * OpenSSL signs with an EC key (`openssl cms -sign`) is valid for vanthu's verifier. One changed
  * byte makes each invalid.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDocument } from '../gateway/outgoing/compose.ts';
 import { loadPkcs12 } from '../gateway/outgoing/sign.ts';
 import { loadTrustStore, verifyMessage, type TrustStore } from '../gateway/trust/index.ts';
+import { makeSmimePki, opensslIn } from './helpers/openssl-pki.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-smime-ec-'));
 const file = (name: string) => path.join(dir, name);
-const openssl = (args: string[], input?: Buffer) => execFileSync('openssl', args, { cwd: dir, input, stdio: ['pipe', 'pipe', 'pipe'] });
+const openssl = opensslIn(dir);
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
 const ADDRESS = 'vanthu@stc.lamdong.gov.vn';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Title(ec)>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -24,56 +25,13 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Title(ec)>>endobj\ntrailer<<>>\n%%E
 let trust: TrustStore;
 
 beforeAll(async () => {
-  openssl([
-    'req',
-    '-x509',
-    ...EC,
-    '-nodes',
-    '-utf8',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '3650',
-    '-subj',
-    '/O=Ban Cơ yếu (thử nghiệm)/CN=Test EC Root',
-  ]);
-  openssl([
-    'req',
-    '-new',
-    ...EC,
-    '-nodes',
-    '-utf8',
-    '-keyout',
-    'unit.key',
-    '-out',
-    'unit.csr',
-    '-subj',
-    `/O=Sở Tài chính tỉnh Lâm Đồng/CN=Văn thư Sở Tài chính/emailAddress=${ADDRESS}`,
-  ]);
-  writeFileSync(
-    file('unit.ext'),
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\nsubjectAltName=email:${ADDRESS}\n`,
-  );
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    'unit.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '365',
-    '-extfile',
-    'unit.ext',
-    '-out',
-    'unit.pem',
-  ]);
-  openssl(['pkcs12', '-export', '-inkey', 'unit.key', '-in', 'unit.pem', '-certfile', 'ca.pem', '-out', 'unit.p12', '-passout', 'pass:mật khẩu']);
+  makeSmimePki(dir, {
+    key: EC,
+    caSubject: '/O=Ban Cơ yếu (thử nghiệm)/CN=Test EC Root',
+    unitSubject: `/O=Sở Tài chính tỉnh Lâm Đồng/CN=Văn thư Sở Tài chính/emailAddress=${ADDRESS}`,
+    address: ADDRESS,
+    password: 'mật khẩu',
+  });
   trust = await loadTrustStore({ anchors: [file('ca.pem')], crls: [] });
 }, 60_000);
 

@@ -4,104 +4,36 @@
  * message captured at a real smtp-server, verified by `openssl cms -verify`, DKIM by mailauth,
  * and by vanthu's own trust stage; one changed byte makes both signatures fail.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyMessage } from '../gateway/documents/message.ts';
 import { zoneResolver } from '../gateway/trust/dns.ts';
 import { loadTrustStore, verifyMessage } from '../gateway/trust/index.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { startRawSink, type RawSink } from './helpers/mail-sink.ts';
+import { makeSmimePki } from './helpers/openssl-pki.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-smime-out-'));
 const file = (name: string) => path.join(dir, name);
-const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 const PASSWORD = 'mat-khau-p12';
 
 /** A root CA and the unit's signing certificate (emailProtection), exported as PKCS#12 with OpenSSL 3 defaults. */
 function makePki(): void {
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-utf8',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '3650',
-    '-subj',
-    '/O=Ban Cơ yếu Chính phủ (thử nghiệm)/CN=Test Root CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  openssl([
-    'req',
-    '-new',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-utf8',
-    '-keyout',
-    'unit.key',
-    '-out',
-    'unit.csr',
-    '-subj',
-    '/O=Sở Tài chính tỉnh Lâm Đồng/CN=Văn thư Sở Tài chính/emailAddress=vanthu@stc.lamdong.gov.vn',
-  ]);
-  writeFileSync(
-    file('unit.ext'),
-    [
-      'basicConstraints=CA:FALSE',
-      'keyUsage=critical,digitalSignature,nonRepudiation',
-      'extendedKeyUsage=emailProtection',
-      'subjectAltName=email:vanthu@stc.lamdong.gov.vn',
-      '',
-    ].join('\n'),
-  );
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    'unit.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '365',
-    '-extfile',
-    'unit.ext',
-    '-out',
-    'unit.pem',
-  ]);
-  openssl([
-    'pkcs12',
-    '-export',
-    '-inkey',
-    'unit.key',
-    '-in',
-    'unit.pem',
-    '-certfile',
-    'ca.pem',
-    '-name',
-    'stc',
-    '-out',
-    'unit.p12',
-    '-passout',
-    `pass:${PASSWORD}`,
-  ]);
+  makeSmimePki(dir, {
+    key: ['-newkey', 'rsa:2048'],
+    caSubject: '/O=Ban Cơ yếu Chính phủ (thử nghiệm)/CN=Test Root CA',
+    caExtensions: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'],
+    unitSubject: '/O=Sở Tài chính tỉnh Lâm Đồng/CN=Văn thư Sở Tài chính/emailAddress=vanthu@stc.lamdong.gov.vn',
+    address: 'vanthu@stc.lamdong.gov.vn',
+    password: PASSWORD,
+    p12Name: 'stc',
+  });
 }
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -115,31 +47,6 @@ const resolver = zoneResolver([
 ]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
-interface Capture {
-  port: number;
-  received: Array<{ to: string[]; raw: Buffer }>;
-  close(): Promise<void>;
-}
-
-async function startCapture(): Promise<Capture> {
-  const received: Capture['received'] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks) });
-        done(null, `2.0.0 Ok: queued as S${received.length}`);
-      });
-    },
-  });
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as { port: number }).port)));
-  return { port, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 /** `openssl cms -verify` of a message file: exit status and what it wrote. */
 function cmsVerify(eml: string, out: string) {
   const r = spawnSync('openssl', ['cms', '-verify', '-CAfile', file('ca.pem'), '-in', eml, '-out', out], { encoding: 'utf8' });
@@ -150,13 +57,13 @@ const dkimResults = async (raw: Buffer) =>
   (await dkimVerify(raw, { resolver: resolver as never })).results.map((r: { status: { result: string } }) => r.status.result);
 
 describe('S/MIME-signed outgoing documents', () => {
-  let smtp: Capture;
+  let smtp: RawSink;
   let gw: TestGateway;
   let raw: Buffer;
 
   beforeAll(async () => {
     makePki();
-    smtp = await startCapture();
+    smtp = await startRawSink({ queuedAs: 'S' });
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (cfg) => {

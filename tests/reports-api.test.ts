@@ -230,6 +230,8 @@ describe.each(BACKENDS)('leader overview, usage report and outgoing trail on %s'
       sent: { numbered: 2, electronic: 1, signed: 0 },
       officers: { withItems: 3, app: 1, mail: 1, electronic: 2, none: 1 },
       times: { registerHours: { n: 3, median: 2, p90: 4 }, doneDays: { n: 1, median: 2, p90: 2 } },
+      // The officer's reply by mail; everything else this test did through the API without naming a client.
+      channels: { console: { actions: 0 }, addin: { actions: 0 }, mail: { actions: 1, people: 1 }, cli: { actions: 0 }, api: { actions: 7 } },
     });
     const ind = Object.fromEntries(u.indicators.map((i: { key: string }) => [i.key, i]));
     expect(ind.receivedElectronic).toMatchObject({ value: 75, count: 3, total: 4, target: 70, met: true });
@@ -262,7 +264,8 @@ describe.each(BACKENDS)('leader overview, usage report and outgoing trail on %s'
     expect(rows).toContainEqual([expect.any(String), 'Văn bản đi gửi qua mạng', '1 / 2', '50 %', '≥ 90 %', 'Chưa đạt']);
     expect(rows).toContainEqual([expect.any(String), 'Thời gian từ khi đến tới khi vào sổ (giờ, 90%)', '3 văn bản', '4 giờ', '≤ 24 giờ', 'Đạt']);
     const raw = wb.worksheets[1];
-    expect(raw.getRow(2).values).toEqual([undefined, 'stc', 'Sở Tài chính tỉnh Lâm Đồng', 4, 3, 3, 1, 1, 2, 1, 3, 1, 1, 1, 2, 4, 2, 2]);
+    // … then the actions by channel: console, add-in, reply by mail, CLI, other API clients (this test's calls).
+    expect(raw.getRow(2).values).toEqual([undefined, 'stc', 'Sở Tài chính tỉnh Lâm Đồng', 4, 3, 3, 1, 1, 2, 1, 3, 1, 1, 1, 0, 0, 1, 0, 7, 2, 4, 2, 2]);
 
     const p = await call('/api/reports/usage?month=2026-11&format=pdf', 'leader');
     expect(p.status).toBe(200);

@@ -24,17 +24,19 @@ import { unitLookup } from '../gateway/registry/intake/intake.ts';
 import { documents } from '../gateway/registry/schema.ts';
 import { BlobStore } from '../gateway/store/blobs.ts';
 import { openDatabase, type Database } from '../gateway/store/db.ts';
+import { groupCommit } from '../gateway/store/group-commit.ts';
 import { newId } from '../gateway/store/ids.ts';
 import { inboundMessages, messageAttachments, messageStages } from '../gateway/store/schema.ts';
 import { FollowupScheduler } from '../gateway/workers/followup.ts';
 import { INGEST_STAGES, runIngestJob, type IngestDeps } from '../gateway/workers/ingest-worker.ts';
 import { MessageLeases } from '../gateway/workers/lease.ts';
 import type { AnyStage, StageContext } from '../gateway/workers/pipeline.ts';
+import { classifyScans } from '../gateway/workers/stages/ocr-input.ts';
 import { producerConnection } from '../gateway/workers/queues.ts';
 import { PENDING_STATES } from '../gateway/workers/states.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
 import { TEST_REDIS_URL, testEnv } from './helpers/gateway.ts';
-import { classification, configureRegistry, VALID } from './helpers/registry-fixtures.ts';
+import { classification, configureRegistry, insertArrival, VALID } from './helpers/registry-fixtures.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
 const SENDER = 'vanthu@ubnd.bentre.gov.vn';
@@ -45,9 +47,9 @@ const SENDER = 'vanthu@ubnd.bentre.gov.vn';
  * 30 in 22.
  */
 const MAX = {
-  register: { statements: 15, transactions: 8 },
-  review: { statements: 11, transactions: 6 },
-  keep: { statements: 8, transactions: 5 },
+  register: { statements: 13, transactions: 7 },
+  review: { statements: 9, transactions: 4 },
+  keep: { statements: 7, transactions: 4 },
 };
 
 type Kind = keyof typeof MAX;
@@ -182,7 +184,9 @@ describe.each(BACKENDS)('statements per message on %s', (backend) => {
         if (s.name === 'classify') {
           const r = structuredClone(results[kind]) as { document?: { notation: string } | null };
           if (r.document) r.document.notation = notation; // each its own document, no duplicate of another
-          return r as never;
+          // The scan check runs on the canned classification as on a real one (it decides whether
+          // the register stage looks for OCR text: docs/ocr.md).
+          return (await classifyScans(ctx, r as never)) as never;
         }
         if (s.name === 'verify') return VALID as never;
         return (await s.run(ctx)) as never;
@@ -193,19 +197,7 @@ describe.each(BACKENDS)('statements per message on %s', (backend) => {
   async function arrive(): Promise<string> {
     const id = newId();
     const raw = mail(id, Buffer.from(`%PDF-1.4\n% ${id} ${randomBytes(8).toString('hex')}\n%%EOF\n`));
-    const { sha256, size } = await blobs.put(raw);
-    await database.db.insert(inboundMessages).values({
-      id,
-      receivedAt: clock.now(),
-      source: 'smtp',
-      messageId: `<${id}@ubnd.bentre.gov.vn>`,
-      contentHash: createHash('sha256').update(raw).digest('hex'),
-      blobSha256: sha256,
-      size,
-      mailFrom: SENDER,
-      rcptTo: [UNIT],
-      unitIds: ['stc'],
-    });
+    await insertArrival(database.db, blobs, raw, { id, receivedAt: clock.now(), mailFrom: SENDER, rcptTo: [UNIT], unitIds: ['stc'] });
     return id;
   }
 
@@ -265,6 +257,56 @@ describe.each(BACKENDS)('statements per message on %s', (backend) => {
       .from(documents)
       .where(inArray(documents.status, ['received', 'assigned']));
     expect(registered.map((d) => d.bookNumber).sort()).toEqual([1, 2, 3]);
+    expect(await verifyAudit(database.db)).toMatchObject({ ok: true, broken: null });
+  }, 120_000);
+
+  it('costs fewer statements per message when jobs run together: their pipeline writes share statements (group commit)', async () => {
+    const kinds = (Object.keys(MAX) as Kind[]).flatMap((k) => Array<Kind>(4).fill(k));
+    const ids = await Promise.all(kinds.map(() => arrive()));
+    const g = groupCommit(database);
+    const before = { ...g.counts };
+    const count: Count = { statements: 0, transactions: 0, log: [] };
+    const base = 100;
+    await counting.run({ count, inTx: false }, async () => {
+      await Promise.all(
+        ids.map((id, i) => {
+          const deps: IngestDeps = {
+            database,
+            blobs,
+            config: rt.config,
+            log: silentLogger,
+            clock,
+            registry: rt,
+            stages: stages(kinds[i], `${base + i}/UBND-VX`),
+          };
+          const leases = new MessageLeases(database, 60_000, silentLogger, PENDING_STATES, true);
+          const job = { data: { id }, attemptsMade: 0, opts: { attempts: 8 } } as unknown as Job<{ id: string }>;
+          return leases.process(job, undefined, (claimed) => runIngestJob(deps, job, claimed));
+        }),
+      );
+      await followup.settle();
+    });
+    const writes = g.counts.writes - before.writes;
+    const statements = g.counts.statements - before.statements;
+    const alone = kinds.reduce((sum, k) => sum + MAX[k].statements, 0);
+    console.log(
+      `${backend}: ${ids.length} messages together: ${count.statements} statements (${alone} one at a time); pipeline writes ${writes} in ${statements} statements`,
+    );
+    // Every message decided once, with its rows; no document twice.
+    const decided = await database.db.select().from(inboundMessages).where(inArray(inboundMessages.id, ids));
+    expect(decided.map((r) => [r.state, r.leaseOwner, r.lastError])).toEqual(ids.map(() => ['decided', null, null]));
+    const docs = await database.db.select().from(documents).where(inArray(documents.inboundId, ids));
+    expect(docs.map((d) => d.inboundId).sort()).toEqual(ids.filter((_, i) => kinds[i] !== 'keep').sort());
+    const stageRows = await database.db.select().from(messageStages).where(inArray(messageStages.messageId, ids));
+    expect(stageRows).toHaveLength(ids.length * INGEST_STAGES.length);
+    expect(stageRows.every((s) => s.status === 'done' && s.attempts === 1)).toBe(true);
+    // Two writes per message (before register, and the decision), in fewer statements: on the
+    // embedded database's one connection writes queue behind the statement in flight and go
+    // together (measured 24 in 6); PostgreSQL runs jobs on ten connections, so fewer meet (24 in 17).
+    expect(writes).toBe(2 * ids.length);
+    if (backend === 'pglite') expect(statements).toBeLessThanOrEqual(ids.length);
+    else expect(statements).toBeLessThan(writes);
+    expect(count.statements).toBeLessThanOrEqual(alone - (writes - statements));
     expect(await verifyAudit(database.db)).toMatchObject({ ok: true, broken: null });
   }, 120_000);
 

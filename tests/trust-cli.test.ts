@@ -31,6 +31,7 @@ const SIGNATURE_KEYS = [
   'changes',
   'changesAfterSigning',
   'layer',
+  'longTermValidation',
   'modifiedAfterSigning',
   'reasons',
   'signedAt',

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyDocument, verifyMessage, type TrustStore, type VerifyReport } from '../gateway/trust/index.ts';
 import { ensureFixtures, type Fixtures } from './fixtures/trust/make-fixtures.ts';
 import { fixtureStore } from './fixtures/trust/store.ts';
+import { prng } from './helpers/prng.ts';
 
 let fx: Fixtures;
 let trust: TrustStore;
@@ -14,16 +15,6 @@ beforeAll(async () => {
   fx = await ensureFixtures();
   trust = await fixtureStore(fx);
 });
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(bytes: Buffer, at: number): Buffer {
   const copy = Buffer.from(bytes);

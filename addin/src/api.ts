@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly kind: ErrorKind,
     readonly status: number,
     message: string,
+    /** The answer's JSON body, when it had one (e.g. the recipients' candidates of a 400). */
+    readonly body: unknown = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -84,10 +86,19 @@ export class Api {
     }
     if (!res.ok) {
       const message = (data as { message?: string } | null)?.message ?? (text.slice(0, 200) || res.statusText);
-      throw new ApiError(kindForStatus(res.status), res.status, message);
+      throw new ApiError(kindForStatus(res.status), res.status, message, data);
     }
     return data as T;
   }
+}
+
+/**
+ * A fetch that names the client in `x-vanthu-client` ("addin", "console"): the gateway records it
+ * as the channel of the audit entries the call writes (gateway/http/channel.ts), so the usage
+ * report can tell the add-in from the console.
+ */
+export function clientFetch(client: 'addin' | 'console'): typeof fetch {
+  return (input, init = {}) => fetch(input, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), 'x-vanthu-client': client } });
 }
 
 /** The API base for a pane served at <origin>/<prefix>/addin/taskpane.html. */

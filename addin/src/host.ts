@@ -29,13 +29,16 @@ interface OfficeItem {
   internetMessageId?: string;
   subject: string | { getAsync(cb: Callback<string>): void };
   from?: EmailAddress;
-  to?: EmailAddress[] | object;
+  /** Read forms: the addresses; compose forms: an object with getAsync. */
+  to?: EmailAddress[] | { getAsync?(cb: Callback<EmailAddress[]>): void };
   cc?: EmailAddress[] | object;
   dateTimeCreated?: Date;
   attachments?: AttachmentDetails[];
   body: { getAsync(format: 'text', cb: Callback<string>): void };
   getAsFileAsync?(cb: Callback<string>): void;
   getAttachmentContentAsync?(id: string, cb: Callback<{ format: string; content: string }>): void;
+  /** Compose forms (Mailbox 1.8): the attachments of the draft. */
+  getAttachmentsAsync?(cb: Callback<AttachmentDetails[]>): void;
 }
 interface OfficeGlobal {
   onReady(): Promise<{ host: string | null; platform: string | null }>;
@@ -183,3 +186,47 @@ export const settings = {
     await call<void>((cb) => rs.saveAsync(cb));
   },
 };
+
+/** A draft to send for issuance: what Outlook holds for the message being composed (or the one selected). */
+export interface Draft {
+  subject: string;
+  /** Recipients as addresses (a name when Outlook has no address for one). */
+  to: string[];
+  /** File attachments (inline images and attached messages left out). */
+  attachments: Array<{ id: string; name: string; contentType: string; size: number }>;
+  /** False when this Outlook cannot hand attachments to an add-in (before Mailbox 1.8). */
+  canReadAttachments: boolean;
+}
+
+const addressOf = (a: EmailAddress) => a.emailAddress || a.displayName;
+
+/** The draft being composed, or the message selected in a read form; null without an item. */
+export async function readDraft(): Promise<Draft | null> {
+  const item = office()?.context?.mailbox?.item;
+  if (!item) return null;
+  const files = (list: AttachmentDetails[] | undefined) =>
+    (list ?? [])
+      .filter((a) => a.attachmentType === 'file' && !a.isInline)
+      .map((a) => ({ id: a.id, name: a.name, contentType: a.contentType || 'application/octet-stream', size: a.size }));
+  const canReadAttachments = supports('1.8') && Boolean(item.getAttachmentContentAsync);
+  if (typeof item.subject === 'string') {
+    return { subject: item.subject, to: Array.isArray(item.to) ? item.to.map(addressOf) : [], attachments: files(item.attachments), canReadAttachments };
+  }
+  const subjectField = item.subject;
+  const toField = Array.isArray(item.to) ? null : item.to;
+  const [subject, to, attachments] = await Promise.all([
+    call<string>((cb) => subjectField.getAsync(cb)),
+    toField?.getAsync ? call<EmailAddress[]>((cb) => toField.getAsync!(cb)) : Promise.resolve([] as EmailAddress[]),
+    canReadAttachments && item.getAttachmentsAsync ? call<AttachmentDetails[]>((cb) => item.getAttachmentsAsync!(cb)) : Promise.resolve([]),
+  ]);
+  return { subject, to: to.map(addressOf), attachments: files(attachments), canReadAttachments };
+}
+
+/** One attachment of the current item, base64 (Mailbox 1.8). */
+export async function attachmentBase64(id: string): Promise<string> {
+  const item = office()?.context?.mailbox?.item;
+  if (!item?.getAttachmentContentAsync) throw new HostError('this Outlook cannot read attachments (Mailbox 1.8 needed)');
+  const c = await call<{ format: string; content: string }>((cb) => item.getAttachmentContentAsync!(id, cb));
+  if (c.format !== 'base64') throw new HostError(`attachment ${id} is not a file (${c.format})`);
+  return c.content;
+}

@@ -2,6 +2,8 @@
  * The pane's words: Vietnamese, with English for people whose Office display language is not
  * Vietnamese. Every string is NFC. `t(key, {n: 3})` fills {n}.
  */
+import { sendEn, sendVi } from './i18n-send.ts';
+
 const vi = {
   appName: 'Văn thư điện tử',
   loading: 'Đang tải…',
@@ -139,10 +141,8 @@ const vi = {
   myWorkEmpty: 'Không có việc nào đang chờ bạn.',
   reviewEmpty: 'Không có thư nào chờ xử lý.',
   received: 'Nhận lúc',
-  // compose
-  composeTitle: 'Soạn thư',
-  sendAsOutgoing: 'Gửi như văn bản đi',
-  sendAsOutgoingSoon: 'Sắp có: cấp số văn bản đi, ký số và gửi từ đây. Hiện hãy gửi văn bản đi qua văn thư của đơn vị.',
+  // sending for issuance (i18n-send.ts)
+  ...sendVi,
 };
 
 export type StringKey = keyof typeof vi;
@@ -278,9 +278,7 @@ const en: Record<StringKey, string> = {
   myWorkEmpty: 'Nothing is waiting for you.',
   reviewEmpty: 'Nothing to review.',
   received: 'Received',
-  composeTitle: 'Composing',
-  sendAsOutgoing: 'Send as an outgoing document',
-  sendAsOutgoingSoon: "Coming soon: number, sign and send outgoing documents from here. For now, send them through your unit's clerk.",
+  ...sendEn,
 };
 
 export type Locale = 'vi' | 'en';

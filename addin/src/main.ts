@@ -1,6 +1,6 @@
 /** Entry point of the task pane: wait for Outlook, pick the language, start the pane. */
 import './styles.css';
-import { Api, apiBase } from './api.ts';
+import { Api, apiBase, clientFetch } from './api.ts';
 import { hostReady, onItemChanged } from './host.ts';
 import { localeFor, translator } from './i18n.ts';
 import { Pane } from './pane.ts';
@@ -12,7 +12,7 @@ async function boot(): Promise<void> {
   document.documentElement.lang = locale;
   const t = translator(locale);
   document.title = t('appName');
-  const pane = new Pane(document.getElementById('app')!, host, t, new Registry(new Api(apiBase(location.href))));
+  const pane = new Pane(document.getElementById('app')!, host, t, new Registry(new Api(apiBase(location.href), null, clientFetch('addin'))));
   pane.render();
   onItemChanged(() => pane.itemChanged());
 }

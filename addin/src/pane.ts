@@ -10,12 +10,12 @@ import type { Registry } from './registry.ts';
 import { canReview, localToday, parseSession } from './state.ts';
 import type { Session } from './types.ts';
 import { errorProblem, type Outcome, type ViewContext } from './views/common.ts';
-import { composeView } from './views/compose.ts';
 import { myWorkView, reviewView } from './views/lists.ts';
 import { messageView } from './views/message.ts';
+import { outgoingView } from './views/sent.ts';
 import { signInView } from './views/signin.ts';
 
-export type Tab = 'message' | 'mywork' | 'review' | 'compose';
+export type Tab = 'message' | 'mywork' | 'review' | 'outgoing';
 const SESSION_KEY = 'session';
 
 export class Pane {
@@ -35,14 +35,14 @@ export class Pane {
     this.session = parseSession(settings.get(SESSION_KEY));
     this.registry.api.setToken(this.session?.token ?? null);
     this.mode = paneMode();
-    this.tab = this.mode === 'compose' ? 'compose' : 'message';
+    this.tab = this.mode === 'compose' ? 'outgoing' : 'message';
   }
 
   tabs(): Tab[] {
     const role = this.session?.user.role;
+    // Composing: sending for issuance comes first; reading: the message, and "Văn bản đi" beside the lists.
     return [
-      ...(this.mode === 'compose' ? (['compose'] as Tab[]) : (['message'] as Tab[])),
-      'mywork',
+      ...(this.mode === 'compose' ? (['outgoing', 'mywork'] as Tab[]) : (['message', 'mywork', 'outgoing'] as Tab[])),
       ...(role && canReview(role) ? (['review'] as Tab[]) : []),
     ];
   }
@@ -86,8 +86,8 @@ export class Pane {
         return myWorkView(ctx);
       case 'review':
         return reviewView(ctx);
-      case 'compose':
-        return composeView(this.t);
+      case 'outgoing':
+        return outgoingView(ctx);
       default:
         return messageView(ctx, readItem(), this.host.inOutlook);
     }
@@ -148,7 +148,7 @@ export class Pane {
       message: this.t('tabMessage'),
       mywork: this.t('tabMyWork'),
       review: this.t('tabReview'),
-      compose: this.t('tabOutgoing'),
+      outgoing: this.t('tabOutgoing'),
     };
     const tabs = this.tabs();
     const select = (tab: Tab) => {

@@ -3,7 +3,21 @@
  * one place (gateway/http/lookup.ts and the registry's routes under gateway/registry/).
  */
 import { ApiError, type Api } from './api.ts';
-import type { CommentInfo, DocumentInfo, HistoryEntry, LookupResult, RegisterFields, Session, UserInfo } from './types.ts';
+import type { CommentInfo, DocumentInfo, HistoryEntry, LookupResult, RecipientCheck, RegisterFields, SentItem, Session, UserInfo } from './types.ts';
+
+/** POST /api/addin/send: the draft's fields and files (base64, the document first). */
+export interface SendDraft {
+  /** The sending unit: the person's own (admins act for every unit and must name one). */
+  unit?: string;
+  to: string[];
+  subject: string;
+  typeCode?: string;
+  signer?: string;
+  note?: string;
+  files: Array<{ filename: string; contentType: string; content: string }>;
+  direct?: boolean;
+  confirmUnsigned?: boolean;
+}
 
 export interface DocumentDetail {
   document: DocumentInfo;
@@ -77,6 +91,32 @@ export class Registry {
 
   async officers(unitId: string): Promise<UserInfo[]> {
     return (await this.api.request<{ items: UserInfo[] }>('/api/users', { query: { unit: unitId } })).items;
+  }
+
+  // ---- sending for issuance (gateway/http/addin-send.ts, addin-send-queue.ts) ----
+
+  async checkRecipients(to: string[]): Promise<RecipientCheck[]> {
+    return (await this.api.request<{ items: RecipientCheck[] }>('/api/addin/recipients', { json: { to } })).items;
+  }
+
+  sendForIssuance(draft: SendDraft): Promise<SentItem> {
+    return this.api.request<SentItem>('/api/addin/send', { json: draft });
+  }
+
+  async sentItems(): Promise<SentItem[]> {
+    return (await this.api.request<{ items: SentItem[] }>('/api/addin/sent', { query: { limit: '50' } })).items;
+  }
+
+  async issuanceQueue(): Promise<SentItem[]> {
+    return (await this.api.request<{ items: SentItem[] }>('/api/issuance')).items;
+  }
+
+  issueDraft(id: string, confirmUnsigned = false): Promise<SentItem> {
+    return this.api.request<SentItem>(`/api/issuance/${encodeURIComponent(id)}/issue`, { json: confirmUnsigned ? { confirmUnsigned } : {} });
+  }
+
+  returnDraft(id: string, reason: string): Promise<SentItem> {
+    return this.api.request<SentItem>(`/api/issuance/${encodeURIComponent(id)}/return`, { json: { reason } });
   }
 
   private async notFoundAsNull<T>(p: Promise<T>): Promise<T | null> {

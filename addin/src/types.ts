@@ -91,3 +91,43 @@ export interface RegisterFields {
   urgency: string;
   dueDate: string;
 }
+
+/** POST /api/addin/recipients: one recipient as the directory resolves it, or why not with its candidates. */
+export type RecipientCheck =
+  | { given: string; ok: true; name: string | null; address: string; organId: string | null; known: boolean }
+  | { given: string; ok: false; problem: string; candidates: Array<{ name: string; address: string }> };
+
+export interface DeliveryInfo {
+  recipient: string;
+  recipientName: string | null;
+  /** queued → sent → delivered | failed → received → handled */
+  state: string;
+  lastError: string | null;
+  sentAt: string | null;
+  receivedAt: string | null;
+  handledAt: string | null;
+  /** DSNs, receipts and status notices about this recipient. */
+  evidence: Array<{ state: string; inboundId: string; at: string; note: string | null }>;
+}
+
+/** A draft submitted for issuance (GET /api/addin/sent, GET /api/issuance/{id}). */
+export interface SentItem {
+  id: string;
+  unitId: string;
+  /** pending → issuing → issued | returned */
+  state: string;
+  submittedBy: string;
+  submitterName: string | null;
+  subject: string;
+  typeName: string | null;
+  note: string | null;
+  recipients: Array<{ given: string; name: string | null; address: string; known: boolean }>;
+  files: Array<{ filename: string; contentType: string; size: number }>;
+  unsigned: string | null;
+  returnReason: string | null;
+  lastError: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  outgoing: { id: string; notation: string; createdAt: string; deliveries: DeliveryInfo[]; acknowledged: boolean } | null;
+  warnings?: string[];
+}

@@ -88,12 +88,13 @@ export async function snap(page: Page, name: string): Promise<string> {
 /**
  * Copies the final screenshot set to docs/screenshots/ (committed, shown in the README) when the
  * set is missing there or VANTHU_PUBLISH_SCREENSHOTS=1: the pictures carry the time of the run, so
- * copying on every run would change committed files each time the suite runs.
+ * copying on every run would change committed files each time the suite runs. Each suite has its
+ * own prefix (tests/addin-pane.test.ts "addin-", tests/addin-send-pane.test.ts "send-").
  */
-export function publishScreenshots(names: string[]): void {
+export function publishScreenshots(names: string[], prefix = 'addin-'): void {
   mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-  const complete = names.every((n) => existsSync(path.join(DOCS_SCREENSHOTS, `addin-${n}.png`)));
+  const complete = names.every((n) => existsSync(path.join(DOCS_SCREENSHOTS, `${prefix}${n}.png`)));
   if (complete && process.env.VANTHU_PUBLISH_SCREENSHOTS !== '1') return;
-  for (const f of readdirSync(DOCS_SCREENSHOTS)) if (f.startsWith('addin-') && f.endsWith('.png')) rmSync(path.join(DOCS_SCREENSHOTS, f));
-  for (const n of names) copyFileSync(path.join(ARTIFACTS, `${n}.png`), path.join(DOCS_SCREENSHOTS, `addin-${n}.png`));
+  for (const f of readdirSync(DOCS_SCREENSHOTS)) if (f.startsWith(prefix) && f.endsWith('.png')) rmSync(path.join(DOCS_SCREENSHOTS, f));
+  for (const n of names) copyFileSync(path.join(ARTIFACTS, `${n}.png`), path.join(DOCS_SCREENSHOTS, `${prefix}${n}.png`));
 }

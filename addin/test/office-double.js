@@ -2,7 +2,8 @@
  * A test double of Office.js for an Outlook mailbox, served by the browser tests in place of
  * Microsoft's office.js. It provides exactly what addin/src/host.ts uses: Office.onReady, the
  * display language, requirement sets, roaming settings, the current item (read or compose) with
- * getAsFileAsync / body / attachments, and ItemChanged for a pinned pane.
+ * getAsFileAsync / body / attachments (a compose item: subject and recipients through getAsync,
+ * getAttachmentsAsync), and ItemChanged for a pinned pane.
  *
  * Roaming settings last as long as the tab (sessionStorage): each new page starts signed out.
  * Configure before the page loads: window.__officeDoubleConfig = { displayLanguage, mailboxVersion,
@@ -53,9 +54,7 @@
       to: spec.to || [],
       cc: spec.cc || [],
       dateTimeCreated: spec.dateTimeCreated ? new Date(spec.dateTimeCreated) : new Date(),
-      attachments: (spec.attachments || []).map(function (a, i) {
-        return { id: 'att' + i, name: a.name, contentType: a.contentType, size: a.base64.length, isInline: false, attachmentType: 'file' };
-      }),
+      attachments: attachmentDetails(spec),
       body: {
         getAsync: function (format, cb) {
           calls.push('body.getAsync');
@@ -68,13 +67,24 @@
         later(cb, spec.mime ? ok(utf8ToBase64(spec.mime)) : failed('no MIME for this item'));
       },
       getAttachmentContentAsync: function (id, cb) {
-        calls.push('getAttachmentContentAsync:' + id);
-        var a = (spec.attachments || [])[Number(String(id).replace('att', ''))];
-        later(cb, a ? ok({ format: 'base64', content: a.base64 }) : failed('no such attachment'));
+        attachmentContent(spec, id, cb);
       },
     };
   }
 
+  function attachmentDetails(spec) {
+    return (spec.attachments || []).map(function (a, i) {
+      return { id: 'att' + i, name: a.name, contentType: a.contentType, size: a.base64.length, isInline: false, attachmentType: 'file' };
+    });
+  }
+  function attachmentContent(spec, id, cb) {
+    calls.push('getAttachmentContentAsync:' + id);
+    if (!versionAtMost('1.8', config.mailboxVersion || '1.14')) return later(cb, failed('getAttachmentContentAsync needs Mailbox 1.8'));
+    var a = (spec.attachments || [])[Number(String(id).replace('att', ''))];
+    later(cb, a ? ok({ format: 'base64', content: a.base64 }) : failed('no such attachment'));
+  }
+
+  /* A compose form: subject and recipients behind getAsync, the draft's attachments (Mailbox 1.8). */
   function composeItem(spec) {
     return {
       itemType: 'message',
@@ -83,10 +93,23 @@
           later(cb, ok(spec.subject || ''));
         },
       },
+      to: {
+        getAsync: function (cb) {
+          calls.push('to.getAsync');
+          later(cb, ok(spec.to || []));
+        },
+      },
       body: {
         getAsync: function (format, cb) {
           later(cb, ok(spec.bodyText || ''));
         },
+      },
+      getAttachmentsAsync: function (cb) {
+        calls.push('getAttachmentsAsync');
+        later(cb, ok(attachmentDetails(spec)));
+      },
+      getAttachmentContentAsync: function (id, cb) {
+        attachmentContent(spec, id, cb);
       },
     };
   }

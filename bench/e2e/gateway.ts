@@ -34,6 +34,8 @@ export interface GatewayOptions {
   redisPrefix: string;
   cpuProfDir: string | null;
   ingestConcurrency: number | null;
+  /** `ingest.cpuThreads` (docs/architecture.md, "The CPU pool"): 0 = the stages' work on the main thread; null = as configured. */
+  cpuThreads?: number | null;
   /** 0: one process in role `all`; N: a `--role gateway` process and N `--role worker` processes (PostgreSQL only), under bench/e2e/roles.mjs. */
   workers?: number;
   log: (line: string) => void;
@@ -62,7 +64,10 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     database: { url: o.databaseUrl },
     trust: { anchors: [o.trustAnchor], crls: [], dns: o.dns },
     mail: { transport: { kind: 'smarthost', host: '127.0.0.1', port: o.smarthostPort, secure: false, requireTls: false } },
-    ...(o.ingestConcurrency ? { ingest: { concurrency: o.ingestConcurrency } } : {}),
+    ingest: {
+      ...(o.ingestConcurrency ? { concurrency: o.ingestConcurrency } : {}),
+      ...(o.cpuThreads !== null && o.cpuThreads !== undefined ? { cpuThreads: o.cpuThreads } : {}),
+    },
   };
   const configFile = path.join(o.dir, 'vanthu.yaml');
   writeFileSync(configFile, stringify(config));

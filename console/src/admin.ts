@@ -10,6 +10,7 @@ import { button, h, replace } from '../../addin/src/dom.ts';
 import type { Ctx } from './app.ts';
 import type { ConsoleKey } from './i18n.ts';
 import { instant } from './format.ts';
+import { routingSection } from './routing.ts';
 
 interface PipelineStatus {
   at: string;
@@ -98,6 +99,8 @@ export async function adminPage(ctx: Ctx): Promise<void> {
     }
   };
   const unitName = new Map(units.map((u) => [u.id, u.name]));
+  // The routing rules load on their own (console/src/routing.ts): the rest of the page does not wait for them.
+  const routing = h('section', { class: 'admin-routing', 'aria-labelledby': 'admin-routing' }, h('h3', { id: 'admin-routing' }, t('routingTitle')));
   replace(
     main,
     h('h2', {}, t('adminTitle')),
@@ -129,6 +132,7 @@ export async function adminPage(ctx: Ctx): Promise<void> {
         : h('p', { class: 'empty' }, t('adminNoFailed')),
     ),
     connectorsSection(ctx, connectors, unitName),
+    routing,
     h(
       'section',
       { 'aria-labelledby': 'admin-units' },
@@ -161,6 +165,7 @@ export async function adminPage(ctx: Ctx): Promise<void> {
       ),
     ),
   );
+  await routingSection(ctx, routing);
 }
 
 function pipeline(ctx: Ctx, s: PipelineStatus): HTMLElement {

@@ -5,10 +5,11 @@
  * (console/src/live.ts).
  * Every page gets the same Ctx: the API client, the words, the person, and how to show a problem.
  */
-import { Api, ApiError } from '../../addin/src/api.ts';
+import { Api, ApiError, clientFetch } from '../../addin/src/api.ts';
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { Translate } from './i18n.ts';
 import { listen, type LiveFeed } from './live.ts';
+import { may } from './permissions.ts';
 
 export const TOKEN_KEY = 'vanthu.console.token';
 
@@ -37,6 +38,12 @@ export interface Ctx {
 
 type Page = (ctx: Ctx, arg: string | undefined) => Promise<void>;
 
+/** Does the authorisation policy grant `me` this permission (console/src/permissions.ts)? The API decides again on every call. */
+export const can = may;
+
+/** Pages redrawn when the gateway says documents changed (besides the review queue): lists, and the item a leader may be assigning. */
+const LIVE_PAGES = new Set(['my', 'assign', 'extensions', 'list', 'item', 'outgoing']);
+
 export class ConsoleApp {
   private readonly api: Api;
   private me: Me | null = null;
@@ -55,12 +62,12 @@ export class ConsoleApp {
     private readonly t: Translate,
     private readonly pages: Record<string, Page>,
   ) {
-    this.api = new Api(new URL('./', location.href).href, sessionStorage.getItem(TOKEN_KEY));
+    this.api = new Api(new URL('./', location.href).href, sessionStorage.getItem(TOKEN_KEY), clientFetch('console'));
     window.addEventListener('hashchange', () => void this.route());
     document.addEventListener('keydown', (ev) => {
       const target = ev.target as HTMLElement | null;
       const typing = !!target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
-      if (typing && !(ev.ctrlKey || ev.metaKey || ev.key === 'Escape')) return;
+      if (typing && !(ev.ctrlKey || ev.metaKey || ev.altKey || ev.key === 'Escape')) return;
       ConsoleApp.keys?.(ev);
     });
   }
@@ -147,9 +154,12 @@ export class ConsoleApp {
           ['books', 'navBooks', me.role !== 'officer'],
           ['my', 'navMyWork', true],
           ['overview', 'navOverview', me.role === 'leader' || me.role === 'admin'],
+          ['assign', 'navAssign', can(me, 'documents.assign')],
           ['extensions', 'navExtensions', me.role === 'leader' || me.role === 'admin'],
           ['reports', 'navReports', me.role !== 'officer'],
           ['outgoing', 'navOutgoing', true],
+          ['issuance', 'navIssuance', may(me, 'outgoing.issue')],
+          ['send', 'navSend', may(me, 'outgoing.submit')],
           ['admin', 'navAdmin', me.role === 'admin'],
         ] as const
       )
@@ -184,12 +194,16 @@ export class ConsoleApp {
     const shown = ++this.shown;
     this.status.textContent = this.pendingNotice ?? '';
     this.pendingNotice = null;
-    replace(this.main, h('p', { class: 'loading' }, this.t('loading')));
+    // Each page draws into its own <main>: a slower page still rendering when the person moved on
+    // writes into a detached element, never over the page now open.
+    const main = h('main', { id: 'main' }, h('p', { class: 'loading' }, this.t('loading')));
+    this.main.replaceWith(main);
+    this.main = main;
     const decoded = arg ? decodeURIComponent(arg) : undefined;
     await render(this.ctx(), decoded);
     // Lists that change while open refresh themselves when the gateway says documents changed.
     const name = this.pages[page] ? page : this.defaultPage();
-    if (shown === this.shown && ((name === 'review' && !decoded) || name === 'my'))
+    if (shown === this.shown && ((name === 'review' && !decoded) || LIVE_PAGES.has(name)))
       this.live = listen({
         base: new URL('./', location.href).href,
         token: () => sessionStorage.getItem(TOKEN_KEY),
@@ -232,16 +246,24 @@ export class ConsoleApp {
   private editing(): boolean {
     const active = document.activeElement;
     if (active && this.main.contains(active) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName)) return true;
+    // A choice made in a list (an officer picked) and not sent: the one selected is not the one the page drew.
+    const drawn = (s: HTMLSelectElement) =>
+      Math.max(
+        0,
+        Array.from(s.options).findIndex((o) => o.defaultSelected),
+      );
+    if (Array.from(this.main.querySelectorAll('select')).some((s) => s.options.length > 0 && s.selectedIndex !== drawn(s))) return true;
     return Array.from(this.main.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')).some((f) => f.value !== f.defaultValue);
   }
 
   private ctx(): Ctx {
+    const main = this.main;
     return {
       api: this.api,
       t: this.t,
       me: this.me!,
-      main: this.main,
-      fail: (err) => this.problem(err),
+      main,
+      fail: (err) => this.problem(err, main),
       notice: (text) => {
         this.status.textContent = text;
       },
@@ -253,20 +275,22 @@ export class ConsoleApp {
     };
   }
 
-  private problem(err: unknown): void {
+  /** Shows a failure in the page that met it (`main`); a page already left stays as it is. */
+  private problem(err: unknown, main: HTMLElement): void {
     const { t } = this;
     if (err instanceof ApiError && err.kind === 'unauthenticated') return this.signIn(t('sessionExpired'));
+    if (main !== this.main) return;
     ConsoleApp.keys = null;
     if (err instanceof ApiError && err.kind === 'forbidden') {
       replace(
-        this.main,
+        main,
         h('section', { class: 'problem', role: 'alert', 'data-problem': 'forbidden' }, h('h2', {}, t('forbiddenTitle')), h('p', {}, t('forbiddenHelp'))),
       );
       return;
     }
     const text = err instanceof ApiError && err.kind === 'unreachable' ? t('unreachable') : (err as Error).message;
     replace(
-      this.main,
+      main,
       h(
         'section',
         { class: 'problem', role: 'alert', 'data-problem': 'error' },

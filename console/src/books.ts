@@ -1,6 +1,7 @@
 /**
- * The incoming book of a unit and year (GET /api/documents?book=incoming, newest number first) with
- * filters by type, issuer and state, the registry's diacritics-insensitive search (q), and the
+ * The incoming book of a unit and year (GET /api/documents?book=incoming, newest number first, 50
+ * rows a page, "Xem thêm" for the next) with filters by type, issuer and state and the registry's
+ * diacritics-insensitive search (q), all applied by the server, and the
  * book as the API prints it (GET /api/books/{unit}/{year}?format=pdf|csv|xlsx), downloaded with the
  * token.
  */
@@ -10,7 +11,9 @@ import { TOKEN_KEY, type Ctx } from './app.ts';
 import { filterForm } from './filters.ts';
 import { day, download, today } from './format.ts';
 
-const STATES = ['received', 'assigned', 'in_progress', 'done', 'returned'] as const;
+const STATES = ['received', 'assigned', 'in_progress', 'done', 'returned', 'forwarded'] as const;
+/** Rows per page: the first page of a book of thousands draws at once, the rest on "Xem thêm". */
+const PAGE = 50;
 
 export async function booksPage(ctx: Ctx): Promise<void> {
   const { api, t, me, main } = ctx;
@@ -23,14 +26,15 @@ export async function booksPage(ctx: Ctx): Promise<void> {
   const issuer = h('input', { name: 'issuer', type: 'search' });
   const state = h('select', { name: 'state' }, h('option', { value: '' }, t('all')), ...STATES.map((s) => h('option', { value: s }, t(`status_${s}`))));
   const table = h('div', { class: 'book' });
+  const more = h('p', { class: 'more' });
   let rows: DocumentInfo[] = [];
-
-  const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+  let total = 0;
 
   const draw = () => {
-    const wantIssuer = fold(issuer.value.trim());
-    const shown = rows.filter((d) => (!type.value || d.typeCode === type.value) && (!wantIssuer || fold(d.issuer ?? '').includes(wantIssuer)));
-    if (!shown.length) return replace(table, h('p', { class: 'empty' }, t('bookEmpty')));
+    if (!rows.length) {
+      replace(more);
+      return replace(table, h('p', { class: 'empty' }, t('bookEmpty')));
+    }
     replace(
       table,
       h(
@@ -44,13 +48,13 @@ export async function booksPage(ctx: Ctx): Promise<void> {
         h(
           'tbody',
           {},
-          ...shown.map((d) =>
+          ...rows.map((d) =>
             h(
               'tr',
               { 'data-document': d.id },
               h('td', { class: 'number' }, d.bookNumber ?? ''),
               h('td', {}, day(d.registeredAt ?? d.arrivalAt)),
-              h('td', {}, d.notation ?? ''),
+              h('td', {}, h('a', { href: `#/item/${d.id}` }, d.notation || t('noNotation'))),
               h('td', {}, day(d.issuedDate)),
               h('td', {}, d.issuer ?? ''),
               h('td', {}, d.subject ?? ''),
@@ -61,28 +65,44 @@ export async function booksPage(ctx: Ctx): Promise<void> {
         ),
       ),
     );
+    replace(
+      more,
+      h('span', { class: 'hint', 'data-total': total }, t('bookShown', { n: rows.length, total })),
+      rows.length < total ? button(t('showMore'), () => void load(true)) : null,
+    );
   };
 
-  const load = async () => {
+  // The server filters and pages (PAGE rows at a time, newest number first); a later load wins over one still on its way.
+  let loads = 0;
+  const load = async (append = false) => {
+    const mine = ++loads;
+    let res: { total: number; items: DocumentInfo[]; types?: Array<{ code: string; name: string | null }> };
     try {
-      const res = await api.request<{ items: Array<DocumentInfo & { typeCode: string | null }> }>('/api/documents', {
+      res = await api.request('/api/documents', {
         query: {
           book: 'incoming',
           unit: unit.value || undefined,
           year: year.value || undefined,
           q: q.value.trim() || undefined,
           status: state.value || undefined,
-          limit: '500',
+          typeCode: type.value || undefined,
+          issuer: issuer.value.trim() || undefined,
+          facets: append ? undefined : 'true',
+          limit: String(PAGE),
+          offset: append ? String(rows.length) : undefined,
         },
       });
-      rows = res.items;
     } catch (err) {
       return ctx.fail(err);
     }
-    const types = [...new Set(rows.map((d) => d.typeCode).filter((c): c is string => !!c))].sort();
-    const keep = type.value;
-    replace(type, h('option', { value: '' }, t('all')), ...types.map((c) => h('option', { value: c }, rows.find((d) => d.typeCode === c)?.typeName ?? c)));
-    type.value = types.includes(keep) ? keep : '';
+    if (mine !== loads) return;
+    rows = append ? [...rows, ...res.items] : res.items;
+    total = res.total;
+    if (res.types) {
+      const keep = type.value;
+      replace(type, h('option', { value: '' }, t('all')), ...res.types.map((c) => h('option', { value: c.code }, c.name ?? c.code)));
+      type.value = res.types.some((c) => c.code === keep) ? keep : '';
+    }
     draw();
   };
 
@@ -98,10 +118,9 @@ export async function booksPage(ctx: Ctx): Promise<void> {
     clearTimeout(timer);
     timer = setTimeout(() => void load(), 250);
   };
-  for (const el of [unit, year, state]) el.addEventListener('change', () => void load());
+  for (const el of [unit, year, state, type]) el.addEventListener('change', () => void load());
   q.addEventListener('input', later);
-  type.addEventListener('change', draw);
-  issuer.addEventListener('input', draw);
+  issuer.addEventListener('input', later);
 
   replace(
     main,
@@ -123,6 +142,7 @@ export async function booksPage(ctx: Ctx): Promise<void> {
       button(t('exportXlsx'), exportAs('xlsx')),
     ),
     table,
+    more,
   );
   await load();
 }

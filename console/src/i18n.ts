@@ -5,6 +5,8 @@
  */
 import { hasKey, localeFor, translator as paneTranslator, type Locale } from '../../addin/src/i18n.ts';
 import { leaderEn, leaderVi } from './i18n-leader.ts';
+import { outgoingEn, outgoingVi } from './i18n-outgoing.ts';
+import { workEn, workVi } from './i18n-work.ts';
 
 const vi = {
   appName: 'Văn thư điện tử',
@@ -109,6 +111,8 @@ const vi = {
   extAsked: 'Đã gửi đề nghị gia hạn đến {date}; lãnh đạo sẽ quyết định.',
   extWaiting: 'Đã xin gia hạn đến {date}, chờ lãnh đạo quyết định.',
   ...leaderVi,
+  ...workVi,
+  ...outgoingVi,
   navAdmin: 'Quản trị',
   adminTitle: 'Quản trị hệ thống',
   adminIntro: 'Số liệu lúc {at} (giờ Hà Nội). Prometheus đọc cùng số liệu tại /metrics.',
@@ -260,6 +264,8 @@ const en: Record<ConsoleKey, string> = {
   extAsked: 'Extension to {date} requested; a leader will decide.',
   extWaiting: 'Extension to {date} requested, waiting for a leader.',
   ...leaderEn,
+  ...workEn,
+  ...outgoingEn,
   navAdmin: 'Administration',
   adminTitle: 'Administration',
   adminIntro: 'Figures as of {at} (Hà Nội time). Prometheus reads the same at /metrics.',

@@ -40,7 +40,8 @@ interface OutgoingTrail {
 
 const PAGE = 50;
 
-export async function outgoingPage(ctx: Ctx): Promise<void> {
+/** `focus`: an outgoing document's id (#/outgoing/<id>, the link after issuing) — its entry is marked and scrolled to. */
+export async function outgoingPage(ctx: Ctx, focus?: string): Promise<void> {
   const { api, t, me, main } = ctx;
   resetCharts();
   let units: Array<{ id: string; name: string }> = [];
@@ -69,7 +70,12 @@ export async function outgoingPage(ctx: Ctx): Promise<void> {
   const entry = (o: OutgoingTrail) =>
     h(
       'article',
-      { class: 'trail', 'data-outgoing': o.entryId },
+      {
+        class: focus && o.outgoingId === focus ? 'trail focus' : 'trail',
+        'data-outgoing': o.entryId,
+        'data-outgoing-id': o.outgoingId,
+        'aria-label': focus && o.outgoingId === focus ? t('outgoingFocus') : null,
+      },
       h('h3', {}, `${o.notation} — ${[o.typeName, o.subject].filter(Boolean).join(': ')}`),
       h(
         'p',
@@ -132,6 +138,7 @@ export async function outgoingPage(ctx: Ctx): Promise<void> {
     if (!append) replace(list);
     if (!res.items.length && !append) list.append(h('p', { class: 'empty' }, t('trailEmpty')));
     list.append(...res.items.map(entry));
+    if (!append) list.querySelector('article.focus')?.scrollIntoView({ block: 'start' });
     offset += res.items.length;
     replace(
       more,

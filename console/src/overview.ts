@@ -11,6 +11,8 @@ import type { Ctx } from './app.ts';
 import { filterForm } from './filters.ts';
 import { barChart, COLORS, resetCharts } from './charts.ts';
 import { day, instant, today } from './format.ts';
+import { latestLoad } from './latest.ts';
+import { leaderControls } from './assign.ts';
 
 interface Counts {
   received: number;
@@ -78,16 +80,8 @@ export async function overviewPage(ctx: Ctx): Promise<void> {
   const unitName = (id: string) => units.find((u) => u.id === id)?.name ?? id;
 
   // A later load (the filters changed) wins over an earlier one still on its way.
-  let loads = 0;
-  const load = async () => {
-    const mine = ++loads;
-    let o: Overview;
-    try {
-      o = await api.request<Overview>('/api/overview', { query: { unit: unit.value || undefined, month: month.value || undefined } });
-    } catch (err) {
-      return ctx.fail(err);
-    }
-    if (mine !== loads) return;
+  const overview = () => api.request<Overview>('/api/overview', { query: { unit: unit.value || undefined, month: month.value || undefined } });
+  const load = latestLoad(ctx, overview, (o) => {
     resetCharts();
     serverToday = o.today;
     const several = o.unitId === null && units.length > 1;
@@ -191,7 +185,7 @@ export async function overviewPage(ctx: Ctx): Promise<void> {
           )
         : h('p', { class: 'empty' }, t('ovNoDeadlines')),
     );
-  };
+  });
 
   for (const el of [unit, month]) el.addEventListener('change', () => void load());
   replace(main, h('h2', {}, t('overviewTitle')), filterForm(load, units.length > 1 ? field(t('unit'), unit) : null, field(t('month'), month)), body);
@@ -256,7 +250,7 @@ interface Detail extends DocumentInfo {
   history: Array<{ at: string; actor: string; action: string }>;
 }
 
-/** #/item/<id>: one document as a leader reads it. */
+/** #/item/<id>: one document as a leader reads it, with the assignment and deadline forms for who may use them. */
 export async function itemPage(ctx: Ctx, id: string | undefined): Promise<void> {
   const { api, t, main } = ctx;
   resetCharts();
@@ -267,6 +261,8 @@ export async function itemPage(ctx: Ctx, id: string | undefined): Promise<void> 
     return ctx.fail(err);
   }
   const late = !!d.dueDate && d.dueDate < todayOf(ctx) && OPEN.split(',').includes(d.status);
+  // Giao việc, Đổi hạn: for whom the policy lets assign, while the document is open (console/src/assign.ts).
+  const controls = await leaderControls(ctx, d, () => itemPage(ctx, id));
   const pair = (k: Parameters<typeof t>[0], v: string | number | null | undefined, attrs: Record<string, string> = {}) =>
     v === null || v === undefined || v === '' ? null : [h('dt', {}, t(k)), h('dd', attrs, v)];
   replace(
@@ -293,6 +289,7 @@ export async function itemPage(ctx: Ctx, id: string | undefined): Promise<void> 
       pair('dueDate', day(d.dueDate), { 'data-due': d.dueDate ?? '' }),
       pair('handling', d.handlingNotes),
     ),
+    controls,
     h('h3', {}, t('comment')),
     d.comments.length
       ? h('ul', { class: 'items' }, ...d.comments.map((c) => h('li', {}, h('span', { class: 'meta' }, `${instant(c.createdAt)} · ${c.actor}`), c.body)))

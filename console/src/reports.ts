@@ -9,6 +9,7 @@ import { TOKEN_KEY, type Ctx } from './app.ts';
 import { filterForm } from './filters.ts';
 import { barChart, COLORS, resetCharts } from './charts.ts';
 import { download, instant, today } from './format.ts';
+import { latestLoad } from './latest.ts';
 
 type IndicatorKey =
   | 'receivedElectronic'
@@ -41,9 +42,14 @@ interface UnitUsage {
   received: { total: number; electronic: number; paper: number; scans: number; signed: number };
   sent: { numbered: number; electronic: number; signed: number | null };
   officers: { withItems: number; app: number; mail: number; electronic: number; none: number };
+  channels: Record<Channel, { actions: number; people: number; verified?: boolean }>;
   times: { registerHours: Spread; doneDays: Spread };
   indicators: Indicator[];
 }
+/** Where people acted (the audit entries' channel), in the order the table shows them. */
+const CHANNELS = ['console', 'addin', 'mail', 'cli', 'api', 'unknown'] as const;
+type Channel = (typeof CHANNELS)[number];
+
 interface UsageReport {
   month: string;
   generatedAt: string;
@@ -109,6 +115,7 @@ export async function reportsPage(ctx: Ctx): Promise<void> {
           ),
         ),
       ),
+      channelTable(ctx, u),
       h(
         'p',
         { class: 'hint' },
@@ -125,19 +132,14 @@ export async function reportsPage(ctx: Ctx): Promise<void> {
   };
 
   // A later load (the filters changed) wins over an earlier one still on its way.
-  let loads = 0;
-  const load = async () => {
-    const mine = ++loads;
-    let r: UsageReport;
-    try {
-      r = await api.request<UsageReport>('/api/reports/usage', { query: { unit: unit.value || undefined, month: month.value || undefined } });
-    } catch (err) {
-      return ctx.fail(err);
-    }
-    if (mine !== loads) return;
-    resetCharts();
-    replace(body, h('p', { class: 'hint' }, t('reportMade', { at: instant(r.generatedAt) })), ...r.units.map(section));
-  };
+  const load = latestLoad(
+    ctx,
+    () => api.request<UsageReport>('/api/reports/usage', { query: { unit: unit.value || undefined, month: month.value || undefined } }),
+    (r) => {
+      resetCharts();
+      replace(body, h('p', { class: 'hint' }, t('reportMade', { at: instant(r.generatedAt) })), ...r.units.map(section));
+    },
+  );
 
   const exportAs = (format: 'xlsx' | 'pdf') => () => {
     const q = new URLSearchParams({ format, month: month.value });
@@ -159,4 +161,32 @@ export async function reportsPage(ctx: Ctx): Promise<void> {
     body,
   );
   await load();
+}
+
+/** Actions on the unit's documents in the month per channel: console, Outlook add-in, mail, CLI, other API clients. */
+function channelTable(ctx: Ctx, u: UnitUsage): HTMLElement | null {
+  const { t } = ctx;
+  if (!u.channels) return null;
+  const shown = CHANNELS.filter((c) => c !== 'unknown' || u.channels[c].actions > 0);
+  return h(
+    'table',
+    { class: 'channels', 'data-unit': u.unitId },
+    h('caption', {}, t('channelsCaption', { unit: u.unitName })),
+    h('thead', {}, h('tr', {}, ...(['channelName', 'channelActions', 'channelPeople', 'channelSource'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+    h(
+      'tbody',
+      {},
+      ...shown.map((c) =>
+        h(
+          'tr',
+          { 'data-channel': c },
+          h('th', { scope: 'row' }, t(`channel_${c}`)),
+          h('td', { class: 'number' }, String(u.channels[c].actions)),
+          h('td', { class: 'number' }, String(u.channels[c].people)),
+          h('td', { class: u.channels[c].verified ? 'verified' : 'claimed' }, t(u.channels[c].verified ? 'channelVerified' : 'channelClaimed')),
+        ),
+      ),
+    ),
+    h('tfoot', {}, h('tr', {}, h('td', { colspan: '4', class: 'hint' }, t('channelNote')))),
+  );
 }

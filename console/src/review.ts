@@ -1,15 +1,19 @@
 /**
  * The clerk's review queue (GET /api/review, oldest first, with the reasons the registry gave) and
- * one item beside its document: the fields to correct, the PDF in the browser's own viewer (fetched
- * with the token, shown from a blob: URL), the mail headers and the signature verdicts. "Vào sổ" and
- * "Trả lại" are the add-in's and the CLI's calls (approve with corrections, reject with a reason).
- * Keys: j/k select, Enter open; in an item Ctrl+Enter registers, Esc goes back.
+ * one item beside its document: the fields to correct, the PDF drawn by pdf.js (fetched with the
+ * token) where clicking a field boxes the lines it was read from (console/src/sources.ts), the mail
+ * headers and the signature verdicts. "Vào sổ" and "Trả lại" are the add-in's and the CLI's calls
+ * (approve with corrections, reject with a reason); "Chuyển" forwards it (console/src/forward.ts).
+ * Keys: j/k select, Enter open; in an item Ctrl+Enter registers, Alt+C forwards, Alt+T returns,
+ * Esc goes back.
  */
 import { ApiError } from '../../addin/src/api.ts';
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { DocumentInfo, SignatureInfo } from '../../addin/src/types.ts';
-import { ConsoleApp, TOKEN_KEY, type Ctx } from './app.ts';
+import { ConsoleApp, type Ctx } from './app.ts';
 import { instant } from './format.ts';
+import { forwardForm } from './forward.ts';
+import { showDocument, type Highlight } from './sources.ts';
 
 interface MessageDetail {
   id: string;
@@ -77,12 +81,24 @@ async function reviewItem(ctx: Ctx, id: string): Promise<void> {
   } catch (err) {
     return ctx.fail(err);
   }
-  const message = doc.inboundId ? await api.request<MessageDetail>(`/api/messages/${doc.inboundId}`).catch(() => null) : null;
+  const [message, units] = await Promise.all([
+    doc.inboundId ? api.request<MessageDetail>(`/api/messages/${doc.inboundId}`).catch(() => null) : null,
+    api
+      .request<{ units: Array<{ id: string; name: string }> }>('/api/units')
+      .then((r) => r.units)
+      .catch(() => []),
+  ]);
+  // Clicking (or tabbing into) a field boxes where it was read, once the document is shown.
+  let highlight: Highlight | null = null;
+  const where = h('p', { class: 'hint source-note', role: 'status', 'aria-live': 'polite' }, t('sourceHint'));
   const inputs = Object.fromEntries(
     EDITABLE.map((k) => {
       const value = (doc as unknown as Record<string, string | null>)[k] ?? '';
       const el = k === 'subject' ? h('textarea', { name: k, rows: 3 }) : h('input', { name: k, type: k === 'issuedDate' || k === 'dueDate' ? 'date' : 'text' });
       el.value = value;
+      el.addEventListener('focus', () => {
+        if (highlight) where.textContent = highlight(k, t(k));
+      });
       return [k, el];
     }),
   ) as Record<(typeof EDITABLE)[number], HTMLInputElement | HTMLTextAreaElement>;
@@ -111,7 +127,9 @@ async function reviewItem(ctx: Ctx, id: string): Promise<void> {
       else ctx.fail(err);
     }
   };
-  const viewer = h('div', { class: 'viewer' }, h('p', { class: 'hint' }, t('loading')));
+  // A region that scrolls on its own: reachable with the keyboard (Tab, then arrows).
+  const viewer = h('div', { class: 'viewer', tabindex: '0', role: 'region', 'aria-label': t('viewerTitle') }, h('p', { class: 'hint' }, t('loading')));
+  const forward = forwardForm(ctx, doc.id, doc.unitId, units);
   replace(
     main,
     h('p', {}, h('a', { href: '#/review' }, `← ${t('back')}`)),
@@ -121,27 +139,33 @@ async function reviewItem(ctx: Ctx, id: string): Promise<void> {
       'div',
       { class: 'split' },
       h(
-        'form',
-        {
-          class: 'fields',
-          'data-document': doc.id,
-          on: {
-            submit: (ev) => {
-              ev.preventDefault();
-              void register();
+        'div',
+        { class: 'work' },
+        h(
+          'form',
+          {
+            class: 'fields',
+            'data-document': doc.id,
+            on: {
+              submit: (ev) => {
+                ev.preventDefault();
+                void register();
+              },
             },
           },
-        },
-        h('h3', {}, t('fieldsTitle')),
-        ...EDITABLE.map((k) => field(t(k), inputs[k])),
-        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('register'))),
-        h('p', { class: 'hint' }, t('shortcutsHint')),
-        field(t('returnReason'), reason),
-        h(
-          'div',
-          { class: 'actions' },
-          button(t('returnDoc'), () => void giveBack()),
+          h('h3', {}, t('fieldsTitle')),
+          where,
+          ...EDITABLE.map((k) => field(t(k), inputs[k])),
+          h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('register'))),
+          h('p', { class: 'hint' }, t('shortcutsHintFull')),
+          field(t('returnReason'), reason),
+          h(
+            'div',
+            { class: 'actions' },
+            button(t('returnDoc'), () => void giveBack()),
+          ),
         ),
+        forward.el,
       ),
       h('div', { class: 'document' }, viewer, message ? headers(ctx, message) : null, message ? signatures(ctx, message, doc) : null),
     ),
@@ -149,11 +173,16 @@ async function reviewItem(ctx: Ctx, id: string): Promise<void> {
   inputs.notation.focus();
   ConsoleApp.keys = (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) void register();
+    else if (ev.altKey && ev.code === 'KeyC') void forward.send();
+    else if (ev.altKey && ev.code === 'KeyT') void giveBack();
     else if (ev.key === 'Escape') ctx.go('#/review');
     else return;
     ev.preventDefault();
   };
-  await showAttachment(ctx, message, viewer);
+  highlight = await showDocument(ctx, doc.id, message, viewer);
+  // The field that has the focus by now (the number, at first) is shown at once.
+  const focused = EDITABLE.find((k) => document.activeElement === inputs[k]);
+  if (focused) where.textContent = highlight(focused, t(focused));
 }
 
 function headers(ctx: Ctx, m: MessageDetail): HTMLElement {
@@ -201,17 +230,4 @@ function signatures(ctx: Ctx, m: MessageDetail, doc: DocumentInfo): HTMLElement 
         )
       : h('p', { class: 'hint' }, t('noSignatures')),
   );
-}
-
-/** The first PDF of the message in an iframe: fetched with the bearer token, shown from a blob: URL. */
-async function showAttachment(ctx: Ctx, m: MessageDetail | null, viewer: HTMLElement): Promise<void> {
-  const pdf = m?.attachments.find((a) => a.contentType.toLowerCase().startsWith('application/pdf') || /\.pdf$/i.test(a.filename ?? ''));
-  if (!m || !pdf) return replace(viewer, h('p', { class: 'hint' }, ctx.t('noAttachment')));
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  const res = await fetch(new URL(`api/messages/${m.id}/attachments/${pdf.idx}`, new URL('./', location.href)), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  }).catch(() => null);
-  if (!res?.ok) return replace(viewer, h('p', { class: 'error' }, ctx.t('unreachable')));
-  const url = URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'application/pdf' }));
-  replace(viewer, h('iframe', { src: url, title: pdf.filename ?? 'PDF', 'data-attachment': String(pdf.idx) }));
 }

@@ -9,7 +9,7 @@
 import type { Classification } from '../../gateway/documents/types.ts';
 import { choose, makeBytes } from '../plan.ts';
 import { expected, invariant, projectErrors } from '../failure.ts';
-import type { Format } from '../mutate.ts';
+import type { Format } from '../mutate/ops.ts';
 import type { SeedKind } from '../seeds.ts';
 import type { Target } from './types.ts';
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { SignatureReport, VerifyReport } from '../../gateway/trust/report.ts';
 import { choose, makeBytes } from '../plan.ts';
 import { invariant } from '../failure.ts';
-import type { Format } from '../mutate.ts';
+import type { Format } from '../mutate/ops.ts';
 import type { Corpus, SeedKind } from '../seeds.ts';
 import type { Target } from './types.ts';
 

@@ -256,22 +256,26 @@ export class DurableAccept {
 
   private async insertRows(rows: InboundInsert[]): Promise<AcceptResult[]> {
     const { db } = this.opts.database;
-    const inserted = await this.opts.database.query<{ id: string }>(INSERT_INBOUND, [
-      rows.map((r) => r.id),
-      rows.map((r) => (r.receivedAt as Date).toISOString()),
-      rows.map((r) => r.source),
-      rows.map((r) => r.messageId),
-      rows.map((r) => r.contentHash),
-      rows.map((r) => r.blobSha256),
-      rows.map((r) => r.size),
-      rows.map((r) => r.mailFrom ?? null),
-      rows.map((r) => JSON.stringify(r.rcptTo)),
-      rows.map((r) => JSON.stringify(r.unitIds)),
-      rows.map((r) => r.remoteIp ?? null),
-      rows.map((r) => r.helo ?? null),
-      rows.map((r) => r.uploadedBy ?? null),
-      rows.map((r) => r.uploadedUnit ?? null),
-    ]);
+    const inserted = await this.opts.database.query<{ id: string }>(
+      INSERT_INBOUND,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => (r.receivedAt as Date).toISOString()),
+        rows.map((r) => r.source),
+        rows.map((r) => r.messageId),
+        rows.map((r) => r.contentHash),
+        rows.map((r) => r.blobSha256),
+        rows.map((r) => r.size),
+        rows.map((r) => r.mailFrom ?? null),
+        rows.map((r) => JSON.stringify(r.rcptTo)),
+        rows.map((r) => JSON.stringify(r.unitIds)),
+        rows.map((r) => r.remoteIp ?? null),
+        rows.map((r) => r.helo ?? null),
+        rows.map((r) => r.uploadedBy ?? null),
+        rows.map((r) => r.uploadedUnit ?? null),
+      ],
+      { lane: 'accept' },
+    );
     const fresh = new Set(inserted.map((r) => r.id));
     if (fresh.size === rows.length) return rows.map((r) => ({ id: r.id, duplicate: false }));
     // Some were already stored (or repeated within this batch): answer with the stored row's id.

@@ -22,7 +22,8 @@ export function gatewayClient(config: Config, env: NodeJS.ProcessEnv = process.e
       fetch(new URL(path, base), {
         method,
         body: init.body,
-        headers: { authorization: `Bearer ${token}`, ...init.headers },
+        // The channel of what this call records in the audit log (gateway/http/channel.ts).
+        headers: { authorization: `Bearer ${token}`, 'x-vanthu-client': 'cli', ...init.headers },
         signal: AbortSignal.timeout(30_000),
         ...(init.body ? { duplex: 'half' } : {}),
       } as RequestInit),

@@ -266,6 +266,38 @@ export const HELP: Record<string, CommandHelp> = {
     ],
     examples: ['vanthu send-document ke-hoach.pdf --to "Văn phòng UBND tỉnh Lâm Đồng" --subject "Kiểm tra quyết toán" --type KH --unit stc'],
   },
+  issuance: {
+    vi: 'hàng chờ phát hành: văn bản cán bộ gửi từ Outlook; phát hành hoặc trả lại',
+    en: 'the issuance queue: drafts sent from the Outlook add-in; issue or return them',
+    usage: [
+      'vanthu issuance [list] [--unit U] [--state pending|issuing|issued|returned] [--json|--table]',
+      'vanthu issuance issue <draft-id> [--confirm-unsigned] [--edxml] [--json]',
+      'vanthu issuance return <draft-id> --reason TEXT [--json]',
+    ],
+    options: [
+      ['--state S', 'trạng thái cần liệt kê (mặc định pending: chờ phát hành)', 'which drafts to list (default pending)'],
+      ['--confirm-unsigned', 'phát hành dù văn bản chưa có chữ ký số hợp lệ (ghi nhật ký)', 'issue although unsigned (audited)'],
+      ['--reason TEXT', 'lý do trả lại', 'why it is returned'],
+      ...JSON_TABLE,
+    ],
+    examples: [
+      'vanthu issuance --unit stc',
+      'vanthu issuance issue 01JF3Q8W4R0G5Y8N7K2M6P9T1V',
+      'vanthu issuance return 01JF3Q8W4R0G5Y8N7K2M6P9T1V --reason "Thiếu chữ ký"',
+    ],
+  },
+  outgoing: {
+    vi: 'các tệp PDF đã ban hành của một văn bản đi và các phiên bản gia hạn dấu thời gian lưu trữ; --out ghi ra thư mục',
+    en: 'the issued PDFs of an outgoing document and their versions (renewed archive time-stamps); --out writes them',
+    usage: ['vanthu outgoing files <outgoing-id> [--json|--table]', 'vanthu outgoing files <outgoing-id> --out DIR [--file IDX] [--version N]'],
+    options: [
+      ['--out DIR', 'ghi các tệp vào DIR (phiên bản mới nhất)', 'write the files into DIR (the newest version)'],
+      ['--file IDX', 'chỉ tệp này (0: văn bản, 1, 2…: phụ lục)', 'only this file (0: the document, 1, 2…: appendices)'],
+      ['--version N', 'phiên bản N (1: bản ban hành ban đầu), cùng --out', 'version N (1: as issued), with --out'],
+      ...JSON_TABLE,
+    ],
+    examples: ['vanthu outgoing files 01JF3Q8W4R0G5Y8N7K2M6P9T1V', 'vanthu outgoing files 01JF3Q8W4R0G5Y8N7K2M6P9T1V --out luu-tru/ --version 1'],
+  },
   directory: {
     vi: 'tìm trong danh bạ cơ quan nhận văn bản (không phân biệt dấu)',
     en: 'search the directory of agencies to send documents to (diacritics optional)',
@@ -283,5 +315,19 @@ export const HELP: Record<string, CommandHelp> = {
       ['--verbose', 'in nhật ký của cổng', "print the gateway's log"],
     ],
     examples: ['vanthu demo', 'vanthu demo --keep /tmp/vanthu-demo && pdfsig /tmp/vanthu-demo/issued.pdf'],
+  },
+  'renew-timestamp': {
+    vi: 'gia hạn dấu thời gian lưu trữ của văn bản PDF đã ban hành (PAdES B-LTA): thêm dữ liệu kiểm tra cho dấu thời gian cuối, rồi đóng dấu thời gian mới',
+    en: 'renew the archive time-stamp of an issued PDF (PAdES B-LTA): validation data for the last time-stamp, then a new document time-stamp',
+    usage: ['vanthu renew-timestamp <file.pdf> [--unit U] [--out FILE]'],
+    options: [
+      [
+        '--unit U',
+        'đơn vị có issue.tsa và issue.ltv (bỏ qua khi chỉ có một)',
+        'the unit whose issue.tsa and issue.ltv are used (optional when only one has a TSA)',
+      ],
+      ['--out FILE', 'tệp ghi ra (mặc định: ghi đè tệp vào)', 'file to write (default: replace the input file)'],
+    ],
+    examples: ['vanthu renew-timestamp 125-UBND-VP.pdf --unit ubnd', 'vanthu renew-timestamp cu.pdf --out moi.pdf'],
   },
 };

@@ -42,8 +42,11 @@ export const commands: Record<string, Loader> = {
   book: () => import('./commands/book.ts'),
   audit: () => import('./commands/audit.ts'),
   'send-document': () => import('./commands/send-document.ts'),
+  issuance: () => import('./commands/issuance.ts'),
+  outgoing: () => import('./commands/outgoing.ts'),
   directory: () => import('./commands/directory.ts'),
   demo: () => import('./commands/demo.ts'),
+  'renew-timestamp': () => import('./commands/renew-timestamp.ts'),
 };
 
 export function version(): string {

@@ -45,14 +45,17 @@ export async function callRegistry<T>(config: Config, call: RegistryCall<T>): Pr
     if (!isUnreachable(err)) throw err;
   }
   // No gateway: storage opened here, loading only what this path needs (docs/cli.md, "Fast start").
-  const [{ openCliStorage }, { createRuntime }, { silentLogger }] = await Promise.all([
+  const [{ openCliStorage }, { createRuntime }, { silentLogger }, { withAuditVia }] = await Promise.all([
     import('./storage.ts'),
     import('../registry/runtime.ts'),
     import('../log.ts'),
+    import('../registry/audit.ts'),
   ]);
   const storage = await openCliStorage(config);
   try {
-    return await call.direct(createRuntime({ database: storage.database, config, log: silentLogger, blobs: storage.blobs }), CLI_PRINCIPAL);
+    const rt = createRuntime({ database: storage.database, config, log: silentLogger, blobs: storage.blobs });
+    // What it records says it was done at the command line (as the gateway does for its API, gateway/http/channel.ts).
+    return await withAuditVia({ channel: 'cli' }, () => call.direct(rt, CLI_PRINCIPAL));
   } catch (err) {
     if (err instanceof RegistryError || err instanceof AccessDenied) throw new CliFailure(err.status, err.message);
     throw err;

@@ -92,6 +92,14 @@ export const configSchema = z.strictObject({
   ingest: z.strictObject({
     outboxSweepMs: z.number().int().positive().default(5000),
     concurrency: z.number().int().positive().default(4),
+    /**
+     * Threads of the CPU pool the parse, classify and verify stages run their work on (docs/architecture.md,
+     * "The CPU pool"): null = the cores but one, at least 1; 0 (the default for now: the memory it
+     * keeps, bench/e2e/FINDINGS.md "Sixth round") = on the main thread, no pool.
+     */
+    cpuThreads: z.number().int().min(0).max(64).nullable().default(0),
+    /** A CPU pool task running longer than this stops its thread; the message gets the outcome `worker-timeout`. */
+    cpuTaskMs: z.number().int().positive().default(120_000),
     /** BullMQ job lock; a job whose worker died is retried after about this long. */
     lockMs: z.number().int().min(1000).default(30_000),
     /** A worker holds a message's lease this long, renewing it every third; the sweep re-queues a pending message nobody holds that was queued longer ago than this (gateway/workers/lease.ts, gateway/workers/outbox.ts). */

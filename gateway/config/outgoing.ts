@@ -50,6 +50,24 @@ const unitSigning = z.strictObject({
       italicFont: z.string().min(1).optional(),
       /** RFC 3161 time-stamping authority (http URL); the unit's signature is time-stamped when set. */
       tsa: z.url().optional(),
+      /**
+       * Long-term validation (PAdES B-LT, docs/issuance.md): after signing, a DSS with the certificates
+       * and revocation data of every signature in the document.
+       */
+      ltv: z
+        .strictObject({
+          /** CRL files or folders (PEM/DER) of the CAs; a CRL is used for the certificates its signer issued. */
+          crls: z.array(z.string().min(1)).default([]),
+          /** CA certificates (files or folders) that complete the paths, e.g. the root. */
+          certificates: z.array(z.string().min(1)).default([]),
+          /** OCSP responder (http URL); without it, each certificate's own (authority information access). */
+          ocsp: z.url().optional(),
+          /** A document time-stamp over the DSS (B-LTA); needs `tsa`. */
+          archive: z.boolean().default(false),
+          /** Fetch a CRL from a certificate's CRL distribution points (http) when no file above has one. */
+          crlDistributionPoints: z.boolean().default(true),
+        })
+        .optional(),
     })
     .nullish(),
 });
@@ -69,5 +87,21 @@ export const outgoingConfigSchema = z.strictObject({
       concurrency: z.number().int().min(1).default(4),
     })
     .default({ attempts: 8, backoffMs: 60_000, concurrency: 4 }),
+  /**
+   * Renewing archive time-stamps (docs/issuance.md, "Renewing the archive time-stamp"): a sweep
+   * renews each issued file whose newest document time-stamp's TSA certificate expires within
+   * `windowDays` of the app's clock, with the unit's `issue.tsa` and `issue.ltv`.
+   */
+  renewal: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** How long before the TSA certificate expires a file is renewed. */
+      windowDays: z.number().int().min(1).max(3650).default(90),
+      /** When the sweep runs (cron, in registry.timezone); a worker process schedules it. */
+      cron: z.string().min(1).default('40 2 * * *'),
+      /** Files renewed per sweep at most (the rest wait for the next one). */
+      batch: z.number().int().min(1).max(10_000).default(200),
+    })
+    .default({ enabled: true, windowDays: 90, cron: '40 2 * * *', batch: 200 }),
 });
 export type OutgoingConfig = z.infer<typeof outgoingConfigSchema>;

@@ -50,3 +50,13 @@ describe('names and places', () => {
     expect(placeCase('TP. Hồ Chí Minh')).toBe('TP. Hồ Chí Minh');
   });
 });
+
+describe('organizationCase: Party committees', () => {
+  it.each([
+    ['TỈNH ỦY LÀO CAI', 'Tỉnh ủy Lào Cai'],
+    ['TÍNH ỦY LÀO CAI', 'Tỉnh ủy Lào Cai'],
+    ['HUYỆN ỦY TUẦN GIÁO', 'Huyện ủy Tuần Giáo'],
+  ])('%s → %s', (raw, cased) => {
+    expect(organizationCase(raw)).toBe(cased);
+  });
+});

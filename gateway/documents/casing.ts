@@ -138,6 +138,18 @@ function matchHead(words: string[], at: number): string | undefined {
   return BODY_HEADS.find((h) => startsWithWords(words, at, h));
 }
 
+/**
+ * Party committees (Decree 30's counterpart for the Party): the head and the place it governs
+ * ("TỈNH ỦY LÀO CAI" → "Tỉnh ủy Lào Cai"). Matched without tone marks, since OCR misreads them
+ * ("TÍNH ỦY"): no other pair of words folds to "tinh uy", "thanh uy" or "huyen uy".
+ */
+const PARTY_HEADS: Record<string, string[]> = { 'tinh uy': ['tỉnh', 'ủy'], 'thanh uy': ['thành', 'ủy'], 'huyen uy': ['huyện', 'ủy'] };
+
+function partyHead(words: string[], at: number): string[] | undefined {
+  if (words.length < at + 2) return undefined;
+  return PARTY_HEADS[foldSameLength(`${words[at]} ${words[at + 1]}`)];
+}
+
 function matchAdminLevel(words: string[], at: number): string | undefined {
   // "xã hội" is a field ("Lao động - Thương binh và Xã hội"), not the commune level.
   if (words[at] === 'xã' && words[at + 1] === 'hội') return undefined;
@@ -165,6 +177,8 @@ export function organizationCase(raw: string): string {
   const words = text.split(' ').filter(Boolean);
   const out: string[] = [];
   let i = 0;
+  const party = out.length === 0 ? partyHead(words, 0) : undefined;
+  if (party) return keepAcronyms(raw, [capitalize(party[0]), party[1], ...words.slice(2).map((w) => capitalize(w))].join(' '));
   while (i < words.length) {
     const level = matchAdminLevel(words, i);
     if (level) {

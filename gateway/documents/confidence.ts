@@ -4,6 +4,7 @@
  * vs date, dates in the future or before 1945) and for fields taken from second-hand sources.
  */
 import type { FieldName, Fields, Provenance, Read } from './fields/common.ts';
+import { DAMAGED_SUBJECT_REASON } from './rules/damage.ts';
 import type { Notation } from './rules/notation.ts';
 import type { FieldConfidence } from './types.ts';
 
@@ -58,7 +59,8 @@ const FIELD_NAMES: FieldName[] = ['typeCode', 'number', 'notation', 'issuer', 'p
 
 /**
  * Confidence per field: by provenance, 0 when absent, lowered where the reasons show a conflict
- * (type heading vs notation, notation year vs date, a date in the future or implausibly old).
+ * (type heading vs notation, notation year vs date, a date in the future or implausibly old) or
+ * damage (a trích yếu with glyphs lost or OCR noise: halved).
  */
 export function fieldConfidences(read: Pick<Read, 'fields' | 'provenance'>, reasons: string[]): FieldConfidence {
   const out = {} as FieldConfidence;
@@ -72,6 +74,9 @@ export function fieldConfidences(read: Pick<Read, 'fields' | 'provenance'>, reas
   if (/in the notation differs from the date/.test(all)) out.issuedDate = out.notation = round(Math.min(out.issuedDate, out.notation) * 0.6);
   if (/is after|implausibly old/.test(all)) out.issuedDate = round(out.issuedDate * 0.3);
   if (/does not begin with the name of a kind of body/.test(all)) out.issuer = round(out.issuer * 0.5);
+  if (/it may be cut short/.test(all)) out.notation = round(out.notation * 0.5);
+  // A trích yếu with signs of glyph loss or OCR noise (extract.ts, rules/damage.ts).
+  if (all.includes(DAMAGED_SUBJECT_REASON)) out.subject = round(out.subject * 0.5);
   return out;
 }
 

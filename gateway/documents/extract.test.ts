@@ -56,6 +56,21 @@ describe('extractDocument', () => {
     expect(r.reasons.join('\n')).toMatch(/year 2023 in the notation/);
   });
 
+  it('does not vouch for a trích yếu with lost glyphs or stamp noise: subject under auto-register, the document to a clerk', () => {
+    const clean = x(CONG_VAN);
+    expect(clean.fieldConfidence.subject).toBe(0.85);
+    expect(clean.reasons.join('\n')).not.toMatch(/damage/);
+    for (const damaged of ['V/v công khai địa chỉ thư iện tử công vụ', 'V/v công khai & CÔNG O.NG ÃIj địa chỉ thư điện tử công vụ']) {
+      const r = x(CONG_VAN.replace('V/v công khai địa chỉ thư điện tử công vụ', damaged));
+      expect(r.fields.subject, damaged).not.toBeNull();
+      expect(r.fieldConfidence.subject, damaged).toBeLessThan(0.8);
+      expect(r.confidence, damaged).toBeLessThanOrEqual(0.6);
+      expect(r.reasons.join('\n'), damaged).toMatch(/the subject shows signs of damage \(.*(iện|ÃIj) /);
+      // The rest of the document keeps what it was worth.
+      expect(r.fieldConfidence.notation).toBe(clean.fieldConfidence.notation);
+    }
+  });
+
   it('finds no document in a news item about one (seed 003 style)', () => {
     const r = x('Hưng Yên phê duyệt kế hoạch ứng dụng CNTT\nNgày 10 tháng 6 năm 2008, UBND tỉnh Hưng Yên đã ban hành Quyết định phê duyệt Kế hoạch.');
     expect(r.evidence).toBeLessThan(DOCUMENT_EVIDENCE);

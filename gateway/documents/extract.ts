@@ -13,6 +13,7 @@ import { layoutBlocks } from './layout/bands.ts';
 import type { PageLayout } from './layout/types.ts';
 import { convertLegacy, type LegacyEncoding } from './legacy-encoding.ts';
 import type { Doc } from './prepare.ts';
+import { DAMAGED_SUBJECT_REASON, describeDamage, textDamage } from './rules/damage.ts';
 
 export type { Fields } from './fields/common.ts';
 export type { FieldConfidence } from './confidence.ts';
@@ -31,6 +32,8 @@ export const DOCUMENT_EVIDENCE = 4;
 
 /** A document without a number in its header goes to a clerk, however complete the rest. */
 const NO_NUMBER_CAP = 0.6;
+/** So does one whose trích yếu shows signs of damage (rules/damage.ts): it would be booked mangled. */
+const DAMAGED_SUBJECT_CAP = 0.6;
 
 /** The laid-out pages in Unicode when the document was typed in a legacy encoding (TCVN3, VNI). */
 function unicodePages(pages: PageLayout[], encoding: LegacyEncoding | null): PageLayout[] {
@@ -52,6 +55,12 @@ export function extractDocument(doc: Doc, now: Date = new Date(), pages: PageLay
   if (doc.legacy) reasons.push(`text converted from the legacy ${doc.legacy === 'tcvn3' ? 'TCVN3 (ABC)' : 'VNI'} encoding`);
   let confidence = scoreConfidence(read.fields, read.notation, reasons, now);
   if (read.numberMissing) confidence = Math.min(confidence, NO_NUMBER_CAP);
+  const damage = textDamage(read.fields.subject);
+  if (damage.damaged) {
+    const signs = describeDamage(damage);
+    reasons.push(`trích yếu có dấu hiệu hỏng chữ (${signs}): văn thư đối chiếu với văn bản — ${DAMAGED_SUBJECT_REASON} (${signs}): a clerk checks it`);
+    confidence = Math.min(confidence, DAMAGED_SUBJECT_CAP);
+  }
   const meeting = readMeeting(doc, { typeCode: read.fields.typeCode, issuedDate: read.fields.issuedDate });
   return {
     fields: meeting ? { ...read.fields, meeting } : read.fields,

@@ -46,3 +46,64 @@ describe('detection', () => {
     expect(detectLegacyEncoding('Le délégué a été élu à l’unanimité après la réunion')).toBeNull();
   });
 });
+
+describe('detection counts in one pass', () => {
+  /** The detection as first written (every regex over the whole sample): the reference. */
+  function reference(text: string): 'tcvn3' | 'vni' | null {
+    const sample = text.length > 20_000 ? text.slice(0, 20_000) : text;
+    const unicodeHits = sample.match(/[\u1EA0-\u1EF9ơưăđƠƯĂĐ]/g)?.length ?? 0;
+    const words = sample.split(/\s+/).filter((w) => w.length > 0);
+    if (words.length === 0) return null;
+    let tcvnWords = 0;
+    for (const w of words) if (/[¡¢£¤¥¦§¨©ª«¬®µ¶·¸¹»¼½¾]/.test(w) && /[A-Za-z]/.test(w)) tcvnWords++;
+    const vniHits = sample.match(/[aeouyAEOUY][ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË]|[ôöÔÖ][ùøûõïÙØÛÕÏ]|[A-Za-z][ñÑòóæ]|[ñÑ][a-zA-Z]/g)?.length ?? 0;
+    const enough = (hits: number) => hits >= 3 && hits >= words.length * 0.05 && hits > unicodeHits * 2;
+    if (enough(tcvnWords) && tcvnWords * 2 >= vniHits) return 'tcvn3';
+    if (enough(vniHits)) return 'vni';
+    return null;
+  }
+
+  it('decides as the regex-by-regex detection on mixed and random text', () => {
+    const pieces = [
+      'Céng',
+      'hoµ',
+      'x·',
+      'héi',
+      'Vieät',
+      'Nam',
+      'ñoäc',
+      'laäp',
+      'Cộng',
+      'hòa',
+      'ĐỘC',
+      'lập',
+      'tự',
+      'do',
+      'a',
+      'b',
+      '®',
+      'ñ',
+      'à',
+      'ô',
+      '\u00a0',
+      '\u3000',
+      '\t',
+    ];
+    let seed = 20261203;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const texts = [
+      '',
+      '   ',
+      unicodeToTcvn3('Ủy ban nhân dân tỉnh Bến Tre đề nghị các sở thực hiện'),
+      unicodeToVni('Ủy ban nhân dân tỉnh Bến Tre đề nghị các sở thực hiện'),
+      'Cộng hòa xã hội chủ nghĩa Việt Nam',
+    ];
+    for (let k = 0; k < 400; k++) {
+      const n = 1 + Math.floor(random() * 40);
+      texts.push(Array.from({ length: n }, () => pieces[Math.floor(random() * pieces.length)]).join(random() < 0.5 ? ' ' : '\u2002'));
+    }
+    for (const t of texts) expect(detectLegacyEncoding(t), JSON.stringify(t)).toBe(reference(t));
+    // The texts reach every answer, so the comparison is not only of "no legacy encoding".
+    expect(new Set(texts.map(reference))).toEqual(new Set(['tcvn3', 'vni', null]));
+  });
+});

@@ -177,18 +177,70 @@ export type LegacyEncoding = 'tcvn3' | 'vni';
 /** Characters that never occur inside words of Unicode Vietnamese or Western text but are TCVN3 letters. */
 const TCVN3_MARKERS = /[¡¢£¤¥¦§¨©ª«¬®µ¶·¸¹»¼½¾]/;
 const VNI_SEQUENCE = /[aeouyAEOUY][ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË]|[ôöÔÖ][ùøûõïÙØÛÕÏ]|[A-Za-z][ñÑòóæ]|[ñÑ][a-zA-Z]/g;
-const UNICODE_VIETNAMESE = /[\u1EA0-\u1EF9ơưăđƠƯĂĐ]/g;
+
+/** Latin-1 code units: 1 a TCVN3 marker, 2 a letter a VNI sequence is made with (VNI_SEQUENCE). */
+const LATIN1_CLASS = new Uint8Array(256);
+for (const c of '¡¢£¤¥¦§¨©ª«¬®µ¶·¸¹»¼½¾') LATIN1_CLASS[c.charCodeAt(0)] |= 1;
+for (const c of 'ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜËñÑòóæ') LATIN1_CLASS[c.charCodeAt(0)] |= 2;
+
+/** What `\s` matches. */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
 
 /** Decides whether text is TCVN3 or VNI mojibake. Needs several hits so one "®" or "ñ" is not enough. */
 export function detectLegacyEncoding(text: string): LegacyEncoding | null {
   const sample = text.length > 20_000 ? text.slice(0, 20_000) : text;
-  const unicodeHits = sample.match(UNICODE_VIETNAMESE)?.length ?? 0;
-  const words = sample.split(/\s+/).filter((w) => w.length > 0);
-  if (words.length === 0) return null;
+  // One pass counts what bounds the hits: Unicode Vietnamese letters, words, TCVN3 markers (a TCVN3
+  // word has one at least) and VNI letters (every VNI sequence holds one; matches do not overlap).
+  // Unicode text has far more of the first than of the others: it is told so without the regexes.
+  let unicodeHits = 0;
+  let wordCount = 0;
+  let markers = 0;
+  let vniLetters = 0;
+  let inWord = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (isSpace(c)) {
+      inWord = false;
+      continue;
+    }
+    if (!inWord) wordCount++;
+    inWord = true;
+    if (c < 256) {
+      const k = LATIN1_CLASS[c];
+      if (k & 1) markers++;
+      if (k & 2) vniLetters++;
+    } else if (
+      (c >= 0x1ea0 && c <= 0x1ef9) ||
+      c === 0x01a1 ||
+      c === 0x01b0 ||
+      c === 0x0103 ||
+      c === 0x0111 ||
+      c === 0x01a0 ||
+      c === 0x01af ||
+      c === 0x0102 ||
+      c === 0x0110
+    )
+      unicodeHits++;
+  }
+  if (wordCount === 0) return null;
+  const enough = (hits: number) => hits >= 3 && hits >= wordCount * 0.05 && hits > unicodeHits * 2;
   let tcvnWords = 0;
-  for (const w of words) if (TCVN3_MARKERS.test(w) && /[A-Za-z]/.test(w)) tcvnWords++;
-  const vniHits = sample.match(VNI_SEQUENCE)?.length ?? 0;
-  const enough = (hits: number) => hits >= 3 && hits >= words.length * 0.05 && hits > unicodeHits * 2;
+  if (enough(markers)) for (const w of sample.split(/\s+/)) if (TCVN3_MARKERS.test(w) && /[A-Za-z]/.test(w)) tcvnWords++;
+  const vniHits = enough(vniLetters) ? (sample.match(VNI_SEQUENCE)?.length ?? 0) : 0;
   if (enough(tcvnWords) && tcvnWords * 2 >= vniHits) return 'tcvn3';
   if (enough(vniHits)) return 'vni';
   return null;

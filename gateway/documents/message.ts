@@ -99,8 +99,11 @@ async function classifyParsedMail(mail: ParsedMail, opts?: ClassifyOptions): Pro
     .filter((a) => !a.contentType.startsWith('message/') && a.contentType !== 'text/rfc822-headers');
   if (attachments.length > limits.maxAttachments) notes.push(`${attachments.length} attachments; only the first ${limits.maxAttachments} read`);
   const read = [];
-  for (const a of attachments.slice(0, limits.maxAttachments))
-    read.push(await attachmentText(typeof a.filename === 'string' ? a.filename : '', a.contentType, a.content, limits, opts?.onLimit));
+  for (const a of attachments.slice(0, limits.maxAttachments)) {
+    const r = await attachmentText(typeof a.filename === 'string' ? a.filename : '', a.contentType, a.content, limits, opts?.onLimit);
+    opts?.onAttachmentRead?.(a.content, r);
+    read.push(r);
+  }
   // A message that is itself an edXML document (single XML part) has its envelope as the body.
   const bodyEdXml = mail.text && /^\s*<\?xml|^\s*<([\w-]+:)?edXML/i.test(mail.text) ? parseEdXml(mail.text) : null;
   const edxmls = [bodyEdXml, ...read.map((r) => r.edxml)].filter((e): e is EdXml => e !== null);

@@ -30,3 +30,17 @@ describe('prepareText', () => {
     expect(doc.lines[0]).toBe('Trường học của tỉnh và các huyện, thị xã trong tỉnh');
   });
 });
+
+describe('prepareText: the Party motto in a flattened header', () => {
+  it('cuts "ĐẢNG CỘNG SẢN VIỆT NAM" off the committee it stood beside (also as OCR misreads it)', () => {
+    const doc = prepareText('TÍNH ỦY LÀO CAI ĐÁNG CỘNG SẢN VIỆT NAM\nSố 34 -NQ/TU Lào Cai, ngày 27 tháng 12 năm 2025');
+    expect(doc.lines.slice(0, 2)).toEqual(['TÍNH ỦY LÀO CAI', 'ĐÁNG CỘNG SẢN VIỆT NAM']);
+    expect(doc.folded[0]).toBe('tinh uy lao cai');
+  });
+
+  it('reads Latin oi (U+01A3/U+01A2), which some fonts map "ư"/"Ư" to, as ư/Ư', () => {
+    // cv-dck-bct-1178.pdf: "V/v hƣớng dẫn", "BỘ CÔNG THƢƠNG" in its text layer.
+    const doc = prepareText('BỘ CÔNG TH\u01a2\u01a0NG\nV/v h\u01a3\u1edbng dẫn');
+    expect(doc.lines).toEqual(['BỘ CÔNG THƯƠNG', 'V/v hướng dẫn']);
+  });
+});

@@ -25,56 +25,82 @@ function cleanLine(line: string): string {
     .trim();
 }
 
-const TITLE_PARTS = ['cong hoa xa hoi chu nghia viet nam', 'doc lap - tu do - hanh phuc'];
+/** The national motto, and the Party's in its place on Party documents ("TỈNH ỦY LÀO CAI ĐẢNG CỘNG SẢN VIỆT NAM"). */
+const TITLE_PARTS = ['cong hoa xa hoi chu nghia viet nam', 'doc lap - tu do - hanh phuc', 'dang cong san viet nam'];
 
-/** A flattened copy runs the two header columns together: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI…". */
-function splitNationalTitle(line: string): string[] {
-  const folded = foldSameLength(line);
+/** A line and its folded twin (foldSameLength): the rules read both. */
+interface Folded {
+  text: string;
+  folded: string;
+}
+
+/**
+ * A flattened copy runs the two header columns together: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI…".
+ * The folded twin is sliced along (same length), not folded again.
+ */
+function splitNationalTitle(line: string, folded: string, out: Folded[]): void {
   for (const part of TITLE_PARTS) {
     const at = folded.indexOf(part);
-    if (at > 0) return [line.slice(0, at), ...splitNationalTitle(line.slice(at))];
+    if (at > 0) {
+      out.push({ text: line.slice(0, at), folded: folded.slice(0, at) });
+      return splitNationalTitle(line.slice(at), folded.slice(at), out);
+    }
     const end = at === 0 ? part.length : -1;
-    if (end > 0 && line.slice(end).trim()) return [line.slice(0, end), ...splitNationalTitle(line.slice(end))];
+    if (end > 0 && line.slice(end).trim()) {
+      out.push({ text: line.slice(0, end), folded: folded.slice(0, end) });
+      return splitNationalTitle(line.slice(end), folded.slice(end), out);
+    }
   }
-  return [line];
+  out.push({ text: line, folded });
 }
+
+const CELL_BREAK = /\||\t+| {3,}/;
 
 /**
  * A web-table row "Số hiệu | 25/CT-UBND |" becomes one line per cell, and so do columns that plain
  * text separates by tabs or wide runs of spaces ("Nơi nhận:<tab><tab>KT. CỤC TRƯỞNG").
  */
-function splitCells(line: string): string[] {
-  const cells = line
-    .split(/\||\t+| {3,}/)
-    .map((c) => c.trim())
-    .filter(Boolean);
-  return cells.flatMap(splitNationalTitle);
+function splitCells(line: string): Folded[] {
+  const out: Folded[] = [];
+  for (const raw of CELL_BREAK.test(line) ? line.split(/\||\t+| {3,}/) : [line]) {
+    const cell = raw.trim();
+    if (cell) splitNationalTitle(cell, foldSameLength(cell), out);
+  }
+  return out;
+}
+
+/** Latin oi (U+01A2/U+01A3) is what some fonts' ToUnicode gives for "Ư"/"ư": Vietnamese has no oi. */
+function withoutOi(text: string): string {
+  return /[Ƣƣ]/.test(text) ? text.replace(/Ƣ/g, 'Ư').replace(/ƣ/g, 'ư') : text;
 }
 
 export function prepareText(raw: string, maxChars = 400_000, layout = false): Doc {
   const clipped = raw.length > maxChars ? raw.slice(0, maxChars / 2) + '\n' + raw.slice(-maxChars / 2) : raw;
   // Legacy detection runs before anything else: TCVN3 uses the soft hyphen (U+00AD) as "ư".
   const { text, encoding } = fixLegacyEncoding(clipped);
-  const unified = text
+  const unified = withoutOi(text)
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '')
     .replace(/[\u2028\u2029\f\v]/g, '\n');
   const lines: string[] = [];
+  const folded: string[] = [];
   const breakBefore: boolean[] = [];
   let blank = false;
   for (const rawLine of unified.split('\n')) {
     if (!rawLine.trim()) blank = true;
     for (const cell of splitCells(rawLine)) {
-      const line = cleanLine(cell);
+      const line = cleanLine(cell.text);
       if (line && !DECORATIVE.test(line)) {
         lines.push(line);
+        // Most cells are clean already: their fold is reused, not recomputed.
+        folded.push(line === cell.text ? cell.folded : foldSameLength(line));
         breakBefore.push(blank);
         blank = false;
       }
     }
   }
-  return { lines, folded: lines.map(foldSameLength), breakBefore, layout, legacy: encoding };
+  return { lines, folded, breakBefore, layout, legacy: encoding };
 }
 
 /** Builds a Doc from lines that are already clean (tests, edXML fields). */

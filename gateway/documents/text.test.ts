@@ -21,6 +21,31 @@ describe('foldDiacritics', () => {
     expect(foldSameLength(s)).toHaveLength(s.length);
     expect(foldSameLength(s)).toBe('so: 25/ct-ubnd, binh thuan');
   });
+
+  it('keeps every unit, its place and its fold: a BOM, surrogates (paired or not), punctuation, long text', () => {
+    /** The unit-by-unit fold, written plainly: the reference for the table-driven one. */
+    const reference = (text: string) =>
+      [...Array(text.length).keys()]
+        .map((i) => {
+          const c = text[i];
+          const f = foldDiacritics(c);
+          return f.length === 1 ? f : c.length === 1 ? c.toLowerCase().slice(0, 1) || c : c;
+        })
+        .map((f, i) => (f.length === 1 ? f : text[i]))
+        .join('');
+    const cases = [
+      '\ufeffCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Số: 12/KH-ĐKT – “Đoàn kiểm tra” … Ðộc lập',
+      'Ký số 😀 xong',
+      'lone \ud83d surrogate, and \ude00 its pair',
+      'İstanbul ǅ ß',
+      'Hạnh phúc '.repeat(300),
+    ];
+    for (const text of cases) {
+      expect(foldSameLength(text)).toHaveLength(text.length);
+      expect(foldSameLength(text)).toBe(reference(text));
+    }
+  });
 });
 
 describe('modernToneMarks', () => {

@@ -40,16 +40,38 @@ function foldChar(c: string): string {
   return f;
 }
 
+/**
+ * The folded unit of each code unit below U+2100 (Latin letters with their Vietnamese marks, the
+ * combining marks, general punctuation), filled on first use: 0 until then (no unit folds to 0).
+ */
+const FOLD_TABLE = new Uint16Array(0x2100);
+/** Output buffer reused across calls (grown as needed); decoded natively into the string. */
+let foldBuffer = new Uint16Array(512);
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
 /** Like foldDiacritics but length-preserving (one UTF-16 unit in, one out). */
 export function foldSameLength(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const code = c.charCodeAt(0);
-    if (code < 0x80) out += code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c;
-    else out += foldChar(c);
+  const n = text.length;
+  if (foldBuffer.length < n) foldBuffer = new Uint16Array(Math.max(n, 2 * foldBuffer.length));
+  const out = foldBuffer;
+  let surrogate = false;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) out[i] = code >= 65 && code <= 90 ? code + 32 : code;
+    else if (code < 0x2100) {
+      let f = FOLD_TABLE[code];
+      if (f === 0) FOLD_TABLE[code] = f = foldChar(text[i]).charCodeAt(0);
+      out[i] = f;
+    } else {
+      if (code >= 0xd800 && code <= 0xdfff) surrogate = true;
+      out[i] = foldChar(text[i]).charCodeAt(0);
+    }
   }
-  return out;
+  // The decoder would replace a lone surrogate (U+FFFD): such text is assembled unit by unit.
+  if (!surrogate) return UTF16.decode(new Uint8Array(out.buffer, 0, 2 * n));
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(out[i]);
+  return s;
 }
 
 /**
@@ -57,8 +79,13 @@ export function foldSameLength(text: string): string {
  * ("hòa", "ủy", "khỏe"), so the same word always comes out the same. Only open syllables
  * (no final consonant) move the mark, and "qu" + y keeps it ("quý").
  */
+/** An "oa"/"oe"/"uy" with its tone on the second letter (NFC): only then is there a mark to move. */
+const OLD_TONE = /[oO][àáãảạÀÁÃẢẠèéẽẻẹÈÉẼẺẸ]|[uU][ỳýỹỷỵỲÝỸỶỴ]/;
+
 export function modernToneMarks(text: string): string {
-  const nfd = text.normalize('NFD');
+  const nfc = text.normalize('NFC');
+  if (!OLD_TONE.test(nfc)) return nfc;
+  const nfd = nfc.normalize('NFD');
   const moved = nfd.replace(
     /(^|[^\p{L}]|[^qQ\p{M}])([oO])([aAeE])([\u0300\u0301\u0303\u0309\u0323])(?![\p{L}\p{M}])|(^|[^qQ\p{M}])([uU])([yY])([\u0300\u0301\u0303\u0309\u0323])(?![\p{L}\p{M}])/gu,
     (m, p1, o, a, tone, p2, u, y, tone2) => (o ? `${p1}${o}${tone}${a}` : `${p2}${u}${tone2}${y}`),

@@ -1,5 +1,6 @@
 /** The result shape of classification: exactly the `vanthu classify` contract (docs/contracts.md). */
 import type { MeetingFields } from './fields/meeting.ts';
+import type { AttachmentText } from './sources/attachment.ts';
 
 export type { MeetingFields };
 
@@ -102,4 +103,9 @@ export interface ClassifyOptions {
    * goes to review with the named outcome). Limits of the MIME structure always throw.
    */
   onLimit?: 'reason' | 'throw';
+  /**
+   * Told of each attachment read, with its bytes: the pipeline keeps what the read says about a
+   * PDF's text layer so it need not run poppler on it again (workers/stages/ocr-input.ts).
+   */
+  onAttachmentRead?: (content: Buffer, read: AttachmentText) => void;
 }

@@ -19,7 +19,7 @@ const notSearchable = {
   message: 'Không có bản PDF tìm kiếm được của tệp này (no searchable copy: not a scan, or not read by OCR yet)',
 };
 /** Shown inline only when the browser renders it without running anything of the sender's. */
-const INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'text/plain']);
+export const INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'text/plain']);
 
 const ATTACHMENT_PARAMS = {
   type: 'object',
@@ -28,7 +28,7 @@ const ATTACHMENT_PARAMS = {
 } as const;
 
 /** A file sent to the browser: its type, no sniffing, and its name in ASCII and in UTF-8 (RFC 6266). */
-function sendFile(reply: FastifyReply, type: string, disposition: 'inline' | 'attachment', name: string, body: Readable) {
+export function sendFile(reply: FastifyReply, type: string, disposition: 'inline' | 'attachment', name: string, body: Readable) {
   reply.header('content-type', type);
   reply.header('x-content-type-options', 'nosniff');
   reply.header('content-disposition', `${disposition}; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);

@@ -6,7 +6,10 @@
  * over Redis publish/subscribe, so a change made by a worker process reaches the gateway process
  * that holds the browser's stream. Changes come from the register stage (a message decided: a new
  * review item, a registered document) and from the API's document actions (approve, reject,
- * assign, status, deadline, comment: the hook below publishes after a successful POST).
+ * assign, status, deadline, comment, forward — and an officer's extension request and a leader's
+ * decision on it: the hook below publishes after a successful POST).
+ * An action that changes documents beyond its own — "Chuyển" makes one in the receiving unit —
+ * names them in `req.documentChanges`, published with it, so the receiving unit's queue refreshes.
  *
  * What a stream carries is the policy's (`eventScope`, gateway/registry/access/policy.ts, permission
  * `documents.read`): the unit's changes (admins: every unit, or `?unit=`), and for officers only
@@ -22,6 +25,13 @@ import { eventScope } from '../registry/access/policy.ts';
 import type { Database } from '../store/db.ts';
 import type { DocumentChange, DocumentEvents } from '../workers/telemetry.ts';
 import { principalOf } from './registry-common.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Documents a POST changed besides the one in its path (another unit's), for the live lists. */
+    documentChanges?: DocumentChange[];
+  }
+}
 
 type Listener = (changes: DocumentChange[]) => void;
 
@@ -75,6 +85,8 @@ const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.s
 
 /** Documents whose actions change lists: POST /api/documents/{id}/… */
 const DOCUMENT_ACTION = /^\/api\/documents\/:id\/[a-z-]+$/;
+/** Extension requests — an officer's (POST /api/deadline-requests), a leader's decision (…/{id}/grant|refuse) — change their document's lists. */
+const REQUEST_ACTION = /^\/api\/deadline-requests(?:\/:id\/[a-z]+)?$/;
 
 export function eventRoutes(hub: DocumentEventHub, database: Database, opts: { keepAliveMs?: number } = {}) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -85,11 +97,20 @@ export function eventRoutes(hub: DocumentEventHub, database: Database, opts: { k
       open.clear();
     });
     app.addHook('onResponse', async (req, reply) => {
-      if (req.method !== 'POST' || reply.statusCode >= 300 || !DOCUMENT_ACTION.test(req.routeOptions.url ?? '')) return;
-      const id = (req.params as { id?: string }).id;
+      const url = req.routeOptions.url ?? '';
+      if (req.method !== 'POST' || reply.statusCode >= 300) return;
+      let id: string | undefined;
+      if (DOCUMENT_ACTION.test(url)) id = (req.params as { id?: string }).id;
+      else if (REQUEST_ACTION.test(url)) {
+        const request = (req.params as { id?: string }).id;
+        const asked = request
+          ? await database.query<{ document_id: string }>('select document_id from deadline_requests where id = $1', [request]).catch(() => [])
+          : [];
+        id = request ? asked[0]?.document_id : (req.body as { document?: string } | undefined)?.document;
+      }
       if (!id) return;
       const rows = await database.query<{ unit_id: string }>('select unit_id from documents where id = $1', [id]).catch(() => []);
-      if (rows[0]) hub.changed([{ unitId: rows[0].unit_id, documentId: id }]);
+      hub.changed([...(rows[0] ? [{ unitId: rows[0].unit_id, documentId: id }] : []), ...(req.documentChanges ?? [])]);
     });
 
     app.get<{ Querystring: { unit?: string; once?: boolean } }>(

@@ -9,6 +9,7 @@ import type { BlobStore } from '../store/blobs.ts';
 import { directoryOf, searchDirectory } from '../outgoing/directory.ts';
 import { sendDocument, type Enqueue } from '../outgoing/send.ts';
 import { outgoingCount, outgoingView } from '../outgoing/tracking.ts';
+import { issuedFileRoutes } from './outgoing-files.ts';
 
 const TAG = ['outgoing'];
 /** Clerks, officers and leaders send for their own unit; admins and admin services for any (the policy's unit scope). */
@@ -62,6 +63,7 @@ export function outgoingRoutes(rt: RegistryRuntime, blobs: BlobStore, enqueue: E
   return async (api) =>
     api.register(async (app) => {
       installErrorHandler(app);
+      issuedFileRoutes(app, rt, blobs); // the issued PDFs and their renewed versions
 
       app.post<{ Body: SendBody }>(
         '/api/outgoing',

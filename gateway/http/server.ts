@@ -14,6 +14,7 @@ import { FORBIDDEN_MESSAGE, isRouteAccess, routeDecision } from '../registry/acc
 import { ConfigError, PROJECT_ROOT, type Config } from '../config/load.ts';
 import type { Logger } from '../log.ts';
 import { authenticate, UNAUTHENTICATED } from './auth.ts';
+import { installAuditChannel } from './channel.ts';
 import { messageRoutes, type MessagesDeps } from './messages.ts';
 import { apiHeaders } from './security-headers.ts';
 
@@ -47,6 +48,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       );
     }
   });
+  // What an /api call records in the audit log says which client made it (channel.ts).
+  installAuditChannel(app);
   await app.register(helmet, { global: true, ...apiHeaders(deps.config) });
   // The single enforcement point: authenticate, then the route's declared permission.
   app.addHook('onRequest', async (req, reply) => {

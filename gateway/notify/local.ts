@@ -19,7 +19,7 @@ import type { AcceptEnvelope, AcceptResult } from '../accept/durable-accept.ts';
 import { MessageTooLargeError } from '../accept/spool.ts';
 import { recipientLookup } from '../config/act-by-mail.ts';
 import { addressBook, type Config, type UnitConfig } from '../config/load.ts';
-import { type DeliveryResult, MailTransport } from './transport.ts';
+import { type DeliveryResult, envelopeSender, MailTransport } from './transport.ts';
 
 /** What local delivery needs of the durable accept (gateway/accept/durable-accept.ts). */
 export interface LocalInbox {
@@ -68,7 +68,7 @@ export class LocalFirstTransport extends MailTransport {
     const mail = new MailComposer({ ...message, bcc: undefined }).compile();
     mail.keepBcc = false;
     const raw = await mail.build();
-    const from = this.cfg.mail.from;
+    const from = envelopeSender(message, this.cfg.mail.from);
     await this.toLocal(raw, from, local);
     for (const rcpt of all.filter((a) => !this.localUnit(a))) await super.deliver(raw, from, rcpt);
     return { messageId: mail.messageId() };

@@ -27,7 +27,9 @@ export function createMailer(db: Db, config: Config, clock: Clock, shared?: Mail
       if (row?.sentAt) return 'already-sent';
       try {
         const info = await transport.sendMail({
-          from: config.mail.from,
+          from: mail.from ?? config.mail.from,
+          // The envelope sender is the From address: bounces of a unit's receipt go back to that unit.
+          envelope: mail.from ? { from: mail.from.address, to: [...to, ...cc] } : undefined,
           to,
           cc: cc.length ? cc : undefined,
           subject: mail.subject.normalize('NFC'),

@@ -61,6 +61,12 @@ export async function mailHosts(domain: string, lookup: MxLookup = resolveMx): P
   return mx.sort((a, b) => a.priority - b.priority).map((m) => m.exchange);
 }
 
+/** The envelope sender a composed message asks for (`envelope.from`), else the gateway's `mail.from`. */
+export function envelopeSender(message: SendMailOptions, fallback: string): string {
+  const from = (message.envelope as { from?: unknown } | undefined)?.from;
+  return typeof from === 'string' && from ? from : fallback;
+}
+
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
 /**
@@ -110,7 +116,7 @@ export class MailTransport implements Deliverer {
     for (const a of all) byDomain.set(domainOf(a), [...(byDomain.get(domainOf(a)) ?? []), a]);
     let messageId: string | undefined;
     for (const rcpts of byDomain.values()) {
-      const info = await this.toRecipients({ ...message, envelope: { from: this.config.mail.from, to: rcpts } }, rcpts);
+      const info = await this.toRecipients({ ...message, envelope: { from: envelopeSender(message, this.config.mail.from), to: rcpts } }, rcpts);
       messageId = info.messageId ?? messageId;
     }
     return { messageId };

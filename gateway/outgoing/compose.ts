@@ -18,6 +18,8 @@ export interface ComposeInput {
   subject: string;
   body: string | null;
   document: { filename: string; content: Buffer; contentType: string };
+  /** Files sent with the document as they are (phụ lục, appendices). */
+  appendices?: Array<{ filename: string; content: Buffer; contentType: string }>;
   edxml: boolean;
   signer: string | null;
   now: Date;
@@ -59,7 +61,7 @@ function bodyText(i: ComposeInput): string {
     .normalize('NFC');
 }
 
-function edxmlPart(i: ComposeInput, documentId: string, cid: string): { filename: string; content: string; contentType: string } {
+function edxmlPart(i: ComposeInput, documentId: string, cids: string[]): { filename: string; content: string; contentType: string } {
   const xml = buildEnvelope({
     from: { id: i.from.organId ?? '', name: i.from.name, email: i.from.address },
     to: i.to.map((t) => ({ id: t.organId ?? '', name: t.name ?? t.address, email: t.address })),
@@ -79,7 +81,7 @@ function edxmlPart(i: ComposeInput, documentId: string, cid: string): { filename
       secrecy: 'normal',
       dueDate: null,
     },
-    attachments: [{ contentId: cid, name: i.document.filename, contentType: i.document.contentType }],
+    attachments: [i.document, ...(i.appendices ?? [])].map((f, n) => ({ contentId: cids[n], name: f.filename, contentType: f.contentType })),
   });
   return { filename: 'edxml.xml', content: xml, contentType: 'application/xml' };
 }
@@ -88,10 +90,11 @@ export async function composeDocument(i: ComposeInput, keys: { dkim: DkimKey | n
   const domain = i.from.address.split('@')[1] ?? 'localhost';
   const messageId = `<${i.now.getTime().toString(36)}.${randomBytes(9).toString('hex')}@${domain}>`;
   const documentId = i.edxml ? `${i.from.organId ?? domain},${i.now.toISOString().slice(0, 10)},${i.notation}` : null;
-  const cid = `doc-${randomBytes(6).toString('hex')}@${domain}`;
+  const files = [i.document, ...(i.appendices ?? [])];
+  const cids = files.map(() => `doc-${randomBytes(6).toString('hex')}@${domain}`);
   const attachments = [
-    ...(documentId ? [edxmlPart(i, documentId, cid)] : []),
-    { filename: i.document.filename.normalize('NFC'), content: i.document.content, contentType: i.document.contentType, cid: i.edxml ? cid : undefined },
+    ...(documentId ? [edxmlPart(i, documentId, cids)] : []),
+    ...files.map((f, n) => ({ filename: f.filename.normalize('NFC'), content: f.content, contentType: f.contentType, cid: i.edxml ? cids[n] : undefined })),
   ];
   const mail = new MailComposer({
     from: { name: i.from.name, address: i.from.address },
@@ -105,6 +108,6 @@ export async function composeDocument(i: ComposeInput, keys: { dkim: DkimKey | n
   }).compile();
   let raw = toCrlf(await streamToBuffer(mail));
   if (keys.smime) raw = await signSmime(raw, keys.smime, i.now);
-  if (keys.dkim) raw = await dkimSignMessage(raw, keys.dkim);
+  if (keys.dkim) raw = await dkimSignMessage(raw, keys.dkim, i.now);
   return { raw, messageId, documentId };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRecipient, type Agency } from './directory.ts';
+import { type Agency, type RecipientError, resolveRecipient } from './directory.ts';
 
 const agency = (name: string, address: string, aliases: string[] = []): Agency => ({ name, address, organId: null, unitId: null, aliases });
 const ENTRIES = [
@@ -28,6 +28,21 @@ describe('resolveRecipient', () => {
     expect(resolveRecipient(ENTRIES, 'VP HĐND tỉnh Lâm Đồng').address).toBe('vanthu@vphdnd.lamdong.gov.vn');
     // Still whole words: "VP" alone names neither office.
     expect(() => resolveRecipient(ENTRIES, 'VP')).toThrow(/ambiguous|full name/);
+  });
+
+  it('names the agencies an ambiguous or vague name could mean, for a form to offer', () => {
+    const candidates = (q: string) => {
+      try {
+        resolveRecipient(ENTRIES, q);
+        return null;
+      } catch (err) {
+        return (err as RecipientError).candidates.map((a) => a.address);
+      }
+    };
+    expect(candidates('Văn phòng tỉnh Lâm Đồng')).toEqual(['vanthu@vpubnd.lamdong.gov.vn', 'vanthu@vphdnd.lamdong.gov.vn']);
+    expect(candidates('tu')).toEqual(['vanthu@stp.lamdong.gov.vn']);
+    expect(candidates('không có ai')).toEqual([]);
+    expect(candidates('so tu phap')).toBeNull();
   });
 
   it('allows an address outside the directory, marked unknown', () => {

@@ -82,7 +82,15 @@ export interface ResolvedRecipient {
   known: boolean;
 }
 
-export class RecipientError extends Error {}
+export class RecipientError extends Error {
+  constructor(
+    message: string,
+    /** The agencies the name could mean (ambiguous or too vague), so a form can offer them. */
+    readonly candidates: Agency[] = [],
+  ) {
+    super(message);
+  }
+}
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
@@ -100,8 +108,8 @@ export function resolveRecipient(entries: Agency[], given: string): ResolvedReci
   const hits = byName.length ? byName : wholeWordMatches(entries, v);
   if (hits.length === 1) return { name: hits[0].name, address: hits[0].address, organId: hits[0].organId, known: true };
   const loose = hits.length ? [] : searchDirectory(entries, v);
-  if (loose.length === 1) throw new RecipientError(`"${v}" chưa đủ rõ; ghi đầy đủ tên đơn vị, ví dụ "${loose[0].name}" (give the agency's full name)`);
-  if (loose.length > 1) throw new RecipientError(`"${v}" khớp nhiều đơn vị: ${loose.map((h) => h.name).join('; ')} (ambiguous recipient)`);
+  if (loose.length === 1) throw new RecipientError(`"${v}" chưa đủ rõ; ghi đầy đủ tên đơn vị, ví dụ "${loose[0].name}" (give the agency's full name)`, loose);
+  if (loose.length > 1) throw new RecipientError(`"${v}" khớp nhiều đơn vị: ${loose.map((h) => h.name).join('; ')} (ambiguous recipient)`, loose);
   if (!hits.length) throw new RecipientError(`Không tìm thấy đơn vị nhận "${v}" trong danh bạ (unknown recipient)`);
-  throw new RecipientError(`"${v}" khớp nhiều đơn vị: ${hits.map((h) => h.name).join('; ')} (ambiguous recipient)`);
+  throw new RecipientError(`"${v}" khớp nhiều đơn vị: ${hits.map((h) => h.name).join('; ')} (ambiguous recipient)`, hits);
 }

@@ -26,6 +26,8 @@ export interface IncomingFacts {
 
 export interface LinkFinding {
   outgoingId: string;
+  /** The unit that sent it (whose open outgoing trail refreshes; gateway/workers/telemetry.ts). */
+  unitId: string;
   deliveryId: string;
   state: DeliveryState;
   note: string | null;
@@ -108,14 +110,34 @@ async function findMessage(db: Db, f: IncomingFacts, documentId: string | null, 
   return null;
 }
 
-/** The recipient a notice speaks for: its sender's address, else its organ id, else the same domain, else the only one. */
-function pickDelivery(rows: DeliveryRow[], from: string | null, organId: string | null): DeliveryRow | null {
+/**
+ * The one recipient whose name the notice names (vanthu's receipts begin with the receiving unit's
+ * name): units served by one gateway send their notices from its one address (`mail.from`), so for
+ * a document sent to several of them the sender's address alone does not tell which one answered.
+ * Several names (one inside another, "Sở X" and "Văn phòng Sở X") count as the longest; names that
+ * are not nested leave it undecided.
+ */
+function namedIn(rows: DeliveryRow[], text: string | null): DeliveryRow | null {
+  if (!text) return null;
+  const hay = foldDiacritics(text);
+  const named = rows
+    .filter((r) => r.recipientName)
+    .map((r) => ({ r, name: foldDiacritics(r.recipientName!) }))
+    .filter((x) => x.name.length > 0 && hay.includes(x.name));
+  if (!named.length) return null;
+  const longest = named.reduce((a, b) => (b.name.length > a.name.length ? b : a));
+  return named.every((x) => longest.name.includes(x.name)) ? longest.r : null;
+}
+
+/** The recipient a notice speaks for: its sender's address, else its organ id, else the same domain, else the one it names, else the only one. */
+export function pickDelivery(rows: DeliveryRow[], from: string | null, organId: string | null, text: string | null = null): DeliveryRow | null {
   const addr = from?.toLowerCase() ?? null;
   const domain = addr?.split('@')[1] ?? null;
   return (
     rows.find((r) => r.recipient === addr) ??
     rows.find((r) => organId && r.organId === organId) ??
     rows.find((r) => domain && r.recipient.endsWith(`@${domain}`)) ??
+    namedIn(rows, text) ??
     (rows.length === 1 ? rows[0] : null)
   );
 }
@@ -132,17 +154,19 @@ export async function findLinks(db: Db, f: IncomingFacts): Promise<LinkFinding[]
       .filter((x) => x.row && (x.d.action === 'failed' || x.d.action === 'delivered'))
       .map(({ d, row }) => ({
         outgoingId: message.id,
+        unitId: message.unitId,
         deliveryId: row!.id,
         state: d.action === 'failed' ? 'failed' : 'delivered',
         note: `DSN ${d.action} ${d.status ?? ''}`.trim(),
       }));
   }
-  const row = pickDelivery(rows, f.from, status?.from.id ?? null);
+  const row = pickDelivery(rows, f.from, status?.from.id ?? null, f.text);
   if (!row) return [];
   if (status?.status)
     return [
       {
         outgoingId: message.id,
+        unitId: message.unitId,
         deliveryId: row.id,
         state: EDXML_STATE[status.status],
         note: `edXML ${status.status}${status.description ? `: ${status.description}` : ''}`,
@@ -151,5 +175,5 @@ export async function findLinks(db: Db, f: IncomingFacts): Promise<LinkFinding[]
   const done = DONE.test(foldDiacritics(`${f.subject ?? ''}\n${f.text ?? ''}`));
   // Any other automatic answer (out of office, a mailbox's auto-reply) proves delivery, not receipt by a clerk.
   const state: DeliveryState = done ? 'handled' : f.kind === 'automated' ? 'delivered' : 'received';
-  return [{ outgoingId: message.id, deliveryId: row.id, state, note: f.subject }];
+  return [{ outgoingId: message.id, unitId: message.unitId, deliveryId: row.id, state, note: f.subject }];
 }

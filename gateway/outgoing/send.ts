@@ -5,19 +5,24 @@
  */
 import type { Config, UnitConfig } from '../config/load.ts';
 import { typeByCode } from '../documents/rules/type-codes.ts';
-import { registerOutgoing } from '../registry/books/books.ts';
+import { registerOutgoing, type OutgoingEntry } from '../registry/books/books.ts';
+import type { Tx } from '../registry/db.ts';
 import { RegistryError } from '../registry/errors.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import type { BlobStore } from '../store/blobs.ts';
+import type { Db } from '../store/db.ts';
 import { newId } from '../store/ids.ts';
 import { composeDocument, mailSubject } from './compose.ts';
 import { directoryOf, resolveRecipient, type ResolvedRecipient } from './directory.ts';
 import { outgoingDeliveries, outgoingMessages } from './schema.ts';
 import { appendAudit } from '../registry/audit.ts';
-import { IssueError, issueConfigured, issueDocument, issuePreflight, loadIssueKeys, type IssueKeys } from './issue/issue.ts';
+import { appendixSignable, stampAppendix } from './issue/appendix.ts';
+import { DEFAULT_FONT, IssueError, issueConfigured, issueDocument, issuePreflight, loadIssueKeys, type IssueKeys } from './issue/issue.ts';
+import type { LtvSummary } from './issue/ltv.ts';
 import { unsignedReason } from './issue/signed.ts';
 import { loadDkimKey, loadPkcs12, type DkimKey, type SmimeKey } from './sign.ts';
 import { outgoingView, type OutgoingView } from './tracking.ts';
+import { recordIssuedFiles, storeIssuedFiles, type IssuedFile } from './issued-files.ts';
 
 /** Answered by the registry's error handler with its status (RegistryError). */
 export class SendError extends RegistryError {}
@@ -31,6 +36,8 @@ export interface SendInput {
   body?: string | null;
   signer?: string | null;
   document: { filename: string; content: Buffer; contentType?: string };
+  /** Files sent with the document as they are (appendices); the document alone is checked and issued. */
+  appendices?: Array<{ filename: string; content: Buffer; contentType?: string }>;
   edxml?: boolean;
   smime?: boolean;
   /** The clerk confirms sending a document without a valid signature (audited; docs/issuance.md). */
@@ -38,10 +45,26 @@ export interface SendInput {
   /** Who sends (user e-mail or service name): the audit actor, told about permanent failures. */
   actor: string;
   senderEmail: string | null;
+  /** Sending a claimed draft of the issuance queue (issuance.ts; docs/issuance.md, "A crash while issuing"). */
+  claim?: SendClaim;
+}
+
+/**
+ * An issuance claim: a number an earlier, interrupted attempt reserved is used again (`entry`);
+ * the number is tied to the claim in the transaction that takes it (`numbered`), and the sent
+ * record in the transaction that stores it (`recorded`): either throws when the claim is lost,
+ * which rolls back that transaction.
+ */
+export interface SendClaim {
+  entry: OutgoingEntry | null;
+  numbered(tx: Tx, entry: OutgoingEntry): Promise<void>;
+  recorded(tx: Tx, outgoingId: string, notation: string): Promise<void>;
 }
 
 export interface SendResult extends OutgoingView {
   warnings: string[];
+  /** What the document's DSS holds when long-term validation is configured (docs/issuance.md); `missing` is also in `warnings`. */
+  validation: LtvSummary | null;
 }
 
 export type Enqueue = (deliveryIds: string[]) => Promise<void>;
@@ -93,6 +116,8 @@ export function documentType(code: string | null | undefined, name: string | nul
   return { typeCode: type.code, typeName: given ?? type.name };
 }
 
+const isPdf = (b: Buffer) => b.subarray(0, 1024).includes('%PDF-');
+
 /** Issuance refused the document (no place for the number, no visible signature): 422 with the reason. */
 function issueFailed(err: unknown): never {
   if (err instanceof IssueError) throw new SendError(422, `Không ban hành được văn bản (cannot issue the document): ${err.message}`, { reason: err.code });
@@ -129,34 +154,71 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       throw new SendError(500, `Khóa hoặc con dấu của đơn vị không dùng được (unit key or seal unusable): ${(err as Error).message}`);
     }
     await issuePreflight(input.document.content).catch(issueFailed);
+    for (const a of input.appendices ?? []) {
+      if (isPdf(a.content) && !(await appendixSignable(a.content)))
+        throw new SendError(422, `Không ký được phụ lục "${a.filename}" (cannot sign the appendix: unreadable PDF)`, { reason: 'outgoing.issue.appendix' });
+    }
   }
-  const entry = await registerOutgoing(
-    rt.db,
-    {
-      unitId: unit.id,
-      codeSuffix: unitCfg?.codeSuffix ?? unit.id.toUpperCase(),
-      typeCode,
-      typeName,
-      subject,
-      signer,
-      recipients: list.map((r) => r.name ?? r.address),
-    },
-    input.actor,
-    rt.clock,
-    rt.tz,
-  );
+  const register = (db: Db) =>
+    registerOutgoing(
+      db,
+      {
+        unitId: unit.id,
+        codeSuffix: unitCfg?.codeSuffix ?? unit.id.toUpperCase(),
+        typeCode,
+        typeName,
+        subject,
+        signer,
+        recipients: list.map((r) => r.name ?? r.address),
+      },
+      input.actor,
+      rt.clock,
+      rt.tz,
+    );
+  const { claim } = input;
+  const entry = claim
+    ? (claim.entry ??
+      (await rt.db.transaction(async (tx) => {
+        const e = await register(tx);
+        await claim.numbered(tx, e);
+        return e;
+      })))
+    : await register(rt.db);
   const now = rt.clock.now();
-  const content = issue
-    ? (
-        await issueDocument(input.document.content, {
-          ...issue,
-          notation: entry.notation,
-          issuedDate: entry.issuedDate,
-          unitName: unit.name,
-          now,
-        }).catch(issueFailed)
-      ).pdf
-    : input.document.content;
+  const issued = issue
+    ? await issueDocument(input.document.content, {
+        ...issue,
+        notation: entry.notation,
+        issuedDate: entry.issuedDate,
+        unitName: unit.name,
+        now,
+      }).catch(issueFailed)
+    : null;
+  const content = issued ? issued.pdf : input.document.content;
+  // PDF appendices get the unit's signature at the top right of page 1 (docs/issuance.md, "Appendices"); others go as they are.
+  const appendices = await Promise.all(
+    (input.appendices ?? []).map(async (a) => {
+      if (!issue || !isPdf(a.content)) return { ...a, validation: null, issued: false };
+      const stamp = {
+        notation: entry.notation,
+        unitName: unit.name,
+        place: issue.place,
+        key: issue.key,
+        now,
+        timeZone: rt.tz,
+        font: issue.font ?? DEFAULT_FONT,
+        tsa: issue.tsa,
+        ltv: issue.ltv,
+      };
+      const stamped = await stampAppendix(a.content, stamp).catch(issueFailed);
+      return { ...a, content: stamped.pdf, validation: stamped.validation, issued: true };
+    }),
+  );
+  // What long-term validation could not gather is the sender's to know (docs/issuance.md); an
+  // appendix signed with the same key usually misses the same certificates: each is told once.
+  const validation = issued?.validation ?? null;
+  const missing = new Set([...(validation?.missing ?? []), ...appendices.flatMap((a) => a.validation?.missing ?? [])]);
+  for (const m of missing) warnings.push(`Thiếu dữ liệu kiểm tra thu hồi, văn bản chưa đủ B-LT: ${m} (no revocation data; the document is not fully B-LT)`);
   const composed = await composeDocument(
     {
       from: { name: unit.name, address: from, organId: unit.organId },
@@ -168,6 +230,7 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       subject,
       body: input.body ?? null,
       document: { filename: input.document.filename, content, contentType: input.document.contentType ?? 'application/pdf' },
+      appendices: appendices.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType ?? 'application/octet-stream' })),
       edxml: Boolean(input.edxml),
       signer,
       now,
@@ -175,6 +238,14 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
     keys,
   );
   const { sha256 } = await blobs.put(composed.raw);
+  // The issued PDFs as files of their own, for the renewal of their archive time-stamps (issued-files.ts).
+  const issuedList: IssuedFile[] = issued
+    ? [
+        { position: 0, filename: input.document.filename, content },
+        ...appendices.flatMap((a, i) => (a.issued ? [{ position: i + 1, filename: a.filename, content: a.content }] : [])),
+      ]
+    : [];
+  const issuedRows = await storeIssuedFiles(blobs, issuedList, now);
   const id = newId(now.getTime());
   const deliveryIds = list.map(() => newId(now.getTime()));
   await rt.db.transaction(async (tx) => {
@@ -207,9 +278,11 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
         updatedAt: now,
       })),
     );
+    await recordIssuedFiles(tx, issuedRows(id, unit.id, entry.notation));
+    await claim?.recorded(tx, id, entry.notation);
   });
   // A failed enqueue loses nothing: the delivery worker re-queues rows still "queued" when it sweeps.
   await enqueue(deliveryIds).catch((err) => rt.log.warn({ err: (err as Error).message, id }, 'delivery enqueue failed; the sweep will retry'));
   const [view] = await outgoingView(rt.db, { id });
-  return { ...view, warnings };
+  return { ...view, warnings, validation };
 }

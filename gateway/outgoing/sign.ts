@@ -195,10 +195,17 @@ export function loadDkimKey(cfg: { domain: string; selector: string; privateKey:
   return { domain: cfg.domain, selector: cfg.selector, privateKey: pem };
 }
 
-export async function dkimSignMessage(raw: Buffer, key: DkimKey): Promise<Buffer> {
+/**
+ * DKIM-signs `raw` as signed at `signedAt`. The time is always given: without it mailauth reads the
+ * clock once for the hashed header and again for the header it writes, and a signature made across
+ * a rounding step (half a second) carries a t= that is not the one it signed — a bad signature at
+ * every verifier (docs/issuance.md, "The mail's DKIM signature: one signing time").
+ */
+export async function dkimSignMessage(raw: Buffer, key: DkimKey, signedAt: Date): Promise<Buffer> {
   // The typings describe one flat signature; the implementation reads `signatureData` (a list).
   const options = {
     canonicalization: 'relaxed/relaxed',
+    signTime: signedAt,
     signatureData: [{ signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey, algorithm: 'rsa-sha256' }],
   };
   const res = await dkimSign(raw, options as never);

@@ -18,6 +18,8 @@ export interface OutgoingMail {
   attachments?: Array<{ filename: string; content: Buffer | string; contentType: string }>;
   /** An iTIP calendar object (a meeting invitation): sent as the text/calendar alternative part with its method, as mail clients expect. */
   calendar?: { method: 'REQUEST' | 'CANCEL'; content: string; filename?: string } | null;
+  /** From and envelope sender when a unit answers as itself (a receipt comes from the address the document came to); else `mail.from`. */
+  from?: { name: string; address: string } | null;
 }
 
 /** Sends the registry's mail, at most once per key. */

@@ -5,6 +5,7 @@ import type { BlobStore } from '../store/blobs.ts';
 import type { Database, Db } from '../store/db.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { calendar, type Calendar } from './workflow/deadlines.ts';
+import { warmRoutingRules } from './workflow/routing-rules.ts';
 
 export interface RegistryRuntime {
   database: Database;
@@ -21,6 +22,8 @@ export interface RegistryRuntime {
 }
 
 export function createRuntime(opts: { database: Database; config: Config; log: Logger; clock?: Clock; blobs?: BlobStore | null }): RegistryRuntime {
+  // The routing rules edited in the console are read now, not in the first message's statements.
+  warmRoutingRules(opts.database.db);
   return {
     database: opts.database,
     db: opts.database.db,

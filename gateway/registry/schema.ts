@@ -54,7 +54,7 @@ export const documents = pgTable(
     unitId: text('unit_id').notNull(),
     inboundId: text('inbound_id').references(() => inboundMessages.id, { onDelete: 'set null' }),
     internetMessageId: text('internet_message_id'),
-    status: text('status').notNull(), // review | quarantined | received | assigned | in_progress | done | returned | not_document | linked
+    status: text('status').notNull(), // review | quarantined | received | assigned | in_progress | done | returned | not_document | linked | forwarded
     reasons: jsonb('reasons').$type<string[]>().notNull().default([]),
     bookYear: integer('book_year'),
     bookNumber: integer('book_number'),

@@ -12,6 +12,7 @@ import * as schema from './schema.ts';
 import { acquireDirLock, type DirLock } from './lock.ts';
 import { fsyncFile } from './blobs.ts';
 import { registerDatabaseErrorClass } from '../errors.ts';
+import type { Lane } from './pglite-client.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -25,8 +26,12 @@ export interface Database {
    * PGlite on Node never fsyncs (Emscripten's NODEFS has no fsync), so this fsyncs its WAL.
    */
   syncCommitted(): Promise<void>;
-  /** One parameterised statement straight to the driver, for hot paths where the ORM's per-row query building costs more than the database. */
-  query<Row>(text: string, params: unknown[]): Promise<Row[]>;
+  /**
+   * One parameterised statement straight to the driver, for hot paths where the ORM's per-row query
+   * building costs more than the database. Lane 'accept' (the accept side's row insert): on the
+   * embedded database it goes before the pipeline's waiting statements (pglite-client.ts).
+   */
+  query<Row>(text: string, params: unknown[], opts?: { lane?: Lane }): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -65,7 +70,7 @@ async function openPglite(dir: string, sharedBuffersMb: number): Promise<Databas
       migrate: () => migrate(db as never, { migrationsFolder: MIGRATIONS }),
       ping: async () => void (await db.execute(sql`select 1`)),
       syncCommitted: () => fsyncNewestWal(path.join(dir, 'pg_wal')),
-      query: async <Row>(text: string, params: unknown[]) => (await client.query<Row>(text, params)).rows,
+      query: async <Row>(text: string, params: unknown[], o?: { lane?: Lane }) => (await client.query<Row>(text, params, undefined, undefined, o?.lane)).rows,
       close: async () => {
         await client.close();
         lock.release();

@@ -92,6 +92,37 @@ describe('the embedded database thread', () => {
     expect(await outside).toEqual([{ n: 2 }]);
   });
 
+  it('serves the accept lane before the statements and transactions already waiting (the row SMTP 250 waits for)', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding!: () => void;
+    const holds = new Promise<void>((r) => {
+      holding = r;
+    });
+    const done: string[] = [];
+    const tx = database.db.transaction(async (t) => {
+      await t.execute(sql`insert into t (id) values (20)`);
+      holding();
+      await held;
+    });
+    await holds; // the transaction has the connection; everything below waits for its turn
+    const waiting = [
+      database.db.transaction(async (t) => void (await t.execute(sql`insert into t (id) values (21)`))).then(() => done.push('pipeline tx 1')),
+      database.query('select 1', []).then(() => done.push('pipeline statement 1')),
+      database.db.transaction(async (t) => void (await t.execute(sql`insert into t (id) values (22)`))).then(() => done.push('pipeline tx 2')),
+      database.query('select 2', []).then(() => done.push('pipeline statement 2')),
+      database.query('insert into t (id) values (23)', [], { lane: 'accept' }).then(() => done.push('accept')),
+    ];
+    release();
+    await tx;
+    await Promise.all(waiting);
+    expect(done[0]).toBe('accept');
+    // The rest keep the order they came in.
+    expect(done.slice(1)).toEqual(['pipeline tx 1', 'pipeline statement 1', 'pipeline tx 2', 'pipeline statement 2']);
+  });
+
   it('keeps savepoints (nested drizzle transactions) inside the outer one', async () => {
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`insert into t (id) values (7)`);

@@ -11,8 +11,10 @@
  * cannot cross threads, are recreated on the other side). PGlite's own worker (PGliteWorker)
  * needs the browser's Web Locks API, which Node does not have.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** An error the database reported (SQLSTATE in `code`), rebuilt on this side of the thread. */
@@ -48,11 +50,36 @@ interface QueryOptions {
 
 type Request =
   | { op: 'open'; dir: string; sharedBuffersMb?: number }
-  | { op: 'query'; text: string; params: unknown[]; mode: string; tx?: number }
+  | { op: 'query'; text: string; params: unknown[]; mode: string; tx?: number; lane?: Lane }
   | { op: 'exec'; text: string; tx?: number }
-  | { op: 'begin' }
+  | { op: 'begin'; lane?: Lane }
   | { op: 'end'; tx: number; commit: boolean }
+  | { op: 'memory' }
   | { op: 'close' };
+
+/** The database thread's own memory (docs/operations.md, "Memory"): its JavaScript heap and PGlite's WebAssembly heap. */
+export interface EmbeddedMemory {
+  /** V8 heap of the thread: reserved (`total`) and live (`used`) bytes. */
+  heapTotalBytes: number;
+  heapUsedBytes: number;
+  /** PGlite's WebAssembly memory (it grows and never shrinks). */
+  wasmHeapBytes: number | null;
+}
+
+/**
+ * The thread's young generation, in MiB (V8's default lets it grow to 48). PGlite's result decoding
+ * makes short-lived garbage fast enough that the default let the thread's heap grow from 28 to
+ * 45–51 MiB after a burst or a few results of thousands of rows, all of it freed space kept. At 16
+ * it stays at 29–33 MiB in the same runs; at 8, results of thousands of rows outlive the young
+ * generation and the old one grows instead (58–60 MiB). Measured in bench/e2e/FINDINGS.md, "Memory".
+ */
+export const DB_THREAD_YOUNG_GENERATION_MB = 16;
+
+/**
+ * Whose statement it is: 'accept' (the row an SMTP 250 waits for) is served before the pipeline's
+ * waiting statements and transactions (pglite-thread.mjs; docs/architecture.md, "The accept lane").
+ */
+export type Lane = 'accept' | 'pipeline';
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Record<string, unknown> };
 
@@ -70,7 +97,9 @@ export class EmbeddedDatabase implements EmbeddedConnection {
   private gone: Error | null = null;
 
   private constructor() {
-    this.worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url));
+    this.worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: DB_THREAD_YOUNG_GENERATION_MB },
+    });
     this.worker.on('message', (reply: Reply) => {
       const w = this.waiting.get(reply.id);
       if (!w) return;
@@ -94,11 +123,12 @@ export class EmbeddedDatabase implements EmbeddedConnection {
 
   /**
    * Starts the thread and opens the database in `dir`. A new directory is first created (initdb)
-   * in a thread of its own that then ends: initdb leaves ~500 MB of WebAssembly heap and garbage
-   * behind that a live thread would keep for the life of the process.
+   * in a child process (pglite-initdb.mjs) that then exits: initdb peaks at ~780 MB, and when it
+   * ran on a thread of this process, ~130–160 MB stayed resident for the process's whole life even
+   * after that thread ended (docs/operations.md, "Memory").
    */
   static async open(dir: string, opts: { sharedBuffersMb?: number } = {}): Promise<EmbeddedDatabase> {
-    if (!existsSync(path.join(dir, 'PG_VERSION'))) await (await EmbeddedDatabase.start(dir, {})).close();
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) await initdb(dir);
     return EmbeddedDatabase.start(dir, opts);
   }
 
@@ -113,9 +143,9 @@ export class EmbeddedDatabase implements EmbeddedConnection {
     return db;
   }
 
-  query<Row>(text: string, params: unknown[] = [], options?: QueryOptions, tx?: number): Promise<QueryResult<Row>> {
+  query<Row>(text: string, params: unknown[] = [], options?: QueryOptions, tx?: number, lane?: Lane): Promise<QueryResult<Row>> {
     const mode = options?.parsers ? `drizzle-${options.rowMode ?? 'object'}` : 'plain';
-    return this.call({ op: 'query', text, params, mode, tx }) as Promise<QueryResult<Row>>;
+    return this.call({ op: 'query', text, params, mode, tx, lane }) as Promise<QueryResult<Row>>;
   }
 
   async exec(text: string, tx?: number): Promise<void> {
@@ -141,6 +171,11 @@ export class EmbeddedDatabase implements EmbeddedConnection {
     return value;
   }
 
+  /** What the database thread holds now (for tests and the memory figures of bench/e2e). */
+  memory(): Promise<EmbeddedMemory> {
+    return this.call({ op: 'memory' }) as Promise<EmbeddedMemory>;
+  }
+
   async close(): Promise<void> {
     if (!this.gone) await this.call({ op: 'close' }).catch(() => undefined);
     await this.worker.terminate();
@@ -155,4 +190,21 @@ export class EmbeddedDatabase implements EmbeddedConnection {
       this.worker.postMessage({ id, ...req });
     });
   }
+}
+
+/** Thrown when the child process that creates a new database directory fails. */
+export class EmbeddedInitdbFailed extends Error {
+  readonly code = 'db-initdb-failed';
+}
+
+/** Runs initdb for `dir` in a child process (pglite-initdb.mjs); its memory goes when it exits. */
+function initdb(dir: string): Promise<void> {
+  const script = fileURLToPath(new URL('./pglite-initdb.mjs', import.meta.url));
+  return new Promise((resolve, reject) => {
+    // No execArgv: the script is plain JavaScript and needs none of a TypeScript loader's flags.
+    execFile(process.execPath, [script, dir], { maxBuffer: 1 << 20 }, (err, _stdout, stderr) => {
+      if (err) reject(new EmbeddedInitdbFailed(`creating the embedded database in ${dir} failed: ${String(stderr).trim() || err.message}`));
+      else resolve();
+    });
+  });
 }

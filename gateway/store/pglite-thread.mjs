@@ -9,14 +9,23 @@
  * the TypeScript sources (tsx, vitest) and from the compiled CLI.
  *
  * Requests: { id, op, ... } with op
- *   open   { dir, sharedBuffersMb }    → null (PGlite.create on the data directory)
- *   query  { text, params, mode, tx? } → { rows, fields, affectedRows }
- *   exec   { text, tx? }               → null (several statements, no parameters)
- *   begin  {}                          → tx number (a PGlite transaction is open and waits)
+ *   open   { dir, sharedBuffersMb }           → null (PGlite.create on the data directory)
+ *   query  { text, params, mode, tx?, lane? } → { rows, fields, affectedRows }
+ *   exec   { text, tx?, lane? }               → null (several statements, no parameters)
+ *   begin  { lane? }                          → tx number (a PGlite transaction is open and waits)
  *   end    { tx, commit }              → null once committed or rolled back
+ *   memory {}                          → { heapTotalBytes, heapUsedBytes, wasmHeapBytes }
  *   close  {}                          → null
  * Replies: { id, ok: true, value } or { id, ok: false, error: { message, name, ...fields } }.
+ *
+ * The one connection is taken in turns (docs/architecture.md, "The accept lane"): a statement
+ * outside a transaction, or a transaction from begin to end, is one turn. Waiting turns are served
+ * in order, except that those of the accept lane (`lane: 'accept'`: the row that lets SMTP answer
+ * 250) go before the pipeline's — so the sender waits for at most the turn in progress, not for
+ * every pipeline transaction queued before it. PGlite takes its own lock per turn too; this queue
+ * only chooses who is next.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 
 const pglite = await import('@electric-sql/pglite');
@@ -37,6 +46,35 @@ const DRIZZLE_PARSERS = {
 };
 
 let db = null;
+
+/** Whose turn it is on the connection; waiting turns by lane. */
+let busy = false;
+const waiting = { accept: [], other: [] };
+
+function takeTurn(lane) {
+  if (!busy) {
+    busy = true;
+    return Promise.resolve();
+  }
+  return new Promise((go) => waiting[lane === 'accept' ? 'accept' : 'other'].push(go));
+}
+
+function endTurn() {
+  const next = waiting.accept.shift() ?? waiting.other.shift();
+  if (next) next();
+  else busy = false;
+}
+
+/** Runs one statement outside a transaction as a turn of its own; inside one, at once (the transaction holds the turn). */
+async function inTurn(tx, lane, run) {
+  if (tx !== undefined && tx !== null) return run();
+  await takeTurn(lane);
+  try {
+    return await run();
+  } finally {
+    endTurn();
+  }
+}
 let nextTx = 1;
 /** Open transactions: the PGlite transaction object, and how to end it. */
 const txs = new Map();
@@ -55,7 +93,8 @@ function target(tx) {
   return open.client;
 }
 
-function begin() {
+async function begin(lane) {
+  await takeTurn(lane);
   const n = nextTx++;
   return new Promise((started, failedToStart) => {
     const open = { client: null, commit: null, rollback: null, done: null };
@@ -72,7 +111,10 @@ function begin() {
         () => ({ ok: true }),
         (err) => (err === ROLLBACK ? { ok: true } : { ok: false, err }),
       )
-      .finally(() => txs.delete(n));
+      .finally(() => {
+        txs.delete(n);
+        endTurn();
+      });
     // BEGIN itself failed: the callback never ran, so nobody waits on `done` yet.
     open.done.then((r) => {
       if (!open.client && !r.ok) failedToStart(r.err);
@@ -99,16 +141,20 @@ async function handle(msg) {
       return null;
     }
     case 'query': {
-      const r = await target(msg.tx).query(msg.text, msg.params ?? [], queryOptions(msg.mode));
+      const r = await inTurn(msg.tx, msg.lane, () => target(msg.tx).query(msg.text, msg.params ?? [], queryOptions(msg.mode)));
       return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
     }
     case 'exec':
-      await target(msg.tx).exec(msg.text);
+      await inTurn(msg.tx, msg.lane, () => target(msg.tx).exec(msg.text));
       return null;
     case 'begin':
-      return begin();
+      return begin(msg.lane);
     case 'end':
       return end(msg.tx, msg.commit);
+    case 'memory': {
+      const h = getHeapStatistics();
+      return { heapTotalBytes: h.total_heap_size, heapUsedBytes: h.used_heap_size, wasmHeapBytes: db?.Module?.HEAPU8?.byteLength ?? null };
+    }
     case 'close':
       if (db && !db.closed) await db.close();
       return null;

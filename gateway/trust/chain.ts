@@ -1,12 +1,14 @@
 /**
  * Certificate path to a configured trust anchor, checked at the signing time: issuer signatures,
- * CA flags, validity windows, revocation by configured CRLs, and the signer's key usage.
+ * CA flags, validity windows, revocation (configured CRLs, and the document's own validation data:
+ * revocation.ts), and the signer's key usage.
  */
-import { crlSignedBy } from './crl.ts';
 import { signatureScheme } from './algorithms.ts';
+import { revocation, type RevocationRecord } from './revocation.ts';
 import { finding, type Finding } from './report.ts';
 import type { CertInfo } from './certs.ts';
 import type { TrustStore } from './store.ts';
+import type { ValidationData } from './pdf-dss.ts';
 
 const MAX_DEPTH = 8;
 
@@ -17,6 +19,10 @@ export interface ChainContext {
   /** True when `at` comes from a verified time-stamp rather than the signer's own clock. */
   timeIsTrusted: boolean;
   now: Date;
+  /** Validation data the document carries (a PDF's DSS): certificates for the path, CRLs, OCSP responses (revocation.ts). */
+  embedded?: ValidationData | null;
+  /** When given, what was known about the revocation of each certificate of the path is added here. */
+  revocations?: RevocationRecord[];
 }
 
 const issuedBy = new Map<string, boolean>();
@@ -72,7 +78,7 @@ export function assessCertificate(leaf: CertInfo, pool: readonly CertInfo[], ctx
   if (usage && !usage.digitalSignature && !usage.nonRepudiation) {
     findings.push(finding('invalid', `certificate ${leaf.label} is not allowed to sign documents (key usage)`));
   }
-  const path = buildPath(leaf, pool, ctx.store);
+  const path = buildPath(leaf, ctx.embedded ? [...pool, ...ctx.embedded.certs] : pool, ctx.store);
   if (!path) {
     const why = leaf.selfIssued ? 'is self-signed and not a configured trust anchor' : 'does not chain to a configured trust anchor';
     findings.push(finding('untrusted', `certificate ${leaf.label} ${why} (issuer: ${leaf.x509.issuer.replace(/\n/g, ', ')})`));
@@ -112,36 +118,6 @@ function validity(path: readonly CertInfo[], ctx: ChainContext): Finding[] {
       out.push(finding('expired', `certificate ${cert.label} was not valid at signing time ${at} (valid ${window})`));
     } else if (!ctx.timeIsTrusted && ctx.now > cert.notAfter) {
       out.push(finding('valid', `certificate ${cert.label} has expired since; its validity at signing time rests on the signer's own clock (no time-stamp)`));
-    }
-  }
-  return out;
-}
-
-function revocation(path: readonly CertInfo[], ctx: ChainContext): Finding[] {
-  const out: Finding[] = [];
-  for (let i = 0; i + 1 < path.length; i++) {
-    const cert = path[i];
-    if (ctx.store.isAnchor(cert)) break;
-    const issuer = path[i + 1];
-    const crls = ctx.store.crlsFrom(cert.issuerName).filter((crl) => crlSignedBy(crl, issuer));
-    if (crls.length === 0) {
-      out.push(finding('valid', `revocation of ${cert.label} not checked: no CRL configured for ${issuer.label}`));
-      continue;
-    }
-    for (const crl of crls) {
-      const revokedAt = crl.revoked.get(cert.serial);
-      if (!revokedAt) {
-        if (crl.nextUpdate && crl.nextUpdate < ctx.now) {
-          out.push(finding('valid', `CRL ${crl.source} is past its next update (${crl.nextUpdate.toISOString()})`));
-        }
-        continue;
-      }
-      // Without a trusted time the signing time is the signer's claim: a revoked key can backdate it.
-      if (ctx.timeIsTrusted && revokedAt > ctx.at) {
-        out.push(finding('valid', `certificate ${cert.label} was revoked on ${revokedAt.toISOString()}, after the time-stamped signing time`));
-      } else {
-        out.push(finding('revoked', `certificate ${cert.label} was revoked on ${revokedAt.toISOString()} (${crl.source})`));
-      }
     }
   }
   return out;

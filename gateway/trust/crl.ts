@@ -1,7 +1,7 @@
 /**
- * Certificate revocation lists from configured files. OCSP is not done (the gateway may have no
- * route to the CA's responder); a CRL counts only once its signature verifies with the key of
- * the certificate that issued the certificate in question.
+ * Certificate revocation lists, from configured files or a PDF's DSS (pdf-dss.ts); OCSP responses
+ * only from a DSS (ocsp.ts: the verifier does not go to the network). A CRL counts only once its
+ * signature verifies with the key of the certificate that issued the certificate in question.
  */
 import { parseDer, match, encode, children, bytesOf, integerHex, timeOf, Class, Type, type Schema } from './der.ts';
 import { algorithmId, signatureScheme, verifySignature, type AlgorithmId } from './algorithms.ts';
@@ -10,6 +10,8 @@ import type { CertInfo } from './certs.ts';
 export interface CrlInfo {
   /** Where it came from, for reasons. */
   source: string;
+  /** The CRL as read (issuance embeds it in a PDF's DSS). */
+  der: Buffer;
   /** DER of the issuer name, hex (compared with a certificate's issuerName). */
   issuerName: string;
   thisUpdate: Date;
@@ -57,6 +59,7 @@ export function parseCrl(der: Buffer, source: string): CrlInfo {
   }
   return {
     source,
+    der,
     issuerName: encode(issuer).toString('hex'),
     thisUpdate,
     nextUpdate,

@@ -5,11 +5,13 @@
  * any of it is trusted. Bytes after c+d are later incremental updates: the signed revision may
  * still be intact, which is what `modifiedAfterSigning` tells the clerk, and pdf-changes.ts
  * judges what the update changed (`changesAfterSigning`): a forbidden change makes the signature
- * `invalid` — it no longer vouches for what the file shows.
+ * `invalid` — it no longer vouches for what the file shows. Long-term validation (time-stamps of
+ * later revisions, the DSS, PAdES levels) is pdf-ltv.ts's.
  */
 import { createHash } from 'node:crypto';
 import { PdfFile } from '../documents/sources/pdf-objects.ts';
 import { analyseChanges } from './pdf-changes.ts';
+import { archiveWarning, LongTerm } from './pdf-ltv.ts';
 import { parseSignedData, checkSigners, CmsError } from './cms.ts';
 import { checkTimestamp } from './timestamp.ts';
 import { assessSigner, pdfExtras, unreadable, type LayerInfo, type TrustContext } from './assess.ts';
@@ -34,7 +36,12 @@ export function verifyPdf(bytes: Buffer, ctx: TrustContext, attachment: string |
   // The final file's object graph is read once for all of its signatures, and only when needed.
   let final: PdfFile | undefined;
   const finalFile = () => (final ??= new PdfFile(bytes));
-  return signatureFields(bytes).map((field) => verifyField(bytes, field, ctx, attachment, finalFile));
+  // Last to first: a later revision's time-stamp proves when the earlier signatures existed (pdf-ltv.ts).
+  const fields = signatureFields(bytes);
+  const ltv = new LongTerm(bytes, finalFile);
+  const reports: SignatureReport[] = [];
+  for (let i = fields.length - 1; i >= 0; i--) reports[i] = verifyField(bytes, fields[i], ctx, attachment, finalFile, ltv);
+  return reports;
 }
 
 /**
@@ -73,7 +80,7 @@ function signatureFields(bytes: Buffer): Field[] {
   return fields;
 }
 
-function verifyField(bytes: Buffer, field: Field, ctx: TrustContext, attachment: string | null, finalFile: () => PdfFile): SignatureReport {
+function verifyField(bytes: Buffer, field: Field, ctx: TrustContext, attachment: string | null, finalFile: () => PdfFile, ltv: LongTerm): SignatureReport {
   const info: LayerInfo = { layer: 'pdf', attachment };
   if (!field.range) return unreadable(info, 'indeterminate', 'signature field with an unfilled or malformed /ByteRange');
   const [a, b, c, d] = field.range;
@@ -92,7 +99,7 @@ function verifyField(bytes: Buffer, field: Field, ctx: TrustContext, attachment:
   if (cms.every((x) => x === 0)) return unreadable(info, 'indeterminate', 'signature field is not signed (empty /Contents)');
   const content = [bytes.subarray(0, b), bytes.subarray(c, c + d)];
 
-  if (subFilter === 'ETSI.RFC3161') return documentTimestamp(cms, content, ctx, info);
+  if (subFilter === 'ETSI.RFC3161') return documentTimestamp(cms, content, ctx, info, ltv, field.range);
   if (subFilter !== null && subFilter !== 'adbe.pkcs7.detached' && subFilter !== 'ETSI.CAdES.detached') {
     const why = subFilter === 'adbe.pkcs7.sha1' || subFilter === 'adbe.x509.rsa_sha1' ? ' (SHA-1 based, no longer accepted)' : '';
     return unreadable(info, 'indeterminate', `unsupported signature format /SubFilter /${subFilter}${why}`);
@@ -107,7 +114,18 @@ function verifyField(bytes: Buffer, field: Field, ctx: TrustContext, attachment:
   const [check] = checkSigners(sd, content);
   // /M sits inside the signed range, so it is the signer's claim just like a signing-time attribute.
   check.signingTime ??= pdfDate(/\/M\s*\(([^)]*)\)/.exec(dict)?.[1]);
-  return assessSigner(check, ctx, info);
+  info.longTerm = { ...ltv.infoFor(c + d, cms), archived: ltv.archived(c + d) };
+  if (ltv.notes.length) info.findings = [...(info.findings ?? []), ...ltv.notes.map((n) => finding('valid', n))];
+  const report = assessSigner(check, ctx, info);
+  // A warning, not a verdict: the signature stands today; its archive needs renewing (pdf-ltv.ts).
+  const overdue = archiveWarning(info.longTerm.archiveExpires, ctx.now);
+  if (overdue) report.reasons.push(overdue);
+  // Its own time-stamp proves when the earlier revisions existed, if the signature value verifies.
+  const stamped = info.longTerm.timestamped;
+  if (stamped && !check.findings.some((f) => f.verdict === 'invalid')) {
+    ltv.prove(field.range, stamped, `the time-stamp on the signature of ${check.certificate?.label ?? 'a later signer'}`, false);
+  }
+  return report;
 }
 
 /** Why this /ByteRange cannot be a faithful description of a signature over the file, or null. */
@@ -169,8 +187,16 @@ function changesAfter(bytes: Buffer, end: number, info: LayerInfo, finalFile: ()
   ];
 }
 
-function documentTimestamp(token: Buffer, content: Buffer[], ctx: TrustContext, info: LayerInfo): SignatureReport {
-  const ts = checkTimestamp(token, content, ctx.store, ctx.now, true);
+function documentTimestamp(
+  token: Buffer,
+  content: Buffer[],
+  ctx: TrustContext,
+  info: LayerInfo,
+  ltv: LongTerm,
+  range: [number, number, number, number],
+): SignatureReport {
+  const ts = checkTimestamp(token, content, ctx.store, ctx.now, true, ltv.embedded());
+  if (ts.time) ltv.prove(range, ts.time, `the document time-stamp by ${ts.tsa?.label ?? 'a TSA'}`, true, ts.tsa?.notAfter ?? null);
   const findings: Finding[] = info.findings ?? [];
   const verdict = worst([ts.verdict, ...findings.map((f) => f.verdict)]);
   const bad = findings.filter((f) => f.verdict !== 'valid').map((f) => f.reason);

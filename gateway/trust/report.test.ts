@@ -25,6 +25,7 @@ describe('verdict ordering', () => {
       'changes',
       'changesAfterSigning',
       'layer',
+      'longTermValidation',
       'modifiedAfterSigning',
       'reasons',
       'signedAt',
@@ -32,6 +33,12 @@ describe('verdict ordering', () => {
       'signer',
       'verdict',
     ]);
-    expect(signature('smime', 'valid')).toMatchObject({ modifiedAfterSigning: false, changesAfterSigning: 'none', changes: [], signedRevision: null });
+    expect(signature('smime', 'valid')).toMatchObject({
+      modifiedAfterSigning: false,
+      changesAfterSigning: 'none',
+      changes: [],
+      signedRevision: null,
+      longTermValidation: null,
+    });
   });
 });

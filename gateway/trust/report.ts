@@ -4,8 +4,9 @@
  */
 
 import type { ChangesAfterSigning, SigningChange } from './pdf-changes.ts';
+import type { RevocationRecord } from './revocation.ts';
 
-export type { ChangesAfterSigning, SigningChange };
+export type { ChangesAfterSigning, SigningChange, RevocationRecord };
 
 export type SignatureVerdict = 'valid' | 'invalid' | 'untrusted' | 'expired' | 'revoked' | 'indeterminate';
 export type OverallVerdict = SignatureVerdict | 'unsigned';
@@ -42,7 +43,37 @@ export interface SignatureReport {
   changes: SigningChange[];
   /** PDF with changes after signing: the revision this signature covers (bytes [0, length) of the file). */
   signedRevision: { length: number; sha256: string } | null;
+  /**
+   * PDF signatures (not document time-stamps): long-term validation (pdf-ltv.ts,
+   * docs/security-signatures.md); null for other layers.
+   */
+  longTermValidation: LongTermValidation | null;
   reasons: string[];
+}
+
+/** How a PDF signature stands over time: its PAdES baseline level in this file and the data it was checked with. */
+export interface LongTermValidation {
+  /**
+   * `B-B` signed; `B-T` a verified time-stamp proves when (its own, or a later one covering it);
+   * `B-LT` and the file's DSS has usable revocation data for every certificate of its path;
+   * `B-LTA` and a document time-stamp covers that DSS.
+   */
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+  /** The instant the certificate path was checked at (ISO). */
+  validatedAt: string | null;
+  /** Where that instant comes from: a time-stamp (trusted), the signer's claim, or the time of verification. */
+  timeSource: 'signature-timestamp' | 'later-timestamp' | 'claimed' | 'verification';
+  /** The file carries a Document Security Store. */
+  dss: boolean;
+  /** The key of this signature's VRI entry in the DSS (SHA-1 of its /Contents, upper-case hex), looked at first; null when the DSS has none for it. */
+  vri: string | null;
+  /** One entry per certificate of the path below the anchor. */
+  revocation: RevocationRecord[];
+  /**
+   * When the TSA certificate of the newest verified document time-stamp covering this signature
+   * expires (ISO): the archive time-stamp must be renewed before (docs/issuance.md); null when none covers it.
+   */
+  archiveExpires: string | null;
 }
 
 export interface VerifyReport {
@@ -91,6 +122,7 @@ export function signature(layer: SignatureLayer, verdict: SignatureVerdict, extr
     changesAfterSigning: extra.changesAfterSigning ?? 'none',
     changes: extra.changes ?? [],
     signedRevision: extra.signedRevision ?? null,
+    longTermValidation: extra.longTermValidation ?? null,
     reasons: extra.reasons ?? [],
   };
 }

@@ -10,6 +10,7 @@ import { parseDer, match, bytesOf, timeOf, Class, Type, type Schema } from './de
 import { finding, worst, type SignatureVerdict } from './report.ts';
 import type { CertInfo } from './certs.ts';
 import type { TrustStore } from './store.ts';
+import type { ValidationData } from './pdf-dss.ts';
 
 const OID_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 
@@ -48,9 +49,17 @@ export interface TimestampResult {
 
 /**
  * Check `token` as a time-stamp over `imprinted` (the signature value, or a PDF's byte ranges).
- * `trailing` allows padding after the token (a PDF /Contents is zero-filled).
+ * `trailing` allows padding after the token (a PDF /Contents is zero-filled); `embedded` is the
+ * document's own validation data (a PDF's DSS) for the TSA's path.
  */
-export function checkTimestamp(token: Buffer, imprinted: readonly Buffer[], store: TrustStore, now: Date, trailing = false): TimestampResult {
+export function checkTimestamp(
+  token: Buffer,
+  imprinted: readonly Buffer[],
+  store: TrustStore,
+  now: Date,
+  trailing = false,
+  embedded: ValidationData | null = null,
+): TimestampResult {
   const result = (verdict: SignatureVerdict, reasons: string[], genTime: Date | null = null, tsa: CertInfo | null = null): TimestampResult => ({
     verdict,
     time: verdict === 'valid' ? genTime : null,
@@ -83,7 +92,7 @@ export function checkTimestamp(token: Buffer, imprinted: readonly Buffer[], stor
   if (tsa && !tsa.extKeyUsage?.includes(OID_TIME_STAMPING)) {
     findings.push(finding('indeterminate', `${tsa.label} is not a time-stamping certificate (extended key usage)`));
   }
-  if (tsa) findings.push(...assessCertificate(tsa, signer.pool, { store, at: genTime, timeIsTrusted: true, now }));
+  if (tsa) findings.push(...assessCertificate(tsa, signer.pool, { store, at: genTime, timeIsTrusted: true, now, embedded }));
   const verdict = tsa ? worst(findings.map((f) => f.verdict)) : 'indeterminate';
   const reasons = findings.filter((f) => f.verdict !== 'valid').map((f) => `time-stamp: ${f.reason}`);
   if (verdict === 'valid') reasons.push(`time from RFC 3161 time-stamp by ${tsa?.label}`);

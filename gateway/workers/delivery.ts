@@ -17,6 +17,7 @@ import type { Db } from '../store/db.ts';
 import { outgoingDeliveries, outgoingMessages } from '../outgoing/schema.ts';
 import { advance, countAttempt } from '../outgoing/tracking.ts';
 import { ProducerQueue } from './queues.ts';
+import type { DocumentEvents } from './telemetry.ts';
 
 export const DELIVERY_QUEUE = 'delivery';
 
@@ -64,6 +65,8 @@ export interface DeliveryDeps {
   /** The one mail transport (gateway/notify/transport.ts), handed in by gateway/app.ts. */
   transport: Deliverer;
   now(): Date;
+  /** Told when a recipient moved (sent, delivered, failed), so the sending unit's open outgoing trail refreshes (docs/console.md). */
+  events?: DocumentEvents;
 }
 
 async function notifyFailure(deps: DeliveryDeps, deliveryId: string, reason: string): Promise<void> {
@@ -102,19 +105,31 @@ export async function markFailed(deps: DeliveryDeps, deliveryId: string, reason:
 export async function processDelivery(deps: DeliveryDeps, job: Job<{ id: string }>): Promise<string> {
   const id = job.data.id;
   const [row] = await deps.db
-    .select({ state: outgoingDeliveries.state, recipient: outgoingDeliveries.recipient, raw: outgoingMessages.rawSha256, from: outgoingMessages.fromAddress })
+    .select({
+      state: outgoingDeliveries.state,
+      recipient: outgoingDeliveries.recipient,
+      raw: outgoingMessages.rawSha256,
+      from: outgoingMessages.fromAddress,
+      unitId: outgoingMessages.unitId,
+      outgoingId: outgoingDeliveries.outgoingId,
+    })
     .from(outgoingDeliveries)
     .innerJoin(outgoingMessages, eq(outgoingMessages.id, outgoingDeliveries.outgoingId))
     .where(eq(outgoingDeliveries.id, id));
   if (!row) return 'gone';
   if (row.state !== 'queued') return row.state; // re-delivered job: already handed over
+  const moved = () => deps.events?.changed([{ unitId: row.unitId, documentId: row.outgoingId }]);
   try {
     const res = await deps.transport.deliver(await deps.blobs.read(row.raw), row.from, row.recipient);
     await countAttempt(deps.db, id, null, deps.now());
     await advance(deps.db, id, 'sent', deps.now(), { response: res.response, lastError: null });
-    if (!res.local) return 'sent';
+    if (!res.local) {
+      moved();
+      return 'sent';
+    }
     // A unit of this gateway: stored in its incoming pipeline, so delivered (the stored message is the evidence).
     await advance(deps.db, id, 'delivered', deps.now(), { evidence: { inboundId: res.local.inboundId, note: 'local delivery' } });
+    moved();
     return 'delivered';
   } catch (err) {
     const reason = (err as Error).message;
@@ -122,6 +137,7 @@ export async function processDelivery(deps: DeliveryDeps, job: Job<{ id: string 
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (deps.transport.isPermanent(err) || last) {
       await markFailed(deps, id, reason);
+      moved();
       throw new UnrecoverableError(reason);
     }
     throw err; // BullMQ retries after the exponential backoff

@@ -28,6 +28,7 @@ import {
 import type { DocumentRow } from '../registry/books/register.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import { documents, users } from '../registry/schema.ts';
+import { inboundMessages } from '../store/schema.ts';
 import { OPEN_STATUSES } from '../registry/books/search.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { edxmlStatusFor } from '../registry/intake/edxml-status.ts';
@@ -35,6 +36,7 @@ import { deadlineEvent } from '../registry/workflow/ical.ts';
 import { syncMeetingInvites } from '../registry/workflow/meetings.ts';
 import { replyAddress } from '../registry/replies/address.ts';
 import { ASSIGNEE_ACTIONS, DIGEST_ACTIONS, OVERSEER_ACTIONS } from '../registry/replies/token.ts';
+import { renewDueTimestamps, type RenewalSweep } from '../outgoing/renewal.ts';
 import { FOLLOWUP_QUEUE, type FollowupJob } from './followup.ts';
 
 export interface FollowupDeps {
@@ -83,13 +85,33 @@ async function record(rt: RegistryRuntime, action: string, doc: DocumentRow, dat
 
 const unitName = (rt: RegistryRuntime, unitId: string) => rt.config.units.find((u) => u.id === unitId)?.name ?? unitId;
 
+/**
+ * The unit's address the document arrived at (its envelope recipients that are the unit's), so
+ * what the unit answers the sender — receipt, return, done — comes from there, envelope sender
+ * included (docs/issuance.md, "Receipts from the unit's address"); null (the gateway's `mail.from`) for a
+ * document that did not come to one of the unit's addresses (an upload, say).
+ */
+async function unitSender(rt: RegistryRuntime, doc: DocumentRow): Promise<{ name: string; address: string } | null> {
+  const unit = rt.config.units.find((u) => u.id === doc.unitId);
+  if (!unit || !doc.inboundId) return null;
+  const [inbound] = await rt.db.select({ rcptTo: inboundMessages.rcptTo }).from(inboundMessages).where(eq(inboundMessages.id, doc.inboundId));
+  const own = new Map(unit.addresses.map((a) => [a.toLowerCase(), a]));
+  const address = inbound?.rcptTo.map((r) => own.get(r.toLowerCase())).find(Boolean);
+  return address ? { name: unit.name, address } : null;
+}
+
 async function mailAbout(
   deps: FollowupDeps,
   doc: DocumentRow,
   key: string,
   to: string[],
   notice: Notice,
-  extra: { cc?: string[]; replyTo?: string | null; attachments?: Array<{ filename: string; content: string; contentType: string }> } = {},
+  extra: {
+    cc?: string[];
+    replyTo?: string | null;
+    attachments?: Array<{ filename: string; content: string; contentType: string }>;
+    from?: { name: string; address: string } | null;
+  } = {},
 ): Promise<string> {
   const [inbound] = doc.internetMessageId ? [doc.internetMessageId] : [];
   // An actionable notice says how to act on it by replying (docs/act-by-email.md).
@@ -104,19 +126,27 @@ async function senderMail(deps: FollowupDeps, job: { kind: 'receipt' | 'alert' |
   const doc = await loadDoc(rt, job.docId);
   if (!doc) return 'gone';
   const name = unitName(rt, doc.unitId);
+  // Answers to the sender come from the unit's address the document arrived at.
+  const from = () => unitSender(rt, doc);
   if (job.kind === 'receipt') {
     if (doc.bookNumber === null || !doc.senderAddress) return 'not-registered';
     const status = doc.viaEdxml && deps.blobs ? await edxmlStatusFor(rt, deps.blobs, doc, 'received') : null;
-    return mailAbout(deps, doc, `receipt:${doc.id}`, [doc.senderAddress], receiptNotice(doc, name), status ? { attachments: [status] } : {});
+    return mailAbout(deps, doc, `receipt:${doc.id}`, [doc.senderAddress], receiptNotice(doc, name), {
+      from: await from(),
+      ...(status ? { attachments: [status] } : {}),
+    });
   }
   if (job.kind === 'done') {
     if (doc.status !== 'done' || !doc.senderAddress) return 'not-done';
     const status = doc.viaEdxml && deps.blobs ? await edxmlStatusFor(rt, deps.blobs, doc, 'completed') : null;
-    return mailAbout(deps, doc, `done:${doc.id}`, [doc.senderAddress], doneNotice(doc, name), status ? { attachments: [status] } : {});
+    return mailAbout(deps, doc, `done:${doc.id}`, [doc.senderAddress], doneNotice(doc, name), {
+      from: await from(),
+      ...(status ? { attachments: [status] } : {}),
+    });
   }
   if (job.kind === 'return') {
     if (doc.status !== 'returned' || !doc.senderAddress) return 'not-returned';
-    return mailAbout(deps, doc, `return:${doc.id}`, [doc.senderAddress], returnNotice(doc, name, doc.remarks ?? ''));
+    return mailAbout(deps, doc, `return:${doc.id}`, [doc.senderAddress], returnNotice(doc, name, doc.remarks ?? ''), { from: await from() });
   }
   if (doc.status !== 'quarantined' && isDuplicateAlert(doc.reasons)) {
     const clerks = await unitUsers(rt, doc.unitId, ['clerk']);
@@ -236,9 +266,11 @@ export async function sendDigests(deps: FollowupDeps): Promise<number> {
   return sent;
 }
 
-export async function processFollowup(deps: FollowupDeps, job: Job<FollowupJob>, token?: string): Promise<string | number> {
+export async function processFollowup(deps: FollowupDeps, job: Job<FollowupJob>, token?: string): Promise<string | number | RenewalSweep> {
   const d = job.data;
   if (d.kind === 'digest') return sendDigests(deps);
+  // Archive time-stamps due for renewal (docs/issuance.md): on the app's clock, idempotent.
+  if (d.kind === 'renew-timestamps') return deps.blobs ? renewDueTimestamps(deps.rt, deps.blobs) : 0;
   if (d.kind === 'assign') return assignmentMail(deps, d);
   if ('dueDate' in d) return deadlineJob(deps, job, d, token);
   return senderMail(deps, d);

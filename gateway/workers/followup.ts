@@ -40,7 +40,9 @@ export type FollowupJob =
   | { kind: 'receipt' | 'alert' | 'return' | 'done'; docId: string }
   /** The assignee is told, with a reply address to act by mail (docs/act-by-email.md). */
   | { kind: 'assign'; docId: string; assigneeId: string }
-  | { kind: 'digest' };
+  | { kind: 'digest' }
+  /** The sweep that renews archive time-stamps due (gateway/outgoing/renewal.ts; docs/issuance.md). */
+  | { kind: 'renew-timestamps' };
 
 export interface FireTimes {
   reminderAt: Date | null;
@@ -96,7 +98,23 @@ export class FollowupScheduler {
       await (await this.producer.get())
         .upsertJobScheduler('digest', { pattern: this.rt.config.registry.followup.digestCron, tz: this.rt.tz }, { name: 'digest', data: { kind: 'digest' } })
         .catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'digest schedule not set'));
+      await this.scheduleRenewals().catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'time-stamp renewal schedule not set'));
     }
+  }
+
+  /** The renewal sweep on `outgoing.renewal.cron` (Hà Nội time), or no schedule when it is off. */
+  private async scheduleRenewals(): Promise<void> {
+    const queue = await this.producer.get();
+    const cfg = this.rt.config.outgoing.renewal;
+    if (!cfg.enabled) {
+      await queue.removeJobScheduler('renew-timestamps');
+      return;
+    }
+    await queue.upsertJobScheduler(
+      'renew-timestamps',
+      { pattern: cfg.cron, tz: this.rt.tz },
+      { name: 'renew-timestamps', data: { kind: 'renew-timestamps' }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
   }
 
   kick(): void {
@@ -192,6 +210,12 @@ export class FollowupScheduler {
       }
     }
     return n;
+  }
+
+  /** Runs the renewal sweep now (tests, operators); the job's result is what it did. */
+  async runRenewals(): Promise<string | undefined> {
+    const job = await (await this.producer.get()).add('renew-timestamps', { kind: 'renew-timestamps' }, { removeOnComplete: 100, removeOnFail: 100 });
+    return job.id;
   }
 
   async runDigest(): Promise<void> {

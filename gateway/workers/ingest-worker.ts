@@ -62,6 +62,8 @@ export interface IngestDeps {
   registry?: RegistryRuntime;
   /** The "ocr" queue the classify stage hands scans to (gateway/workers/ocr.ts). */
   ocrQueue?: StageContext['ocrQueue'];
+  /** The CPU pool of the parse, classify and verify stages (gateway/workers/pool/pool.ts); absent: inline. */
+  pool?: StageContext['pool'];
   /** Counters, stage times and document changes (gateway/workers/telemetry.ts), handed in by gateway/app.ts. */
   metrics?: StageContext['metrics'];
   events?: StageContext['events'];
@@ -78,7 +80,13 @@ export async function processMessage(deps: IngestDeps, id: string, force: string
     if (!row) throw new Error(`inbound message ${id} not found`);
     loaded = messageOf(row);
   }
-  await runPipeline(deps.stages ?? INGEST_STAGES, { ...deps, message: loaded.message, results: {} }, { force, stored: loaded.stages, lease: claimed?.lease });
+  const ctx: StageContext = { ...deps, message: loaded.message, results: {} };
+  try {
+    await runPipeline(deps.stages ?? INGEST_STAGES, ctx, { force, stored: loaded.stages, lease: claimed?.lease });
+  } finally {
+    // A job that ended before verify (an outcome, a wait for OCR, a failure) lets go of its parse on the pool's thread.
+    if (ctx.mime?.job) deps.pool?.release(ctx.mime.job);
+  }
   return id;
 }
 

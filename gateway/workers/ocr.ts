@@ -75,6 +75,8 @@ function storedPages(r: OcrResult) {
     meanConfidence: p.meanConfidence,
     lang: p.lang,
     skewDegrees: p.skewDegrees,
+    /** Quarter-turn applied to read the page (boxes are of the turned page): the console turns them back (registry/books/scan-sources.ts). */
+    rotated: p.rotated,
     width: p.width,
     height: p.height,
     dpi: p.dpi,

@@ -8,14 +8,45 @@
  * Verify, the last stage that reads them, lets go of them (releaseMime): the later stages of a
  * 25 MB message do not hold its 40 MB while they wait for the database.
  */
+import { createHash } from 'node:crypto';
 import { TransientError, VanthuError } from '../errors.ts';
-import { parseMail, type FullParse } from '../mail/parse.ts';
+import type { AttachmentText } from '../documents/sources/attachment.ts';
+import { textLayerSuffices } from '../documents/ocr/index.ts';
+import { parseMail, type FullParse, type ParsedMessage } from '../mail/parse.ts';
 import type { StageContext } from './pipeline.ts';
 
 /** What a job keeps of its message between stages (StageContext.mime): each promise made once. */
 export interface JobMime {
   raw?: Promise<Buffer>;
   parse?: Promise<FullParse>;
+  /**
+   * The parse stage's message as the CPU pool's thread made it (gateway/workers/pool/job.ts): with a
+   * pool, mailparser's own result stays on that thread, keyed by `job`, and `parse` is never set.
+   */
+  message?: Promise<ParsedMessage>;
+  /** This job's key on the CPU pool. */
+  job?: string;
+  /**
+   * The attachments this job's classifier read, as the scan check needs them: it looks at a PDF's
+   * text layer here before it runs poppler on the file (stages/ocr-input.ts). `sha256` is null for
+   * what has no page count (not a PDF read).
+   */
+  reads?: ReadNote[];
+}
+
+export interface ReadNote {
+  size: number;
+  sha256(): string | null;
+  fullTextLayer(): boolean;
+}
+
+/** What the classifier read of an attachment, noted for the scan check (hashed only if asked). */
+export function noteOf(content: Buffer, read: AttachmentText): ReadNote {
+  return {
+    size: content.length,
+    sha256: () => (read.pageCount ? createHash('sha256').update(content).digest('hex') : null),
+    fullTextLayer: () => (read.pageCount ? textLayerSuffices(read.pages, read.pageCount) : false),
+  };
 }
 
 type MimeContext = Pick<StageContext, 'message' | 'blobs' | 'config' | 'mime'>;
@@ -41,9 +72,10 @@ export function parsedMessage(ctx: MimeContext): Promise<FullParse> {
   return mime.parse;
 }
 
-/** This job's parse when one was made (it never starts one), else null; a failed one is null too. */
-export async function heldParse(ctx: Pick<StageContext, 'mime'>): Promise<FullParse | null> {
-  return ctx.mime?.parse ? ctx.mime.parse.catch(() => null) : null;
+/** This job's parsed message when one was made, here or on the CPU pool (it never starts one), else null; a failed one is null too. */
+export async function heldMessage(ctx: Pick<StageContext, 'mime'>): Promise<ParsedMessage | null> {
+  const held = ctx.mime?.message ?? ctx.mime?.parse?.then((p) => p.message);
+  return held ? held.catch(() => null) : null;
 }
 
 /** Lets go of the job's raw bytes and parse (a stage after this that needs them reads and parses again). */

@@ -17,11 +17,11 @@ import type { SignedRevision, VerifyReport } from '../trust/index.ts';
 import type { LinkFinding } from '../outgoing/link.ts';
 import type { IntakeOutcome } from '../registry/intake/intake.ts';
 import type { ReplyResult } from '../registry/replies/handle.ts';
-import { describeError, errorText, type ErrorInfo, VanthuError } from '../errors.ts';
+import { describeError, VanthuError } from '../errors.ts';
 import { LimitExceeded } from '../limits.ts';
 import { cleanDeep, cleanField } from '../sanitize.ts';
 import type { OcrRead } from './stages/ocr-input.ts';
-import { isTerminal } from './states.ts';
+import { STAGE_DONE, StageWrites } from './stage-writes.ts';
 import { reportStage, stageTimer, type DocumentEvents, type PipelineMetrics } from './telemetry.ts';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
@@ -74,10 +74,21 @@ export interface StageContext {
   results: Partial<StageResults>;
   /** The raw message read once and its one MIME parse, for this job only, never stored (docs/architecture.md "One parse per job"). */
   mime?: import('./parsed-message.ts').JobMime;
+  /**
+   * Scans the classify stage of this job found (docs/ocr.md): 0 means none, so no OCR text can join
+   * the message and the register stage does not look for any; absent when classify did not run in
+   * this job (a resumed job reads what OCR left in the database).
+   */
+  scansFound?: number;
   /** Set when a content stage ended the message with a permanent outcome (see runPipeline). */
   outcome?: StageOutcome | null;
   /** Queues a message's OCR job, replacing a finished one (gateway/workers/ocr.ts); absent where no queue runs (the outbox sweep queues it then). */
   ocrQueue?: { requeue(ids: string[]): Promise<void> };
+  /**
+   * The CPU pool the parse, classify and verify stages run their work on (gateway/workers/pool/,
+   * docs/architecture.md "The CPU pool"); absent: on this thread (tests, the CLI, `ingest.cpuThreads: 0`).
+   */
+  pool?: import('./pool/pool.ts').CpuPool;
   /** Counters and stage times, documents changed (ports, gateway/workers/telemetry.ts); absent where nobody listens. */
   metrics?: PipelineMetrics;
   events?: DocumentEvents;
@@ -116,9 +127,10 @@ export interface Stage<N extends StageName = StageName> {
   /**
    * Other rows the stage's result stands for (the parse stage's message_attachments), written in
    * the same statement as its row: data-modifying statements for a WITH, parameters added through
-   * `param` ($1 is the message id). A run again rewrites them the same.
+   * `param`, the message id's placeholder in `id` (the statement may carry other jobs' writes too:
+   * gateway/store/group-commit.ts). A run again rewrites them the same.
    */
-  storeWith?(result: StageResults[N], param: (value: unknown) => string): string[];
+  storeWith?(result: StageResults[N], param: (value: unknown) => string, id: string): string[];
   /**
    * Whether this run's row may wait for the pipeline's next write instead of a statement of its
    * own: true when the run changed nothing outside its result (and its storeWith rows). A job that
@@ -172,9 +184,7 @@ export interface PipelineOptions {
   lease?: LeaseHandle;
 }
 
-/** What message_stages.status says about a stage. */
-export const STAGE_DONE = 'done';
-export const STAGE_FAILED = 'failed';
+export { STAGE_DONE, STAGE_FAILED } from './stage-writes.ts';
 /** The stage ended the message with a permanent outcome; later content stages were skipped. */
 export const STAGE_STOPPED = 'stopped';
 
@@ -241,7 +251,7 @@ export async function runPipeline(stages: AnyStage[], ctx: StageContext, opts: P
     const storeWith = stage.storeWith;
     w.add(stage.name, STAGE_DONE, result, null, {
       fields: stage.messageFields?.(result as never),
-      storeWith: storeWith && ((param) => storeWith(result as never, param)),
+      storeWith: storeWith && ((param, id) => storeWith(result as never, param, id)),
     });
     w.state = stage.doneState;
     if (!stage.deferrable?.(result as never)) await w.flush();
@@ -279,121 +289,4 @@ function outcomeOf(stage: string, result: unknown, error: string | null): StageO
 /** The message_stages rows of a message (the lease claim reads them with the row instead). */
 async function readStages(database: Database, id: string): Promise<StoredStage[]> {
   return database.query<StoredStage>('select stage, status, result, error from message_stages where message_id = $1', [id]);
-}
-
-interface StageRow extends StoredStage {
-  fields?: MessageFields;
-  storeWith?: (param: (value: unknown) => string) => string[];
-}
-
-/**
- * The pipeline's writes. Each one is a single statement: the stage rows waiting (an upsert into
- * message_stages, as a data-modifying WITH) and the message row's state, lastError, the columns a
- * stage's result sets and, once the state is terminal, the release of this run's lease. Raw SQL
- * through Database.query: the ORM's query building costs more than these statements
- * (docs/architecture.md, "Database writes").
- */
-class StageWrites {
-  /** The state the stages run (or skipped as done) have reached. */
-  state: string;
-  /** The state the row has, as far as this run knows. */
-  private written: string;
-  private pending: StageRow[] = [];
-
-  constructor(
-    readonly ctx: StageContext,
-    private readonly lease?: LeaseHandle,
-  ) {
-    this.state = ctx.message.state;
-    this.written = ctx.message.state;
-  }
-
-  add(stage: string, status: string, result: unknown, error: string | null, extra: Pick<StageRow, 'fields' | 'storeWith'> = {}): void {
-    this.pending = this.pending.filter((r) => r.stage !== stage);
-    this.pending.push({ stage, status, result, error, ...extra });
-  }
-
-  /**
-   * Writes the rows waiting with the state they reach and lastError (the outcome's, else none);
-   * with no row waiting, only a state the row does not have yet (stages skipped as done), unless
-   * `rowsOnly` (before a stage runs: a forced re-run of register must not set a decided message
-   * back to the state of the stages before it).
-   */
-  async flush(o: { state?: boolean; lastError?: string | null; releaseAny?: boolean; rowsOnly?: boolean } = {}): Promise<void> {
-    const rows = this.pending;
-    if (o.rowsOnly && !rows.length) return;
-    const moved = o.state || rows.some((r) => r.status === STAGE_DONE) || this.state !== this.written;
-    if (!rows.length && !moved && !o.releaseAny) return;
-    const outcome = this.ctx.outcome;
-    const lastError = o.lastError !== undefined ? o.lastError : outcome ? `${outcome.stage}: ${outcome.code}: ${outcome.message}` : null;
-    await this.write({
-      rows,
-      state: moved ? this.state : undefined,
-      // A state-only write (nothing ran) leaves lastError and updatedAt as they are.
-      lastError: rows.length || o.lastError !== undefined ? lastError : undefined,
-      releaseAny: o.releaseAny,
-    });
-  }
-
-  /**
-   * Stores a failure; never throws over it (the original error is what the caller throws). A
-   * permanent failure also makes the message `failed` here, so the row is terminal before the job
-   * ends, whatever happens to the worker's "failed" event. The rows waiting go with it.
-   */
-  async fail(stage: string, info: ErrorInfo, terminal: boolean): Promise<void> {
-    const lastError = `${stage}: ${errorText(info)}`;
-    if (terminal) this.state = 'failed';
-    const moved = terminal || this.pending.some((r) => r.status === STAGE_DONE);
-    try {
-      this.add(stage, STAGE_FAILED, null, errorText(info));
-      await this.write({ rows: this.pending, state: moved ? this.state : undefined, lastError });
-      return;
-    } catch (err) {
-      this.ctx.log.warn({ id: this.ctx.message.id, stage, err: describeError(err).message }, 'could not store the stage failure');
-    }
-    try {
-      await this.write({ rows: [], state: terminal ? 'failed' : undefined, lastError });
-    } catch (err) {
-      this.ctx.log.warn({ id: this.ctx.message.id, stage, err: describeError(err).message }, 'could not record lastError');
-    }
-  }
-
-  private async write(o: { rows: StageRow[]; state?: string; lastError?: string | null; releaseAny?: boolean }): Promise<void> {
-    const { ctx } = this;
-    const params: unknown[] = [ctx.message.id];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const set: string[] = [];
-    let withRows = '';
-    if (o.rows.length) {
-      const at = p(ctx.clock.now().toISOString());
-      const also = o.rows.flatMap((r) => r.storeWith?.(p) ?? []).map((statement, i) => `w${i} as (${statement}), `);
-      withRows = `with ${also.join('')}s as (insert into message_stages as m (message_id, stage, status, result, error, updated_at)
-  select $1::text, u.stage, u.status, u.result, u.error, ${at}::timestamptz
-  from unnest(${p(o.rows.map((r) => r.stage))}::text[], ${p(o.rows.map((r) => r.status))}::text[], ${p(o.rows.map((r) => (r.result === null || r.result === undefined ? null : JSON.stringify(r.result))))}::jsonb[], ${p(o.rows.map((r) => r.error))}::text[]) as u(stage, status, result, error)
-  on conflict (message_id, stage) do update set status = excluded.status, result = excluded.result, error = excluded.error, attempts = m.attempts + 1, updated_at = excluded.updated_at)
-`;
-      const fields: MessageFields = Object.assign({}, ...o.rows.map((r) => r.fields ?? {}));
-      if (fields.subject !== undefined) set.push(`subject = ${p(fields.subject)}`);
-      if (fields.fromAddr !== undefined) set.push(`from_addr = ${p(fields.fromAddr)}`);
-    }
-    if (o.state !== undefined) set.push(`state = ${p(o.state)}`);
-    if (o.lastError !== undefined) set.push(`last_error = ${p(o.lastError)}`);
-    // A state-only write (stages skipped as done) leaves updatedAt as it is.
-    if (o.rows.length || o.lastError !== undefined) set.push(`updated_at = ${p(ctx.clock.now().toISOString())}::timestamptz`);
-    // The run is over once the state is terminal: its lease goes in the same statement (a lease taken over meanwhile stays).
-    const release = o.releaseAny ? 'any' : this.lease && !this.lease.released && o.state !== undefined && isTerminal(o.state) ? this.lease.holder : null;
-    if (release === 'any') set.push('lease_owner = null', 'lease_until = null');
-    else if (release) {
-      const h = p(release);
-      set.push(
-        `lease_owner = case when lease_owner = ${h} then null else lease_owner end`,
-        `lease_until = case when lease_owner = ${h} then null else lease_until end`,
-      );
-    }
-    if (!set.length) return;
-    await ctx.database.query(`${withRows}update inbound_messages set ${set.join(', ')} where id = $1::text`, params);
-    if (o.state !== undefined) this.written = o.state;
-    this.pending = this.pending.filter((r) => !o.rows.includes(r));
-    if (release && this.lease) this.lease.released = true;
-  }
 }

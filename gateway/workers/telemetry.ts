@@ -52,4 +52,11 @@ export function reportStage(ports: { metrics?: PipelineMetrics; events?: Documen
     const changes = decisions.flatMap((d) => (d.documentId ? [{ unitId: d.unitId, documentId: d.documentId }] : []));
     if (changes.length) ports.events?.changed(changes);
   }
+  // A receipt, status notice or DSN moved recipients of an outgoing document: the sending unit's
+  // open outgoing trail refreshes (the change names the outgoing document; docs/console.md).
+  if (name === 'link-outgoing') {
+    const links = (result as StageResults['link-outgoing'] | null)?.links ?? [];
+    const changes = links.flatMap((l) => (l.unitId ? [{ unitId: l.unitId, documentId: l.outgoingId }] : []));
+    if (changes.length) ports.events?.changed(changes);
+  }
 }

@@ -9,10 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { dkimSign } from 'mailauth';
 import { startVanthu, type Vanthu } from '../../gateway/app.ts';
 import type { ManualClock } from '../../gateway/clock.ts';
 import { loadConfig, type Config } from '../../gateway/config/load.ts';
+import { dkimSignMessage } from '../../gateway/outgoing/sign.ts';
 import { silentLogger } from '../../gateway/log.ts';
 import type { ReplyResult } from '../../gateway/registry/replies/handle.ts';
 import { documents } from '../../gateway/registry/schema.ts';
@@ -52,14 +52,10 @@ writeFileSync(
   ].join('\n'),
 );
 
+/** Signed at the time the reply is dated (docs/issuance.md, "The mail's DKIM signature: one signing time"). */
+const SIGNED_AT = new Date('2026-11-23T03:00:00Z');
 async function dkim(raw: string): Promise<string> {
-  const { signatures, errors } = await dkimSign(Buffer.from(raw), {
-    canonicalization: 'relaxed/relaxed',
-    algorithm: 'rsa-sha256',
-    signatureData: [{ signingDomain: DOMAIN, selector: SELECTOR, privateKey: DKIM_KEY }],
-  } as Parameters<typeof dkimSign>[1]);
-  if (errors.length) throw errors[0];
-  return signatures + raw;
+  return (await dkimSignMessage(Buffer.from(raw), { domain: DOMAIN, selector: SELECTOR, privateKey: DKIM_KEY }, SIGNED_AT)).toString();
 }
 
 export interface Reply {

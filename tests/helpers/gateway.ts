@@ -83,3 +83,9 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, w
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
 }
+
+/** The JSON body of a response that must be 2xx; otherwise an error with the status and the body. */
+export async function okJson<T>(res: Response): Promise<T> {
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

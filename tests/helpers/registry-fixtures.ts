@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../../gateway/config/load.ts';
 import type { Principal } from '../../gateway/registry/access/policy.ts';
+import type { BlobStore } from '../../gateway/store/blobs.ts';
 import type { Db } from '../../gateway/store/db.ts';
 import { newId } from '../../gateway/store/ids.ts';
 import { inboundMessages, messageStages } from '../../gateway/store/schema.ts';
@@ -63,6 +64,30 @@ export async function insertInbound(db: Db, f: InboundFixture): Promise<string> 
     subject: f.subject ?? 'Công văn 123/UBND-VX',
     receivedAt: f.receivedAt,
     state: 'parsed',
+  });
+  return id;
+}
+
+/** A raw message stored as the accept path stores it (its blob and an `accepted` row, by SMTP): its id. */
+export async function insertArrival(
+  db: Db,
+  blobs: BlobStore,
+  raw: Buffer,
+  f: { id?: string; receivedAt: Date; mailFrom: string; rcptTo: string[]; unitIds: string[] },
+): Promise<string> {
+  const id = f.id ?? newId();
+  const { sha256, size } = await blobs.put(raw);
+  await db.insert(inboundMessages).values({
+    id,
+    receivedAt: f.receivedAt,
+    source: 'smtp',
+    messageId: `<${id}@${f.mailFrom.split('@')[1]}>`,
+    contentHash: createHash('sha256').update(raw).digest('hex'),
+    blobSha256: sha256,
+    size,
+    mailFrom: f.mailFrom,
+    rcptTo: f.rcptTo,
+    unitIds: f.unitIds,
   });
   return id;
 }

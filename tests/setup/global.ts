@@ -3,7 +3,7 @@
  * of paying PGlite's initdb (seconds) for every fresh database.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../gateway/store/db.ts';
 import { ensureBuilt as ensureAddinBuilt } from '../../addin/scripts/build.ts';
@@ -30,10 +30,25 @@ export default async function setup(): Promise<void> {
   ensureConsoleBuilt();
   const stamp = migrationsStamp();
   const stampFile = path.join(PGLITE_TEMPLATE, 'stamp');
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
-  rmSync(PGLITE_TEMPLATE, { recursive: true, force: true });
-  const database = await openDatabase({ url: null, dataDir: PGLITE_TEMPLATE });
+  const current = () => existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
+  if (current()) return;
+  // Built beside the template and moved into place whole: another test run (a second vitest in the
+  // same checkout) copying the template never sees one half-built or half-deleted.
+  const building = `${PGLITE_TEMPLATE}.${process.pid}.building`;
+  rmSync(building, { recursive: true, force: true });
+  const database = await openDatabase({ url: null, dataDir: building });
   await database.migrate();
   await database.close();
-  writeFileSync(stampFile, stamp);
+  writeFileSync(path.join(building, 'stamp'), stamp);
+  if (current()) return rmSync(building, { recursive: true, force: true });
+  const old = `${PGLITE_TEMPLATE}.${process.pid}.old`;
+  if (existsSync(PGLITE_TEMPLATE)) renameSync(PGLITE_TEMPLATE, old);
+  try {
+    renameSync(building, PGLITE_TEMPLATE);
+  } catch (err) {
+    // Another run put its template there first: keep it if it is of these migrations.
+    if (!current()) throw err;
+    rmSync(building, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
 }

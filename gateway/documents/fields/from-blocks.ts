@@ -37,6 +37,7 @@ export function readBlocks(blocks: Blocks): Read {
   if (number && numberMissing)
     reasons.push('the number after "Số:" is blank (it is stamped when the document is issued) and could not be read: left empty for a clerk');
   else if (!number) reasons.push('no "Số:" line in the header band: number left empty for a clerk');
+  if (number?.cut) reasons.push('the notation ends in a hyphen whose continuation could not be read: it may be cut short');
   // A notation without its number is not the document's identity: the clerk fills it in.
   if (numberMissing) notation = null;
 

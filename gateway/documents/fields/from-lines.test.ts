@@ -73,3 +73,36 @@ ${PREAMBLE}`);
     expect(headerLimit(doc)).toBe(5);
   });
 });
+
+describe('a Party resolution flattened (OCR of a scan)', () => {
+  it('reads its committee, number, place and date, and the summary under the line naming the body that adopted it', () => {
+    const r = x(`TÍNH ỦY LÀO CAI ĐÁNG CỘNG SẢN VIỆT NAM
+*
+Số 34 -NQ/TU Lào Cai, ngày 27 tháng 12 năm 2025
+NGHỊ QUYẾT
+CỦA BAN THƯỜNG VỤ TỈNH ỦY
+về phát triển các khu công nghiệp, cụm công nghiệp
+Trong những năm qua, ngành công nghiệp tỉnh Lào Cai được quan tâm.`);
+    expect(r.fields).toMatchObject({
+      issuer: 'Tỉnh ủy Lào Cai',
+      notation: '34-NQ/TU',
+      place: 'Lào Cai',
+      issuedDate: '2025-12-27',
+      typeName: 'Nghị quyết',
+      subject: 'Phát triển các khu công nghiệp, cụm công nghiệp',
+    });
+  });
+});
+
+describe('a chỉ thị flattened by OCR, its number written by hand', () => {
+  it('takes "Số: # /CT-UBND" for a blank number and still reads the issuer and place beside it', () => {
+    const r = x(`ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc
+Số: # /CT-UBND Quảng Ngãi, ngày 80 tháng 3 năm 2018
+CHỈ THỊ
+Về việc tăng cường công tác thi hành án hành chính
+Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả.`);
+    expect(r.fields).toMatchObject({ issuer: 'Ủy ban nhân dân tỉnh Quảng Ngãi', place: 'Quảng Ngãi', notation: null, number: null, issuedDate: null });
+  });
+});

@@ -69,6 +69,17 @@ function continueSummary(doc: Doc, summary: Summary | null): Summary | null {
   return { ...summary, end: stop, text };
 }
 
+/**
+ * Where the summary starts under a heading: Party documents name the body that adopts them on the
+ * line below the heading ("NGHỊ QUYẾT" / "CỦA BAN THƯỜNG VỤ TỈNH ỦY" / "về …"); that line is the
+ * heading's, the summary follows it.
+ */
+function summaryStart(doc: Doc, at: number): number {
+  const f = doc.folded[at] ?? '';
+  // The old form runs the summary on: "CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 112/2001/QĐ-TTG … VỀ VIỆC …" (heading.ts).
+  return at + 1 < doc.lines.length && /^cua\s/.test(f) && !/\s(ve viec|v\/v|ve)\s/.test(f) && isUpperLine(doc.lines[at]) ? at + 1 : at;
+}
+
 export function readLines(doc: Doc): Read {
   const reasons: string[] = [];
   const provenance: Partial<Record<FieldName, Provenance>> = {};
@@ -86,7 +97,7 @@ export function readLines(doc: Doc): Read {
     heading
       ? heading.inline !== null
         ? readSummary(doc, heading.index, true, heading.inline)
-        : readSummary(doc, heading.index + 1, false)
+        : readSummary(doc, summaryStart(doc, heading.index + 1), false)
       : findPrefixedSummary(doc, anchors.length ? Math.min(...anchors) : 0, headerEnd + 15),
   );
   const bodyStart = summary?.end ?? (heading ? heading.index + 1 : headerEnd);

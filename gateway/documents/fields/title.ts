@@ -3,8 +3,7 @@
  * many lines as it takes, up to the body) or, for a công văn, the "V/v …" lines under "Số:" in the
  * left column of the header. Returned without the "Về việc"/"V/v"/"Về" prefix, lines joined.
  */
-import { docFromLines } from '../prepare.ts';
-import { findHeading, type Summary } from '../rules/heading.ts';
+import { findTitleHeading, type Summary } from '../rules/heading.ts';
 import { isMarkLine } from '../rules/marks.ts';
 import type { DocType } from '../rules/type-codes.ts';
 import { foldSameLength } from '../text.ts';
@@ -47,7 +46,7 @@ export interface TitleRead {
 /** Type and summary from the title block. */
 export function readTitleBlock(title: BlockLine[]): TitleRead {
   if (title.length === 0) return { type: undefined, summary: null, heading: false };
-  const h = findHeading(docFromLines([title[0].text]));
+  const h = findTitleHeading(title[0].text);
   const parts = title.slice(1).map((l) => l.text);
   if (h?.inline !== null && h?.inline !== undefined) parts.unshift(title[0].text.slice(h.inline));
   const s = clean(parts);

@@ -13,5 +13,6 @@ export function blockLine(cell: Cell, row: Row, prev: Row | null): BlockLine {
     size: row.size,
     gapBefore: prev && prev.page === row.page ? gap : 0,
     ...(stamped.length ? { stamped } : {}),
+    at: { page: row.page, x0: cell.x0, x1: cell.x1, y: row.y, size: row.size },
   };
 }

@@ -72,3 +72,11 @@ describe('header anchors', () => {
     for (const line of ['Sở Nội vụ kính báo cáo', 'Số hiệu: 11/2005/CT-UBND', 'Số liệu của các bộ']) expect(isNumberLine(line), line).toBe(false);
   });
 });
+
+describe('look-alike letters of a text layer', () => {
+  it('reads Latin oi (U+01A3), which some fonts map "ư" to, as ư in a cell', () => {
+    // cv-dck-bct-1178.pdf: "V/v hƣớng dẫn về công tác quản".
+    const [cell] = cellsOf(runs('V/v h\u01a3\u1edbng dẫn', 60, 700));
+    expect(cell.text).toBe('V/v hướng dẫn');
+  });
+});

@@ -127,9 +127,13 @@ function placeStamps(runs: Run[]): { runs: Run[]; keys: Map<Run, number> } {
 /** White space other than single spaces: only then is the text rewritten. */
 const UNTIDY = /\s\s|[^\S ]|^\s|\s$/;
 
-/** NFC, runs of white space as one space, trimmed (most cells are already so). */
+/** "ƣ"/"Ƣ" (Latin oi, U+01A3/U+01A2): what some Vietnamese fonts' ToUnicode maps "ư"/"Ư" to; Vietnamese has no oi. */
+const OI = /[Ƣƣ]/;
+
+/** NFC, runs of white space as one space, trimmed (most cells are already so); "ƣ" read as "ư". */
 function tidy(text: string): string {
-  const nfc = text.normalize('NFC');
+  let nfc = text.normalize('NFC');
+  if (OI.test(nfc)) nfc = nfc.replace(/Ƣ/g, 'Ư').replace(/ƣ/g, 'ư').normalize('NFC');
   return UNTIDY.test(nfc) ? nfc.replace(/\s+/g, ' ').trim() : nfc;
 }
 

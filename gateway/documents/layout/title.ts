@@ -4,8 +4,7 @@
  * It ends where the face, the case or the alignment changes, at a wider gap, at a rule, or where
  * the body opens ("Căn cứ", "Kính gửi", the preamble authority "CHỦ TỊCH ỦY BAN NHÂN DÂN …").
  */
-import { docFromLines } from '../prepare.ts';
-import { findHeading } from '../rules/heading.ts';
+import { findTitleHeading } from '../rules/heading.ts';
 import { isBodyOpener, isPreambleAuthority } from '../rules/layout.ts';
 import { foldSameLength, isUpperLine } from '../text.ts';
 import { blockLine } from './block-line.ts';
@@ -38,7 +37,7 @@ export function readTitle(rows: Row[], from: number, g: Geometry): { lines: Bloc
   let inline: number | null = null;
   for (let i = from; i < Math.min(rows.length, from + 6); i++) {
     if (rows[i].page !== rows[from].page) break;
-    const h = findHeading(docFromLines([rowText(rows[i])]));
+    const h = findTitleHeading(rowText(rows[i]));
     if (h) {
       at = i;
       inline = h.inline;

@@ -66,6 +66,8 @@ export interface BlockLine {
   centered?: boolean;
   /** Pieces of the line stamped over the page (annotations): a number or day filled in at signing. */
   stamped?: string[];
+  /** Where it is on the page (0-based page, PDF units, y the baseline): what the console highlights (layout/spans.ts). */
+  at?: { page: number; x0: number; x1: number; y: number; size: number };
 }
 
 /** The text area of a page: left and right edges of the body text, and its middle. */

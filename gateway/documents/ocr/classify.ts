@@ -12,7 +12,8 @@ import { layoutBlocks } from '../layout/bands.ts';
 import type { Classification, ClassifyOptions, DocumentMetadata, FieldConfidence } from '../types.ts';
 import { meanConfidence, valueConfidence, type WordConfidence, wordConfidences } from './confidence.ts';
 import { type OcrPageBoxes, ocrLayouts } from './layout.ts';
-import type { OcrResult } from './ocr.ts';
+import { correctText, correctTokens } from './lexicon.ts';
+import type { OcrResult } from './types.ts';
 
 /** An OCR reading as the pipeline stores it (message_ocr: text, confidence, result.pages). */
 export interface OcrReading {
@@ -36,6 +37,31 @@ export interface OcrClassification {
 export function ocrReading(result: Pick<OcrResult, 'pages'>): OcrReading {
   const pages = result.pages.map((p) => ({ width: p.width, height: p.height, dpi: p.dpi, skewDegrees: p.skewDegrees, words: wordConfidences(p) }));
   return { text: result.pages.map((p) => p.text).join('\n\n'), confidence: Math.round(meanConfidence(pages)), pages };
+}
+
+/**
+ * The reading with its words corrected against the phrases of official documents (lexicon.ts),
+ * tesseract line by line; the text likewise. Confidences and boxes are kept; the reading given is not changed.
+ */
+export function correctedReading(read: OcrReading): OcrReading {
+  const pages = read.pages.map((p) => {
+    const words = p.words.map((w) => [...w] as [string, number, ...number[]]);
+    const lines = new Map<number, number[]>();
+    words.forEach((w, i) => {
+      const line = w.length >= 7 ? Number(w[6]) : -1;
+      const at = lines.get(line);
+      if (at) at.push(i);
+      else lines.set(line, [i]);
+    });
+    for (const at of lines.values()) {
+      const fixed = correctTokens(at.map((i) => String(words[i][0])));
+      at.forEach((i, j) => {
+        words[i][0] = fixed[j];
+      });
+    }
+    return { ...p, words };
+  });
+  return { ...read, text: correctText(read.text), pages };
 }
 
 /** The text a field's value stands for in the recognised words. */
@@ -80,9 +106,12 @@ export interface OcrClassifyOptions extends ClassifyOptions {
   minConfidence: number;
   /** Read the boxes by layout (default true); false: the text by line heuristics only (for comparison). */
   layout?: boolean;
+  /** Correct words against known phrases first (default true; correctedReading). */
+  correct?: boolean;
 }
 
-export async function classifyOcr(name: string, read: OcrReading, opts: OcrClassifyOptions): Promise<OcrClassification> {
+export async function classifyOcr(name: string, given: OcrReading, opts: OcrClassifyOptions): Promise<OcrClassification> {
+  const read = opts.correct === false ? given : correctedReading(given);
   const layouts = opts.layout === false ? [] : ocrLayouts(read.pages);
   const cls = await classifyDocumentBytes(`${name}.ocr.txt`, Buffer.from(read.text, 'utf8'), opts, layouts);
   const layout = layouts.length > 0 && layoutBlocks(layouts) !== null;

@@ -4,7 +4,7 @@
  * tesseract read them; a value whose words cannot be found (reassembled across lines, normalised)
  * gets the document's mean.
  */
-import type { OcrPage } from './ocr.ts';
+import type { OcrPage } from './types.ts';
 
 /**
  * A word as stored: its text and tesseract's confidence (0–100), then its box on the page image

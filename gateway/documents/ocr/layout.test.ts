@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutBlocks } from '../layout/bands.ts';
 import { hasBoxes, type OcrPageBoxes, ocrLayouts, ocrPageLayout } from './layout.ts';
-import { parseOsd, rotateQuarter, standing, turnedIsBetter } from './orient.ts';
+import { parseOsd, rotatePlanes, rotateQuarter, standing, turnedIsBetter } from './orient.ts';
 import { unrotatePoint } from './raster.ts';
 import { textQuality } from './text-quality.ts';
 
@@ -81,6 +81,16 @@ describe('orientation', () => {
     expect(rotateQuarter(img, 90)).toMatchObject({ width: 2, height: 3 });
     expect([...rotateQuarter(img, 180).data]).toEqual([6, 5, 4, 3, 2, 1]);
     expect([...rotateQuarter(img, 270).data]).toEqual([3, 6, 2, 5, 1, 4]);
+    // A colour image: each pixel's three bytes move together, as a plane's one byte does.
+    const rgb = { width: 3, height: 2, channels: 3 as const, data: Uint8Array.from([1, 2, 3, 4, 5, 6].flatMap((v) => [v, v + 10, v + 20])) };
+    for (const turn of [90, 180, 270] as const)
+      expect([...rotateQuarter(rgb, turn).data].filter((_, i) => i % 3 === 0)).toEqual([...rotateQuarter(img, turn).data]);
+    // A page's planes: the grey one and the red one turned alike, the size swapped.
+    const red = { ...img, data: img.data.map((v) => v * 10) };
+    const turned = rotatePlanes({ width: 3, height: 2, gray: img, red, redFraction: 0.5 }, 90);
+    expect(turned).toMatchObject({ width: 2, height: 3, redFraction: 0.5 });
+    expect([...turned.gray.data]).toEqual([4, 1, 5, 2, 6, 3]);
+    expect([...(turned.red?.data ?? [])]).toEqual([40, 10, 50, 20, 60, 30]);
   });
 
   it('takes words taller than wide for a sideways page, and prefers the reading whose lines run across', () => {

@@ -1,10 +1,13 @@
 /**
  * Pages scanned sideways or upside down (docs/ocr.md, "Orientation"). tesseract's orientation and
  * script detection (`--psm 0`, osd.traineddata from Debian's tesseract-ocr-osd) says by how much a
- * page is turned; the page is then turned upright before it is read. OSD is asked only when the
- * first reading of a page looks wrong (poorReading): an upright page — nearly every page — costs
- * nothing more, and a turned one one extra OSD pass (a fraction of a reading) and a second reading.
+ * page is turned; the page is then turned upright before it is read. OSD is asked before the first
+ * reading when the page's ink profile shows lines running down it (preprocess.ts: sideways), and
+ * after it when that reading looks wrong (poorReading: upside down reads as garbage). An upright
+ * page — nearly every page — costs nothing more; a sideways one one OSD pass (a fraction of a
+ * reading); an upside-down one an OSD pass and a second reading.
  */
+import type { PagePlanes } from './planes.ts';
 import type { GrayImage, RgbImage } from './raster.ts';
 import { runTool, type RunOptions } from './run.ts';
 import type { OcrTools } from './probe.ts';
@@ -58,19 +61,25 @@ export function parseOsd(out: string): Orientation | null {
   return { rotate: r as QuarterTurn, confidence: conf ? Number(conf[1]) : 0 };
 }
 
-/** tesseract's orientation detection on an image file; null when it cannot tell (too little text). */
+/**
+ * tesseract's orientation detection on an image: a file, or the bytes of one (PGM, PNG…) given on
+ * its standard input; `args` are extra options (the binarisation the reading uses). null when it
+ * cannot tell (too little text).
+ */
 export async function detectOrientation(
-  file: string,
+  image: string | Uint8Array | readonly Uint8Array[],
   dpi: number,
-  opts: Pick<RunOptions, 'signal' | 'onSpawn'> & { tools?: OcrTools; threads?: number },
+  opts: Pick<RunOptions, 'signal' | 'onSpawn'> & { tools?: OcrTools; threads?: number; args?: string[] },
 ): Promise<Orientation | null> {
   const tools = opts.tools ?? {};
   const env = { ...(tools.env ?? process.env), OMP_THREAD_LIMIT: String(opts.threads ?? 1) };
-  const r = await runTool(tools.tesseract ?? 'tesseract', [file, 'stdout', '--psm', '0', '--dpi', String(Math.round(dpi))], {
+  const file = typeof image === 'string' ? image : 'stdin';
+  const r = await runTool(tools.tesseract ?? 'tesseract', [file, 'stdout', '--psm', '0', '--dpi', String(Math.round(dpi)), ...(opts.args ?? [])], {
     env,
     signal: opts.signal,
     onSpawn: opts.onSpawn,
     maxStdout: 64 * 1024,
+    ...(typeof image === 'string' ? {} : { input: image }),
   });
   // "Too few characters" makes tesseract exit 1 with nothing to say: no answer, not an error.
   if (r.code !== 0) return null;
@@ -84,6 +93,16 @@ export function rotateQuarter<T extends RgbImage | GrayImage>(img: T, rotate: Qu
   const out = new Uint8Array(data.length);
   const w2 = rotate === 180 ? W : H;
   const h2 = rotate === 180 ? H : W;
+  if (C === 1) {
+    // One byte a pixel (a plane of planes.ts): a row of the source is a column (or a reversed row) of the result.
+    for (let y = 0; y < H; y++) {
+      const s = y * W;
+      if (rotate === 180) for (let x = 0, d = (H - 1 - y) * W + W - 1; x < W; x++, d--) out[d] = data[s + x];
+      else if (rotate === 90) for (let x = 0, d = H - 1 - y; x < W; x++, d += w2) out[d] = data[s + x];
+      else for (let x = 0, d = (W - 1) * w2 + y; x < W; x++, d -= w2) out[d] = data[s + x];
+    }
+    return { ...img, width: w2, height: h2, data: out };
+  }
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       let nx: number;
@@ -104,4 +123,11 @@ export function rotateQuarter<T extends RgbImage | GrayImage>(img: T, rotate: Qu
     }
   }
   return { ...img, width: w2, height: h2, data: out };
+}
+
+/** A page's planes turned clockwise by a quarter turn: the grey plane and the red one, one byte a pixel each (a third of the colour page's bytes). */
+export function rotatePlanes(p: PagePlanes, rotate: QuarterTurn): PagePlanes {
+  if (rotate === 0) return p;
+  const gray = rotateQuarter(p.gray, rotate);
+  return { ...p, width: gray.width, height: gray.height, gray, red: p.red ? rotateQuarter(p.red, rotate) : null };
 }

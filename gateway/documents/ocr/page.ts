@@ -4,7 +4,7 @@
  * per page (docs/ocr.md, "In the pipeline"). The test is cheap: the header (size, frames) and the
  * mean brightness of a 64 px thumbnail; nothing is recognised here.
  */
-import { loadSharp } from './ocr.ts';
+import { loadSharp } from './sharp.ts';
 
 export interface PageImageCheck {
   page: boolean;

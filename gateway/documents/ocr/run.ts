@@ -17,6 +17,17 @@ export interface RunOptions {
   maxStdout?: number;
   /** Told the pid of every child started (for logs and for tests that check it is gone). */
   onSpawn?: (child: { pid: number; tool: string }) => void;
+  /**
+   * Written to the child's standard input, which is then closed (e.g. a page image for `tesseract
+   * stdin …`); given in parts (a PGM header and the pixels), it is written part by part, not copied into one.
+   */
+  input?: Uint8Array | readonly Uint8Array[];
+  /**
+   * Standard output handed over chunk by chunk as the pipe delivers it, and not kept (`stdout` is
+   * then empty): a 26 MB rendering is split into planes as it arrives (planes.ts), never joined.
+   * What it throws kills the child and rejects the call.
+   */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -41,7 +52,8 @@ export function runTool(file: string, args: string[], opts: RunOptions = {}): Pr
   return new Promise((resolve, reject) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(file, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, windowsHide: true });
+      const stdin = opts.input ? 'pipe' : 'ignore';
+      child = spawn(file, args, { shell: false, stdio: [stdin, 'pipe', 'pipe'], env: opts.env ?? process.env, windowsHide: true });
     } catch (err) {
       reject(new OcrUnavailable(`không chạy được ${file} — cannot run ${file}: ${(err as Error).message}`, { cause: err }));
       return;
@@ -57,6 +69,14 @@ export function runTool(file: string, args: string[], opts: RunOptions = {}): Pr
     const onAbort = () => kill(abortError(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
     if (child.pid !== undefined) opts.onSpawn?.({ pid: child.pid, tool: file });
+    if (opts.input && child.stdin) {
+      // A child that exits before reading all of it (an error, a kill) closes the pipe: EPIPE is
+      // not a failure of its own, the exit status says what happened.
+      child.stdin.on('error', () => {});
+      const parts = opts.input instanceof Uint8Array ? [opts.input] : opts.input;
+      for (const part of parts.slice(0, -1)) child.stdin.write(part);
+      child.stdin.end(parts[parts.length - 1]);
+    }
     child.stdout?.on('data', (chunk: Buffer) => {
       if (failure) return;
       outBytes += chunk.length;
@@ -64,7 +84,13 @@ export function runTool(file: string, args: string[], opts: RunOptions = {}): Pr
         kill(new OcrTooLarge(`kết quả của ${file} quá lớn — output of ${file} over ${maxStdout} bytes`));
         return;
       }
-      out.push(chunk);
+      if (!opts.onStdout) out.push(chunk);
+      else
+        try {
+          opts.onStdout(chunk);
+        } catch (e) {
+          kill(e instanceof Error ? e : new Error(String(e)));
+        }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString('utf8');

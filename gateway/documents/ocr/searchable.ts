@@ -7,11 +7,15 @@
  * The text was placed on the deskewed page image: it is drawn turned by the skew found, about the
  * page's centre, so it lies over the printed words. A PDF page that carries /Rotate, or that OCR
  * had to turn a quarter-turn to read, keeps no text layer (listed in `pagesWithoutText`) rather
- * than a misplaced one.
+ * than a misplaced one. A photo's page is its sheet as OCR read it: straightened (perspective.ts)
+ * and turned upright.
  */
 import { degrees, PDFDocument } from 'pdf-lib';
 import { OcrBadPdf } from './errors.ts';
-import { loadSharp, type OcrResult } from './ocr.ts';
+import { rotateQuarter } from './orient.ts';
+import { rectify } from './perspective.ts';
+import { loadSharp } from './sharp.ts';
+import type { OcrResult } from './types.ts';
 
 export interface SearchablePdf {
   bytes: Uint8Array;
@@ -27,7 +31,8 @@ async function overlay(doc: PDFDocument, target: ReturnType<PDFDocument['getPage
   const [text] = await doc.embedPdf(p.textPdf, [0]);
   const { width: w, height: h } = target.getSize();
   // Turned clockwise on the page (PDF angles run anticlockwise) about the centre.
-  const a = (-(p.skewDegrees ?? 0) * Math.PI) / 180;
+  // The text lies on the page image tesseract read: turned by the skew unless it was read as it lay.
+  const a = p.deskewed === false ? 0 : (-(p.skewDegrees ?? 0) * Math.PI) / 180;
   const cx = w / 2;
   const cy = h / 2;
   const x = cx - (cx * Math.cos(a) - cy * Math.sin(a));
@@ -68,12 +73,19 @@ export async function searchablePdfOfImage(image: Uint8Array, result: OcrResult)
       continue;
     }
     const turn = [0, 90, 180, 270].includes(p.rotated) ? p.rotated : 0;
-    const jpeg = await sharp(image, { page: p.page - 1, failOn: 'error', limitInputPixels: 40_000_000 })
+    const decoded = sharp(image, { page: p.page - 1, failOn: 'error', limitInputPixels: 40_000_000 })
       .rotate() // EXIF orientation, as ocrImage read it
-      .rotate(turn)
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 80 })
-      .toBuffer();
+      .flatten({ background: '#ffffff' });
+    let jpeg: Buffer;
+    if (p.sheet) {
+      // A photo straightened by ocrImage: the same sheet, straightened the same way, then turned.
+      const { data, info } = await decoded.toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const [tl, tr, br, bl] = p.sheet;
+      const rgb = rotateQuarter(rectify({ width: info.width, height: info.height, channels: 3, data }, { tl, tr, br, bl }), turn);
+      jpeg = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+        .jpeg({ quality: 80 })
+        .toBuffer();
+    } else jpeg = await decoded.rotate(turn).jpeg({ quality: 80 }).toBuffer();
     const img = await doc.embedJpg(jpeg);
     const w = (img.width * 72) / p.dpi;
     const h = (img.height * 72) / p.dpi;

@@ -41,4 +41,13 @@ describe('parseTsv', () => {
     for (let i = 0; i < 100; i++) rows.push(row(5, 1, 1, 1, 1, i, i * 10, 0, 8, 8, 90, `w${i}`));
     expect(parseTsv(rows.join('\n'), { maxWords: 10 }).words).toHaveLength(10);
   });
+  it('reads the Latin eth tesseract gives for Đ as Đ, once', () => {
+    const tsv = [
+      HEAD,
+      row(5, 1, 1, 1, 1, 1, 300, 200, 300, 58, 90, '05/QĐÐ-UBND'),
+      row(5, 1, 1, 1, 1, 2, 610, 200, 90, 58, 90, 'Ðồng'),
+      row(5, 1, 1, 1, 1, 3, 710, 200, 90, 58, 90, 'ðộc'),
+    ].join('\n');
+    expect(parseTsv(tsv).words.map((w) => w.text)).toEqual(['05/QĐ-UBND', 'Đồng', 'độc']);
+  });
 });

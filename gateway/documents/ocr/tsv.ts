@@ -52,6 +52,11 @@ export interface TsvOptions {
 }
 
 const SLASHES = /[\u2044\u2215]/g;
+/**
+ * Latin eth (Ð U+00D0, ð U+00F0), which tesseract's vie model reads for Đ and đ, at times twice
+ * over one letter ("QĐÐ-UBND"): Vietnamese has no eth and never two Đ running.
+ */
+const ETH = /[ĐÐ]?Ð|[đð]?ð/g;
 
 export function parseTsv(tsv: string, opts: TsvOptions = {}): ParsedTsv {
   const maxWords = opts.maxWords ?? 50_000;
@@ -64,7 +69,12 @@ export function parseTsv(tsv: string, opts: TsvOptions = {}): ParsedTsv {
     const f = row.replace(/\r$/, '').split('\t');
     if (f.length < 12 || f[0] !== '5') continue;
     // tesseract reads the slash of "V/v" and "Số: 05/QĐ" as a fraction or division slash at times.
-    const text = f.slice(11).join('\t').trim().replace(SLASHES, '/');
+    const text = f
+      .slice(11)
+      .join('\t')
+      .trim()
+      .replace(SLASHES, '/')
+      .replace(ETH, (m) => (m.endsWith('Ð') ? 'Đ' : 'đ'));
     if (!text) continue;
     const n = f.slice(1, 11).map(Number);
     if (n.some((v) => !Number.isFinite(v))) continue;

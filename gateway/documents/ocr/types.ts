@@ -31,20 +31,32 @@ export interface OcrOptions {
   maxPages?: number;
   /** Wall-clock budget for the whole document (default 180 s). */
   timeBudgetMs?: number;
+  /**
+   * Starts the budget: calls `expire` once `ms` have passed and returns what cancels it (default: a
+   * timer of the clock's, unref'd). Tests expire the budget at a chosen step instead of waiting for it.
+   */
+  budgetTimer?: (ms: number, expire: () => void) => () => void;
   signal?: AbortSignal;
   /** Called before each page is rendered/read. */
   onPage?: (p: OcrProgress) => void;
   /** Turn pixels where red dominates white before recognition (default true). */
   removeRed?: boolean;
-  /** Estimate and undo the skew (default true). */
-  deskew?: boolean;
+  /**
+   * 'boxes' (default): the skew is estimated, the page read as it lies and only the word boxes
+   * straightened (by the layout reader); true: the page is also turned before tesseract reads it;
+   * false: neither (nor is the orientation judged from the ink).
+   */
+  deskew?: boolean | 'boxes';
   /** Check a poorly read page for being sideways or upside down and read it upright (default true; needs osd.traineddata). */
   orient?: boolean;
+  /** Photos: find the sheet on its ground and warp it to an upright rectangle (perspective.ts; default true). */
+  perspective?: boolean;
   /** Largest skew looked for, degrees (default 5). */
   maxSkewDegrees?: number;
   /**
-   * "sauvola" (default: local threshold, copes with uneven light and stains), "otsu" (one global
-   * threshold) or "none" (tesseract's own Otsu). docs/ocr.md has the measurements behind the default.
+   * "none" (default: tesseract's own global Otsu on the grey page), "sauvola" (local threshold,
+   * done by tesseract 5 itself, `-c thresholding_method=2`, or here with tesseract 4) or "otsu"
+   * (one global threshold, here). docs/ocr.md has the measurements behind the default.
    */
   binarize?: 'otsu' | 'sauvola' | 'none';
   /** Pixels of one page image at most (default 40 M, A4 at 300 dpi is 8.7 M): PDF pages are rendered at a lower dpi to fit, larger images are refused. */
@@ -60,6 +72,18 @@ export interface OcrOptions {
   searchable?: boolean;
   /** Temporary files go under this folder (default the system's). */
   tmpDir?: string;
+  /**
+   * Read the signature block again on its own (cropped, red channel, `--psm 6`) when the page's
+   * reading gives no known title or no plausible name there (signer-band.ts; default true).
+   */
+  signerBand?: boolean;
+  /**
+   * PDF: a page that is one scanned image over the whole page is read from that image, copied out
+   * by pdfimages and scaled to `dpi` by sharp, instead of rendered by pdftoppm (page-image.ts;
+   * default false: 8 % less CPU, but the corpus lost 4 fields that way; docs/ocr.md; never with
+   * red removal off).
+   */
+  extractImages?: boolean;
 }
 
 export interface OcrPage {
@@ -76,16 +100,26 @@ export interface OcrPage {
   meanConfidence: number;
   /** Languages of the pass kept, e.g. "vie". */
   lang: string;
-  /** Skew found and undone (degrees, positive = the page was turned clockwise); 0 without deskew. */
+  /** Skew found (degrees, positive = the page was turned clockwise); 0 without deskew. */
   skewDegrees: number;
+  /** false: the skew was found but the page read as it lay (deskew: 'boxes'); absent: undone before reading, when found. */
+  deskewed?: false;
   /** Clockwise quarter-turn applied first to make the page upright (orient.ts); width, height and boxes are of the turned page. */
   rotated: QuarterTurn;
+  /**
+   * A photo whose sheet was found on its ground and straightened (perspective.ts): the sheet's
+   * corners in the decoded photo, clockwise from the top left. width, height and boxes are then of
+   * the straightened sheet.
+   */
+  sheet?: Array<[number, number]>;
   /** Share of pixels turned white by red removal. */
   redFraction: number;
   /** Whether the page went through raster.ts (false when an image was handed to tesseract as it is). */
   preprocessed: boolean;
   /** opts.searchable: the recognised text as a one-page PDF of invisible text, the size of the (deskewed, upright) page image. */
   textPdf?: Uint8Array;
+  /** The signature block was read again on its own (signer-band.ts): true when that reading was kept, false when not; absent when not read again. */
+  signerBandReread?: boolean;
   ms: number;
 }
 

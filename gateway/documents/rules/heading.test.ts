@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { docFromLines } from '../prepare.ts';
-import { findHeading, findPrefixedSummary, headingType, readSummary } from './heading.ts';
+import { findHeading, findPrefixedSummary, findTitleHeading, headingType, readSummary } from './heading.ts';
 import { foldSameLength } from '../text.ts';
 
 const h = (line: string) => headingType(line, foldSameLength(line))?.code;
@@ -66,5 +66,39 @@ describe('summary', () => {
 
   it('does not take "Căn cứ" for a summary', () => {
     expect(readSummary(docFromLines(['QUYẾT ĐỊNH', 'Căn cứ Luật Tổ chức chính quyền địa phương']), 1, false)).toBeNull();
+  });
+});
+
+describe('biên bản heading', () => {
+  it('names the kind of record on its own line', () => {
+    const doc = docFromLines(['Lào Cai, ngày 21 tháng 8 năm 2026', 'BIÊN BẢN KIỂM TRA THỰC ĐỊA', 'Thực hiện ý kiến chỉ đạo']);
+    expect(findHeading(doc)).toMatchObject({ index: 1, type: { code: 'BB' } });
+    expect(findHeading(docFromLines(['Biên bản kiểm tra thực địa ngày 01/3/2022']))).toBeNull();
+  });
+});
+
+describe('heading at the top of a laid-out title block', () => {
+  it('reads a type name with the trích yếu run on in capitals (the investment-law form)', () => {
+    // qd-ubnd-laocai-2170.pdf: "QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ / ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ".
+    const line = 'QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ';
+    const h = findTitleHeading(line);
+    expect(h?.type.code).toBe('QĐ');
+    expect(line.slice(h?.inline ?? 0)).toBe('CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ');
+    // Flattened text does not take such a line for a heading: it may be a sentence of the body.
+    expect(findHeading(docFromLines([line]))).toBeNull();
+  });
+
+  it('still refuses the enacting word and lines not in capitals', () => {
+    expect(findTitleHeading('QUYẾT ĐỊNH:')).toBeNull();
+    expect(findTitleHeading('Quyết định chấp thuận chủ trương đầu tư')).toBeNull();
+    expect(findTitleHeading('QUYẾT ĐỊNH')?.inline).toBeNull();
+  });
+});
+
+describe('heading of a joint document', () => {
+  it('takes "HƯỚNG DẪN LIÊN NGÀNH" for the whole heading, nothing run on', () => {
+    const h = findTitleHeading('HƯỚNG DẪN LIÊN NGÀNH');
+    expect(h?.type.code).toBe('HD');
+    expect(h?.inline).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
  * notation of a công văn ("V/v …"). The summary is returned without its "Về việc"/"V/v"/"Về" prefix,
  * its broken lines joined.
  */
-import type { Doc } from '../prepare.ts';
+import { docFromLines, type Doc } from '../prepare.ts';
 import { foldSameLength, isUpperLine, modernToneMarks } from '../text.ts';
 import { isBodyOpener, isNationalTitle, isPreambleAuthority } from './layout.ts';
 import { FOLDED_TYPE_NAMES, typeByName, type DocType } from './type-codes.ts';
@@ -15,12 +15,17 @@ export interface Heading {
   inline: number | null;
 }
 
-/** "QUYẾT ĐỊNH Về việc …": a heading in capitals with the summary run onto the same line. */
+/**
+ * "QUYẾT ĐỊNH Về việc …": a heading in capitals with the summary run onto the same line; and a
+ * biên bản's heading, which names the kind of record ("BIÊN BẢN LÀM VIỆC", "BIÊN BẢN KIỂM TRA").
+ */
 function inlineHeading(line: string, folded: string): { type: DocType; at: number } | undefined {
   for (const key of FOLDED_TYPE_NAMES) {
     if (!folded.startsWith(key + ' ') || !isUpperLine(line.slice(0, key.length))) continue;
     const rest = folded.slice(key.length + 1);
-    if (!/^(ve viec|v\/v|ve)\s/.test(rest)) continue;
+    // A biên bản names what was recorded on its heading line: "BIÊN BẢN KIỂM TRA THỰC ĐỊA".
+    const record = key === 'bien ban' && isUpperLine(line) && /^\p{L}/u.test(line.slice(key.length + 1));
+    if (!record && !/^(ve viec|v\/v|ve)\s/.test(rest)) continue;
     const type = typeByName(key);
     if (type) return { type, at: key.length + 1 };
   }
@@ -49,6 +54,28 @@ export function findHeading(doc: Doc, from = 0, limit = 60): Heading | null {
   }
   return null;
 }
+
+/**
+ * The heading of a line the layout placed at the top of the title block (layout/title.ts): any
+ * heading findHeading knows, or a line in capitals that is a type name with the summary run on in
+ * capitals ("QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ", the form the investment law prescribes).
+ * The latter only there, never in flattened text, where such a line may be a sentence of the body.
+ */
+export function findTitleHeading(line: string): Heading | null {
+  const h = findHeading(docFromLines([line]));
+  if (h || !isUpperLine(line) || /:\s*$/.test(line)) return h;
+  const folded = foldSameLength(line);
+  for (const key of FOLDED_TYPE_NAMES) {
+    if (!folded.startsWith(key + ' ') || !/^\p{Lu}/u.test(line.slice(key.length + 1))) continue;
+    const type = typeByName(key);
+    // "HƯỚNG DẪN LIÊN NGÀNH", "NGHỊ QUYẾT LIÊN TỊCH": a joint document's heading, nothing run on.
+    if (type) return { index: 0, type, inline: JOINT.test(folded.slice(key.length + 1)) ? null : key.length + 1 };
+  }
+  return null;
+}
+
+/** What a heading adds for a document issued by several bodies together. */
+const JOINT = /^lien (nganh|tich)\s*$/;
 
 const PREFIX = /^(ve viec|v\/v|v\.v|ve)\s*[:.]?\s+/;
 

@@ -23,3 +23,10 @@ describe('layout line classifiers', () => {
     expect(isWebNoise(f('Bạn Chưa Đăng Nhập Thành Viên!'))).toBe(true);
   });
 });
+
+describe('the Party motto', () => {
+  it('is a motto line as the national title is', () => {
+    expect(isNationalTitle(f('ĐẢNG CỘNG SẢN VIỆT NAM'))).toBe(true);
+    expect(isNationalTitle(f('TỈNH ỦY LÀO CAI'))).toBe(false);
+  });
+});

@@ -1,6 +1,9 @@
 /** Line classifiers shared by the rules: what a line of the document layout is. */
 
-/** "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự do - Hạnh phúc", whole or split in two. */
+/**
+ * "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự do - Hạnh phúc", whole or split in two; and
+ * "ĐẢNG CỘNG SẢN VIỆT NAM", which stands in its place on Party documents (layout/header.ts).
+ */
 export function isNationalTitle(folded: string): boolean {
   const f = folded
     .replace(/[^a-z ]+/g, ' ')
@@ -10,6 +13,7 @@ export function isNationalTitle(folded: string): boolean {
     f.startsWith('cong hoa xa hoi') ||
     f === 'chu nghia viet nam' ||
     f.startsWith('doc lap tu do') ||
+    f === 'dang cong san viet nam' ||
     f === 'hanh phuc' ||
     f === 'cong hoa' ||
     f === 'viet nam' ||

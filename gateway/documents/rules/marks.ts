@@ -1,7 +1,7 @@
 /** Urgency (độ khẩn) and secrecy (độ mật) marks, stamped as standalone words near the notation. */
 import type { Doc } from '../prepare.ts';
 import type { Secrecy, Urgency } from '../types.ts';
-import { modernToneMarks } from '../text.ts';
+import { foldSameLength, modernToneMarks } from '../text.ts';
 
 const URGENCY: Array<[string, Urgency]> = [
   ['hỏa tốc hẹn giờ', 'hoa_toc'],
@@ -24,7 +24,11 @@ function key(line: string): string {
     .trim();
 }
 
+/** Every mark holds one of these (folded): a line without them is not a mark, whatever its brackets. */
+const MARK_WORD = /khan|mat|hoa[^a-z0-9]*toc/;
+
 function lookup<T>(line: string, table: Array<[string, T]>): T | undefined {
+  if (!MARK_WORD.test(foldSameLength(line))) return undefined;
   const k = key(line);
   return table.find(([mark]) => k === mark)?.[1];
 }

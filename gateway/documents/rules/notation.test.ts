@@ -86,3 +86,13 @@ describe('findNotationLine', () => {
     expect(findNotationLine(doc, 2)).toBeNull();
   });
 });
+
+describe('findNotationLine: a Party number after a bare "Số"', () => {
+  it('reads "Số 34 -NQ/TU" and leaves the place and date that follow on its line', () => {
+    const doc = docFromLines(['TỈNH ỦY LÀO CAI', 'Số 34 -NQ/TU Lào Cai, ngày 27 tháng 12 năm 2025', 'NGHỊ QUYẾT']);
+    const line = findNotationLine(doc, 3);
+    expect(line?.index).toBe(1);
+    expect(line?.notation.notation).toBe('34-NQ/TU');
+    expect(line?.rest).toBe('Lào Cai, ngày 27 tháng 12 năm 2025');
+  });
+});

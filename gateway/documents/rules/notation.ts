@@ -83,7 +83,9 @@ export function findNotationLine(doc: Doc, limit = 80): { index: number; notatio
   const end = Math.min(doc.lines.length, limit);
   for (let i = 0; i < end; i++) {
     let tail: string;
-    const m = /^so\s*[:.]?\s*(?=[\d.…_ ]*[a-z]?\s*\/)/.exec(doc.folded[i]);
+    // "Số: 05/QĐ-UBND", and a Party number written number-dash-type ("Số 34 -NQ/TU"). A number
+    // written by hand on a scan comes out of OCR as a symbol ("Số: # /CT-UBND"): a blank number.
+    const m = /^so\s*[:.]?\s*(?=[\d.…_ #*%&@~'"|!?+]*[a-z]?\s*\/|\d+\s*-\s*[a-z]+\s*\/)/.exec(doc.folded[i]);
     if (m) tail = doc.lines[i].slice(m[0].length);
     else {
       const bare = BARE.exec(doc.folded[i]);
@@ -93,11 +95,10 @@ export function findNotationLine(doc: Doc, limit = 80): { index: number; notatio
       if (j >= end || !VALUE.test(doc.lines[j])) continue;
       tail = `${bare[1] ?? ''} ${doc.lines[j]}`.trim();
     }
-    const notation = parseNotation(tail);
-    if (!notation) continue;
-    const used = NOTATION.exec(tail);
-    const rest = used ? tail.slice((used.index ?? 0) + used[0].length).trim() : '';
-    return { index: i, notation, rest };
+    // The notation and what follows it (a place and date run into the line), Party form included.
+    const found = findNotation(tail);
+    if (!found) continue;
+    return { index: i, notation: found.notation, rest: tail.slice(found.end).trim() };
   }
   return null;
 }

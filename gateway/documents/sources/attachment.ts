@@ -16,6 +16,8 @@ export interface AttachmentText {
   layout: boolean;
   /** Positioned pages (PDF, DOCX) for the layout reader; empty for plain text. */
   pages: PageLayout[];
+  /** PDF: pages in the file (`pages` holds those read: the first and last ones of a long file). */
+  pageCount?: number;
 }
 
 export type FileKind = 'pdf' | 'docx' | 'txt' | 'xml' | 'other';
@@ -70,6 +72,7 @@ async function readInto(out: AttachmentText, name: string, contentType: string, 
       out.text = r.text;
       out.layout = true;
       out.pages = r.layout;
+      out.pageCount = r.pages;
       out.reasons.push(...r.reasons.map((x) => `${label}: ${x}`));
       break;
     }

@@ -8,7 +8,7 @@
  * the objects created here and the ones marked with `touch` are written, under their own numbers.
  */
 import { createHash } from 'node:crypto';
-import { PDFDict, PDFDocument, PDFName, PDFRef, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, type PDFObject } from 'pdf-lib';
 import { PermanentError } from '../../errors.ts';
 
 /** The document cannot be read or updated in place. */
@@ -91,6 +91,42 @@ export class IncrementalUpdate {
   name(n: string): PDFName {
     return PDFName.of(n);
   }
+}
+
+/** Adds `widget` to the page's /Annots (marking what holds the array as changed). */
+export function addAnnot(u: IncrementalUpdate, page: PDFDict, pageRef: PDFRef, widget: PDFRef): void {
+  const raw = page.get(PDFName.of('Annots'));
+  const list = page.lookupMaybe(PDFName.of('Annots'), PDFArray);
+  if (list) {
+    list.push(widget);
+    u.touch(u.holderOf(raw, pageRef));
+    return;
+  }
+  page.set(PDFName.of('Annots'), u.doc.context.obj([widget]));
+  u.touch(pageRef);
+}
+
+/** Adds `field` to the document's AcroForm /Fields and sets /SigFlags 3 (signatures exist, append only). */
+export function addField(u: IncrementalUpdate, field: PDFRef): void {
+  const catalog = u.doc.catalog;
+  const raw = catalog.get(PDFName.of('AcroForm'));
+  const acro = catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
+  if (!acro) {
+    catalog.set(PDFName.of('AcroForm'), u.doc.context.obj({ Fields: [field], SigFlags: 3 }));
+    u.touch(u.catalogRef);
+    return;
+  }
+  acro.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+  u.touch(u.holderOf(raw, u.catalogRef));
+  const fieldsRaw = acro.get(PDFName.of('Fields'));
+  const fields = acro.lookupMaybe(PDFName.of('Fields'), PDFArray);
+  if (fields) {
+    fields.push(field);
+    u.touch(fieldsRaw instanceof PDFRef ? fieldsRaw : u.holderOf(raw, u.catalogRef));
+    return;
+  }
+  acro.set(PDFName.of('Fields'), u.doc.context.obj([field]));
+  u.touch(u.holderOf(raw, u.catalogRef));
 }
 
 /**

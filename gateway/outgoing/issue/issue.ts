@@ -6,7 +6,9 @@
  *    in the header, each in the appearance of a widget of the unit's (still empty) signature field,
  *    in an incremental update;
  * 2. the unit signs that field in a second incremental update; its seal widget shows the seal
- *    image at true size over the left third of the leader's signature.
+ *    image at true size over the left third of the leader's signature;
+ * 3. when configured, the validation data of every signature (DSS, B-LT) and a document time-stamp
+ *    (B-LTA) in further updates (ltv.ts).
  *
  * Page content is never rewritten: a new signature field with its widgets is a permitted change
  * after an approval signature (DocMDP P ≥ 2, gateway/trust/pdf-changes.ts), a FreeText annotation
@@ -15,12 +17,10 @@
 import { readFileSync } from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import {
-  PDFArray,
   PDFDict,
   PDFHexString,
   PDFName,
-  PDFNumber,
-  PDFRef,
+  type PDFRef,
   beginText,
   drawObject,
   endText,
@@ -35,8 +35,10 @@ import {
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../config/load.ts';
 import type { UnitSigning } from '../../config/outgoing.ts';
-import { IncrementalUpdate, IssueError } from './incremental.ts';
+import { IncrementalUpdate, IssueError, addAnnot, addField } from './incremental.ts';
 import { loadIssueKey, type IssueKey } from './keys.ts';
+import { addLongTermValidation, type LtvOptions, type LtvSummary } from './ltv.ts';
+import { httpCrlFetcher } from './crl-dp.ts';
 import { signPlaceholder, signatureDict } from './pades.ts';
 import { findHeaderPlaces, type TextPlace } from './places.ts';
 import { findSignatureWidgets, sealRect, type SignatureWidget } from './widgets.ts';
@@ -63,6 +65,8 @@ export interface IssueInput {
   italicFont?: string;
   /** RFC 3161 time-stamping authority URL: the unit's signature gets a signature time-stamp. */
   tsa?: string | null;
+  /** Long-term validation (ltv.ts): a DSS after signing (B-LT); with `archive`, a document time-stamp over it (B-LTA). */
+  ltv?: LtvOptions | null;
   now: Date;
 }
 
@@ -72,6 +76,8 @@ export interface IssueResult {
   revisions: number[];
   /** The unit's signature fields, the one with the seal last. */
   fields: string[];
+  /** What the DSS holds, when long-term validation is configured. */
+  validation: LtvSummary | null;
 }
 
 /** "ngày 05 tháng 3 năm 2026": days below 10 and months 1, 2 with a leading zero (Decree 30, Appendix I). */
@@ -90,7 +96,7 @@ export function dateLine(place: string, issuedDate: string): string {
 const FIELD = 'VanThu';
 
 /** What the unit's configuration gives issuance (outgoing.units.<id>.issue). */
-export type IssueKeys = Pick<IssueInput, 'place' | 'key' | 'seal' | 'sealMm' | 'font' | 'italicFont' | 'tsa'>;
+export type IssueKeys = Pick<IssueInput, 'place' | 'key' | 'seal' | 'sealMm' | 'font' | 'italicFont' | 'tsa' | 'ltv'>;
 
 export function issueConfigured(cfg: UnitSigning | undefined): cfg is UnitSigning & { issue: NonNullable<UnitSigning['issue']> } {
   return Boolean(cfg?.issue);
@@ -106,7 +112,16 @@ export function loadIssueKeys(cfg: UnitSigning & { issue: NonNullable<UnitSignin
     throw new IssueError('outgoing.issue.seal', `không đọc được ảnh con dấu (seal image unreadable): ${(err as Error).message}`);
   }
   const key = loadIssueKey(c.pkcs12, process.env[c.passwordEnv] ?? '');
-  return { place: c.place, key, seal, sealMm: c.sealMm, font: c.font, italicFont: c.italicFont, tsa: c.tsa ?? null };
+  const ltv = c.ltv
+    ? {
+        crls: c.ltv.crls,
+        certificates: c.ltv.certificates,
+        ocsp: c.ltv.ocsp ?? null,
+        archive: c.ltv.archive,
+        fetchCrl: c.ltv.crlDistributionPoints ? httpCrlFetcher() : null,
+      }
+    : null;
+  return { place: c.place, key, seal, sealMm: c.sealMm, font: c.font, italicFont: c.italicFont, tsa: c.tsa ?? null, ltv };
 }
 
 /** The checks issuance makes before anything is written: a place for the number, the leader's visible signature. */
@@ -183,7 +198,14 @@ export async function issueDocument(pdf: Buffer, input: IssueInput): Promise<Iss
     revisions.push(signed.length - current.length);
     current = signed;
   }
-  return { pdf: current, revisions, fields: fields.map((f) => f.name) };
+  // Then the validation data of every signature (B-LT), and a document time-stamp over it (B-LTA).
+  let validation: LtvSummary | null = null;
+  if (input.ltv) {
+    const added = await addLongTermValidation(current, input.ltv, input.tsa);
+    revisions.push(...added.revisions);
+    [current, validation] = [added.pdf, added.summary];
+  }
+  return { pdf: current, revisions, fields: fields.map((f) => f.name), validation };
 }
 
 interface Text {
@@ -259,40 +281,6 @@ function numberText(place: TextPlace, notation: string, font: PDFFont, key: Text
   const text = notation.slice(0, notation.length - code.text.length);
   const width = font.widthOfTextAtSize(text, place.size);
   return { place: { ...place, x: Math.max(place.x, code.x - width - place.size * 0.2) }, text, font, key };
-}
-
-function addAnnot(u: IncrementalUpdate, page: PDFDict, pageRef: PDFRef, widget: PDFRef): void {
-  const raw = page.get(PDFName.of('Annots'));
-  const list = page.lookupMaybe(PDFName.of('Annots'), PDFArray);
-  if (list) {
-    list.push(widget);
-    u.touch(u.holderOf(raw, pageRef));
-    return;
-  }
-  page.set(PDFName.of('Annots'), u.doc.context.obj([widget]));
-  u.touch(pageRef);
-}
-
-function addField(u: IncrementalUpdate, field: PDFRef): void {
-  const catalog = u.doc.catalog;
-  const raw = catalog.get(PDFName.of('AcroForm'));
-  const acro = catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
-  if (!acro) {
-    catalog.set(PDFName.of('AcroForm'), u.doc.context.obj({ Fields: [field], SigFlags: 3 }));
-    u.touch(u.catalogRef);
-    return;
-  }
-  acro.set(PDFName.of('SigFlags'), PDFNumber.of(3));
-  u.touch(u.holderOf(raw, u.catalogRef));
-  const fieldsRaw = acro.get(PDFName.of('Fields'));
-  const fields = acro.lookupMaybe(PDFName.of('Fields'), PDFArray);
-  if (fields) {
-    fields.push(field);
-    u.touch(fieldsRaw instanceof PDFRef ? fieldsRaw : u.holderOf(raw, u.catalogRef));
-    return;
-  }
-  acro.set(PDFName.of('Fields'), u.doc.context.obj([field]));
-  u.touch(u.holderOf(raw, u.catalogRef));
 }
 
 export type { SignatureWidget };

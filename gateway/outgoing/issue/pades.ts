@@ -46,17 +46,21 @@ export interface SignatureInfo {
   at: Date;
 }
 
-/** The signature dictionary with room for the signature value. */
-export function signatureDict(ctx: PDFContext, info: SignatureInfo): PDFDict {
+/** A /ByteRange to fill in once the file's length is known, and a /Contents with room for the value. */
+function placeholders(ctx: PDFContext): { ByteRange: PDFArray; Contents: PDFHexString } {
   const range = PDFArray.withContext(ctx);
   range.push(PDFNumber.of(0));
   for (let i = 0; i < 3; i++) range.push(PDFName.of(BYTE_RANGE_PLACEHOLDER.slice(1)));
+  return { ByteRange: range, Contents: PDFHexString.of('0'.repeat(SIGNATURE_SPACE * 2)) };
+}
+
+/** The signature dictionary with room for the signature value. */
+export function signatureDict(ctx: PDFContext, info: SignatureInfo): PDFDict {
   return ctx.obj({
     Type: 'Sig',
     Filter: 'Adobe.PPKLite',
     SubFilter: 'ETSI.CAdES.detached',
-    ByteRange: range,
-    Contents: PDFHexString.of('0'.repeat(SIGNATURE_SPACE * 2)),
+    ...placeholders(ctx),
     Name: PDFHexString.fromText(info.name),
     Reason: PDFHexString.fromText(info.reason),
     Location: PDFHexString.fromText(info.location),
@@ -64,8 +68,26 @@ export function signatureDict(ctx: PDFContext, info: SignatureInfo): PDFDict {
   });
 }
 
+/**
+ * A document time-stamp's dictionary (PAdES B-LTA, ETSI EN 319 142-1 §5.4.3): /Type /DocTimeStamp,
+ * SubFilter ETSI.RFC3161, its /Contents an RFC 3161 token over the byte ranges (ltv.ts).
+ */
+export function documentTimestampDict(ctx: PDFContext): PDFDict {
+  return ctx.obj({
+    Type: 'DocTimeStamp',
+    Filter: 'Adobe.PPKLite',
+    SubFilter: 'ETSI.RFC3161',
+    ...placeholders(ctx),
+  });
+}
+
 /** Fills the last /ByteRange placeholder of `pdf` and signs the ranges it names; with a TSA URL, time-stamps the signature. */
 export async function signPlaceholder(pdf: Buffer, key: IssueKey, tsa?: string | null): Promise<Buffer> {
+  return fillPlaceholder(pdf, (signed) => cadesDetached(signed, key, { stamp: tsa ? (value) => fetchTimestamp(tsa, value) : undefined }));
+}
+
+/** Fills the last /ByteRange placeholder of `pdf` and writes into its /Contents what `make` gives for the bytes it covers. */
+export async function fillPlaceholder(pdf: Buffer, make: (signed: Buffer) => Promise<Buffer>): Promise<Buffer> {
   const text = pdf.toString('latin1');
   const placeholder = /\/ByteRange\s*\[\s*0\s+\/\*{10}\s+\/\*{10}\s+\/\*{10}\s*\]/g;
   let match: RegExpExecArray | null = null;
@@ -82,7 +104,7 @@ export async function signPlaceholder(pdf: Buffer, key: IssueKey, tsa?: string |
   const out = Buffer.from(pdf);
   out.write(range.padEnd(match[0].length, ' '), match.index, 'latin1');
   const signed = Buffer.concat([out.subarray(0, b), out.subarray(end)]);
-  const cms = await cadesDetached(signed, key, { stamp: tsa ? (value) => fetchTimestamp(tsa, value) : undefined });
+  const cms = await make(signed);
   if (cms.length > c[1].length / 2)
     throw new IssueError('outgoing.issue.signature_space', `the signature (${cms.length} bytes) does not fit the ${c[1].length / 2} reserved`);
   out.write(cms.toString('hex').padEnd(c[1].length, '0'), b + 1, 'latin1');

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
+import { answerProblem, fetchBytes } from './http.ts';
 import { IssueError } from './incremental.ts';
 
 const asn1 = forge.asn1;
@@ -35,19 +36,16 @@ export function timestampRequest(digest: Buffer): Buffer {
 
 /** Asks the TSA at `url` for a token over `data`; the token (a CMS ContentInfo) in DER. */
 export async function fetchTimestamp(url: string, data: Buffer): Promise<Buffer> {
-  let res: Response;
+  let body: Buffer;
   try {
-    res = await fetch(url, {
+    body = await fetchBytes(url, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query' },
       body: new Uint8Array(timestampRequest(createHash('sha256').update(data).digest())),
-      signal: AbortSignal.timeout(20_000),
     });
   } catch (err) {
-    throw new IssueError('outgoing.issue.tsa', `TSA ${url} không trả lời (did not answer): ${(err as Error).message}`);
+    throw new IssueError('outgoing.issue.tsa', answerProblem('TSA', url, err));
   }
-  if (!res.ok) throw new IssueError('outgoing.issue.tsa', `TSA ${url} answered HTTP ${res.status}`);
-  const body = Buffer.from(await res.arrayBuffer());
   let resp: Asn1;
   try {
     resp = asn1.fromDer(body.toString('binary'));

@@ -65,6 +65,8 @@ export const PERMISSIONS = [
   'audit.verify',
   'outgoing.send',
   'outgoing.read',
+  'outgoing.submit',
+  'outgoing.issue',
   'directory.read',
   'connectors.read',
   'status.read',
@@ -72,6 +74,8 @@ export const PERMISSIONS = [
   'reports.read',
   'messages.retry',
   'metrics.read',
+  'routing.read',
+  'routing.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -96,8 +100,11 @@ export const GRANTS: Record<Permission, readonly PrincipalRole[]> = {
   'users.read': ['leader', 'admin'],
   'users.manage': ['admin'],
   'audit.verify': ['admin'],
-  'outgoing.send': ALL_USERS,
+  // Issuing a document is the clerk's act (Decree 30): officers and leaders submit drafts (outgoing.submit) to the issuance queue.
+  'outgoing.send': ['clerk', 'admin'],
   'outgoing.read': ALL_USERS,
+  'outgoing.submit': ALL_USERS, // a draft submitted for issuance (the add-in's "Gửi phát hành") waits in the unit's issuance queue
+  'outgoing.issue': ['clerk', 'admin'], // the clerk issues or returns queued drafts, and from the add-in sends without the queue
   'directory.read': ALL_USERS,
   'connectors.read': ['admin'],
   'status.read': ['admin'], // the pipeline's backlog over every unit (docs/operations.md)
@@ -105,6 +112,8 @@ export const GRANTS: Record<Permission, readonly PrincipalRole[]> = {
   'reports.read': ['clerk', 'leader', 'admin'], // the province's report on electronic documents (unit-scoped)
   'messages.retry': ['admin'], // run a failed message through the pipeline again (any unit)
   'metrics.read': ['admin', 'metrics'], // Prometheus exposition at /metrics: counts over every unit, no record
+  'routing.read': ['leader', 'admin'], // the routing rules of the unit (unit-scoped)
+  'routing.manage': ['admin'], // edit a unit's routing rules in the console (they replace the configuration's)
 };
 
 export const SECRECY_LEVELS = ['mat', 'toi_mat', 'tuyet_mat'] as const;
@@ -234,6 +243,25 @@ export function eventScope(p: Principal, unitId?: string | null): { unitId: stri
 export function authorizeUnit(p: Principal, permission: Permission, unitId: string): void {
   requirePermission(p, permission);
   unitScope(p, unitId);
+}
+
+// ---- drafts submitted for issuance ---------------------------------------------------------
+
+export interface IssuanceFacts {
+  unitId: string;
+  /** The user who submitted the draft (null: a service). */
+  submitterId: string | null;
+}
+
+/**
+ * A draft in the issuance queue (docs/issuance.md, "From the add-in"): its submitter, the unit's
+ * clerks (who issue it) and leaders, and admins see it; anyone else is answered as if there were none.
+ */
+export function canSeeIssuance(p: Principal, r: IssuanceFacts): boolean {
+  if (!hasPermission(p, 'outgoing.read')) return false;
+  if (everyUnit(p)) return true;
+  if (p.unitId === null || p.unitId !== r.unitId) return false;
+  return (p.id !== null && p.id === r.submitterId) || p.role === 'clerk' || p.role === 'leader';
 }
 
 // ---- inbound messages -----------------------------------------------------------------------

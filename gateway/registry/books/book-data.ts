@@ -6,6 +6,7 @@ import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../store/db.ts';
 import { documents, outgoingEntries, users } from '../schema.ts';
 import type { BookKind } from './books.ts';
+import { localDate } from '../../clock.ts';
 
 export interface BookTable {
   kind: BookKind;
@@ -45,8 +46,6 @@ export function vnDate(iso: string | null | undefined): string {
   const [y, m, d] = iso.slice(0, 10).split('-');
   return `${d}/${m}/${y}`;
 }
-
-const isoOf = (d: Date, tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(d);
 
 export async function bookTable(
   db: Db,
@@ -96,14 +95,14 @@ export async function bookTable(
     title: `SỔ ĐĂNG KÝ VĂN BẢN ĐẾN NĂM ${year} — ${unitName}`,
     columns: INCOMING_COLUMNS,
     rows: list.map(({ d, assignee }) => ({
-      arrival: vnDate(isoOf(d.arrivalAt, tz)),
+      arrival: vnDate(localDate(d.arrivalAt, tz)),
       number: String(d.bookNumber),
       author: d.issuer ?? '',
       notation: d.notation ?? '',
       date: vnDate(d.issuedDate),
       summary: [d.typeName, d.subject].filter(Boolean).join(': '),
       receiver: [deptName(d.department), assignee].filter(Boolean).join(' — '),
-      handling: [d.handlingNotes, d.status === 'done' && d.doneAt ? `Đã xử lý xong ${vnDate(isoOf(d.doneAt, tz))}` : null].filter(Boolean).join('\n'),
+      handling: [d.handlingNotes, d.status === 'done' && d.doneAt ? `Đã xử lý xong ${vnDate(localDate(d.doneAt, tz))}` : null].filter(Boolean).join('\n'),
       remarks: [d.remarks, d.dueDate ? `Hạn: ${vnDate(d.dueDate)}` : null].filter(Boolean).join('\n'),
     })),
   };

@@ -14,10 +14,11 @@ import { outgoingEntries } from '../schema.ts';
 export type BookKind = 'incoming' | 'outgoing';
 
 export async function nextBookNumber(tx: Tx, unitId: string, year: number, kind: BookKind): Promise<number> {
-  await tx.execute(sql`insert into book_counters (unit_id, year, kind, last) values (${unitId}, ${year}, ${kind}, 0) on conflict do nothing`);
+  // One statement: the year's first number creates the row, every later one takes the row lock and counts on.
   const [r] = await rows<{ last: number }>(
     tx,
-    sql`update book_counters set last = last + 1 where unit_id = ${unitId} and year = ${year} and kind = ${kind} returning last`,
+    sql`insert into book_counters as c (unit_id, year, kind, last) values (${unitId}, ${year}, ${kind}, 1)
+        on conflict (unit_id, year, kind) do update set last = c.last + 1 returning c.last`,
   );
   return Number(r.last);
 }

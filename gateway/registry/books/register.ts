@@ -10,6 +10,7 @@ import { localDate } from '../../clock.ts';
 import type { Tx } from '../db.ts';
 import { computeDeadline } from '../workflow/deadlines.ts';
 import { suggestRoute, type RoutingSuggestion } from '../workflow/routing.ts';
+import { rulesInForce } from '../workflow/routing-rules.ts';
 import type { RegistryRuntime } from '../runtime.ts';
 import { documents, users } from '../schema.ts';
 
@@ -22,7 +23,7 @@ export async function routeFor(
   recipients: string[],
   text: string | null,
 ): Promise<RoutingSuggestion> {
-  return suggestRoute(rt.db, rt.config.registry.routing, {
+  return suggestRoute(rt.db, await rulesInForce(rt), {
     unitId: doc.unitId,
     recipients,
     issuer: doc.issuer,

@@ -21,6 +21,12 @@ export interface DocumentQuery {
   dueBefore?: string;
   dueAfter?: string;
   overdue?: boolean;
+  /** Decree 30 type code, exactly ("CV", "QĐ"). */
+  typeCode?: string;
+  /** Words of the issuer's name, diacritics-insensitive. */
+  issuer?: string;
+  /** Also answer `types`: the type codes of the matching documents whatever `typeCode` says (the book's type filter). */
+  facets?: boolean;
   /** Only book entries (registered), or only the clerk's queue. */
   book?: 'incoming' | 'review';
   limit?: number;
@@ -48,6 +54,14 @@ export function queryTokens(q: string): string[] {
     .slice(0, 12);
 }
 
+/** Every letter with a diacritic (and A–Z) → its folded lower-case letter, for SQL translate(): PGlite and PostgreSQL alike, no extension. */
+const VIETNAMESE = 'àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ';
+const FOLD_FROM = [...VIETNAMESE, ...VIETNAMESE.toUpperCase(), ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].join('');
+const FOLD_TO = [...FOLD_FROM].map((c) => foldDiacritics(c)).join('');
+
+/** A text column folded as foldDiacritics folds (letters with diacritics, Đ and capitals). */
+export const foldedColumn = (column: SQLWrapper): SQL => sql`translate(${column}, ${FOLD_FROM}, ${FOLD_TO})`;
+
 async function assigneeId(rt: RegistryRuntime, p: Principal, a: string): Promise<string> {
   if (a === 'me') return p.id ?? '-';
   if (!a.includes('@')) return a;
@@ -70,9 +84,23 @@ export async function searchDocuments(rt: RegistryRuntime, p: Principal, query: 
   if (query.overdue) where.push(and(lt(documents.dueDate, localDate(rt.clock.now(), rt.tz)), inArray(documents.status, OPEN_STATUSES)));
   if (query.book === 'incoming') where.push(isNotNull(documents.bookNumber));
   if (query.book === 'review') where.push(inArray(documents.status, ['review', 'quarantined']));
+  const issuer = foldDiacritics(query.issuer ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (issuer) where.push(likeEscaped(foldedColumn(documents.issuer), `%${escapeLike(issuer)}%`));
+  const anyType = and(...where);
+  if (query.typeCode) where.push(eq(documents.typeCode, query.typeCode));
   const cond = and(...where);
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const [{ total }] = await rt.db.select({ total: count() }).from(documents).where(cond);
+  const types = query.facets
+    ? await rt.db
+        .select({ code: documents.typeCode, name: sql<string | null>`max(${documents.typeName})`, n: count() })
+        .from(documents)
+        .where(and(anyType, isNotNull(documents.typeCode)))
+        .groupBy(documents.typeCode)
+        .orderBy(asc(documents.typeCode))
+    : undefined;
   const items = await rt.db
     .select(listColumns)
     .from(documents)
@@ -84,7 +112,7 @@ export async function searchDocuments(rt: RegistryRuntime, p: Principal, query: 
     )
     .limit(limit)
     .offset(query.offset ?? 0);
-  return { total: Number(total), items };
+  return { total: Number(total), items, ...(types ? { types: types.map((t) => ({ code: t.code!, name: t.name, n: Number(t.n) })) } : {}) };
 }
 
 export const listColumns = {

@@ -41,7 +41,7 @@ export interface IntakeOutcome {
 
 const SYSTEM = 'system:register';
 /** Items that no longer stand for the document (so a new arrival is not a duplicate of them). */
-const SETTLED_ELSEWHERE = ['returned', 'not_document', 'linked'];
+const SETTLED_ELSEWHERE = ['returned', 'not_document', 'linked', 'forwarded'];
 
 function asClassification(v: unknown): Classification | null {
   return v && typeof v === 'object' && typeof (v as Classification).kind === 'string' ? (v as Classification) : null;

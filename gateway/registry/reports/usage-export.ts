@@ -2,14 +2,17 @@
  * The usage report (usage.ts) as the files a unit sends to the province: XLSX (exceljs) and a
  * printable PDF (pdf-lib with the embedded DejaVu font) — the libraries and the font the incoming
  * book's export uses (gateway/registry/books/). One table: per unit, each indicator with its
- * figures, the target and whether it is met; then the raw counts.
+ * figures, the target and whether it is met; then the raw counts (XLSX) and the actions per channel
+ * (PDF: a second table, each channel marked "tự khai" unless the gateway recorded it itself, usage.ts
+ * VERIFIED_CHANNELS).
  */
 import { readFileSync } from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { vnDate } from '../books/book-data.ts';
 import { FONT_FILE, wrap } from '../books/book-pdf.ts';
-import type { Indicator, IndicatorKey, UsageReport } from './usage.ts';
+import { CHANNELS, type ChannelKey, type Indicator, type IndicatorKey, type UsageReport } from './usage.ts';
+import { localDate } from '../../clock.ts';
 
 export const INDICATOR_LABELS: Record<IndicatorKey, string> = {
   receivedElectronic: 'Văn bản đến nhận qua mạng (điện tử)',
@@ -22,6 +25,39 @@ export const INDICATOR_LABELS: Record<IndicatorKey, string> = {
   registerHours: 'Thời gian từ khi đến tới khi vào sổ (giờ, 90%)',
   doneDays: 'Thời gian từ khi đến tới khi xử lý xong (ngày, 90%)',
 };
+
+/** The channels as the console's report page names them (console/src/i18n-work.ts). */
+export const CHANNEL_LABELS: Record<ChannelKey, string> = {
+  console: 'Trang quản lý (trình duyệt)',
+  addin: 'Outlook (add-in)',
+  mail: 'Trả lời thư thông báo',
+  cli: 'Dòng lệnh',
+  api: 'Phần mềm khác qua API',
+  unknown: 'Chưa ghi kênh (trước khi có ghi nhận)',
+};
+export const CHANNEL_NOTE =
+  'Kênh "tự khai": do ứng dụng tự ghi trong yêu cầu gửi tới hệ thống, chưa được xác thực; kênh "trả lời thư" do hệ thống ghi nhận khi nhận thư.';
+
+const CHANNEL_COLUMNS = [
+  { key: 'unit', label: 'Đơn vị', width: 16 },
+  { key: 'channel', label: 'Kênh thao tác', width: 26 },
+  { key: 'actions', label: 'Số thao tác', width: 10 },
+  { key: 'people', label: 'Số người', width: 10 },
+  { key: 'verified', label: 'Nguồn ghi kênh', width: 16 },
+];
+
+/** The actions on each unit's documents per channel, as rows of the PDF's second table. */
+export function channelRows(r: UsageReport): Array<Record<string, string>> {
+  return r.units.flatMap((u) =>
+    CHANNELS.filter((c) => c !== 'unknown' || u.channels[c].actions > 0).map((c) => ({
+      unit: u.unitName,
+      channel: CHANNEL_LABELS[c],
+      actions: String(u.channels[c].actions),
+      people: String(u.channels[c].people),
+      verified: u.channels[c].verified ? 'hệ thống ghi nhận' : 'tự khai',
+    })),
+  );
+}
 
 const COLUMNS = [
   { key: 'unit', label: 'Đơn vị', width: 16 },
@@ -86,6 +122,11 @@ export async function usageXlsx(r: UsageReport): Promise<Buffer> {
     ['officersApp', 'Xử lý trên phần mềm'],
     ['officersMail', 'Xử lý qua thư trả lời'],
     ['officersNone', 'Chưa xử lý điện tử'],
+    ['actionsConsole', 'Thao tác trên trang quản lý'],
+    ['actionsAddin', 'Thao tác trong Outlook'],
+    ['actionsMail', 'Thao tác qua thư trả lời'],
+    ['actionsCli', 'Thao tác bằng dòng lệnh'],
+    ['actionsApi', 'Thao tác qua API khác'],
     ['registerMedianH', 'Vào sổ trung vị (giờ)'],
     ['registerP90H', 'Vào sổ 90% (giờ)'],
     ['doneMedianD', 'Xong trung vị (ngày)'],
@@ -107,6 +148,11 @@ export async function usageXlsx(r: UsageReport): Promise<Buffer> {
       u.officers.app,
       u.officers.mail,
       u.officers.none,
+      u.channels.console.actions,
+      u.channels.addin.actions,
+      u.channels.mail.actions,
+      u.channels.cli.actions,
+      u.channels.api.actions,
       u.times.registerHours.median,
       u.times.registerHours.p90,
       u.times.doneDays.median,
@@ -135,8 +181,8 @@ export async function usagePdf(r: UsageReport, tz: string): Promise<Buffer> {
   }
   const font = await pdf.embedFont(fontBytes, { subset: true });
   const usable = PAGE[0] - 2 * MARGIN;
-  const total = COLUMNS.reduce((a, c) => a + c.width, 0);
-  const widths = COLUMNS.map((c) => (c.width / total) * usable);
+  const widthsOf = (cols: Array<{ width: number }>) => cols.map((c) => (c.width / cols.reduce((a, x) => a + x.width, 0)) * usable);
+  let widths = widthsOf(COLUMNS);
   let page: PDFPage = pdf.addPage(PAGE);
   let y = PAGE[1] - MARGIN;
   const text = (s: string, size: number, f: PDFFont = font) => {
@@ -167,7 +213,7 @@ export async function usagePdf(r: UsageReport, tz: string): Promise<Buffer> {
     y -= height;
   };
   text(reportTitle(r), 13);
-  const made = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(r.generatedAt));
+  const made = localDate(new Date(r.generatedAt), tz);
   text(`Lập ngày ${vnDate(made)} từ sổ văn bản của hệ thống văn thư điện tử.`, SIZE);
   y -= 4;
   row(
@@ -180,6 +226,27 @@ export async function usagePdf(r: UsageReport, tz: string): Promise<Buffer> {
       false,
     );
   if (!r.units.length) text('(Không có đơn vị nào — no unit in scope)', SIZE);
+  // The actions per channel (the page's channel tables), each marked as the gateway's record or the client's claim.
+  if (r.units.length) {
+    y -= 12;
+    if (y < MARGIN + 60) {
+      page = pdf.addPage(PAGE);
+      y = PAGE[1] - MARGIN;
+    }
+    text('Thao tác trên văn bản theo kênh', 11);
+    widths = widthsOf(CHANNEL_COLUMNS);
+    row(
+      CHANNEL_COLUMNS.map((c) => c.label),
+      true,
+    );
+    for (const cells of channelRows(r))
+      row(
+        CHANNEL_COLUMNS.map((c) => cells[c.key] ?? ''),
+        false,
+      );
+    y -= 4;
+    for (const l of wrap(CHANNEL_NOTE, font, SIZE, usable)) text(l, SIZE);
+  }
   y -= 12;
   if (y < MARGIN + 20) {
     page = pdf.addPage(PAGE);

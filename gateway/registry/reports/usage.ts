@@ -16,6 +16,10 @@
  *   least one action on an item in the month (progress, done, comment, extension, decline,
  *   results) in the add-in or the console (the API) or by a reply to a notice (audit `via.channel`
  *   = mail); none: items but no such action;
+ * - channels: every action people took on the unit's documents in the month (not the pipeline's),
+ *   by where they took it — the audit entry's `via.channel`: console, addin (Outlook), mail (a reply
+ *   to a notice), cli, api (another client of the API); `unknown` for entries written before
+ *   channels were recorded — counted as actions and as the people who took them;
  * - times: arrival → registration (hours) of the documents registered in the month, arrival → done
  *   (days) of those done in the month; median and 90th percentile.
  *
@@ -38,6 +42,16 @@ export const OFFICER_ACTIONS = [
   'document.sent_by_mail',
 ];
 
+/** Where an action was taken (audit `data.via.channel`, set by gateway/http/channel.ts, the CLI and replies). */
+export const CHANNELS = ['console', 'addin', 'mail', 'cli', 'api', 'unknown'] as const;
+export type ChannelKey = (typeof CHANNELS)[number];
+/**
+ * Channels the gateway records itself (a reply to a notice, taken in by mail). The others come from
+ * the client's own header (gateway/http/channel.ts) — or its absence, `api` — and are not proven:
+ * the report marks them unverified.
+ */
+export const VERIFIED_CHANNELS: readonly ChannelKey[] = ['mail'];
+
 export interface Spread {
   n: number;
   median: number | null;
@@ -50,6 +64,8 @@ export interface UnitUsage {
   received: { total: number; electronic: number; paper: number; scans: number; signed: number };
   sent: { numbered: number; electronic: number; signed: number | null };
   officers: { withItems: number; app: number; mail: number; electronic: number; none: number };
+  /** Actions on the unit's documents in the month by people (not the pipeline), and how many people, per channel. */
+  channels: Record<ChannelKey, { actions: number; people: number; verified: boolean }>;
   times: { registerHours: Spread; doneDays: Spread };
   indicators: Indicator[];
 }
@@ -147,6 +163,14 @@ export async function usageReport(rt: RegistryRuntime, unitIds: string[], month?
     sql`select distinct actor, (data->'via'->>'channel') = 'mail' as by_mail from audit_log
         where entity = 'document' and action in (${actions}) and at >= ${from}::timestamptz and at < ${to}::timestamptz`,
   );
+  const channels = await rows<{ unit_id: string; channel: string | null; actions: Num; people: Num }>(
+    rt.db,
+    sql`select d.unit_id, a.data->'via'->>'channel' as channel, count(*) as actions, count(distinct a.actor) as people
+        from audit_log a join documents d on d.id = a.entity_id
+        where a.entity = 'document' and a.actor not like 'system:%' and d.unit_id in (${units})
+          and a.at >= ${from}::timestamptz and a.at < ${to}::timestamptz
+        group by 1, 2`,
+  );
   const times = await rows<{ unit_id: string; reg_s: Num; done_s: Num; registered: boolean; done: boolean }>(
     rt.db,
     sql`select unit_id,
@@ -183,6 +207,7 @@ export async function usageReport(rt: RegistryRuntime, unitIds: string[], month?
       },
       sent: { numbered: num(s?.numbered ?? 0), electronic: num(s?.electronic ?? 0), signed: signedKnown ? num(s?.signed ?? 0) : null },
       officers: { withItems: people.length, app, mail, electronic, none: people.length - electronic },
+      channels: byChannel(channels.filter((c) => c.unit_id === unitId)),
       times: {
         registerHours: spread(t.filter((x) => x.registered).map((x) => num(x.reg_s) / 3600)),
         doneDays: spread(t.filter((x) => x.done).map((x) => num(x.done_s) / 86_400)),
@@ -191,6 +216,15 @@ export async function usageReport(rt: RegistryRuntime, unitIds: string[], month?
     return { ...usage, indicators: indicators(usage, targets) };
   });
   return { month: m.month, generatedAt: now.toISOString(), targets, units: out };
+}
+
+function byChannel(found: Array<{ channel: string | null; actions: Num; people: Num }>): UnitUsage['channels'] {
+  const out = Object.fromEntries(CHANNELS.map((c) => [c, { actions: 0, people: 0, verified: VERIFIED_CHANNELS.includes(c) }])) as UnitUsage['channels'];
+  for (const f of found) {
+    const c = (CHANNELS as readonly string[]).includes(f.channel ?? '') ? (f.channel as ChannelKey) : 'unknown';
+    out[c] = { ...out[c], actions: out[c].actions + num(f.actions), people: out[c].people + num(f.people) };
+  }
+  return out;
 }
 
 function share(key: IndicatorKey, count: number, total: number, target: number | null): Indicator {

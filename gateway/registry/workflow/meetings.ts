@@ -15,6 +15,7 @@
  * runs never send the same change twice; a failed send puts the row back and throws (the job retries).
  */
 import { and, eq } from 'drizzle-orm';
+import { zonedIso } from '../../clock.ts';
 import { messageStages } from '../../store/schema.ts';
 import type { MeetingFields } from '../../documents/types.ts';
 import { authorizeDocument, canSeeDocument, type Principal } from '../access/policy.ts';
@@ -38,26 +39,6 @@ export interface MeetingView {
 
 type MeetingRow = typeof documentMeetings.$inferSelect;
 type InviteRow = typeof meetingInvites.$inferSelect;
-
-/** ISO 8601 with the zone's offset at that instant: "2026-12-15T08:00:00+07:00". */
-export function zonedIso(at: Date, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  const local = `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
-  const offsetMin = Math.round((Date.parse(`${local}Z`) - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-  const sign = offsetMin < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMin);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
 
 /** "08:00 thứ Ba, 15/12/2026" in the unit's time zone. */
 export function vnDateTime(at: Date, tz: string): string {

@@ -3,7 +3,7 @@
  * document calls (read from the document, or set by a clerk), and the iCalendar invitation each
  * officer was sent for it — its UID, the SEQUENCE of the last one sent, and what it said.
  */
-import { integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { documents } from '../schema.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -38,3 +38,15 @@ export const meetingInvites = pgTable(
   },
   (t) => [primaryKey({ columns: [t.documentId, t.userId] })],
 );
+
+/**
+ * Routing rules edited in the console (gateway/registry/workflow/routing-rules.ts): one row per unit
+ * whose rules an admin saved; they replace that unit's rules of `registry.routing` in the
+ * configuration. A unit without a row keeps the configuration's.
+ */
+export const routingRules = pgTable('routing_rules', {
+  unitId: text('unit_id').primaryKey(),
+  rules: jsonb('rules').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});

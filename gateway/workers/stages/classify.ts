@@ -11,9 +11,24 @@ import { classifyParsed, unparsedResult } from '../../documents/message.ts';
 import { classifyLimits } from '../../documents/limits.ts';
 import type { Classification, ClassifyOptions } from '../../documents/types.ts';
 import { PermanentError, VanthuError } from '../../errors.ts';
-import type { Stage } from '../pipeline.ts';
-import { parsedMessage } from '../parsed-message.ts';
+import type { Stage, StageContext } from '../pipeline.ts';
+import { noteOf, parsedMessage } from '../parsed-message.ts';
+import { pooledClassify } from '../pool/job.ts';
 import { classifyScans } from './ocr-input.ts';
+
+/** Keeps, for this job, what the classifier read of each attachment (parsed-message.ts JobMime). */
+function noteRead(ctx: StageContext): ClassifyOptions['onAttachmentRead'] {
+  return (content, read) => {
+    (ctx.mime ??= {}).reads ??= [];
+    ctx.mime.reads?.push(noteOf(content, read));
+  };
+}
+
+/** Classification is a function of the bytes: what fails once fails again. */
+function classifyFailed(err: unknown): never {
+  if (err instanceof VanthuError) throw err;
+  throw new PermanentError('classify-failed', `classification failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
 
 export const classifyStage: Stage<'classify'> = {
   name: 'classify',
@@ -21,7 +36,9 @@ export const classifyStage: Stage<'classify'> = {
   async run(ctx) {
     const { message, config } = ctx;
     // onLimit 'throw': a PDF or DOCX over a limit ends the message in review (limit:<name>).
-    const opts: ClassifyOptions = { now: message.receivedAt, limits: classifyLimits(config.limits), onLimit: 'throw' };
+    const opts: ClassifyOptions = { now: message.receivedAt, limits: classifyLimits(config.limits), onLimit: 'throw', onAttachmentRead: noteRead(ctx) };
+    // With a CPU pool the classifier runs on the job's thread, on the parse kept there (pool/job.ts).
+    if (ctx.pool) return classifyScans(ctx, await pooledClassify(ctx, ctx.pool).then((r) => r.classification, classifyFailed));
     let mail: ParsedMail;
     try {
       // The MIME guard throws LimitExceeded at the first limit passed: there is nothing to classify safely.
@@ -36,9 +53,7 @@ export const classifyStage: Stage<'classify'> = {
     try {
       base = await classifyParsed(mail, opts);
     } catch (err) {
-      // Classification is a function of the bytes: what fails once fails again.
-      if (err instanceof VanthuError) throw err;
-      throw new PermanentError('classify-failed', `classification failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      classifyFailed(err);
     }
     // May throw AwaitingWork: the message waits in state `ocr` for its scans to be read.
     return classifyScans(ctx, base);

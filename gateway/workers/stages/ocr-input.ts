@@ -31,7 +31,7 @@ import { inboundMessages, messageOcr } from '../../store/schema.ts';
 import { ocrTools } from '../ocr.ts';
 import { markEnqueued } from '../outbox.ts';
 import { AwaitingWork, type StageContext } from '../pipeline.ts';
-import { heldParse } from '../parsed-message.ts';
+import { heldMessage } from '../parsed-message.ts';
 import { WAITING_STATES } from '../states.ts';
 
 /** What the classification says about an OCR read (stored with it; the register stage reads `low`). */
@@ -81,9 +81,19 @@ type StoredAttachment = NonNullable<StageContext['results']['parse']>['attachmen
  * parsed-message.ts) and the part there is the one stored at that index, else its blob.
  */
 async function attachmentBytes(ctx: StageContext, a: StoredAttachment): Promise<Buffer> {
-  const held = (await heldParse(ctx))?.message.attachments[a.idx];
+  const held = (await heldMessage(ctx))?.attachments[a.idx];
   if (held && held.size === a.size && held.contentType === a.contentType && held.filename === (a.filename ?? null)) return held.content;
   return ctx.blobs.read(a.sha256);
+}
+
+/** The classifier of this job read every page of this PDF, and each has a full text layer that is not garbage. */
+function fullTextLayer(ctx: StageContext, a: StoredAttachment): boolean {
+  for (const read of ctx.mime?.reads ?? []) {
+    if (read.size !== a.size) continue;
+    const sha256 = read.sha256();
+    if (sha256 !== null && sha256 === a.sha256) return read.fullTextLayer();
+  }
+  return false;
 }
 
 /** The scans among the attachments the classifier reads (limits.read: size and count). */
@@ -98,6 +108,8 @@ async function findScans(ctx: StageContext): Promise<Scan[]> {
     const type = a.contentType.toLowerCase();
     const base = { idx: a.idx, sha256: a.sha256, name };
     if (type === 'application/pdf' || /\.pdf$/i.test(name)) {
+      // This job's classifier read every page of it and found a full, sound text layer: no scan.
+      if (fullTextLayer(ctx, a)) continue;
       try {
         const layers = await pagesNeedingOcr(await attachmentBytes(ctx, a), { tools: env, signal: AbortSignal.timeout(30_000) });
         const pages = layers.filter((p) => p.needsOcr).map((p) => p.page);
@@ -139,8 +151,10 @@ function withoutOcr(base: Classification, why: string, scans: Scan[]): Result {
  * unchanged without scans; otherwise waits for OCR, or classifies the text OCR read.
  */
 export async function classifyScans(ctx: StageContext, base: Classification): Promise<Result> {
+  ctx.scansFound = 0;
   if (!wantsOcr(base)) return base;
   const scans = await findScans(ctx);
+  ctx.scansFound = scans.length;
   if (!scans.length) return base;
   if (!ctx.config.ocr.enabled) return withoutOcr(base, REASON_OCR_DISABLED, scans);
   const probe = await probeOcrCached(ocrTools(ctx.config));

@@ -7,6 +7,7 @@
 import type { messageAttachments } from '../../store/schema.ts';
 import type { Stage } from '../pipeline.ts';
 import { parsedMessage } from '../parsed-message.ts';
+import { pooledMessage } from '../pool/job.ts';
 
 export const parseStage: Stage<'parse'> = {
   name: 'parse',
@@ -15,10 +16,10 @@ export const parseStage: Stage<'parse'> = {
   // The attachment rows go with the stage's row, in its statement: re-running the stage replaces
   // them (the rows past this run's last index deleted, this run's upserted: disjoint rows, so one
   // statement may do both).
-  storeWith: (r, p) => [
-    `delete from message_attachments where message_id = $1::text and idx >= ${p(r.attachments.length)}::integer`,
+  storeWith: (r, p, id) => [
+    `delete from message_attachments where message_id = ${id} and idx >= ${p(r.attachments.length)}::integer`,
     `insert into message_attachments (message_id, idx, filename, content_type, disposition, content_id, size, sha256)
-select $1::text, * from unnest(${p(r.attachments.map((a) => a.idx))}::integer[], ${p(r.attachments.map((a) => a.filename ?? null))}::text[],
+select ${id}, * from unnest(${p(r.attachments.map((a) => a.idx))}::integer[], ${p(r.attachments.map((a) => a.filename ?? null))}::text[],
   ${p(r.attachments.map((a) => a.contentType))}::text[], ${p(r.attachments.map((a) => a.disposition ?? null))}::text[],
   ${p(r.attachments.map((a) => a.contentId ?? null))}::text[], ${p(r.attachments.map((a) => a.size))}::integer[], ${p(r.attachments.map((a) => a.sha256))}::text[])
 on conflict (message_id, idx) do update set filename = excluded.filename, content_type = excluded.content_type, disposition = excluded.disposition,
@@ -28,7 +29,8 @@ on conflict (message_id, idx) do update set filename = excluded.filename, conten
     const { message, blobs } = ctx;
     // The MIME guard stops at the first limit passed (LimitExceeded: an outcome). The parse stays on
     // the context for classify and verify: one read and one parse per job (parsed-message.ts).
-    const parsed = (await parsedMessage(ctx)).message;
+    // With a CPU pool the parse runs on its thread and stays there for the job (pool/job.ts).
+    const parsed = ctx.pool ? await pooledMessage(ctx, ctx.pool) : (await parsedMessage(ctx)).message;
     const stored: (typeof messageAttachments.$inferInsert)[] = [];
     for (const [idx, a] of parsed.attachments.entries()) {
       const { sha256 } = await blobs.put(a.content);

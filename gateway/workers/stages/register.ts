@@ -36,7 +36,8 @@ async function inputs(ctx: StageContext): Promise<Record<string, unknown>> {
  * it like any other text (docs/ocr.md).
  */
 async function withOcrText(ctx: StageContext, results: Record<string, unknown>): Promise<Record<string, unknown>> {
-  if (!results.parse) return results;
+  // The classifier of this job found no scan: no OCR text to look for (one statement less per message).
+  if (!results.parse || ctx.scansFound === 0) return results;
   const text = await ocrText(ctx.database, ctx.message.id);
   if (!text) return results;
   const parse = results.parse as { text?: string | null };

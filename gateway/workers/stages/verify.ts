@@ -8,10 +8,11 @@
  */
 import type { Config } from '../../config/load.ts';
 import { configuredDns, configuredTrust } from '../../trust/configured.ts';
-import { verifyMessage, type DnsResolver, type SignedRevision, type TrustStore } from '../../trust/index.ts';
+import { verifyMessage, type DnsResolver, type SignedRevision, type TrustStore, type VerifyReport } from '../../trust/index.ts';
 import { PermanentError, VanthuError } from '../../errors.ts';
-import type { Stage, StoredRevision } from '../pipeline.ts';
+import type { Stage, StageContext, StoredRevision } from '../pipeline.ts';
 import { parsedMessage, rawMessage, releaseMime } from '../parsed-message.ts';
+import { pooledVerify } from '../pool/job.ts';
 
 const loaded = new WeakMap<Config, Promise<{ trust: TrustStore; dns: DnsResolver | undefined }>>();
 
@@ -25,20 +26,27 @@ function trustFor(config: Config) {
   return p;
 }
 
+/** verifyMessage on this thread, with the job's raw bytes and parse. */
+async function verifyHere(ctx: StageContext): Promise<{ report: VerifyReport; revisions: SignedRevision[] }> {
+  const { message, config, clock } = ctx;
+  const { trust, dns } = await trustFor(config);
+  const raw = await rawMessage(ctx);
+  // Without a parse (mailparser gave up, a limit now lower than when the parse stage ran)
+  // verifyMessage parses the attachments itself and says what it could not read, as it always did.
+  const attachments = (await parsedMessage(ctx).catch(() => null))?.mail.attachments;
+  const smtp = message.remoteIp ? { ip: message.remoteIp, helo: message.helo ?? '', mailFrom: message.mailFrom ?? '' } : undefined;
+  const revisions: SignedRevision[] = [];
+  const opts = { trust, dns, smtp, now: clock.now(), onSignedRevision: (r: SignedRevision) => revisions.push(r) };
+  return { report: await verifyMessage(raw, opts, attachments), revisions };
+}
+
 export const verifyStage: Stage<'verify'> = {
   name: 'verify',
   doneState: 'verified',
   async run(ctx) {
-    const { message, blobs, config, clock } = ctx;
-    const { trust, dns } = await trustFor(config);
-    const raw = await rawMessage(ctx);
-    // Without a parse (mailparser gave up, a limit now lower than when the parse stage ran)
-    // verifyMessage parses the attachments itself and says what it could not read, as it always did.
-    const attachments = (await parsedMessage(ctx).catch(() => null))?.mail.attachments;
-    const smtp = message.remoteIp ? { ip: message.remoteIp, helo: message.helo ?? '', mailFrom: message.mailFrom ?? '' } : undefined;
-    const revisions: SignedRevision[] = [];
-    const opts = { trust, dns, smtp, now: clock.now(), onSignedRevision: (r: SignedRevision) => revisions.push(r) };
-    const report = await verifyMessage(raw, opts, attachments).catch((err: unknown) => {
+    const { blobs } = ctx;
+    // With a CPU pool verification runs on the job's thread, on the parse kept there (pool/job.ts).
+    const { report, revisions } = await (ctx.pool ? pooledVerify(ctx, ctx.pool) : verifyHere(ctx)).catch((err: unknown) => {
       // verifyMessage turns what it can into verdicts; what still escapes is a function of the bytes: not retried.
       throw err instanceof VanthuError
         ? err

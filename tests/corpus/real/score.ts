@@ -108,7 +108,7 @@ function normSubject(s: string | null | undefined): string {
     .normalize('NFC')
     .trim()
     .replace(/^["“”'‘’«»\s]+/u, '');
-  return normText(t.replace(/^(v\s*[/.]\s*v|về\s+việc)\s*[:.,]?\s*/iu, ''));
+  return normText(t.replace(/^(v\s*[/.]\s*v|về\s+việc|về)\s*[:.,]?\s+/iu, ''));
 }
 
 function normNumber(s: string | null | undefined): string {

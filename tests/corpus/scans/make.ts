@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { prng } from '../../helpers/prng.ts';
 
 const HERE = import.meta.dirname;
 
@@ -81,18 +82,6 @@ export const CASES: ScanCase[] = [
     real: true,
   },
 ];
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seedOf(s: string): number {
   let h = 2166136261;
@@ -240,7 +229,7 @@ function noise(img: Raw, rand: () => number): Raw {
 }
 
 async function degrade(c: ScanCase, pdf: string, page: number, dir: string, label: { signerName: string | null }): Promise<{ jpeg: Buffer; dpi: number }> {
-  const rand = rng(seedOf(`${c.file}#${page}`));
+  const rand = prng(seedOf(`${c.file}#${page}`));
   const low = c.degradations.includes('lowdpi');
   const dpi = low ? 120 : DPI;
   let img = render(pdf, page, dpi, dir);

@@ -46,7 +46,11 @@ function scored(label: Label): Label {
 }
 
 export async function readScan(c: ScanCase & { label: Label }, opts: OcrOptions = {}): Promise<ScanRun> {
-  const ocr = await ocrFile(c.file, opts);
+  return classifyScan(c, await ocrFile(c.file, opts));
+}
+
+/** A scan's OCR result classified and scored as the pipeline classifies it. */
+export async function classifyScan(c: ScanCase & { label: Label }, ocr: OcrResult): Promise<ScanRun> {
   const reading = ocrReading(ocr);
   const name = path.basename(c.file);
   const read = await classifyOcr(name, reading, { now: NOW, minConfidence: MIN_CONFIDENCE });

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveLimits } from '../limits.ts';
+import { pdfText } from '../sources/pdf.ts';
+import { textLayerSuffices } from './text-layer.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../tests/fixtures/ocr');
+const read = (name: string) => pdfText(readFileSync(path.join(FIXTURES, name)), resolveLimits());
+
+describe('textLayerSuffices: may the scan check skip poppler for a PDF the classifier read?', () => {
+  it('a text PDF read whole, every page full of sound text: yes', async () => {
+    const r = await read('decision-text.pdf');
+    expect(r.layout.length).toBe(r.pages);
+    expect(textLayerSuffices(r.layout, r.pages)).toBe(true);
+  });
+
+  it('a scan (no text layer): no', async () => {
+    const r = await read('decision-scan.pdf');
+    expect(textLayerSuffices(r.layout, r.pages)).toBe(false);
+  });
+
+  it('pages left unread (a long file read at its first and last pages), or the page count unknown: no', async () => {
+    const r = await read('decision-text.pdf');
+    expect(textLayerSuffices(r.layout, r.pages + 1)).toBe(false);
+    expect(textLayerSuffices(r.layout, undefined)).toBe(false);
+  });
+
+  it('a page with a thin text layer (a signing stamp over a scan): no', async () => {
+    const r = await read('decision-text.pdf');
+    const thin = { ...r.layout[0], rows: r.layout[0].rows.slice(0, 1) };
+    expect(textLayerSuffices([thin, ...r.layout.slice(1)], r.pages)).toBe(false);
+  });
+
+  it('a page whose text has lost every diacritic (a scanner’s own OCR): no', async () => {
+    const r = await read('decision-text.pdf');
+    const strip = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd');
+    const broken = r.layout.map((p) => ({ ...p, rows: p.rows.map((row) => ({ ...row, cells: row.cells.map((c) => ({ ...c, text: strip(c.text) })) })) }));
+    expect(textLayerSuffices(broken, r.pages)).toBe(false);
+  });
+});

@@ -1,0 +1,43 @@
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { parseEdXml } from '../documents/edxml/parse.ts';
+import { composeDocument } from './compose.ts';
+
+const input = (edxml: boolean) => ({
+  from: { name: 'Sở Tài chính tỉnh Lâm Đồng', address: 'vanthu@stc.lamdong.gov.vn', organId: '000.00.12.H41' },
+  to: [{ name: 'Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', address: 'vanthu@vpubnd.lamdong.gov.vn', organId: '000.00.01.H41' }],
+  notation: '3/BC-STC',
+  issuedDate: '2026-11-23',
+  typeCode: 'BC',
+  typeName: 'Báo cáo',
+  subject: 'Tình hình thu chi ngân sách',
+  body: null,
+  document: { filename: 'bao-cao.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n'), contentType: 'application/pdf' },
+  appendices: [
+    { filename: 'Phụ lục 1.xlsx', content: Buffer.from('PK\u0003\u0004'), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+  ],
+  edxml,
+  signer: null,
+  now: new Date('2026-11-23T02:00:00Z'),
+});
+
+describe('an outgoing document with appendices (sent for issuance from the add-in)', () => {
+  it('carries the document first and each appendix after it, as they are', async () => {
+    const mail = await simpleParser((await composeDocument(input(false), { dkim: null, smime: null })).raw);
+    expect(mail.attachments.map((a) => [a.filename, a.content.length])).toEqual([
+      ['bao-cao.pdf', 15],
+      ['Phụ lục 1.xlsx', 4],
+    ]);
+  });
+
+  it('lists every file in the edXML envelope, each by the Content-ID of its part', async () => {
+    const mail = await simpleParser((await composeDocument(input(true), { dkim: null, smime: null })).raw);
+    const [envelope, ...files] = mail.attachments;
+    const parsed = parseEdXml(envelope.content.toString('utf8'));
+    expect(parsed?.kind).toBe('envelope');
+    const refs = parsed?.kind === 'envelope' ? parsed.envelope.attachments : [];
+    expect(refs.map((r) => r.name)).toEqual(['bao-cao.pdf', 'Phụ lục 1.xlsx']);
+    expect(refs.map((r) => r.contentId)).toEqual(files.map((f) => f.contentId?.replace(/^<|>$/g, '')));
+    expect(new Set(refs.map((r) => r.contentId)).size).toBe(2);
+  });
+});

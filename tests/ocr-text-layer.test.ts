@@ -1,0 +1,95 @@
+/**
+ * The scan check skips poppler for a PDF the classifier read whole with a full text layer
+ * (docs/ocr.md, "In the pipeline"; bench/e2e/FINDINGS.md: three processes per PDF attachment of
+ * every message without a document were a measured share of the gateway's CPU). A real gateway,
+ * real poppler: pdfinfo, pdftotext and pdfimages are found through a PATH whose first folder holds
+ * wrappers that write their name to a log and run the real program. A text PDF that holds no
+ * official document (so the scan check looks at it) runs none of them; a scanned PDF still runs
+ * them and still goes to review for want of OCR.
+ */
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway, waitFor } from './helpers/gateway.ts';
+import { transport } from './helpers/smtp.ts';
+
+const SCAN = readFileSync(path.join(import.meta.dirname, 'fixtures', 'ocr', 'decision-scan.pdf'));
+const UNIT = 'vanthu@vpubnd.lamdong.gov.vn';
+const TOOLS = ['pdfinfo', 'pdftotext', 'pdfimages'];
+
+async function letterPdf(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595, 842]);
+  const lines = [
+    'Minutes of the project steering meeting',
+    'The team reviewed the delivery plan for the second quarter and agreed on the next steps.',
+    'Each work package owner will send an updated schedule before the end of the month.',
+    'The budget review is moved to the next meeting, when the figures from finance are in.',
+    'Risks discussed: supplier delays, staff availability during the holidays, test hardware.',
+  ];
+  lines.forEach((l, i) => page.drawText(l, { x: 50, y: 780 - i * 18, size: 11, font }));
+  return Buffer.from(await doc.save());
+}
+
+describe('the scan check and the text layer the classifier already read', () => {
+  let gw: TestGateway;
+  let dir: string;
+  let log: string;
+  const oldPath = process.env.PATH;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vanthu-poppler-'));
+    log = path.join(dir, 'calls.log');
+    for (const tool of TOOLS) {
+      const real = ['/usr/bin', '/bin', '/usr/local/bin'].map((d) => path.join(d, tool)).find((p) => existsSync(p));
+      if (!real) throw new Error(`${tool} is not installed (poppler-utils)`);
+      writeFileSync(path.join(dir, tool), `#!/bin/sh\necho ${tool} >> '${log}'\nexec '${real}' "$@"\n`);
+      chmodSync(path.join(dir, tool), 0o755);
+    }
+    process.env.PATH = `${dir}:${oldPath}`;
+    gw = await startTestGateway({ backend: 'postgres', configure: (c) => void (c.ocr.enabled = false) });
+  });
+  afterAll(async () => {
+    process.env.PATH = oldPath;
+    await gw?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function mailAndDecide(filename: string, content: Buffer): Promise<{ state: string; reasons: string[] }> {
+    const info = await transport(gw.smtpPort!).sendMail({
+      from: 'a@example.gov.vn',
+      to: UNIT,
+      subject: 'Gửi tài liệu',
+      text: 'Xin gửi tài liệu đính kèm.',
+      attachments: [{ filename, content }],
+    });
+    const id = /queued as (\w+)/.exec(info.response)![1];
+    const m = await waitFor(
+      async () => {
+        const v = (await (await gw.api(`/api/messages/${id}`)).json()) as { state: string; stages: Record<string, { result: { reasons?: string[] } | null }> };
+        return v.state === 'decided' || v.state === 'failed' ? v : null;
+      },
+      60_000,
+      `message ${id} decided`,
+    );
+    return { state: m.state, reasons: m.stages.classify?.result?.reasons ?? [] };
+  }
+
+  const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+
+  it('a text PDF without a document: decided with no poppler process run', async () => {
+    const m = await mailAndDecide('minutes.pdf', await letterPdf());
+    expect(m.state).toBe('decided');
+    expect(calls()).toEqual([]);
+  });
+
+  it('a scanned PDF: poppler still looks at it, and it goes to review for want of OCR', async () => {
+    const m = await mailAndDecide('decision-scan.pdf', SCAN);
+    expect(m.state).toBe('decided');
+    expect(calls()).toEqual(expect.arrayContaining(TOOLS));
+    expect(m.reasons.some((r) => r.includes('không có OCR'))).toBe(true);
+  });
+});
