@@ -1,9 +1,10 @@
 /**
- * `npx tsx bench/ocr-gateway.ts [runs]` (issue 20): a two-page scan (tests/corpus/scans/cd-vpcp-58-scan.pdf,
- * image-only) mailed over SMTP to a running gateway (real PostgreSQL, Redis, tesseract), timed from
- * the SMTP 250 reply to the message being decided (goal ≤ 10 s), with the CPU this process and its
- * children spent meanwhile and the load average. The gateway runs in this process, as in
- * tests/ocr-pipeline.test.ts. Prints one JSON object. Measured, not asserted.
+ * `npm run bench:ocr-gateway` (two runs), or `npx tsx bench/ocr-gateway.ts [runs]` (issue 20): a
+ * two-page scan (tests/corpus/scans/cd-vpcp-58-scan.pdf, image-only) mailed over SMTP to a running
+ * gateway (real PostgreSQL, Redis, tesseract), timed from the SMTP 250 reply to the message being
+ * decided (goal ≤ 10 s), with the CPU this process and its children spent meanwhile and the load
+ * average. The gateway runs in this process, as in tests/ocr-pipeline.test.ts. Prints one JSON
+ * object. Measured, not asserted.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

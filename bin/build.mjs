@@ -20,8 +20,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT = path.join(ROOT, 'dist', 'cli');
 /** Bumped when this recipe changes, so builds made by an older recipe count as stale. */
-const FORMAT = 2;
+const FORMAT = 3;
 const ENTRY = 'gateway/cli/main.ts';
+/** The CPU pool's thread, a second entry: its threads load this bundle, not TypeScript (gateway/workers/pool/pool.ts). */
+const POOL_THREAD = 'gateway/workers/pool/thread-entry.ts';
+/** The short-lived thread pdfjs reads a PDF on, a third entry (gateway/documents/sources/pdfjs-worker.ts). */
+const PDFJS_THREAD = 'gateway/documents/sources/pdfjs-thread.ts';
 /** Old builds are kept this long: a process started from one may still load a command's chunk. */
 const KEEP_OLD_MS = 24 * 3600_000;
 
@@ -121,7 +125,7 @@ export async function build({ log = () => undefined, out = OUT } = {}) {
     try {
       result = await esbuild.build({
         absWorkingDir: ROOT,
-        entryPoints: { main: ENTRY },
+        entryPoints: { main: ENTRY, 'pool-thread': POOL_THREAD, 'pdfjs-thread': PDFJS_THREAD },
         bundle: true,
         splitting: true,
         format: 'esm',
@@ -134,7 +138,11 @@ export async function build({ log = () => undefined, out = OUT } = {}) {
         sourcemap: 'linked',
         sourcesContent: false,
         metafile: true,
-        define: META,
+        define: {
+          ...META,
+          __vanthu_pool_thread: JSON.stringify(path.join(dir, 'pool-thread.mjs')),
+          __vanthu_pdfjs_thread: JSON.stringify(path.join(dir, 'pdfjs-thread.mjs')),
+        },
         plugins: [sourceMeta],
         logLevel: 'silent',
         tsconfig: path.join(ROOT, 'tsconfig.json'),

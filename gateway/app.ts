@@ -43,6 +43,8 @@ import { FollowupScheduler } from './workers/followup.ts';
 import { startFollowupWorker } from './workers/followup-jobs.ts';
 import { DeliveryQueue, startDeliveryWorker } from './workers/delivery.ts';
 import { repairIssuing } from './outgoing/issuance-claim.ts';
+import { closeIssueTokens } from './outgoing/issue/pkcs11.ts';
+import { checkIssueTokens } from './outgoing/issue/pkcs11-status.ts';
 import { registryApi } from './http/registry-routes.ts';
 import { reviewRoutes } from './http/review.ts';
 import { routingRoutes } from './http/routing.ts';
@@ -132,6 +134,9 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
   try {
     const redis = await resolveRedis(config.redis.url, config.instance.dataDir, log);
     stops.push(() => redis.stop());
+    // Issuing keys on PKCS#11 tokens: a start-up line per unit (docs/issuance.md); sessions closed last.
+    checkIssueTokens(config.outgoing, log);
+    stops.push(async () => closeIssueTokens());
     // Mail for this gateway's own units goes into their incoming pipeline (local delivery, notify/local.ts).
     const transport = new LocalFirstTransport(config);
     const rt = createRuntime({ database, config, log: log.child({ component: 'registry' }), clock, blobs });

@@ -10,6 +10,7 @@ import { ManualClock } from '../gateway/clock.ts';
 import { deadlineRequests } from '../gateway/registry/replies/schema.ts';
 import { auditLog, documents } from '../gateway/registry/schema.ts';
 import { keyOf, LEADER, OFFICER, replyToOf, startActGateway, type ActGateway } from './helpers/act-mail.ts';
+import { openEvents } from './helpers/events.ts';
 import { waitFor } from './helpers/gateway.ts';
 
 describe('setting a deadline directly', { timeout: 120_000 }, () => {
@@ -68,5 +69,31 @@ describe('setting a deadline directly', { timeout: 120_000 }, () => {
     const list = await fetch(`http://127.0.0.1:${gw.app.httpPort}/api/deadline-requests?status=all`, { headers: { authorization: `Bearer ${leaderToken}` } });
     const items = ((await list.json()) as { items: Array<{ id: string; status: string; decision: { by: string; dueDate: string } | null }> }).items;
     expect(items.find((i) => i.id === request.id)).toMatchObject({ status: 'granted', decision: { by: LEADER, dueDate: '2026-12-18' } });
+  });
+
+  it("tells the leader's open lists of an extension asked by reply, as of one asked in the console (GET /api/events)", async () => {
+    const other = await gw.arrive('events-due');
+    const assignment = await waitFor(
+      () => gw.sink.to(OFFICER).find((m) => m.subject.startsWith('Giao xử lý') && m.subject.includes('events-due/UBND-VX')),
+      20_000,
+      'assignment',
+    );
+    const events = await openEvents(`http://127.0.0.1:${gw.app.httpPort}`, leaderToken);
+    try {
+      const ask = await gw.send({ to: replyToOf(assignment)!, body: 'Gia hạn đến 11/12 vì chờ ý kiến Kho bạc', id: 'events-ask' });
+      expect(ask.result.outcome).toMatchObject({ kind: 'applied', command: 'extend', documentId: other, unitId: 'stc' });
+      // Then a change made through the API, whose event comes after the reply's (one publisher, in order):
+      // without the reply's event, it would be the first one heard.
+      const comment = await fetch(`http://127.0.0.1:${gw.app.httpPort}/api/documents/${docId}/comments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${leaderToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'Đề nghị phòng Ngân sách báo cáo tiến độ' }),
+      });
+      expect(comment.status).toBe(201);
+      expect(await events.firstDocuments()).toEqual([other]);
+      await events.until(new RegExp(`"documents":\\["${docId}"\\]`));
+    } finally {
+      events.close();
+    }
   });
 });

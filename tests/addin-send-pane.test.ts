@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPaneBrowser, publishScreenshots, snap, type PaneBrowser } from '../addin/test/browser.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { localUnits, namesakes } from './helpers/local-units.ts';
 
 const A = { id: 'stc', name: 'Sở Tài chính tỉnh Lâm Đồng', organId: null, addresses: ['vanthu@stc.lamdong.invalid'] };
 const B = { id: 'vpubnd', name: 'Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', organId: null, addresses: ['vanthu@vpubnd.lamdong.invalid'] };
@@ -56,16 +57,9 @@ describe('"Gửi phát hành" in the task pane', { timeout: 180_000 }, () => {
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (cfg) => {
-        cfg.units = [A, B];
-        cfg.mail.from = A.addresses[0];
-        cfg.mail.localDelivery = true;
-        cfg.outgoing.units[A.id] = { codeSuffix: 'STC-NS', dkim: null, smime: null };
-        cfg.outgoing.delivery = { attempts: 3, backoffMs: 200, concurrency: 2 };
+        localUnits(cfg, A, B);
         cfg.registry.followup.sweepMs = 500;
-        cfg.directory = [
-          { name: 'Sở Tư pháp tỉnh Lâm Đồng', address: 'vanthu@stp.lamdong.invalid', organId: null, aliases: [] },
-          { name: 'Sở Tư pháp tỉnh Đắk Nông', address: 'vanthu@stp.daknong.invalid', organId: null, aliases: [] },
-        ];
+        cfg.directory = namesakes();
       },
     });
     for (const u of [OFFICER, CLERK, CLERK_B]) {
@@ -92,6 +86,7 @@ describe('"Gửi phát hành" in the task pane', { timeout: 180_000 }, () => {
     await page.locator('textarea[name=to]').fill('Sở Tư pháp\nVP UBND tỉnh Lâm Đồng');
     await page.locator('select[name=typeCode]').selectOption('BC');
     await page.locator('input[name=signer]').fill('Nguyễn Văn An');
+    await page.locator('select[name=urgency]').selectOption('thuong_khan');
 
     // "Sở Tư pháp" names two agencies: the pane lists them and nothing is sent until one is chosen.
     await page.getByRole('button', { name: 'Gửi phát hành' }).click();
@@ -112,10 +107,12 @@ describe('"Gửi phát hành" in the task pane', { timeout: 180_000 }, () => {
       id: string;
       note: string;
       typeCode: string;
+      urgency: string;
       files: Array<{ filename: string }>;
       recipients: Array<{ address: string }>;
     }>;
-    expect(draft).toMatchObject({ note: 'Đã trình lãnh đạo ký', typeCode: 'BC' });
+    expect(draft).toMatchObject({ note: 'Đã trình lãnh đạo ký', typeCode: 'BC', urgency: 'thuong_khan' });
+    expect(await sent.first().locator('.badge.danger').textContent()).toBe('Thượng khẩn');
     expect(draft.files.map((f) => f.filename)).toEqual(['bao-cao-da-ky.pdf', 'Phụ lục.txt']);
     expect(draft.recipients.map((r) => r.address)).toEqual(['vanthu@stp.lamdong.invalid', B.addresses[0]]);
     const calls = await page.evaluate(() => (window as unknown as { __officeDouble: { calls: string[] } }).__officeDouble.calls);

@@ -10,9 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
 import { runVanthu } from './helpers/cli-run.ts';
+import { addSignedIn } from './helpers/console.ts';
+import { localUnits, namesakes, UNIT_A, UNIT_B } from './helpers/local-units.ts';
 
-const A = { id: 'stc', name: 'Sở Tài chính tỉnh Lâm Đồng', organId: '000.00.12.H41', addresses: ['vanthu@stc.lamdong.invalid'] };
-const B = { id: 'vpubnd', name: 'Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', organId: '000.00.01.H41', addresses: ['vanthu@vpubnd.lamdong.invalid'] };
+const [A, B] = [UNIT_A, UNIT_B];
 const PASSWORD = 'mat-khau-du-dai-1';
 const PEOPLE = {
   officer: { email: 'binh@stc.lamdong.invalid', name: 'Trần Thị Bình', role: 'officer', unit: A.id },
@@ -42,40 +43,18 @@ interface Draft {
 
 describe('sending for issuance from the add-in', () => {
   let gw: TestGateway;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<keyof typeof PEOPLE, string>;
 
   beforeAll(async () => {
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (cfg) => {
-        cfg.units = [A, B];
-        cfg.mail.from = A.addresses[0];
-        cfg.mail.localDelivery = true;
-        // Nothing may leave the process: the smarthost refuses and ".invalid" has no MX.
-        cfg.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port: 9, secure: false, requireTls: false, user: null, pass: null };
-        cfg.outgoing.units[A.id] = { codeSuffix: 'STC-NS', dkim: null, smime: null };
-        cfg.outgoing.delivery = { attempts: 3, backoffMs: 200, concurrency: 2 };
+        localUnits(cfg, A, B);
         cfg.registry.followup.sweepMs = 500;
-        cfg.directory = [
-          { name: 'Sở Tư pháp tỉnh Lâm Đồng', address: 'vanthu@stp.lamdong.invalid', organId: null, aliases: [] },
-          { name: 'Sở Tư pháp tỉnh Đắk Nông', address: 'vanthu@stp.daknong.invalid', organId: null, aliases: [] },
-        ];
+        cfg.directory = namesakes();
       },
     });
-    for (const [who, p] of Object.entries(PEOPLE)) {
-      const created = await gw.api('/api/users', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...p, password: PASSWORD }),
-      });
-      expect(created.status, await created.text()).toBe(201);
-      const login = await fetch(`http://127.0.0.1:${gw.httpPort}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: p.email, password: PASSWORD }),
-      });
-      tokens[who] = ((await login.json()) as { token: string }).token;
-    }
+    tokens = await addSignedIn(gw, PEOPLE, PASSWORD);
   }, 90_000);
 
   afterAll(async () => {

@@ -129,6 +129,18 @@ const TABLE: Row[] = [
     expect: READ_STC_RECORD,
   },
   {
+    route: 'GET /api/messages/{id}/html',
+    what: 'HTML body of the secret message',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.secretInbound}/html` }),
+    expect: READ_SECRET,
+  },
+  {
+    route: 'GET /api/messages/{id}/html',
+    what: 'HTML body of the assigned message',
+    request: (fx) => ({ path: `/api/messages/${fx.shared.assignedInbound}/html` }),
+    expect: READ_STC_RECORD,
+  },
+  {
     route: 'GET /api/messages/{id}/attachments/{idx}',
     what: 'a PDF of the secret message (the web console)',
     request: (fx) => ({ path: `/api/messages/${fx.shared.secretInbound}/attachments/0` }),
@@ -382,6 +394,17 @@ const TABLE: Row[] = [
     request: async (fx) => ({ path: `/api/documents/${(await fx.fresh('assigned')).doc}/status`, method: 'POST', json: { status: 'in_progress' } }),
     expect: [401, 200, 404, 403, 403, 200, 404, 200, 200, 403],
   },
+  {
+    route: 'POST /api/documents/{id}/decline',
+    what: 'give back a document assigned to the officer',
+    request: async (fx) => ({
+      path: `/api/documents/${(await fx.fresh('assigned')).doc}/decline`,
+      method: 'POST',
+      json: { reason: 'Không thuộc lĩnh vực phụ trách' },
+    }),
+    // Only the assignee gives it back: the leader, admin and services may progress it but are not the assignee (403).
+    expect: [401, 200, 404, 403, 403, 403, 404, 403, 403, 403],
+  },
   // books, users, audit
   {
     route: 'GET /api/books/{unit}/{year}',
@@ -610,6 +633,28 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
     return { inbound, doc: o.documentId!, mid, raw, status: o.status };
   }
 
+  /** stc's outgoing document (outgoingBody), sent by the service, with one issued file; its id. */
+  async function issuedOutgoing(): Promise<string> {
+    const out = await call('/api/outgoing', 'service', { json: outgoingBody() });
+    expect(out.status, out.body).toBe(201);
+    const { id, notation } = json<{ id: string; notation: string }>(out);
+    // The matrix's document is unsigned, so nothing was kept as issued: one issued file, as a signed issuance keeps (GET /api/outgoing/{id}/files/{idx}).
+    const issuedPdf = await app.blobs.put(Buffer.from('%PDF-1.4 issued fixture'));
+    const version = { sha256: issuedPdf.sha256, size: issuedPdf.size, at: clock.now().toISOString(), field: null };
+    await app.database.db.insert(issuedFiles).values({
+      id: `if${id}`,
+      outgoingId: id,
+      unitId: 'stc',
+      notation,
+      position: 0,
+      filename: 'ke-hoach.pdf',
+      sha256: issuedPdf.sha256,
+      size: issuedPdf.size,
+      versions: [version],
+    });
+    return id;
+  }
+
   // A registered document the routing rule assigns to the officer ("ngân sách" → ns, officer@stc).
   const assignedCls = () => classification({ notation: `${++serial}/UBND-KT`, subject: 'Phân bổ ngân sách chi thường xuyên' });
 
@@ -689,22 +734,7 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
         .values({ messageId: m.inbound, idx: 0, filename: 'cv.pdf', contentType: 'application/pdf', size: pdf.size, sha256: pdf.sha256 });
     const review = await stored({ classify: null });
     const other = await stored({ unit: 'vpubnd', classify: null });
-    const out = await call('/api/outgoing', 'service', { json: outgoingBody() });
-    expect(out.status, out.body).toBe(201);
-    // The matrix's document is unsigned, so nothing was kept as issued: one issued file, as a signed issuance keeps (GET /api/outgoing/{id}/files/{idx}).
-    const issuedPdf = await app.blobs.put(Buffer.from('%PDF-1.4 issued fixture'));
-    const version = { sha256: issuedPdf.sha256, size: issuedPdf.size, at: clock.now().toISOString(), field: null };
-    await app.database.db.insert(issuedFiles).values({
-      id: `if${json<{ id: string }>(out).id}`,
-      outgoingId: json<{ id: string }>(out).id,
-      unitId: 'stc',
-      notation: json<{ notation: string }>(out).notation,
-      position: 0,
-      filename: 'ke-hoach.pdf',
-      sha256: issuedPdf.sha256,
-      size: issuedPdf.size,
-      versions: [version],
-    });
+    const outgoing = await issuedOutgoing();
     Object.assign(shared, {
       secretInbound: secret.inbound,
       secretDoc: secret.doc,
@@ -716,7 +746,7 @@ describe.each(BACKENDS)('authorisation matrix on %s', (backend) => {
       unassignedMid: unassigned.mid,
       reviewInbound: review.inbound,
       otherInbound: other.inbound,
-      outgoing: json<{ id: string }>(out).id,
+      outgoing,
     });
   });
   afterAll(async () => {

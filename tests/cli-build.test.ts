@@ -60,6 +60,29 @@ describe('bin/build.mjs', () => {
     expect(code).toMatch(/replaceAll\(\s*["']import\.meta\.url["']/);
   });
 
+  it("bundles the CPU pool's thread: the compiled pool starts it, and it loads plain JavaScript only, never tsx", () => {
+    const dir = path.dirname(entry);
+    const thread = path.join(dir, 'pool-thread.mjs');
+    const chunks = readdirSync(path.join(dir, 'chunks')).filter((f) => f.endsWith('.mjs'));
+    const read = (f: string) => readFileSync(f, 'utf8');
+    expect(chunks.map((f) => read(path.join(dir, 'chunks', f))).join('\n')).toContain(JSON.stringify(thread)); // pool.ts THREAD_ENTRY
+    // Everything the thread's module imports, followed through the chunks: no TypeScript, no loader.
+    const seen = new Set<string>();
+    const imports: string[] = [];
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of read(file).matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+        if (m[1].startsWith('.')) walk(path.resolve(path.dirname(file), m[1]));
+        else imports.push(m[1]);
+      }
+    };
+    walk(thread);
+    expect(imports).toEqual(expect.arrayContaining(['mailparser', 'node:worker_threads']));
+    expect(imports.filter((i) => i.startsWith('tsx') || i.endsWith('.ts'))).toEqual([]);
+    expect([...seen].every((f) => f.endsWith('.mjs'))).toBe(true);
+  });
+
   it('runs through tsx when asked (VANTHU_TSX=1), as when no build can be had', async () => {
     const r = await exec(process.execPath, [BIN, 'help'], { cwd: PROJECT_ROOT, env: { ...process.env, VANTHU_TSX: '1' } });
     expect(r.stdout).toContain('Cách dùng (Usage)');

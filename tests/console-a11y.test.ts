@@ -16,6 +16,7 @@ import { imapSectionSchema } from '../gateway/config/imap.ts';
 import { officialMail, pdfBase64 } from './helpers/official-mail.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { documentFor, withStcUnit } from './helpers/console.ts';
+import { namesakes } from './helpers/local-units.ts';
 import { transport } from './helpers/smtp.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -108,10 +109,7 @@ describe('console accessibility and the tour, at 1366×768', { timeout: 300_000 
         withStcUnit(c);
         // A mailbox whose server refuses (port 9): the admin page shows an unhealthy connector too.
         // Two agencies sharing a name (the compose form's candidates), and the unsigned refusal on.
-        c.directory = [
-          { name: 'Sở Tư pháp tỉnh Lâm Đồng', address: 'vanthu@stp.lamdong.invalid', organId: null, aliases: [] },
-          { name: 'Sở Tư pháp tỉnh Đắk Nông', address: 'vanthu@stp.daknong.invalid', organId: null, aliases: [] },
-        ];
+        c.directory = namesakes();
         c.outgoing.requireSigned = true;
         c.imap = imapSectionSchema.parse({
           accounts: [{ id: 'hop-thu-cu', host: '127.0.0.1', port: 9, tls: { mode: 'none' }, user: 'vanthu', password: 'mat-khau', unit: 'stc' }],

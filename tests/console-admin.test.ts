@@ -15,7 +15,8 @@ import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
 import { imapSectionSchema } from '../gateway/config/imap.ts';
 import { officialMail, pdfBase64 } from './helpers/official-mail.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
-import { documentFor, screenshot, withStcUnit } from './helpers/console.ts';
+import { addPeople, consolePage, documentFor, loginToken, markPage as mark, screenshot, stillMarked as stillHere, withStcUnit } from './helpers/console.ts';
+import { openEvents } from './helpers/events.ts';
 import { transport } from './helpers/smtp.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -50,28 +51,8 @@ describe('console: live lists and the admin page', { timeout: 180_000 }, () => {
   };
   const docFor = (mid: string) => documentFor<Doc>(gw, mid);
   const shot = (page: Page, name: string) => screenshot(page, ARTIFACTS, name);
-  const signedIn = async (email: string, hash: string) => {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.goto(`${base()}/${hash}`);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('input[name=password]').press('Enter');
-    await page.getByTestId('user').waitFor();
-    return page;
-  };
-  /** Marks the page: a reload would drop the mark. */
-  const mark = (page: Page) => page.evaluate(() => Object.assign(window, { __stillHere: true }));
-  const stillHere = (page: Page) => page.evaluate(() => (window as unknown as { __stillHere?: boolean }).__stillHere === true);
-  const tokenOf = async (email: string) => {
-    const res = await fetch(`${base()}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    });
-    return ((await res.json()) as { token: string }).token;
-  };
+  const signedIn = (email: string, hash: string) => consolePage(browser, gw, { email, password: PASSWORD }, hash);
+  const tokenOf = (email: string) => loginToken(gw, email, PASSWORD);
 
   beforeAll(async () => {
     browser = await launchPaneBrowser();
@@ -87,7 +68,7 @@ describe('console: live lists and the admin page', { timeout: 180_000 }, () => {
         });
       },
     });
-    for (const u of [ADMIN, CLERK, LEADER, OFFICER]) expect((await post('/api/users', { ...u, unit: 'stc', password: PASSWORD })).status).toBe(201);
+    await addPeople(gw, [ADMIN, CLERK, LEADER, OFFICER], PASSWORD, 'stc');
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -130,20 +111,7 @@ describe('console: live lists and the admin page', { timeout: 180_000 }, () => {
     await page.locator('html[data-live=on]').waitFor();
     await mark(page);
     // The officer's own stream, read as the console reads it.
-    const abort = new AbortController();
-    const stream = await fetch(`${base()}/api/events`, { headers: { authorization: `Bearer ${await tokenOf(OFFICER.email)}` }, signal: abort.signal });
-    expect(stream.status).toBe(200);
-    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = '';
-    const until = async (what: RegExp) => {
-      while (!what.test(seen)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${what}: ${seen}`);
-        seen += value;
-      }
-    };
-    await until(/event: ready/);
+    const stream = await openEvents(base(), await tokenOf(OFFICER.email));
 
     const other = await reviewMail('913', 'V/v tổng hợp số liệu tiếp công dân');
     const mine = await reviewMail('914', 'V/v điều chỉnh dự toán ngân sách năm 2026');
@@ -163,11 +131,9 @@ describe('console: live lists and the admin page', { timeout: 180_000 }, () => {
     expect(await stillHere(page)).toBe(true);
     expect(await page.locator(`ul.items > li[data-document="${otherDoc.id}"]`).count()).toBe(0);
     // The first event the officer heard of names only their document, never the other one.
-    await until(/event: documents\ndata: .*\n\n/);
-    const first = JSON.parse(/event: documents\ndata: (.*)\n/.exec(seen)![1]) as { documents: string[] };
-    expect(first.documents).toEqual([mineDoc.id]);
-    expect(seen).not.toContain(otherDoc.id);
-    abort.abort();
+    expect(await stream.firstDocuments()).toEqual([mineDoc.id]);
+    expect(stream.seen).not.toContain(otherDoc.id);
+    stream.close();
 
     // A comment being written is not lost to a refresh: the list waits (data-stale) until it is sent.
     const item = page.locator(`ul.items > li[data-document="${mineDoc.id}"]`);

@@ -2,8 +2,9 @@
  * A leader assigns and changes deadlines from the web console (docs/console.md, "Assignments and
  * deadlines"), in Debian's Chromium against a real gateway with the document mailed in over SMTP:
  * the leader gives the registered document to an officer with a deadline and instructions from
- * "Giao việc", and the officer's open "Việc của tôi" shows it with that deadline without a reload;
- * the leader opens it from the book and changes the deadline with a reason; the officer asks for
+ * "Giao việc", and the officer's open "Việc của tôi" shows it with that deadline and the instructions
+ * without a reload; the leader opens it from the book and changes the deadline with a reason (both
+ * sent as fields of the API, kept with the document, not as comments); the officer asks for
  * more time, the request shows on the leader's open "Đề nghị gia hạn" and, granted, the new date
  * on the officer's list — both without a reload; an officer sees none of the leader's controls and
  * the API refuses them; a refusal of the API is said in the form. Dates are counted from the
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
 import { officialMail } from './helpers/official-mail.ts';
 import { okJson, startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { documentFor, screenshot, withStcUnit } from './helpers/console.ts';
+import { addPeople, consolePage, documentFor, loginToken, markPage as mark, screenshot, stillMarked as stillHere, withStcUnit } from './helpers/console.ts';
 import { transport } from './helpers/smtp.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -35,6 +36,8 @@ interface Doc {
   assigneeId: string | null;
   department: string | null;
   dueDate: string | null;
+  assignmentNote: string | null;
+  dueReason: string | null;
   comments: Array<{ body: string }>;
 }
 
@@ -48,20 +51,17 @@ describe('console: a leader assigns and changes deadlines', { timeout: 180_000 }
   const post = (p: string, body: unknown) => gw.api(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const doc = async () => okJson<Doc>(await gw.api(`/api/documents/${docId}`));
   const shot = (page: Page, name: string) => screenshot(page, ARTIFACTS, name);
-  const signedIn = async (email: string, hash: string) => {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.goto(`${base()}/${hash}`);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('input[name=password]').press('Enter');
-    await page.getByTestId('user').waitFor();
-    return page;
+  const signedIn = (email: string, hash: string) => consolePage(browser, gw, { email, password: PASSWORD }, hash);
+  /** A JSON POST as the officer, signed in over the API. */
+  const asOfficer = async () => {
+    const token = await loginToken(gw, OFFICER.email, PASSWORD);
+    return (p: string, body: unknown) =>
+      fetch(`${base()}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
   };
-  /** Marks the page: a reload would drop the mark. */
-  const mark = (page: Page) => page.evaluate(() => Object.assign(window, { __stillHere: true }));
-  const stillHere = (page: Page) => page.evaluate(() => (window as unknown as { __stillHere?: boolean }).__stillHere === true);
 
   beforeAll(async () => {
     browser = await launchPaneBrowser();
@@ -72,10 +72,7 @@ describe('console: a leader assigns and changes deadlines', { timeout: 180_000 }
         c.registry.routing = []; // registered, not yet given to anyone: the leader assigns it
       },
     });
-    for (const u of [LEADER, OFFICER]) {
-      const made = await okJson<{ id: string }>(await post('/api/users', { ...u, unit: 'stc', password: PASSWORD }));
-      if (u === OFFICER) officerId = made.id;
-    }
+    [, officerId] = await addPeople(gw, [LEADER, OFFICER], PASSWORD, 'stc');
     // A công văn of UBND tỉnh Vĩnh Long by mail; registered (by the clerk's review when it waits for one).
     const mail = officialMail(UNIT, 'giao-viec-1520', 'V/v điều chỉnh dự toán ngân sách năm 2026', [
       'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG',
@@ -126,10 +123,12 @@ describe('console: a leader assigns and changes deadlines', { timeout: 180_000 }
     await leader.locator('main p.empty').waitFor(); // nothing waits any more
     let d = await doc();
     expect([d.status, d.assigneeId, d.department, d.dueDate]).toEqual(['assigned', officerId, 'ns', due1]);
-    expect(d.comments.map((c) => c.body)).toEqual(['Ý kiến giao việc: Phòng Ngân sách tham mưu, báo cáo trước hạn']);
-    // The officer's open list shows it with that deadline.
+    // The instructions go with the assignment (the API's `note`), not as a comment of the leader's.
+    expect([d.assignmentNote, d.comments]).toEqual(['Phòng Ngân sách tham mưu, báo cáo trước hạn', []]);
+    // The officer's open list shows it with that deadline and the instructions.
     const item = officer.locator(`ul.items > li[data-document="${docId}"]`);
     await item.locator(`[data-due="${due1}"]`).waitFor();
+    expect(await item.locator('[data-assignment-note]').textContent()).toBe('Ý kiến chỉ đạo: Phòng Ngân sách tham mưu, báo cáo trước hạn');
     expect(await stillHere(officer)).toBe(true);
 
     // Đổi hạn: from the book entry to the document's page.
@@ -142,9 +141,12 @@ describe('console: a leader assigns and changes deadlines', { timeout: 180_000 }
     await leader.locator('.notice', { hasText: `Đã đổi hạn xử lý sang ${vn(due2)}.` }).waitFor();
     await leader.locator(`dd[data-due="${due2}"]`).waitFor();
     d = await doc();
-    expect(d.dueDate).toBe(due2);
-    expect(d.comments.at(-1)?.body).toBe(`Đổi hạn xử lý từ ${vn(due1)} sang ${vn(due2)}. Lý do: Chờ số liệu quyết toán của các huyện`);
+    // The reason goes with the deadline (the API's `reason`): on the document's page and the officer's list.
+    expect([d.dueDate, d.dueReason, d.comments]).toEqual([due2, 'Chờ số liệu quyết toán của các huyện', []]);
+    expect(await leader.locator('dd[data-due-reason]').textContent()).toBe('Chờ số liệu quyết toán của các huyện');
+    expect(await leader.locator('dd[data-assignment-note]').textContent()).toBe('Phòng Ngân sách tham mưu, báo cáo trước hạn');
     await item.locator(`[data-due="${due2}"]`).waitFor();
+    await item.locator('[data-due-reason]', { hasText: 'Chờ số liệu quyết toán của các huyện' }).waitFor();
     await shot(leader, '02-item-deadline');
 
     // The officer asks for more time; the leader's open requests page shows it, and grants it.
@@ -164,7 +166,8 @@ describe('console: a leader assigns and changes deadlines', { timeout: 180_000 }
     await request.getByRole('button', { name: 'Đồng ý gia hạn' }).click();
     await leader.locator('.notice', { hasText: `Đã gia hạn đến ${vn(due3)}` }).waitFor();
     await item.locator(`[data-due="${due3}"]`).waitFor();
-    expect((await doc()).dueDate).toBe(due3);
+    // Granted, the deadline's reason is the officer's for asking.
+    expect(await doc()).toMatchObject({ dueDate: due3, dueReason: 'Cần lấy ý kiến Kho bạc' });
     expect(await stillHere(officer)).toBe(true);
     await shot(officer, '04-officer-my-work');
     await leader.close();
@@ -181,19 +184,7 @@ describe('console: a leader assigns and changes deadlines', { timeout: 180_000 }
     });
     await officer.locator('[data-problem=forbidden]').waitFor();
     await officer.close();
-    const login = await okJson<{ token: string }>(
-      await fetch(`${base()}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: OFFICER.email, password: PASSWORD }),
-      }),
-    );
-    const as = (p: string, body: unknown) =>
-      fetch(`${base()}${p}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
-        body: JSON.stringify(body),
-      });
+    const as = await asOfficer();
     expect((await as(`/api/documents/${docId}/deadline`, { dueDate: inDays(today, 60) })).status).toBe(403);
     expect((await as(`/api/documents/${docId}/assign`, { officer: OFFICER.email })).status).toBe(403);
   });
@@ -201,19 +192,7 @@ describe('console: a leader assigns and changes deadlines', { timeout: 180_000 }
   it("says the API's refusal in the form: the document was finished meanwhile", async () => {
     const leader = await signedIn(LEADER.email, `#/item/${docId}`);
     await leader.locator('html[data-live=on]').waitFor();
-    const login = await okJson<{ token: string }>(
-      await fetch(`${base()}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: OFFICER.email, password: PASSWORD }),
-      }),
-    );
-    const as = (p: string, body: unknown) =>
-      fetch(`${base()}${p}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
-        body: JSON.stringify(body),
-      });
+    const as = await asOfficer();
     // A department picked and not sent is not lost when the document changes meanwhile: the page waits.
     await leader.locator('form.assign').getByLabel('Phòng ban').selectOption('vp');
     await leader.locator('main h2').click();

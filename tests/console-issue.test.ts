@@ -16,14 +16,14 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
-import { outgoingConfigSchema } from '../gateway/config/outgoing.ts';
-import { screenshot } from './helpers/console.ts';
+import { addSignedIn, consolePage, screenshot } from './helpers/console.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { localUnits, namesakes, UNIT_A, UNIT_B } from './helpers/local-units.ts';
 import { leaderPdf, sealPng } from './fixtures/issue/leader.ts';
+import { issuingUnit } from './fixtures/issue/signing.ts';
 import { ensureFixtures } from './fixtures/trust/make-fixtures.ts';
 
-const A = { id: 'stc', name: 'Sở Tài chính tỉnh Lâm Đồng', organId: '000.00.12.H41', addresses: ['vanthu@stc.lamdong.invalid'] };
-const B = { id: 'vpubnd', name: 'Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', organId: '000.00.01.H41', addresses: ['vanthu@vpubnd.lamdong.invalid'] };
+const [A, B] = [UNIT_A, UNIT_B];
 const PASSWORD = 'mat-khau-du-dai-1';
 const PEOPLE = {
   clerk: { email: 'cuong@stc.lamdong.invalid', name: 'Lê Văn Cường', role: 'clerk', unit: A.id },
@@ -45,8 +45,7 @@ describe('console: issue and send outgoing documents', { timeout: 300_000 }, () 
   let browser: PaneBrowser;
   let dir: string;
   let leader: Buffer;
-  const tokens: Partial<Record<Who, string>> = {};
-  const base = () => `http://127.0.0.1:${gw.httpPort}`;
+  let tokens: Record<Who, string>;
   const shot = (page: Page, name: string) => screenshot(page, ARTIFACTS, name);
 
   /** An API call as one of PEOPLE (or the admin service token without `who`). */
@@ -59,20 +58,8 @@ describe('console: issue and send outgoing documents', { timeout: 300_000 }, () 
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   };
-  const signedIn = async (who: Who, hash: string) => {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.setViewportSize({ width: 1366, height: 900 });
-    await page.goto(`${base()}/`);
-    await page.locator('input[name=email]').fill(PEOPLE[who].email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('input[name=password]').press('Enter');
-    await page.getByTestId('user').waitFor();
-    await page.evaluate((h) => {
-      location.hash = h;
-    }, hash);
-    return page;
-  };
+  const signedIn = (who: Who, hash: string) =>
+    consolePage(browser, gw, { email: PEOPLE[who].email, password: PASSWORD }, hash, { height: 900, hashAfter: true });
   const deliveries = async (outgoingId: string) => (await call<{ deliveries: Delivery[] }>(null, `/api/outgoing/${outgoingId}`)).body.deliveries;
 
   beforeAll(async () => {
@@ -81,33 +68,22 @@ describe('console: issue and send outgoing documents', { timeout: 300_000 }, () 
     leader = await leaderPdf(fx.pki.signer.p12);
     const seal = path.join(dir, 'seal.png');
     writeFileSync(seal, await sealPng());
-    const signing = outgoingConfigSchema.parse({
-      units: { [A.id]: { codeSuffix: 'STC-NS', issue: { place: 'Lâm Đồng', pkcs12: fx.pki.pss.p12, seal } } },
-    }).units[A.id];
+    const signing = issuingUnit({ codeSuffix: 'STC-NS', pkcs12: fx.pki.pss.p12, seal });
     browser = await launchPaneBrowser();
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (cfg) => {
-        cfg.units = [A, B];
-        cfg.mail.from = A.addresses[0];
-        cfg.mail.localDelivery = true;
+        localUnits(cfg, A, B);
         cfg.outgoing.units[A.id] = signing;
         cfg.outgoing.requireSigned = true;
         cfg.outgoing.delivery = { attempts: 2, backoffMs: 200, concurrency: 2 };
         cfg.registry.followup.sweepMs = 500;
         // B registers nothing without its clerk: the receipt leaves B only when the clerk approves, while A's trail is open.
         cfg.registry.units[B.id] = { departments: [{ id: 'vp', name: 'Văn phòng' }], policy: { autoRegister: false }, deadlines: {} };
-        cfg.directory = [
-          { name: 'Sở Tư pháp tỉnh Lâm Đồng', address: 'vanthu@stp.lamdong.invalid', organId: null, aliases: [] },
-          { name: 'Sở Tư pháp tỉnh Đắk Nông', address: 'vanthu@stp.daknong.invalid', organId: null, aliases: [] },
-        ];
+        cfg.directory = namesakes();
       },
     });
-    for (const [who, p] of Object.entries(PEOPLE) as Array<[Who, (typeof PEOPLE)[Who]]>) {
-      expect((await call(null, '/api/users', { ...p, password: PASSWORD })).status).toBe(201);
-      const login = await call<{ token: string }>(null, '/api/auth/login', { email: p.email, password: PASSWORD });
-      tokens[who] = login.body.token;
-    }
+    tokens = await addSignedIn(gw, PEOPLE, PASSWORD);
   }, 180_000);
 
   afterAll(async () => {
@@ -130,6 +106,7 @@ describe('console: issue and send outgoing documents', { timeout: 300_000 }, () 
     await page.locator('select[name=typeCode]').selectOption('BC');
     await page.locator('textarea[name=subject]').fill('Báo cáo tình hình thu chi ngân sách năm 2026');
     await page.locator('input[name=signer]').fill('Nguyễn Văn An');
+    await page.locator('select[name=urgency]').selectOption('hoa_toc');
 
     // Typeahead: the directory's matches for what is typed, without diacritics.
     const lookup = page.locator('input[name=recipient]');
@@ -172,11 +149,13 @@ describe('console: issue and send outgoing documents', { timeout: 300_000 }, () 
     expect(sent).toMatchObject({ recipient: B.addresses[0], state: expect.stringMatching(/delivered|received/) });
     const item = await waitFor(
       async () =>
-        (await call<{ items: Array<{ id: string; status: string; notation: string | null }> }>('clerkB', `/api/documents?unit=${B.id}`)).body.items[0],
+        (await call<{ items: Array<{ id: string; status: string; notation: string | null; urgency: string }> }>('clerkB', `/api/documents?unit=${B.id}`)).body
+          .items[0],
       60_000,
       'B to store the document',
     );
-    expect(item).toMatchObject({ notation, status: 'review' });
+    // The urgency chosen in the form reaches B's registry (the mail's subject mark; docs/issuance.md).
+    expect(item).toMatchObject({ notation, status: 'review', urgency: 'hoa_toc' });
 
     // A's trail (the result's link), open while B registers: delivered, then B's receipt shows
     // without a reload (server-sent events; the page keeps a mark a reload would drop).

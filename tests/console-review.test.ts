@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPaneBrowser, type PaneBrowser } from '../addin/test/browser.ts';
-import { documentFor, screenshot } from './helpers/console.ts';
+import { addPeople, consolePage, documentFor, screenshot } from './helpers/console.ts';
 import { startTestGateway, waitFor, type TestGateway, okJson } from './helpers/gateway.ts';
 import { startRawSink, type RawSink } from './helpers/mail-sink.ts';
 import { officialMail, pdfBase64 } from './helpers/official-mail.ts';
@@ -42,7 +42,6 @@ type Box = { x: number; y: number; width: number; height: number };
 describe('console: where fields were read, forward, channels', { timeout: 240_000 }, () => {
   let gw: TestGateway;
   let browser: PaneBrowser;
-  const base = () => `http://127.0.0.1:${gw.httpPort}`;
   const json = okJson;
   const post = (p: string, body: unknown, client?: string) =>
     gw.api(p, {
@@ -52,20 +51,7 @@ describe('console: where fields were read, forward, channels', { timeout: 240_00
     });
   const docFor = (mid: string) => documentFor<Doc>(gw, mid);
   const shot = (page: Page, name: string) => screenshot(page, ARTIFACTS, name);
-  const signedIn = async (email: string, hash: string) => {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.setViewportSize({ width: 1366, height: 900 });
-    await page.goto(`${base()}/`);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('input[name=password]').press('Enter');
-    await page.getByTestId('user').waitFor();
-    await page.evaluate((h) => {
-      location.hash = h;
-    }, hash);
-    return page;
-  };
+  const signedIn = (email: string, hash: string) => consolePage(browser, gw, { email, password: PASSWORD }, hash, { height: 900, hashAfter: true });
   /** The smarthost: every message as received (raw), with its envelope recipients. */
   let smarthost: RawSink;
   let real: { mid: string; raw: string };
@@ -84,8 +70,8 @@ describe('console: where fields were read, forward, channels', { timeout: 240_00
         c.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port, secure: false, requireTls: false, user: null, pass: null };
       },
     });
-    for (const u of [CLERK, LEADER]) await json(await post('/api/users', { ...u, unit: 'stc', password: PASSWORD }));
-    await json(await post('/api/users', { ...OTHER_CLERK, unit: 'vpubnd', password: PASSWORD }));
+    await addPeople(gw, [CLERK, LEADER], PASSWORD, 'stc');
+    await addPeople(gw, [OTHER_CLERK], PASSWORD, 'vpubnd');
     real = officialMail(
       UNIT,
       'cv-11902',

@@ -64,21 +64,30 @@ describe('console: the book by pages, routing rules', { timeout: 180_000 }, () =
       );
       tokens[u.email] = login.token;
     }
-    // The book: 130 entries of this year, every third a quyết định, every fifth from Sở Nội vụ.
+    // The book: 130 entries of this year, every third a quyết định, every fifth from Sở Nội vụ, every seventh hỏa tốc.
     const rows = Array.from({ length: 130 }, (_, i) => ({
       id: newId(),
       n: i + 1,
       at: new Date(Date.UTC(YEAR, 0, 2) + i * 3_600_000).toISOString(),
       issuer: ISSUERS[i % 5 === 0 ? 0 : (i % 2) + 1],
       type: i % 3 === 0 ? ['QĐ', 'Quyết định'] : ['CV', 'Công văn'],
+      urgency: i % 7 === 0 ? 'hoa_toc' : 'normal',
     }));
     await gw.database.query(
       `insert into documents (id, unit_id, status, reasons, book_year, book_number, arrival_at, registered_at, notation, issuer, issued_date,
-         type_code, type_name, subject, search_text, dedup_key)
+         type_code, type_name, subject, search_text, dedup_key, urgency)
        select u.id, 'stc', 'received', '[]'::jsonb, ${YEAR}, u.n, u.at::timestamptz, u.at::timestamptz, u.n || '/XX', u.issuer, '${YEAR}-01-02',
-         u.code, u.name, 'Văn bản số ' || u.n, 'van ban so ' || u.n, 'rules-' || u.id
-       from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) as u(id, n, at, issuer, code, name)`,
-      [rows.map((r) => r.id), rows.map((r) => r.n), rows.map((r) => r.at), rows.map((r) => r.issuer), rows.map((r) => r.type[0]), rows.map((r) => r.type[1])],
+         u.code, u.name, 'Văn bản số ' || u.n, 'van ban so ' || u.n, 'rules-' || u.id, u.urgency
+       from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as u(id, n, at, issuer, code, name, urgency)`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.n),
+        rows.map((r) => r.at),
+        rows.map((r) => r.issuer),
+        rows.map((r) => r.type[0]),
+        rows.map((r) => r.type[1]),
+        rows.map((r) => r.urgency),
+      ],
     );
     // The next registration takes number 131 (the counter as registering would have left it).
     await gw.database.query(`insert into book_counters (unit_id, year, kind, last) values ('stc', ${YEAR}, 'incoming', 130)`, []);
@@ -109,6 +118,10 @@ describe('console: the book by pages, routing rules', { timeout: 180_000 }, () =
     await expect.poll(() => page.locator('.more [data-total]').getAttribute('data-total')).toBe('9');
     const issuers = await body.evaluateAll((trs) => [...new Set(trs.map((tr) => tr.children[4].textContent))]);
     expect(issuers).toEqual(['Sở Nội vụ tỉnh Lâm Đồng']);
+    // Độ khẩn: numbers 1 and 106 are the hỏa tốc among those.
+    await page.locator('select[name=urgency]').selectOption('hoa_toc');
+    await expect.poll(() => page.locator('.more [data-total]').getAttribute('data-total')).toBe('2');
+    expect(await body.evaluateAll((trs) => trs.map((tr) => tr.children[0].textContent))).toEqual(['106', '1']);
     await page.close();
   });
 

@@ -5,6 +5,7 @@
  * in the book with its number; an officer sees only their own items, and the review queue answers
  * 403, which the console says plainly. Screenshots go to tests/artifacts/console/.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +198,17 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     expect(await entry.locator('td.number').textContent()).toBe(String(registered.bookNumber));
     await page.locator('input[name=q]').fill('chuyen doi so');
     await expect.poll(() => page.locator('table tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-document')))).toEqual([doc.id]);
+    // The printout is what the screen shows: the export carries the filters, the API applies them.
+    const filtered = page.waitForEvent('download');
+    const asked = page.waitForRequest((r) => r.url().includes('/api/books/'));
+    await page.getByRole('button', { name: 'Xuất CSV' }).click();
+    expect(new URL((await asked).url()).searchParams.get('q')).toBe('chuyen doi so');
+    const csvRows = readFileSync((await (await filtered).path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .slice(1);
+    expect(csvRows.map((r) => r.split(',')[1])).toEqual([String(registered.bookNumber)]);
     await page.locator('input[name=q]').fill('');
     await page.locator('select[name=state]').selectOption('assigned');
     await expect.poll(() => page.locator(`table tr[data-document="${assigned.id}"]`).count()).toBe(1);
@@ -259,8 +271,48 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     expect(await page.evaluate(() => sessionStorage.getItem('vanthu.console.token'))).toBeNull();
     await page.close();
   });
-  it('keeps the page the person moved to when the page they left finishes loading later', async () => {
-    const page = await open();
+  it('lets an officer give an item back to the leaders with a reason from their list', async () => {
+    const page = await open('#/my');
+    await signIn(page, OTHER.email);
+    const item = page.locator(`ul.items > li[data-document="${othersDoc.id}"]`);
+    await item.waitFor();
+    await item.getByLabel('Lý do trả lại lãnh đạo').fill('Không thuộc lĩnh vực phụ trách');
+    await item.getByRole('button', { name: 'Trả lại lãnh đạo' }).click();
+    await page.locator('.notice', { hasText: 'Đã trả lại văn bản cho lãnh đạo để giao lại.' }).waitFor();
+    await page.locator('main p.empty').waitFor();
+    const detail = await json<{ status: string; assigneeId: string | null; history: Array<{ action: string; data: { reason?: string } }> }>(
+      await gw.api(`/api/documents/${othersDoc.id}`),
+    );
+    expect([detail.status, detail.assigneeId]).toEqual(['received', null]);
+    expect(detail.history.at(-1)).toMatchObject({ action: 'document.decline', data: { reason: 'Không thuộc lĩnh vực phụ trách' } });
+    await page.close();
+  });
+
+  it("refuses an officer of another unit the document's page and the API alike", async () => {
+    const stranger = { email: 'hoa.pt@vpubnd.lamdong.gov.vn', name: 'Phạm Thị Hoa', role: 'officer', department: 'vp' };
+    await json(await post('/api/users', { ...stranger, unit: 'vpubnd', password: PASSWORD }));
+    const page = await open(`#/item/${assigned.id}`);
+    await signIn(page, stranger.email);
+    const problem = page.locator('[data-problem=not-found]');
+    await problem.waitFor();
+    expect(await problem.locator('h2').textContent()).toBe('Không tìm thấy');
+    expect(await page.locator('dl.item').count()).toBe(0);
+    const token = await page.evaluate(() => sessionStorage.getItem('vanthu.console.token'));
+    const res = await fetch(`${base()}/api/documents/${assigned.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(404);
+    await shot(page, '07-other-unit-refused');
+    await page.close();
+  });
+
+  /** Lets the page's code run to the end once no I/O is left (tasks and frames only). */
+  const settle = async (page: Page) => {
+    for (let i = 0; i < 3; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  };
+  /**
+   * The clerk signs in; their first page (the review queue) is slow to answer and they move on to
+   * #/send meanwhile; then the queue's answer comes and its page code runs to the end. Returns the answer.
+   */
+  const moveOnWhileTheQueueLoads = async (page: Page) => {
     let release = () => {};
     const held = new Promise<void>((r) => {
       release = r;
@@ -269,7 +321,6 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     const askedFor = new Promise<void>((r) => {
       asked = r;
     });
-    // The clerk's first page (the review queue) is slow to answer; they move on to #/send meanwhile.
     await page.route('**/api/review?*', async (route) => {
       asked();
       await held;
@@ -283,11 +334,60 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.locator('form.compose').waitFor();
     const answered = page.waitForResponse((r) => r.url().includes('/api/review?'));
     release();
-    await (await answered).finished();
-    // The queue's answer is in; let its page code run to the end (no I/O is left, only tasks).
-    for (let i = 0; i < 3; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    const queue = await answered;
+    await queue.finished();
+    await settle(page);
+    return queue;
+  };
+
+  it('keeps the page the person moved to when the page they left finishes loading later', async () => {
+    const page = await open();
+    await moveOnWhileTheQueueLoads(page);
     expect(await page.locator('form.compose').count()).toBe(1);
     expect(await page.locator('ol.queue, p.empty').count()).toBe(0);
+    await page.close();
+  });
+
+  it('keeps the keys of the page the person moved to: a queue that finishes loading later installs no j/k/Enter', async () => {
+    // A review item, so that the late queue has a row Enter would open.
+    const late = officialMail(
+      'cv-318',
+      'V/v kế hoạch kiểm tra công tác văn thư',
+      ['SỞ NỘI VỤ', 'Số: 318/SNV-VP', 'V/v kế hoạch kiểm tra công tác văn thư', 'Lâm Đồng, ngày 22 tháng 11 năm 2026', 'Kính gửi: Sở Tài chính'],
+      await pdfBase64(['So: 318/SNV-VP', 'Ke hoach kiem tra cong tac van thu']),
+    );
+    await json(await gw.api(`/api/messages?to=${UNIT}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: late.raw }));
+    expect((await docFor(late.mid)).status).toBe('review');
+    const page = await open();
+    const queue = await moveOnWhileTheQueueLoads(page);
+    expect(((await queue.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    // Keys pressed outside any field: the late queue's j/Enter would open its first item.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await settle(page);
+    expect(await page.evaluate(() => location.hash)).toBe('#/send');
+    expect(await page.locator('form.compose').count()).toBe(1);
+    await page.close();
+  });
+
+  it('registers a reviewed document whose fields are right in two keystrokes: Enter opens it, Ctrl+Enter registers it', async () => {
+    // The item the test above left waiting (an unsigned mail is never registered without a clerk), its fields read right.
+    const waiting = await docFor('<cv-318@ubnd.vinhlong.gov.vn>');
+    expect(waiting.status).toBe('review');
+    const page = await open('#/review');
+    await signIn(page, CLERK.email);
+    const first = page.locator('ol.queue > li').first();
+    await first.waitFor();
+    expect(await first.getAttribute('data-document')).toBe(waiting.id); // the oldest waiting: selected at once
+    await page.keyboard.press('Enter');
+    await page.locator(`form[data-document="${waiting.id}"]`).waitFor();
+    expect(await page.locator('input[name=notation]').inputValue()).toBe('318/SNV-VP');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('.notice', { hasText: 'Đã vào sổ: số đến' }).waitFor();
+    const registered = await docFor('<cv-318@ubnd.vinhlong.gov.vn>');
+    expect(registered).toMatchObject({ notation: '318/SNV-VP', status: expect.stringMatching(/^(received|assigned)$/) });
+    expect(registered.bookNumber).not.toBeNull();
     await page.close();
   });
 });

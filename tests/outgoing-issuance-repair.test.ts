@@ -15,9 +15,9 @@ import { sendClaimed } from '../gateway/outgoing/issuance-claim.ts';
 import { issuanceRequests } from '../gateway/outgoing/schema.ts';
 import { registerOutgoing } from '../gateway/registry/books/books.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { localUnits, UNIT_A, UNIT_B } from './helpers/local-units.ts';
 
-const A = { id: 'stc', name: 'Sở Tài chính tỉnh Lâm Đồng', organId: '000.00.12.H41', addresses: ['vanthu@stc.lamdong.invalid'] };
-const B = { id: 'vpubnd', name: 'Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', organId: '000.00.01.H41', addresses: ['vanthu@vpubnd.lamdong.invalid'] };
+const [A, B] = [UNIT_A, UNIT_B];
 const CLERK = { email: 'cuong@stc.lamdong.invalid', name: 'Lê Văn Cường', role: 'clerk', unit: A.id, password: 'mat-khau-du-dai-1' };
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Title(phat hanh lai)>>endobj\ntrailer<<>>\n%%EOF\n');
 const T0 = '2026-12-03T02:00:00Z';
@@ -42,11 +42,7 @@ describe('drafts a crash left issuing', () => {
       backend: 'pglite',
       clock,
       configure: (cfg) => {
-        cfg.units = [A, B];
-        cfg.mail.from = A.addresses[0];
-        cfg.mail.localDelivery = true;
-        cfg.outgoing.units[A.id] = { codeSuffix: 'STC-NS', dkim: null, smime: null };
-        cfg.outgoing.delivery = { attempts: 3, backoffMs: 200, concurrency: 2 };
+        localUnits(cfg, A, B);
       },
     });
     const created = await gw.api('/api/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CLERK) });

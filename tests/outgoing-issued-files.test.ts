@@ -8,26 +8,21 @@
  * same bytes. And the verifier tells when the archive time-stamp's TSA certificate is about to
  * expire or has expired (`longTermValidation.archiveExpires`, a warning in the reasons).
  */
-import { spawnSync } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
-import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../gateway/clock.ts';
-import { outgoingConfigSchema } from '../gateway/config/outgoing.ts';
 import { renewDueTimestamps } from '../gateway/outgoing/renewal.ts';
 import { issuedFiles } from '../gateway/outgoing/schema.ts';
-import { sendDocument } from '../gateway/outgoing/send.ts';
-import { loadTrustStore, verifyDocument, type TrustStore } from '../gateway/trust/index.ts';
+import { verifyDocument } from '../gateway/trust/index.ts';
 import { runVanthu } from './helpers/cli-run.ts';
+import { addSignedIn } from './helpers/console.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { leaderPdf, sealPng } from './fixtures/issue/leader.ts';
-import { makeLtvPki, type LtvPki } from './fixtures/issue/ltv-pki.ts';
-import { startTestTsa, type TestTsa } from './fixtures/issue/tsa.ts';
-import type { Identity } from './fixtures/trust/pki.ts';
+import { issueWithAppendix, makeArchiveFixture, type ArchiveFixture } from './fixtures/issue/archive.ts';
+import { notAfter, pdfsig as pdfsigIn } from './fixtures/issue/signing.ts';
 
 const DAY = 86_400_000;
 const PASSWORD = 'mật khẩu đủ dài 2026';
@@ -37,28 +32,16 @@ const PEOPLE = {
 } as const;
 
 let dir: string;
-let pki: LtvPki;
-let shortTsa: Identity;
-let tsa: TestTsa;
-let bare: TrustStore;
+let archive: ArchiveFixture;
 let gw: TestGateway;
 let clock: ManualClock;
-let start: Date;
 let outgoingId: string;
-const tokens: Record<keyof typeof PEOPLE, string> = { clerk: '', clerkOther: '' };
+let tokens: Record<keyof typeof PEOPLE, string>;
 /** Each file's bytes as issued, by position. */
 const issued: Record<number, Buffer> = {};
 
-const asn1Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
-const notAfter = (cert: string) => new Date(new X509Certificate(readFileSync(cert)).validTo);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function pdfsig(pdf: Buffer, name: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, pdf);
-  const r = spawnSync('pdfsig', [file], { encoding: 'utf8' });
-  return `${r.stdout}${r.stderr}`;
-}
+const pdfsig = (pdf: Buffer, name: string) => pdfsigIn(dir, pdf, name);
 
 const as = (who: keyof typeof PEOPLE | null, path: string) =>
   fetch(`http://127.0.0.1:${gw.httpPort}${path}`, who ? { headers: { authorization: `Bearer ${tokens[who]}` } } : {});
@@ -79,32 +62,8 @@ interface Listing {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vanthu-issued-files-'));
-  pki = makeLtvPki(join(dir, 'pki'));
-  start = new Date(Math.floor(Date.now() / 1000) * 1000);
-  shortTsa = pki.inter.issue('tsa-short', '/C=VN/O=vanthu LTV test/CN=vanthu short-lived TSA', {
-    extensions: 'v3_tsa',
-    chain: [pki.inter.cert],
-    dates: { start: asn1Time(new Date(start.getTime() - DAY)), end: asn1Time(new Date(start.getTime() + 200 * DAY)) },
-  });
-  tsa = await startTestTsa({ tsa: shortTsa, tsaConfig: pki.tsaConfig, intermediate: pki.intermediate }, dir);
-  bare = await loadTrustStore({ anchors: [pki.root.cert] });
-  const crls = [pki.crl(pki.root, join(dir, 'root.crl')), pki.crl(pki.inter, join(dir, 'inter.crl'))];
-  const sealFile = join(dir, 'seal.png');
-  writeFileSync(sealFile, await sealPng());
-  const signing = outgoingConfigSchema.parse({
-    units: {
-      stc: {
-        codeSuffix: 'UBND-VP',
-        issue: {
-          place: 'Lâm Đồng',
-          pkcs12: pki.unit.p12,
-          seal: sealFile,
-          tsa: tsa.url,
-          ltv: { crls, certificates: [pki.root.cert], archive: true, crlDistributionPoints: false },
-        },
-      },
-    },
-  }).units.stc;
+  archive = await makeArchiveFixture(dir);
+  const { pki, start, signing } = archive;
   clock = new ManualClock(start);
   gw = await startTestGateway({
     backend: 'pglite',
@@ -115,44 +74,20 @@ beforeAll(async () => {
       cfg.registry.sessionHours = 24 * 365; // the clock moves 120 days on; the clerks stay signed in
     },
   });
-  for (const [who, p] of Object.entries(PEOPLE) as Array<[keyof typeof PEOPLE, (typeof PEOPLE)[keyof typeof PEOPLE]]>) {
-    const added = await gw.api('/api/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...p, password: PASSWORD }),
-    });
-    expect(added.status, await added.clone().text()).toBe(201);
-    const login = await fetch(`http://127.0.0.1:${gw.httpPort}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: p.email, password: PASSWORD }),
-    });
-    tokens[who] = ((await login.json()) as { token: string }).token;
-  }
-  const appendixDoc = await PDFDocument.create();
-  appendixDoc.addPage([595, 842]);
-  const sent = await sendDocument(gw.registry!.rt, gw.blobs, async () => undefined, {
-    unitId: 'stc',
-    to: ['vanthu@stp.lamdong.gov.vn'],
-    subject: 'Kế hoạch lưu trữ điện tử năm 2026',
-    document: { filename: 'cong-van.pdf', content: await leaderPdf(pki.leader.p12) },
-    appendices: [{ filename: 'phu-luc.pdf', content: Buffer.from(await appendixDoc.save()), contentType: 'application/pdf' }],
-    actor: 'test',
-    senderEmail: null,
-  });
-  outgoingId = sent.id;
+  tokens = await addSignedIn(gw, PEOPLE, PASSWORD);
+  outgoingId = await issueWithAppendix(gw, pki);
   const rows = await gw.database.db.select().from(issuedFiles).where(eq(issuedFiles.outgoingId, outgoingId)).orderBy(asc(issuedFiles.position));
   for (const r of rows) issued[r.position] = await gw.blobs.read(r.sha256);
   // 120 days on, the TSA on a ten-year certificate: each file gets a second version.
   clock.advance(120 * DAY);
-  tsa.use({ tsa: pki.tsa, tsaConfig: pki.tsaConfig, intermediate: pki.intermediate });
+  archive.useLongTsa();
   const sweep = await renewDueTimestamps(gw.registry!.rt, gw.blobs);
   expect(sweep.outcomes.map((o) => o.outcome)).toEqual(['renewed', 'renewed']);
 }, 300_000);
 
 afterAll(async () => {
   await gw?.close();
-  tsa?.close();
+  archive?.tsa.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -167,9 +102,15 @@ describe('the issued files and their renewed versions', () => {
       [1, 'phu-luc.pdf', 2],
     ]);
     for (const f of list.files) {
-      expect(f.versions[0]).toMatchObject({ version: 1, sha256: sha256(issued[f.idx]), size: issued[f.idx].length, field: null, at: start.toISOString() });
+      expect(f.versions[0]).toMatchObject({
+        version: 1,
+        sha256: sha256(issued[f.idx]),
+        size: issued[f.idx].length,
+        field: null,
+        at: archive.start.toISOString(),
+      });
       expect(f.versions[1]).toMatchObject({ version: 2, sha256: f.sha256, size: f.size, field: 'VanThu-DocTimeStamp-2', at: clock.now().toISOString() });
-      expect(f.renewBefore).toBe(notAfter(pki.tsa.cert).toISOString());
+      expect(f.renewBefore).toBe(notAfter(archive.pki.tsa.cert).toISOString());
 
       const newest = await as('clerk', `/api/outgoing/${outgoingId}/files/${f.idx}`);
       expect(newest.status).toBe(200);
@@ -233,6 +174,7 @@ describe('the issued files and their renewed versions', () => {
   }, 180_000);
 
   it('the verifier gives the archive time-stamp expiry and warns when its renewal is due or overdue', async () => {
+    const { shortTsa, pki, bare, start } = archive;
     const shortEnd = notAfter(shortTsa.cert);
     const longEnd = notAfter(pki.tsa.cert);
     const [doc] = await gw.database.db.select().from(issuedFiles).where(eq(issuedFiles.outgoingId, outgoingId)).orderBy(asc(issuedFiles.position));

@@ -10,10 +10,10 @@ import { loadConfig } from '../gateway/config/load.ts';
 import { LocalFirstTransport } from '../gateway/notify/local.ts';
 import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
+import { localUnits, UNIT_A, UNIT_B } from './helpers/local-units.ts';
 import { startRawSink } from './helpers/mail-sink.ts';
 
-const A = { id: 'stc', name: 'Sở Tài chính tỉnh Lâm Đồng', organId: '000.00.12.H41', addresses: ['vanthu@stc.lamdong.invalid'] };
-const B = { id: 'vpubnd', name: 'Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng', organId: '000.00.01.H41', addresses: ['vanthu@vpubnd.lamdong.invalid'] };
+const [A, B] = [UNIT_A, UNIT_B];
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Title(local delivery)>>endobj\ntrailer<<>>\n%%EOF\n');
 
 type Delivery = { recipient: string; state: string; response: string | null; evidence: Array<{ state: string; inboundId: string; note: string | null }> };
@@ -26,13 +26,7 @@ describe.each(BACKENDS)('local delivery between two units of one gateway (%s)', 
     gw = await startTestGateway({
       backend,
       configure: (cfg) => {
-        cfg.units = [A, B];
-        cfg.mail.from = A.addresses[0];
-        cfg.mail.localDelivery = true;
-        // Nothing may leave: the smarthost refuses, and direct MX delivery would fail on ".invalid".
-        cfg.mail.transport = { kind: 'smarthost', host: '127.0.0.1', port: 9, secure: false, requireTls: false, user: null, pass: null };
-        cfg.outgoing.units[A.id] = { codeSuffix: 'STC-NS', dkim: null, smime: null };
-        cfg.outgoing.delivery = { attempts: 3, backoffMs: 200, concurrency: 2 };
+        localUnits(cfg, A, B);
         cfg.registry.followup.sweepMs = 500;
       },
     });

@@ -1,13 +1,5 @@
-/**
- * Long-term validation of an issued appendix (issue 18; docs/issuance.md, "Appendices"): the unit's
- * signature on a PDF appendix gets what the document's gets — a DSS with the certificates and CRLs
- * of its signature and of its time-stamp, a VRI entry for it (B-LT) and, with `ltv.archive`, a
- * document time-stamp over it (B-LTA) — so the appendix verifies on its own eleven years later,
- * from the file alone (root as the only anchor, no CRL configured), and pdfsig still says valid.
- */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
@@ -17,6 +9,7 @@ import { stampAppendix, type AppendixInput } from '../gateway/outgoing/issue/app
 import { documentTimestampFields } from '../gateway/outgoing/issue/renew.ts';
 import { loadTrustStore, verifyDocument, type TrustStore } from '../gateway/trust/index.ts';
 import { makeLtvPki, type LtvPki } from './fixtures/issue/ltv-pki.ts';
+import { pdfsig as pdfsigIn } from './fixtures/issue/signing.ts';
 import { startTestTsa, type TestTsa } from './fixtures/issue/tsa.ts';
 
 let dir: string;
@@ -73,12 +66,7 @@ async function dss(pdf: Buffer) {
   return { certs: size('Certs'), crls: size('CRLs'), vriForSignature: vri.has(PDFName.of(key)) };
 }
 
-function pdfsig(pdf: Buffer, name: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, pdf);
-  const r = spawnSync('pdfsig', [file], { encoding: 'utf8' });
-  return `${r.stdout}${r.stderr}`;
-}
+const pdfsig = (pdf: Buffer, name: string) => pdfsigIn(dir, pdf, name);
 
 describe('long-term validation of an issued appendix', () => {
   it('B-LTA: DSS with VRI, a document time-stamp; valid from the file alone years later, and for pdfsig', async () => {

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { PDFDocument } from 'pdf-lib';
-import { outgoingConfigSchema } from '../gateway/config/outgoing.ts';
 import { outgoingMessages } from '../gateway/outgoing/schema.ts';
 import { sendDocument } from '../gateway/outgoing/send.ts';
 import { loadTrustStore, verifyDocument } from '../gateway/trust/index.ts';
@@ -21,6 +20,7 @@ import { runVanthu } from './helpers/cli-run.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { leaderPdf, sealPng } from './fixtures/issue/leader.ts';
 import { makeLtvPki, type LtvPki } from './fixtures/issue/ltv-pki.ts';
+import { issuingUnit } from './fixtures/issue/signing.ts';
 
 interface Sent {
   notation: string;
@@ -42,20 +42,12 @@ describe('sending a document whose validation data is incomplete', () => {
     const rootCrl = pki.crl(pki.root, join(dir, 'root.crl'));
     leader = await leaderPdf(pki.leader.p12);
     writeFileSync(join(dir, 'cong-van.pdf'), leader);
-    const signing = outgoingConfigSchema.parse({
-      units: {
-        stc: {
-          codeSuffix: 'UBND-VP',
-          issue: {
-            place: 'Lâm Đồng',
-            pkcs12: pki.unit.p12,
-            seal: sealFile,
-            // The root's CRL covers the intermediate; the leader's and the unit's certificates have none, and no responder answers.
-            ltv: { crls: [rootCrl], certificates: [pki.root.cert], ocsp: 'http://127.0.0.1:9/' },
-          },
-        },
-      },
-    }).units.stc;
+    const signing = issuingUnit({
+      pkcs12: pki.unit.p12,
+      seal: sealFile,
+      // The root's CRL covers the intermediate; the leader's and the unit's certificates have none, and no responder answers.
+      ltv: { crls: [rootCrl], certificates: [pki.root.cert], ocsp: 'http://127.0.0.1:9/' },
+    });
     gw = await startTestGateway({
       backend: 'pglite',
       configure: (cfg) => {

@@ -163,7 +163,7 @@ describe('PAdES baseline signature of the unit', () => {
       codeSuffix: 'UBND-VP',
       issue: { place: 'Lâm Đồng', pkcs12: `${ca}.p12`, passwordEnv: 'VANTHU_TEST_PADES_PW', seal: `${ca}.png`, sealMm: 38 },
     } as Parameters<typeof loadIssueKeys>[0]);
-    expect(keys.key.privateKey.asymmetricKeyType).toBe('ec');
+    expect(keys.key.algorithm).toEqual({ name: 'ECDSA', namedCurve: 'P-256' });
   });
 
   it('RSA: ETSI.CAdES.detached with signing-certificate-v2 (SHA-256 of the unit certificate, issuerSerial) and no signing-time', async () => {

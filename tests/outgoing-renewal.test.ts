@@ -8,58 +8,41 @@
  * are committed without asking the TSA again, a dead claim is taken over, a live one is left alone.
  * Both storage backends (PGlite, PostgreSQL).
  */
-import { spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../gateway/clock.ts';
-import { outgoingConfigSchema } from '../gateway/config/outgoing.ts';
 import { documentTimestampFields, renewArchiveTimestamp } from '../gateway/outgoing/issue/renew.ts';
 import { renewDueTimestamps } from '../gateway/outgoing/renewal.ts';
 import { issuedFiles } from '../gateway/outgoing/schema.ts';
-import { sendDocument } from '../gateway/outgoing/send.ts';
 import { auditLog } from '../gateway/registry/schema.ts';
-import { loadTrustStore, verifyDocument, type TrustStore } from '../gateway/trust/index.ts';
+import type { UnitSigning } from '../gateway/config/outgoing.ts';
+import { verifyDocument, type TrustStore } from '../gateway/trust/index.ts';
 import { BACKENDS } from './helpers/databases.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
-import { leaderPdf, sealPng } from './fixtures/issue/leader.ts';
-import { makeLtvPki, type LtvPki } from './fixtures/issue/ltv-pki.ts';
-import { startTestTsa, type TestTsa } from './fixtures/issue/tsa.ts';
+import { issueWithAppendix, makeArchiveFixture, type ArchiveFixture } from './fixtures/issue/archive.ts';
+import type { LtvPki } from './fixtures/issue/ltv-pki.ts';
+import { notAfter, pdfsig as pdfsigIn } from './fixtures/issue/signing.ts';
+import type { TestTsa } from './fixtures/issue/tsa.ts';
 import type { Identity } from './fixtures/trust/pki.ts';
 
 const DAY = 86_400_000;
 let dir: string;
+let archive: ArchiveFixture;
 let pki: LtvPki;
 let shortTsa: Identity;
 let tsa: TestTsa;
 let bare: TrustStore;
-let crls: string[];
-let sealFile: string;
+let signing: UnitSigning;
 let start: Date;
-
-/** openssl ca's -startdate / -enddate form. */
-const asn1Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
-const notAfter = (cert: string) => new Date(new X509Certificate(readFileSync(cert)).validTo);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vanthu-renewal-'));
-  pki = makeLtvPki(join(dir, 'pki'));
   // The TSA's certificate lives 200 days (real time: openssl signs the tokens now).
-  start = new Date(Math.floor(Date.now() / 1000) * 1000);
-  shortTsa = pki.inter.issue('tsa-short', '/C=VN/O=vanthu LTV test/CN=vanthu short-lived TSA', {
-    extensions: 'v3_tsa',
-    chain: [pki.inter.cert],
-    dates: { start: asn1Time(new Date(start.getTime() - DAY)), end: asn1Time(new Date(start.getTime() + 200 * DAY)) },
-  });
-  tsa = await startTestTsa({ tsa: shortTsa, tsaConfig: pki.tsaConfig, intermediate: pki.intermediate }, dir);
-  bare = await loadTrustStore({ anchors: [pki.root.cert] });
-  crls = [pki.crl(pki.root, join(dir, 'root.crl')), pki.crl(pki.inter, join(dir, 'inter.crl'))];
-  sealFile = join(dir, 'seal.png');
-  writeFileSync(sealFile, await sealPng());
+  archive = await makeArchiveFixture(dir);
+  ({ pki, shortTsa, tsa, bare, signing, start } = archive);
 }, 180_000);
 
 afterAll(() => {
@@ -67,12 +50,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function pdfsig(pdf: Buffer, name: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, pdf);
-  const r = spawnSync('pdfsig', [file], { encoding: 'utf8' });
-  return `${r.stdout}${r.stderr}`;
-}
+const pdfsig = (pdf: Buffer, name: string) => pdfsigIn(dir, pdf, name);
 
 describe.each(BACKENDS)('scheduled renewal of archive time-stamps (%s)', (backend) => {
   let gw: TestGateway;
@@ -82,21 +60,7 @@ describe.each(BACKENDS)('scheduled renewal of archive time-stamps (%s)', (backen
 
   beforeAll(async () => {
     // Each backend's document is issued while the TSA still signs with its short-lived certificate.
-    tsa.use({ tsa: shortTsa, tsaConfig: pki.tsaConfig, intermediate: pki.intermediate });
-    const signing = outgoingConfigSchema.parse({
-      units: {
-        stc: {
-          codeSuffix: 'UBND-VP',
-          issue: {
-            place: 'Lâm Đồng',
-            pkcs12: pki.unit.p12,
-            seal: sealFile,
-            tsa: tsa.url,
-            ltv: { crls, certificates: [pki.root.cert], archive: true, crlDistributionPoints: false },
-          },
-        },
-      },
-    }).units.stc;
+    archive.useShortTsa();
     clock = new ManualClock(start);
     gw = await startTestGateway({
       backend,
@@ -106,21 +70,7 @@ describe.each(BACKENDS)('scheduled renewal of archive time-stamps (%s)', (backen
         cfg.outgoing.renewal.windowDays = 90;
       },
     });
-    const appendixDoc = await PDFDocument.create();
-    appendixDoc.addPage([595, 842]);
-    const sent = await sendDocument(gw.registry!.rt, gw.blobs, async () => undefined, {
-      unitId: 'stc',
-      to: ['vanthu@stp.lamdong.gov.vn'],
-      subject: 'Kế hoạch lưu trữ điện tử năm 2026',
-      document: { filename: 'cong-van.pdf', content: await leaderPdf(pki.leader.p12) },
-      appendices: [
-        { filename: 'phu-luc.pdf', content: Buffer.from(await appendixDoc.save()), contentType: 'application/pdf' },
-        { filename: 'danh-sach.txt', content: Buffer.from('Danh sách\n'), contentType: 'text/plain' },
-      ],
-      actor: 'test',
-      senderEmail: null,
-    });
-    outgoingId = sent.id;
+    outgoingId = await issueWithAppendix(gw, pki, [{ filename: 'danh-sach.txt', content: Buffer.from('Danh sách\n'), contentType: 'text/plain' }]);
   }, 240_000);
 
   afterAll(async () => {
@@ -170,7 +120,7 @@ describe.each(BACKENDS)('scheduled renewal of archive time-stamps (%s)', (backen
     expect(await renewals()).toHaveLength(0);
 
     // The TSA has rolled over to a ten-year certificate: the scheduled sweep renews both files, and a second run nothing more.
-    tsa.use({ tsa: pki.tsa, tsaConfig: pki.tsaConfig, intermediate: pki.intermediate });
+    archive.useLongTsa();
     const asking = tsa.asked();
     await scheduledSweep();
     await scheduledSweep();

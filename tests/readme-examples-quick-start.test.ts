@@ -14,7 +14,7 @@
  * real MX. The PKCS#12 export gets its password with -passout (on a terminal it asks for it).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaderPdf } from './fixtures/issue/leader.ts';
@@ -67,6 +67,17 @@ describe('keys: the DKIM and S/MIME openssl lines (run first: the gateway below 
     expect(read.stdout).toMatch(/emailAddress ?= ?vanthu@stc\.lamdong\.gov\.vn/);
     expect(read.stdout).toContain('Test CA');
   }, 60_000);
+
+  it('makes the test seal the README configuration issues with', async () => {
+    for (const key of [
+      "cat > /etc/vanthu/stc-seal.svg <<'SVG'",
+      "node -e \"require('sharp')('/etc/vanthu/stc-seal.svg').png().toFile('/etc/vanthu/stc-seal.png')\"",
+    ]) {
+      const r = await sh(adapt(example(key)), {}, { cwd: PROJECT_ROOT });
+      expect(r.code, `${key}\n${r.stderr}`).toBe(0);
+    }
+    expect(readFileSync(path.join(etc, 'stc-seal.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
+  }, 60_000);
 });
 
 describe('quick start: `npm start` on embedded defaults, then mail it, list what arrived, send a document', () => {
@@ -104,6 +115,7 @@ describe('quick start: `npm start` on embedded defaults, then mail it, list what
       VANTHU_REDIS_PREFIX: `vtreadme${process.pid}`,
       VANTHU_DNS: 'off',
       VANTHU_LOG_FORMAT: 'json',
+      VANTHU_SEAL_PASSWORD: P12_PASSWORD, // the README's issue: block reads the PKCS#12 passphrase from here
       PATH: shimPath,
     };
     const [install, start] = example('npm install && npm start').split(' && ');
@@ -216,6 +228,8 @@ describe('quick start: `npm start` on embedded defaults, then mail it, list what
       notation: string;
       via?: string;
       warnings: string[];
+      urgency: string;
+      subject: string;
       deliveries: Array<{ recipient: string; state: string }>;
     }
 
@@ -241,7 +255,18 @@ describe('quick start: `npm start` on embedded defaults, then mail it, list what
       );
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/"notation"/);
-      expectSent(JSON.parse(r.stdout) as Sent);
+      const sent = JSON.parse(r.stdout) as Sent & { id: string };
+      expectSent(sent);
+      expect(sent).toMatchObject({ urgency: 'khan', subject: expect.stringMatching(/^\[KHẨN\] Kế hoạch số /) });
+      // Issued with the README's test key and seal: number and date in the header, both signatures valid per poppler.
+      const auth = { headers: { authorization: 'Bearer vanthu-demo-token' } };
+      const files = (await (await fetch(`http://127.0.0.1:${httpPort}/api/outgoing/${sent.id}/files`, auth)).json()) as { files: Array<{ idx: number }> };
+      expect(files.files.map((f) => f.idx)).toEqual([0]);
+      const issued = path.join(sendDir, 'issued.pdf');
+      writeFileSync(issued, Buffer.from(await (await fetch(`http://127.0.0.1:${httpPort}/api/outgoing/${sent.id}/files/0`, auth)).arrayBuffer()));
+      const sig = await sh(`pdfsig ${issued}`, {});
+      expect(sig.stdout.match(/Signature Validation: Signature is Valid\./g), sig.stdout).toHaveLength(2);
+      expect((await sh(`pdftotext -l 1 ${issued} -`, {})).stdout).toContain(`Số: ${sent.notation}`);
     }, 90_000);
 
     it('npx vanthu send-document …: the same JSON plus via when piped; a line per recipient on a terminal', async () => {
@@ -251,6 +276,7 @@ describe('quick start: `npm start` on embedded defaults, then mail it, list what
       const sent = JSON.parse(r.stdout) as Sent;
       expectSent(sent);
       expect(sent.via).toBe('gateway');
+      expect(sent.urgency).toBe('hoa_toc'); // the mark as a person types it
       const tty = await sh(`/usr/bin/script -qec ${JSON.stringify(cmd)} /dev/null`, env, { cwd: sendDir });
       expect(tty.code, tty.stdout).toBe(0);
       expect(tty.stdout).toMatch(/^Đã vào sổ văn bản đi số \d+\/KH-STC-VP của Sở Tài chính tỉnh Lâm Đồng, chờ gửi 2 nơi/);

@@ -266,6 +266,10 @@ describe.each(BACKENDS)('registry API and CLI on %s', (backend) => {
     expect(await ids('status=review')).toEqual(expect.arrayContaining([docs.cliDoc]));
     expect(await ids('assignee=officer%40stc.lamdong.gov.vn')).toEqual([docs.assigned]);
     expect(await ids('dueBefore=2027-01-31&dueAfter=2026-12-31')).toEqual([docs.assigned]);
+    // Độ khẩn, the book's filter: exactly, one of Decree 30's.
+    expect(await ids('book=incoming&urgency=normal')).toEqual(expect.arrayContaining([docs.assigned]));
+    expect(await ids('urgency=hoa_toc')).toEqual([]);
+    expect((await api('/api/documents?urgency=gap', 'clerk')).status).toBe(400);
     expect(await ids('overdue=true')).toEqual([]);
     clock.set('2027-01-04T02:00:00Z');
     try {
@@ -357,6 +361,25 @@ describe.each(BACKENDS)('registry API and CLI on %s', (backend) => {
     await cli(['book', 'print', '--unit', 'stc', '--year', '2026', '--kind', 'outgoing', '--out', outgoing], 'clerk');
     expect((await run('pdftotext', [outgoing, '-'])).stdout.replace(/\s+/g, ' ')).toContain('1/QĐ-STC-VP');
   }, 120_000);
+
+  it('prints the incoming book with the filters the list takes (the printout is what the console shows)', async () => {
+    const notations = async (q: string) => {
+      const r = await api(`/api/books/stc/2026?${q}`, 'clerk');
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.rows.map((row: { notation: string }) => row.notation).sort();
+    };
+    expect(await notations('')).toHaveLength(3);
+    expect(await notations(`q=${encodeURIComponent('ngan sach chi thuong')}`)).toEqual(['123/UBND-VX']);
+    expect(await notations(`issuer=${encodeURIComponent('uy ban nhan dan tinh ben tre')}`)).toEqual(['123/UBND-VX']);
+    expect(await notations('status=done,returned')).toEqual(['5/STTTT-VP']); // done by the CLI test
+    expect(await notations('urgency=hoa_toc')).toEqual([]);
+    const csv = await api(`/api/books/stc/2026?format=csv&q=${encodeURIComponent('NGÂN SÁCH')}`, 'leader');
+    const lines = String(csv.body).trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('123/UBND-VX');
+    expect((await api('/api/books/stc/2026?urgency=gap', 'clerk')).status).toBe(400);
+    expect((await api('/api/books/stc/2026?kind=outgoing&q=x', 'clerk')).status).toBe(400);
+  });
 
   it('answers bad CLI input with a message naming the problem', async () => {
     await expect(run(process.execPath, [BIN, 'book', 'print', '--unit', 'stc', '--out', '/tmp/x.pdf'])).rejects.toMatchObject({

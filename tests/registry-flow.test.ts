@@ -297,6 +297,61 @@ describe.each(BACKENDS)('registry end to end on %s', (backend) => {
     expect(status).toContain('000.00.31.H12');
   });
 
+  it("keeps the leader's instructions with the assignment and the reason with a new deadline: on the document, in its history, in the officer's mail", async () => {
+    const officer2 = 'officer2@stc.lamdong.gov.vn';
+    const made = await api('/api/users', serviceToken, {
+      method: 'POST',
+      body: { email: officer2, role: 'officer', unit: 'stc', department: 'ns', name: 'Cán bộ thứ hai', password: 'mật khẩu 2026' },
+    });
+    expect(made.status).toBe(201);
+    const inbound = await arrive('doc-note', 'Công văn 52/UBND-KT', classification({ notation: '52/UBND-KT', subject: 'Kiểm tra quyết toán ngân sách xã' }));
+    const { id } = await docOf(inbound);
+    const note = 'Phòng Ngân sách chủ trì, phối hợp Kho bạc; báo cáo lãnh đạo Sở trước hạn';
+    const given = await api(`/api/documents/${id}/assign`, tokens.leader, { method: 'POST', body: { officer: officer2, note: `  ${note}\n` } });
+    expect([given.status, given.body.status, given.body.assignmentNote]).toEqual([200, 'assigned', note]);
+    await app.registry!.followup.settle();
+    const told = await waitFor(
+      () => sink.to(officer2).find((m) => m.subject.startsWith('Giao xử lý') && m.subject.includes('52/UBND-KT')),
+      15_000,
+      'assignment',
+    );
+    expect(told.text).toContain(`Ý kiến chỉ đạo: ${note}`);
+
+    const reason = 'Chờ số liệu quyết toán của các xã';
+    const moved = await api(`/api/documents/${id}/deadline`, tokens.leader, { method: 'POST', body: { dueDate: '2026-12-28', reason } });
+    expect([moved.status, moved.body.dueDate, moved.body.dueReason, moved.body.assignmentNote]).toEqual([200, '2026-12-28', reason, note]);
+    const detail = await api(`/api/documents/${id}`, tokens.leader);
+    const entry = (action: string) => detail.body.history.filter((h: { action: string }) => h.action === action).at(-1)?.data;
+    expect(entry('document.assign')).toMatchObject({ officer: officer2, note });
+    expect(entry('document.deadline')).toMatchObject({ after: '2026-12-28', reason });
+    expect([detail.body.assignmentNote, detail.body.dueReason]).toEqual([note, reason]);
+    // The officer's list carries them too.
+    const login = await fetch(`http://127.0.0.1:${app.httpPort}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: officer2, password: 'mật khẩu 2026' }),
+    });
+    const mine = await api('/api/my/items', ((await login.json()) as { token: string }).token);
+    expect(mine.body.items.find((i: { id: string }) => i.id === id)).toMatchObject({ assignmentNote: note, dueReason: reason });
+
+    // A new assignment without instructions does not keep the last one's; a longer note than the API takes is refused.
+    const again = await api(`/api/documents/${id}/assign`, tokens.leader, { method: 'POST', body: { officer: 'officer@stc.lamdong.gov.vn' } });
+    expect([again.status, again.body.assignmentNote, again.body.dueReason]).toEqual([200, null, reason]);
+    expect((await api(`/api/documents/${id}/assign`, tokens.leader, { method: 'POST', body: { department: 'ns', note: 'x'.repeat(4001) } })).status).toBe(400);
+
+    // The officer gives it back (as by replying "từ chối: …"): received again, no officer, the leaders mailed.
+    const back = await api(`/api/documents/${id}/decline`, tokens.officer, { method: 'POST', body: { reason: 'Không thuộc lĩnh vực phòng phụ trách' } });
+    expect([back.status, back.body.status, back.body.assigneeId, back.body.leadersMailed], JSON.stringify(back.body)).toEqual([200, 'received', null, 1]);
+    const heard = await waitFor(
+      () => sink.to('leader@stc.lamdong.gov.vn').find((m) => m.subject.startsWith('Cán bộ từ chối') && m.subject.includes('52/UBND-KT')),
+      15_000,
+      'decline',
+    );
+    expect(heard.text).toContain('Không thuộc lĩnh vực phòng phụ trách');
+    // No longer theirs: as a document they may not see.
+    expect((await api(`/api/documents/${id}/decline`, tokens.officer, { method: 'POST', body: { reason: 'lần nữa' } })).status).toBe(404);
+  });
+
   it('keeps the audit chain intact through all of it', async () => {
     const r = await api('/api/audit/verify', tokens.admin);
     expect(r.body).toMatchObject({ ok: true, broken: null });

@@ -6,6 +6,14 @@
 import type { StringKey } from './i18n.ts';
 import type { DeliveryInfo, RecipientCheck, Role, SentItem } from './types.ts';
 
+/** Độ khẩn an officer may give a draft (the gateway's gateway/outgoing/marks.ts); labels are i18n's urgency_* keys. */
+export const URGENCIES = ['normal', 'khan', 'thuong_khan', 'hoa_toc'] as const;
+
+/** The draft's urgency field: left out for "normal", so the gateway's default holds. */
+export function urgencyField(value: string): { urgency?: string } {
+  return value && value !== 'normal' && (URGENCIES as readonly string[]).includes(value) ? { urgency: value } : {};
+}
+
 /** Roles the gateway's policy lets issue (outgoing.issue): their "Gửi phát hành" issues at once, others' goes to the clerk. */
 export function canIssue(role: Role): boolean {
   return role === 'clerk' || role === 'admin';

@@ -13,6 +13,8 @@ export interface SendDraft {
   subject: string;
   typeCode?: string;
   signer?: string;
+  /** Độ khẩn (normal | khan | thuong_khan | hoa_toc); normal when left out. */
+  urgency?: string;
   note?: string;
   files: Array<{ filename: string; contentType: string; content: string }>;
   direct?: boolean;

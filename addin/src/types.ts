@@ -53,6 +53,10 @@ export interface DocumentInfo {
   assigneeId: string | null;
   dueDate: string | null;
   handlingNotes?: string | null;
+  /** The leader's instructions with the current assignment (POST …/assign `note`). */
+  assignmentNote?: string | null;
+  /** Why the deadline was last changed (POST …/deadline `reason`, or the extension granted). */
+  dueReason?: string | null;
 }
 
 export interface HistoryEntry {
@@ -120,6 +124,8 @@ export interface SentItem {
   submitterName: string | null;
   subject: string;
   typeName: string | null;
+  /** Độ khẩn of the draft (migration 0017); older gateways leave it out. */
+  urgency?: string;
   note: string | null;
   recipients: Array<{ given: string; name: string | null; address: string; known: boolean }>;
   files: Array<{ filename: string; contentType: string; size: number }>;

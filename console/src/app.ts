@@ -34,6 +34,11 @@ export interface Ctx {
   notice(text: string): void;
   /** Opens a page; `notice` is shown once it is there. */
   go(hash: string, notice?: string): void;
+  /**
+   * Installs the page's keyboard handler (j/k …). A page that finishes rendering after the person
+   * moved on installs nothing: the page now open keeps its keys (or none).
+   */
+  keys(handler: ((ev: KeyboardEvent) => void) | null): void;
 }
 
 type Page = (ctx: Ctx, arg: string | undefined) => Promise<void>;
@@ -54,8 +59,8 @@ export class ConsoleApp {
   private live: LiveFeed | null = null;
   /** Counts page changes: a live refresh started for one page never renders over the next. */
   private shown = 0;
-  /** Page keyboard handler (j/k …), replaced by each page. */
-  static keys: ((ev: KeyboardEvent) => void) | null = null;
+  /** The open page's keyboard handler (j/k …), set through `Ctx.keys`; cleared when the page changes. */
+  private keys: ((ev: KeyboardEvent) => void) | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -68,7 +73,7 @@ export class ConsoleApp {
       const target = ev.target as HTMLElement | null;
       const typing = !!target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
       if (typing && !(ev.ctrlKey || ev.metaKey || ev.altKey || ev.key === 'Escape')) return;
-      ConsoleApp.keys?.(ev);
+      this.keys?.(ev);
     });
   }
 
@@ -85,7 +90,7 @@ export class ConsoleApp {
   }
 
   private signIn(message?: string): void {
-    ConsoleApp.keys = null;
+    this.keys = null;
     this.live?.close();
     this.live = null;
     sessionStorage.removeItem(TOKEN_KEY);
@@ -187,7 +192,7 @@ export class ConsoleApp {
     const [, page = this.defaultPage(), arg] = /^#\/([a-z]+)(?:\/(.+))?/.exec(location.hash) ?? [];
     const render = this.pages[page] ?? this.pages[this.defaultPage()];
     this.root.querySelectorAll('nav a').forEach((a) => a.toggleAttribute('aria-current', a.getAttribute('data-page') === page));
-    ConsoleApp.keys = null;
+    this.keys = null;
     this.live?.close();
     this.live = null;
     delete this.main.dataset.stale;
@@ -238,7 +243,7 @@ export class ConsoleApp {
       const rows = Array.from(this.main.querySelectorAll<HTMLElement>('ol.queue > li[data-document]'));
       const at = rows.findIndex((r) => r.dataset.document === selected);
       // The page's own keys move the selection (j: next), so its state follows.
-      for (let i = 0; i < at; i++) ConsoleApp.keys?.(new KeyboardEvent('keydown', { key: 'j' }));
+      for (let i = 0; i < at; i++) this.keys?.(new KeyboardEvent('keydown', { key: 'j' }));
     });
   }
 
@@ -272,6 +277,9 @@ export class ConsoleApp {
         if (location.hash === hash) void this.route();
         else location.hash = hash;
       },
+      keys: (handler) => {
+        if (main === this.main) this.keys = handler;
+      },
     };
   }
 
@@ -280,11 +288,19 @@ export class ConsoleApp {
     const { t } = this;
     if (err instanceof ApiError && err.kind === 'unauthenticated') return this.signIn(t('sessionExpired'));
     if (main !== this.main) return;
-    ConsoleApp.keys = null;
+    this.keys = null;
     if (err instanceof ApiError && err.kind === 'forbidden') {
       replace(
         main,
         h('section', { class: 'problem', role: 'alert', 'data-problem': 'forbidden' }, h('h2', {}, t('forbiddenTitle')), h('p', {}, t('forbiddenHelp'))),
+      );
+      return;
+    }
+    // A document of another unit answers as one that does not exist (gateway/registry/access/policy.ts).
+    if (err instanceof ApiError && err.kind === 'not-found') {
+      replace(
+        main,
+        h('section', { class: 'problem', role: 'alert', 'data-problem': 'not-found' }, h('h2', {}, t('notFoundTitle')), h('p', {}, t('notFoundHelp'))),
       );
       return;
     }

@@ -4,10 +4,10 @@
  * reason — on a document's page (#/item/<id>, reached from the overview's lists, the officer lists
  * and the book) and on the list of documents waiting to be assigned (#/assign).
  *
- * The calls are the add-in's: POST /api/documents/{id}/assign (department, officer), POST
- * …/deadline (dueDate; the officers' pending extension requests it covers are closed and they are
- * mailed), and the instructions or the reason as the leader's comment on the document (POST
- * …/comments), since the deadline API takes a date only. Whether the controls show is the policy's
+ * The calls are the add-in's: POST /api/documents/{id}/assign (department, officer, and the
+ * instructions as `note`, kept with the assignment and put in the officer's notice) and POST
+ * …/deadline (dueDate and its `reason`; the officers' pending extension requests it covers are
+ * closed and they are mailed). Whether the controls show is the policy's
  * own answer (console/src/permissions.ts: `documents.assign` in gateway/registry/access/policy.ts,
  * the matrix the API's route check reads), and a refusal of the API is said in the form.
  */
@@ -120,15 +120,18 @@ export function assignForm(ctx: Ctx, doc: DocumentInfo, choices: Choices, done: 
     submit.disabled = true;
     void (async () => {
       const path = `/api/documents/${encodeURIComponent(doc.id)}`;
-      if (who) {
-        await api.request(`${path}/assign`, { json: { department: dept.value || undefined, officer: officer.value || undefined } });
+      if (who || text) {
+        // Instructions alone, to the same people: the department only, so the item's progress stays as it is.
+        const to = who
+          ? { department: dept.value || undefined, officer: officer.value || undefined }
+          : { department: dept.value || doc.department || undefined };
+        await api.request(`${path}/assign`, { json: { ...to, note: text || undefined } });
         steps++;
       }
       if (newDue) {
         await api.request(`${path}/deadline`, { json: { dueDate: newDue } });
         steps++;
       }
-      if (text) await api.request(`${path}/comments`, { json: { body: t('asNoteComment', { note: text }) } });
       const person = choices.people.find((p) => p.id === officer.value)?.name;
       const place = choices.departments.find((d) => d.id === dept.value)?.name;
       const said = [[person, place].filter(Boolean).join(', '), newDue ? `${t('due')} ${day(newDue)}` : ''].filter(Boolean).join(' · ');
@@ -141,7 +144,7 @@ export function assignForm(ctx: Ctx, doc: DocumentInfo, choices: Choices, done: 
   return form;
 }
 
-/** "Đổi hạn": a new deadline and the reason for it (kept as the leader's comment on the document). */
+/** "Đổi hạn": a new deadline and the reason for it (kept with the deadline: the document's `dueReason` and its history). */
 export function deadlineForm(ctx: Ctx, doc: DocumentInfo, done: (notice: string) => Promise<void>): HTMLFormElement {
   const { api, t } = ctx;
   const due = h('input', { name: 'newDue', type: 'date', min: today(api.now()), required: true });
@@ -169,11 +172,8 @@ export function deadlineForm(ctx: Ctx, doc: DocumentInfo, done: (notice: string)
     submit.disabled = true;
     void (async () => {
       const path = `/api/documents/${encodeURIComponent(doc.id)}`;
-      const r = await api.request<{ closedRequests?: string[] }>(`${path}/deadline`, { json: { dueDate: due.value } });
+      const r = await api.request<{ closedRequests?: string[] }>(`${path}/deadline`, { json: { dueDate: due.value, reason: why } });
       steps++;
-      await api.request(`${path}/comments`, {
-        json: { body: t('dlReasonComment', { from: day(doc.dueDate) || t('noDue'), to: day(due.value), reason: why }) },
-      });
       const closed = r.closedRequests?.length ?? 0;
       await done([t('dlChanged', { date: day(due.value) }), closed ? t('dlClosedRequests', { n: closed }) : ''].filter(Boolean).join(' '));
     })().catch((err) => {

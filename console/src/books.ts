@@ -1,9 +1,9 @@
 /**
  * The incoming book of a unit and year (GET /api/documents?book=incoming, newest number first, 50
- * rows a page, "Xem thêm" for the next) with filters by type, issuer and state and the registry's
+ * rows a page, "Xem thêm" for the next) with filters by type, issuer, urgency and state and the registry's
  * diacritics-insensitive search (q), all applied by the server, and the
- * book as the API prints it (GET /api/books/{unit}/{year}?format=pdf|csv|xlsx), downloaded with the
- * token.
+ * book as the API prints it (GET /api/books/{unit}/{year}?format=pdf|csv|xlsx, with the same filters:
+ * the printout is what the screen shows), downloaded with the token.
  */
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { DocumentInfo } from '../../addin/src/types.ts';
@@ -12,6 +12,8 @@ import { filterForm } from './filters.ts';
 import { day, download, today } from './format.ts';
 
 const STATES = ['received', 'assigned', 'in_progress', 'done', 'returned', 'forwarded'] as const;
+/** Độ khẩn (gateway/registry/intake/fields.ts). */
+const URGENCIES = ['normal', 'khan', 'thuong_khan', 'hoa_toc'] as const;
 /** Rows per page: the first page of a book of thousands draws at once, the rest on "Xem thêm". */
 const PAGE = 50;
 
@@ -25,6 +27,7 @@ export async function booksPage(ctx: Ctx): Promise<void> {
   const type = h('select', { name: 'type' }, h('option', { value: '' }, t('all')));
   const issuer = h('input', { name: 'issuer', type: 'search' });
   const state = h('select', { name: 'state' }, h('option', { value: '' }, t('all')), ...STATES.map((s) => h('option', { value: s }, t(`status_${s}`))));
+  const urgency = h('select', { name: 'urgency' }, h('option', { value: '' }, t('all')), ...URGENCIES.map((u) => h('option', { value: u }, t(`urgency_${u}`))));
   const table = h('div', { class: 'book' });
   const more = h('p', { class: 'more' });
   let rows: DocumentInfo[] = [];
@@ -72,6 +75,15 @@ export async function booksPage(ctx: Ctx): Promise<void> {
     );
   };
 
+  // The filters on screen: the list and the printed book (GET /api/books/{unit}/{year}) take the same.
+  const filters = () => ({
+    q: q.value.trim() || undefined,
+    status: state.value || undefined,
+    typeCode: type.value || undefined,
+    issuer: issuer.value.trim() || undefined,
+    urgency: urgency.value || undefined,
+  });
+
   // The server filters and pages (PAGE rows at a time, newest number first); a later load wins over one still on its way.
   let loads = 0;
   const load = async (append = false) => {
@@ -83,10 +95,7 @@ export async function booksPage(ctx: Ctx): Promise<void> {
           book: 'incoming',
           unit: unit.value || undefined,
           year: year.value || undefined,
-          q: q.value.trim() || undefined,
-          status: state.value || undefined,
-          typeCode: type.value || undefined,
-          issuer: issuer.value.trim() || undefined,
+          ...filters(),
           facets: append ? undefined : 'true',
           limit: String(PAGE),
           offset: append ? String(rows.length) : undefined,
@@ -106,19 +115,23 @@ export async function booksPage(ctx: Ctx): Promise<void> {
     draw();
   };
 
-  const exportAs = (format: 'pdf' | 'csv' | 'xlsx') => () =>
+  const exportAs = (format: 'pdf' | 'csv' | 'xlsx') => () => {
+    const query = new URLSearchParams({ kind: 'incoming', format });
+    for (const [k, v] of Object.entries(filters())) if (v) query.set(k, v);
+
     void download(
-      new URL(`api/books/${encodeURIComponent(unit.value)}/${year.value}?kind=incoming&format=${format}`, new URL('./', location.href)).href,
+      new URL(`api/books/${encodeURIComponent(unit.value)}/${year.value}?${query}`, new URL('./', location.href)).href,
       sessionStorage.getItem(TOKEN_KEY),
       `so-den-${unit.value}-${year.value}.${format}`,
     ).catch((err) => ctx.notice((err as Error).message));
+  };
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const later = () => {
     clearTimeout(timer);
     timer = setTimeout(() => void load(), 250);
   };
-  for (const el of [unit, year, state, type]) el.addEventListener('change', () => void load());
+  for (const el of [unit, year, state, type, urgency]) el.addEventListener('change', () => void load());
   q.addEventListener('input', later);
   issuer.addEventListener('input', later);
 
@@ -132,6 +145,7 @@ export async function booksPage(ctx: Ctx): Promise<void> {
       field(t('search'), q, t('searchHint')),
       field(t('type'), type),
       field(t('issuer'), issuer),
+      field(t('urgency'), urgency),
       field(t('state'), state),
     ),
     h(

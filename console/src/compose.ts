@@ -10,7 +10,7 @@
  */
 import { ApiError } from '../../addin/src/api.ts';
 import { button, field, h, replace } from '../../addin/src/dom.ts';
-import { refusalOf } from '../../addin/src/outgoing.ts';
+import { refusalOf, URGENCIES, urgencyField } from '../../addin/src/outgoing.ts';
 import { Registry } from '../../addin/src/registry.ts';
 import type { RecipientCheck, SentItem } from '../../addin/src/types.ts';
 import { DOC_TYPES } from '../../gateway/documents/rules/type-codes.ts';
@@ -39,6 +39,7 @@ export async function composePage(ctx: Ctx): Promise<void> {
   const type = h('select', { name: 'typeCode' }, ...TYPES.map((d) => h('option', { value: d.code }, `${d.name} (${d.code})`)));
   const subject = h('textarea', { name: 'subject', rows: 2, required: true });
   const signer = h('input', { name: 'signer', type: 'text', autocomplete: 'off' });
+  const urgency = h('select', { name: 'urgency' }, ...URGENCIES.map((u) => h('option', { value: u }, t(`urgency_${u}`))));
   const note = h('textarea', { name: 'note', rows: 2 });
   const suggestions = h('datalist', { id: 'directory-suggestions' });
   const lookup = h('input', { name: 'recipient', type: 'text', autocomplete: 'off', list: 'directory-suggestions' });
@@ -158,6 +159,7 @@ export async function composePage(ctx: Ctx): Promise<void> {
           subject: subject.value,
           ...(type.value && type.value !== 'CV' ? { typeCode: type.value } : {}),
           ...(signer.value.trim() ? { signer: signer.value.trim() } : {}),
+          ...urgencyField(urgency.value),
           ...(!direct && note.value.trim() ? { note: note.value.trim() } : {}),
           files,
           direct,
@@ -210,6 +212,7 @@ export async function composePage(ctx: Ctx): Promise<void> {
     field(t('composeDocument'), documentFile),
     field(t('composeAppendices'), appendices),
     h('div', { class: 'row2' }, field(t('composeType'), type), field(t('signer'), signer)),
+    field(t('urgency'), urgency),
     field(t('subject'), subject),
     h(
       'fieldset',

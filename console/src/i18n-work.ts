@@ -24,6 +24,9 @@ export const workVi = {
   viewerTitle: 'Văn bản',
   viewerFailed: 'Không hiển thị được tệp PDF này.',
   textViewTitle: 'Nội dung văn bản',
+  renderedView: 'Xem như văn bản',
+  textView: 'Xem từng dòng đã đọc',
+  renderedFailed: 'Không hiển thị được tệp này như văn bản; đây là nội dung đã đọc.',
   routingTitle: 'Quy tắc chuyển văn bản đến',
   routingIntro:
     'Văn bản đến khớp quy tắc đầu tiên (theo thứ tự) được chuyển tới phòng ban, cán bộ của quy tắc đó; không khớp quy tắc nào thì hệ thống gợi ý theo các lần giao việc trước.',
@@ -60,6 +63,10 @@ export const workVi = {
   channelVerified: 'hệ thống ghi nhận',
   channelClaimed: 'tự khai',
   channelNote: 'Kênh “tự khai”: do ứng dụng tự ghi trong yêu cầu gửi tới hệ thống, chưa được xác thực; kênh “trả lời thư” do hệ thống ghi nhận khi nhận thư.',
+  // Giving an item back to the leaders (POST /api/documents/{id}/decline; console/src/mywork.ts).
+  declineReason: 'Lý do trả lại lãnh đạo',
+  decline: 'Trả lại lãnh đạo',
+  declined: 'Đã trả lại văn bản cho lãnh đạo để giao lại.',
 };
 
 export const workEn: Record<keyof typeof workVi, string> = {
@@ -83,6 +90,9 @@ export const workEn: Record<keyof typeof workVi, string> = {
   viewerTitle: 'The document',
   viewerFailed: 'This PDF cannot be shown.',
   textViewTitle: 'Text of the document',
+  renderedView: 'Show as a document',
+  textView: 'Show the lines read',
+  renderedFailed: 'This file cannot be shown as a document; here is the text read from it.',
   routingTitle: 'Routing rules for incoming documents',
   routingIntro:
     'An incoming document goes to the department and officer of the first rule it matches (in order); with no match the system suggests from past assignments.',
@@ -120,4 +130,7 @@ export const workEn: Record<keyof typeof workVi, string> = {
   channelClaimed: 'the client (unverified)',
   channelNote:
     'An “unverified” channel is what the client application says of itself in its requests; the gateway cannot prove it. Replies to notices are recorded by the gateway when it receives them.',
+  declineReason: 'Why you give it back',
+  decline: 'Give back to the leaders',
+  declined: 'Given back to the leaders to assign again.',
 };

@@ -2,7 +2,8 @@
  * "Việc của tôi": the open items assigned to me (GET /api/my/items), by deadline with the overdue
  * first, deadlines counted on Hà Nội's calendar by the gateway's clock; done (POST …/status),
  * comments (POST …/comments) and, for officers, asking for a later deadline (POST
- * /api/deadline-requests), with the request shown while it waits for a leader.
+ * /api/deadline-requests), with the request shown while it waits for a leader, and giving an item
+ * back to the leaders with a reason (POST …/decline).
  */
 import { ApiError } from '../../addin/src/api.ts';
 import { button, field, h, replace } from '../../addin/src/dom.ts';
@@ -63,6 +64,26 @@ export async function myWorkPage(ctx: Ctx): Promise<void> {
       h('button', { type: 'submit', class: 'btn' }, t('extAsk')),
     );
   };
+  // The assignee gives an item back, as by replying "từ chối: …" (POST /api/documents/{id}/decline; the leaders are mailed).
+  const giveBack = (d: DocumentInfo) => {
+    if (!asks || d.assigneeId !== ctx.me.id || !['assigned', 'in_progress'].includes(d.status)) return null;
+    const reason = h('input', { name: 'declineReason', type: 'text', maxlength: '2000', required: true });
+    return h(
+      'form',
+      {
+        class: 'decline',
+        on: {
+          submit: (ev) => {
+            ev.preventDefault();
+            const why = reason.value.normalize('NFC').trim();
+            if (why) void act(() => api.request(`/api/documents/${d.id}/decline`, { json: { reason: why } }), t('declined'));
+          },
+        },
+      },
+      field(t('declineReason'), reason),
+      h('button', { type: 'submit', class: 'btn' }, t('decline')),
+    );
+  };
   const row = (d: DocumentInfo) => {
     const overdue = !!d.dueDate && d.dueDate < now;
     const comment = h('textarea', { name: 'comment', rows: 2 });
@@ -79,6 +100,9 @@ export async function myWorkPage(ctx: Ctx): Promise<void> {
         h('span', { 'data-due': d.dueDate ?? '' }, d.dueDate ? `${t('due')}: ${day(d.dueDate)}${overdue ? ` (${t('overdue')})` : ''}` : t('noDue')),
         ` · ${t(`status_${d.status}`)}`,
       ),
+      // What the leader said with the assignment, and why the deadline moved (kept with them by the API).
+      d.assignmentNote ? h('p', { class: 'instructions', 'data-assignment-note': '' }, `${t('asNote')}: ${d.assignmentNote}`) : null,
+      d.dueReason ? h('p', { class: 'hint', 'data-due-reason': '' }, `${t('dlReason')}: ${d.dueReason}`) : null,
       h(
         'div',
         { class: 'actions' },
@@ -100,6 +124,7 @@ export async function myWorkPage(ctx: Ctx): Promise<void> {
         h('button', { type: 'submit', class: 'btn' }, t('addComment')),
       ),
       extension(d),
+      giveBack(d),
     );
   };
   replace(

@@ -287,6 +287,8 @@ export async function itemPage(ctx: Ctx, id: string | undefined): Promise<void> 
       pair('department', d.departmentName ?? d.department),
       pair('officer', d.assignee ? `${d.assignee.name} <${d.assignee.email}>` : t('notAssigned')),
       pair('dueDate', day(d.dueDate), { 'data-due': d.dueDate ?? '' }),
+      pair('dlReason', d.dueReason, { 'data-due-reason': '' }),
+      pair('asNote', d.assignmentNote, { 'data-assignment-note': '' }),
       pair('handling', d.handlingNotes),
     ),
     controls,

@@ -10,7 +10,7 @@
 import { ApiError } from '../../addin/src/api.ts';
 import { button, field, h, replace } from '../../addin/src/dom.ts';
 import type { DocumentInfo, SignatureInfo } from '../../addin/src/types.ts';
-import { ConsoleApp, type Ctx } from './app.ts';
+import type { Ctx } from './app.ts';
 import { instant } from './format.ts';
 import { forwardForm } from './forward.ts';
 import { showDocument, type Highlight } from './sources.ts';
@@ -64,13 +64,13 @@ export async function reviewPage(ctx: Ctx, id: string | undefined): Promise<void
     rows[at].focus();
   };
   select(0);
-  ConsoleApp.keys = (ev) => {
+  ctx.keys((ev) => {
     if (ev.key === 'j' || ev.key === 'ArrowDown') select(at + 1);
     else if (ev.key === 'k' || ev.key === 'ArrowUp') select(at - 1);
     else if (ev.key === 'Enter' && rows[at] && !ev.ctrlKey) ctx.go(`#/review/${items[at].id}`);
     else return;
     ev.preventDefault();
-  };
+  });
 }
 
 async function reviewItem(ctx: Ctx, id: string): Promise<void> {
@@ -171,14 +171,14 @@ async function reviewItem(ctx: Ctx, id: string): Promise<void> {
     ),
   );
   inputs.notation.focus();
-  ConsoleApp.keys = (ev) => {
+  ctx.keys((ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) void register();
     else if (ev.altKey && ev.code === 'KeyC') void forward.send();
     else if (ev.altKey && ev.code === 'KeyT') void giveBack();
     else if (ev.key === 'Escape') ctx.go('#/review');
     else return;
     ev.preventDefault();
-  };
+  });
   highlight = await showDocument(ctx, doc.id, message, viewer);
   // The field that has the focus by now (the number, at first) is shown at once.
   const focused = EDITABLE.find((k) => document.activeElement === inputs[k]);

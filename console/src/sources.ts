@@ -1,8 +1,10 @@
 /**
  * The document beside a review item's fields, and where each field was read in it
  * (GET /api/documents/{id}/sources): a PDF drawn by pdf.js with the lines boxed
- * (console/src/pdf-view.ts, loaded only here), or — a DOCX, a document written in the mail — its
- * text line by line with the lines marked. Without pdf.js (it failed on the file) the PDF is shown
+ * (console/src/pdf-view.ts, loaded only here), or — a DOCX, an HTML file — the file drawn as a
+ * document (console/src/doc-view.ts) with the blocks holding the lines marked, its text line by line
+ * a click away; a document written in the mail: its HTML body drawn the same way when it has one,
+ * else its text line by line, with the lines marked. Without pdf.js (it failed on the file) the PDF is shown
  * in the browser's own viewer from a blob: URL, without highlights.
  */
 import { h, replace } from '../../addin/src/dom.ts';
@@ -33,6 +35,48 @@ export interface Attachment {
 export type Highlight = (field: string, label: string) => string;
 
 const isPdf = (a: Attachment) => a.contentType.toLowerCase().startsWith('application/pdf') || /\.pdf$/i.test(a.filename ?? '');
+const isHtml = (a: Attachment) => a.contentType.toLowerCase().startsWith('text/html') || /\.html?$/i.test(a.filename ?? '');
+/** An HTML file's text in the charset its type names (UTF-8 when it names none or one the browser does not know). */
+function decoded(a: Attachment, bytes: ArrayBuffer): string {
+  const charset = /charset="?([\w.:-]+)/i.exec(a.contentType)?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return new TextDecoder().decode(bytes);
+  }
+}
+
+/**
+ * A DOCX (the file the fields were read from) or an HTML file attached to the mail, drawn as a
+ * document (console/src/doc-view.ts, its own chunk), with `find`: the drawn blocks holding a line
+ * read; null when there is none or it could not be drawn.
+ */
+async function renderedFile(messageId: string, file: Attachment, lines: string[]): Promise<{ el: HTMLElement; find: (line: number) => HTMLElement[] } | null> {
+  const bytes = await bytesOf(messageId, file.idx);
+  if (!bytes) return null;
+  try {
+    const { blocksOf, docxHtml, safeHtml } = await import('./doc-view.ts');
+    const el = h('article', { class: 'rendered', 'data-attachment': String(file.idx), 'data-kind': isHtml(file) ? 'html' : 'docx' });
+    el.append(safeHtml(isHtml(file) ? decoded(file, bytes) : await docxHtml(bytes)));
+    return { el, find: blocksOf(el, lines) };
+  } catch {
+    return null;
+  }
+}
+
+/** The mail's own HTML body (GET /api/messages/{id}/html) drawn the same way, when the fields were read from the mail and it has one. */
+async function renderedBody(ctx: Ctx, messageId: string, lines: string[]): Promise<{ el: HTMLElement; find: (line: number) => HTMLElement[] } | null> {
+  const body = await ctx.api.request<{ html: string | null }>(`/api/messages/${encodeURIComponent(messageId)}/html`).catch(() => null);
+  if (!body?.html) return null;
+  try {
+    const { blocksOf, safeHtml } = await import('./doc-view.ts');
+    const el = h('article', { class: 'rendered', 'data-kind': 'html-body' });
+    el.append(safeHtml(body.html));
+    return { el, find: blocksOf(el, lines) };
+  } catch {
+    return null;
+  }
+}
 
 async function bytesOf(messageId: string, idx: number, searchable = false): Promise<ArrayBuffer | null> {
   const token = sessionStorage.getItem(TOKEN_KEY);
@@ -83,11 +127,55 @@ export async function showDocument(
   }
   const sources = await sourcesCall;
   let lines: HTMLElement[] = [];
-  if (!pdf && sources?.kind === 'text') {
-    lines = sources.lines.map((l, i) => h('li', { 'data-line': String(i) }, l || '\u00a0'));
+  // Not a PDF: the DOCX the fields were read from, else an HTML file of the mail, drawn as a
+  // document; the lines read stay one click away (and are the view when it cannot be drawn).
+  const richFile =
+    message && !pdf
+      ? sources?.kind === 'text' && sources.attachment !== null
+        ? message.attachments.find((a) => a.idx === sources.attachment)
+        : message.attachments.find(isHtml)
+      : undefined;
+  const rendered =
+    message && richFile
+      ? await renderedFile(message.id, richFile, sources?.lines ?? [])
+      : message && !pdf && sources?.kind === 'text' && sources.attachment === null
+        ? await renderedBody(ctx, message.id, sources.lines)
+        : null;
+  if (!pdf && (sources?.kind === 'text' || rendered)) {
+    lines = (sources?.kind === 'text' ? sources.lines : []).map((l, i) => h('li', { 'data-line': String(i) }, l || '\u00a0'));
+    const list = h('ol', { hidden: rendered ? true : undefined }, ...lines);
+    const toggle =
+      rendered && lines.length
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn view-toggle',
+              'aria-pressed': 'false',
+              on: {
+                click: () => {
+                  const asText = list.hidden;
+                  list.hidden = !asText;
+                  rendered.el.hidden = asText;
+                  toggle!.setAttribute('aria-pressed', String(asText));
+                  toggle!.textContent = t(asText ? 'renderedView' : 'textView');
+                },
+              },
+            },
+            t('textView'),
+          )
+        : null;
     replace(
       viewer,
-      h('section', { class: 'text-view', 'aria-label': t('textViewTitle') }, h('h3', {}, sources.filename ?? t('textViewTitle')), h('ol', {}, ...lines)),
+      h(
+        'section',
+        { class: 'text-view', 'aria-label': t('textViewTitle') },
+        h('h3', {}, richFile?.filename ?? sources?.filename ?? t('textViewTitle')),
+        richFile && !rendered ? h('p', { class: 'hint' }, t('renderedFailed')) : null,
+        toggle,
+        rendered?.el ?? null,
+        list,
+      ),
     );
   } else if (!pdf) {
     replace(viewer, h('p', { class: 'hint' }, t('noAttachment')));
@@ -95,14 +183,18 @@ export async function showDocument(
   return (field, label) => {
     const found = sources?.fields[field];
     const spans = found?.spans ?? [];
-    for (const li of lines) li.classList.remove('mark');
+    for (const el of [...lines, ...Array.from(rendered?.el.querySelectorAll('.mark') ?? [])]) el.classList.remove('mark');
     const onPdf = view && sources?.kind === 'pdf' && sources.attachment === pdf?.idx;
     const shown = onPdf ? view!.highlight(spans, label) : spans.length > 0 && lines.length > 0;
     if (onPdf || !lines.length) {
       if (!onPdf) view?.highlight([], label);
     } else {
       for (const s of spans) lines[s.line]?.classList.add('mark');
-      lines[spans[0]?.line ?? -1]?.scrollIntoView({ block: 'center' });
+      // On the drawn document: the blocks holding the same lines.
+      const blocks = rendered ? spans.flatMap((s) => rendered.find(s.line)) : [];
+      for (const b of blocks) b.classList.add('mark');
+      const first = rendered && !rendered.el.hidden ? blocks[0] : lines[spans[0]?.line ?? -1];
+      first?.scrollIntoView({ block: 'center' });
     }
     viewer.dataset.highlighted = shown ? field : '';
     if (!shown) return t('sourceNone', { field: label });

@@ -39,9 +39,24 @@ const unitSigning = z.strictObject({
       /** Place name before the date: "Lâm Đồng" gives "Lâm Đồng, ngày 05 tháng 3 năm 2026". */
       place: z.string().min(1),
       /** The unit's signing key and certificate (RSA, or EC P-256/384/521), PKCS#12 file path. */
-      pkcs12: z.string().min(1).describe('PKCS#12 file path'),
-      /** Environment variable holding the PKCS#12 passphrase (never the passphrase itself). */
+      pkcs12: z.string().min(1).describe('PKCS#12 file path').optional(),
+      /** Environment variable holding the PKCS#12 passphrase, or the token's PIN (never the secret itself). */
       passwordEnv: z.string().min(1).default('VANTHU_SEAL_PASSWORD'),
+      /** Or the key on a PKCS#11 token (docs/issuance.md, "The key on a token"); the PIN from `passwordEnv`. */
+      pkcs11: z
+        .strictObject({
+          module: z.string().min(1).describe('PKCS#11 library path'),
+          token: z.string().min(1).optional(),
+          slotIndex: z.number().int().min(0).optional(),
+          keyLabel: z.string().min(1).optional(),
+          keyId: z
+            .string()
+            .regex(/^([0-9a-fA-F]{2})+$/)
+            .optional(),
+          /** PEM: the signer's certificate, then its CAs; without it, read from the token. */
+          certificate: z.string().min(1).optional(),
+        })
+        .optional(),
       /** The seal image, PNG with a transparent background, red. */
       seal: z.string().min(1).describe('PNG file path'),
       /** The seal's true diameter in millimetres. */
@@ -69,6 +84,7 @@ const unitSigning = z.strictObject({
         })
         .optional(),
     })
+    .refine((c) => Boolean(c.pkcs12) !== Boolean(c.pkcs11), { message: 'issue needs either pkcs12 or pkcs11, not both' })
     .nullish(),
 });
 export type UnitSigning = z.infer<typeof unitSigning>;

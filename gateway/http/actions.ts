@@ -1,4 +1,4 @@
-/** The review queue and the actions on documents: approve/correct, reject, not a document, assign, deadline, status. */
+/** The review queue and the actions on documents: approve/correct, reject, not a document, assign, deadline, decline, status. */
 import type { FastifyInstance } from 'fastify';
 import { present } from '../registry/books/detail.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
@@ -6,6 +6,7 @@ import { searchDocuments } from '../registry/books/search.ts';
 import { approve, assign, markNotDocument, reject, setStatus } from '../registry/workflow/workflow.ts';
 import { registerStoredMessage } from '../registry/workflow/register-stored.ts';
 import { setDeadlineClosingRequests } from '../registry/workflow/deadline-set.ts';
+import { declineAndTell } from '../registry/workflow/decline.ts';
 import type { Mailer } from '../registry/ports.ts';
 import { idParams, principalOf, TAG } from './registry-common.ts';
 
@@ -78,21 +79,29 @@ export function actionRoutes(rt: RegistryRuntime, mailer: Mailer | null = null) 
       async (req) => present(await markNotDocument(rt, principalOf(req), req.params.id)),
     );
 
-    app.post<{ Params: { id: string }; Body: { department?: string; officer?: string } }>(
+    app.post<{ Params: { id: string }; Body: { department?: string; officer?: string; note?: string } }>(
       '/api/documents/:id/assign',
       {
         config: { permission: 'documents.assign' },
         schema: {
           tags: TAG,
-          summary: 'Assign or re-assign to a department and/or officer (leaders)',
+          summary: 'Assign or re-assign to a department and/or officer (leaders), with instructions kept with the assignment and mailed to the officer',
           params: idParams,
-          body: body({ department: { type: 'string' }, officer: { type: 'string', description: 'e-mail or user id' } }),
+          body: body({
+            department: { type: 'string' },
+            officer: { type: 'string', description: 'e-mail or user id' },
+            note: {
+              type: 'string',
+              maxLength: 4000,
+              description: "the leader's instructions (ý kiến chỉ đạo): the document's assignmentNote until the next assignment",
+            },
+          }),
         },
       },
       async (req) => present(await assign(rt, principalOf(req), req.params.id, req.body ?? {})),
     );
 
-    app.post<{ Params: { id: string }; Body: { dueDate: string } }>(
+    app.post<{ Params: { id: string }; Body: { dueDate: string; reason?: string } }>(
       '/api/documents/:id/deadline',
       {
         config: { permission: 'documents.assign' },
@@ -100,12 +109,36 @@ export function actionRoutes(rt: RegistryRuntime, mailer: Mailer | null = null) 
           tags: TAG,
           summary: "Change the deadline (follow-up jobs are rescheduled; the item's pending extension requests are closed and their officers mailed)",
           params: idParams,
-          body: body({ dueDate: { type: 'string', format: 'date' } }, ['dueDate']),
+          body: body(
+            {
+              dueDate: { type: 'string', format: 'date' },
+              reason: { type: 'string', maxLength: 2000, description: "why the deadline changes: the document's dueReason, and in its history" },
+            },
+            ['dueDate'],
+          ),
         },
       },
       async (req) => {
-        const r = await setDeadlineClosingRequests(rt, mailer, principalOf(req), req.params.id, req.body.dueDate);
+        const r = await setDeadlineClosingRequests(rt, mailer, principalOf(req), req.params.id, req.body.dueDate, req.body.reason ?? null);
         return { ...present(r.doc), closedRequests: r.closed };
+      },
+    );
+
+    app.post<{ Params: { id: string }; Body: { reason: string } }>(
+      '/api/documents/:id/decline',
+      {
+        config: { permission: 'documents.progress' },
+        schema: {
+          tags: TAG,
+          summary:
+            'The assignee gives the item back to the leaders with a reason (as replying "từ chối: …"): received again, no officer; the leaders are mailed',
+          params: idParams,
+          body: body({ reason: { type: 'string', minLength: 1, maxLength: 2000 } }, ['reason']),
+        },
+      },
+      async (req) => {
+        const r = await declineAndTell(rt, mailer, principalOf(req), req.params.id, req.body.reason);
+        return { ...present(r.doc), leadersMailed: r.leadersMailed };
       },
     );
 

@@ -12,6 +12,7 @@ import type { RegistryRuntime } from '../registry/runtime.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { submitAndIssue, submitDraft, type SubmitInput } from '../outgoing/issuance.ts';
 import { checkRecipients, issuanceList } from '../outgoing/issuance-view.ts';
+import { MARK_PROPERTIES } from '../outgoing/marks.ts';
 import type { Enqueue } from '../outgoing/send.ts';
 import { installErrorHandler, principalOf } from './registry-common.ts';
 
@@ -24,6 +25,8 @@ interface SendBody {
   typeCode?: string;
   typeName?: string;
   signer?: string;
+  urgency?: string;
+  secrecy?: string;
   body?: string;
   note?: string;
   files: Array<{ filename: string; contentType?: string; content: string }>;
@@ -45,6 +48,7 @@ const sendSchema = {
     typeCode: { type: 'string' },
     typeName: { type: 'string' },
     signer: { type: 'string' },
+    ...MARK_PROPERTIES,
     body: { type: 'string' },
     note: { type: 'string', maxLength: 4000, description: 'a note to the clerk' },
     files: {
@@ -107,6 +111,8 @@ export function addinSendRoutes(rt: RegistryRuntime, blobs: BlobStore, enqueue: 
             typeCode: b.typeCode,
             typeName: b.typeName,
             signer: b.signer,
+            urgency: b.urgency,
+            secrecy: b.secrecy,
             body: b.body,
             note: b.note,
             files: b.files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: Buffer.from(f.content, 'base64') })),

@@ -5,6 +5,7 @@ import { verifyAudit } from '../registry/audit.ts';
 import { bookCsv, bookTable, bookXlsx } from '../registry/books/book-data.ts';
 import { bookPdf } from '../registry/books/book-pdf.ts';
 import { registerOutgoing } from '../registry/books/books.ts';
+import { SECRECIES, URGENCIES } from '../outgoing/marks.ts';
 import { localDate } from '../clock.ts';
 import { ROLES, type UserRole } from '../config/registry.ts';
 import { RegistryError } from '../registry/errors.ts';
@@ -12,12 +13,24 @@ import type { RegistryRuntime } from '../registry/runtime.ts';
 import { addUser, listUsers } from '../registry/users/users.ts';
 import { actorOf } from '../registry/workflow/workflow.ts';
 import { principalOf, TAG } from './registry-common.ts';
+import { filterProperties, statusList } from './documents.ts';
 
 const CONTENT = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', pdf: 'application/pdf' } as const;
 
 export function adminRoutes(rt: RegistryRuntime) {
   return async (app: FastifyInstance) => {
-    app.get<{ Params: { unit: string; year: number }; Querystring: { kind?: 'incoming' | 'outgoing'; format?: 'json' | 'csv' | 'xlsx' | 'pdf' } }>(
+    app.get<{
+      Params: { unit: string; year: number };
+      Querystring: {
+        kind?: 'incoming' | 'outgoing';
+        format?: 'json' | 'csv' | 'xlsx' | 'pdf';
+        q?: string;
+        status?: string;
+        typeCode?: string;
+        issuer?: string;
+        urgency?: string;
+      };
+    }>(
       '/api/books/:unit/:year',
       {
         config: { permission: 'books.read' },
@@ -34,6 +47,8 @@ export function adminRoutes(rt: RegistryRuntime) {
             properties: {
               kind: { type: 'string', enum: ['incoming', 'outgoing'], default: 'incoming' },
               format: { type: 'string', enum: ['json', 'csv', 'xlsx', 'pdf'], default: 'json' },
+              // The incoming book printed as the console shows it filtered: GET /api/documents' filters.
+              ...filterProperties,
             },
             additionalProperties: false,
           },
@@ -44,7 +59,11 @@ export function adminRoutes(rt: RegistryRuntime) {
         authorizeUnit(p, 'books.read', req.params.unit);
         if (!rt.config.units.some((u) => u.id === req.params.unit)) throw new RegistryError(404, `Không có đơn vị (unknown unit): ${req.params.unit}`);
         const departments = rt.config.registry.units[req.params.unit]?.departments ?? [];
-        const table = await bookTable(rt.db, req.params.unit, req.params.year, req.query.kind ?? 'incoming', rt.config.units, departments, rt.tz);
+        const { kind = 'incoming', q, status, typeCode, issuer, urgency } = req.query;
+        const filter = { q, status: statusList(status), typeCode, issuer, urgency };
+        if (kind === 'outgoing' && Object.values(filter).some((v) => v !== undefined))
+          throw new RegistryError(400, 'Sổ văn bản đi không lọc được (filters apply to the incoming book only)');
+        const table = await bookTable(rt.db, req.params.unit, req.params.year, kind, rt.config.units, departments, rt.tz, filter);
         const format = req.query.format ?? 'json';
         if (format === 'json') return table;
         const body =
@@ -71,6 +90,8 @@ export function adminRoutes(rt: RegistryRuntime) {
         keepingUnit?: string;
         copies?: number;
         remarks?: string;
+        urgency?: string;
+        secrecy?: string;
       };
     }>(
       '/api/books/outgoing',
@@ -92,6 +113,9 @@ export function adminRoutes(rt: RegistryRuntime) {
               keepingUnit: { type: 'string' },
               copies: { type: 'integer', minimum: 0 },
               remarks: { type: 'string' },
+              // A document sent outside the gateway may be secret: the book records both marks (migration 0017).
+              urgency: { type: 'string', enum: URGENCIES },
+              secrecy: { type: 'string', enum: SECRECIES },
             },
             required: ['unit', 'codeSuffix'],
             additionalProperties: false,

@@ -3,24 +3,34 @@ import type { FastifyInstance } from 'fastify';
 import { documentDetail, byMessageId, history } from '../registry/books/detail.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import { searchDocuments, type DocumentQuery } from '../registry/books/search.ts';
+import { URGENCY } from '../registry/intake/fields.ts';
 import { revisionFileName, signedRevision } from '../registry/intake/integrity.ts';
 import { addComment } from '../registry/workflow/workflow.ts';
 import { idParams, principalOf, TAG } from './registry-common.ts';
 
+/** The book's filters (registry/books/search.ts BookFilter): the list and the printed book (http/admin.ts) take the same. */
+export const filterProperties = {
+  q: { type: 'string', maxLength: 500, description: 'full text, diacritics-insensitive' },
+  status: { type: 'string', description: 'comma-separated statuses' },
+  typeCode: { type: 'string', maxLength: 20, description: 'Decree 30 type code, exactly' },
+  issuer: { type: 'string', maxLength: 300, description: "words of the issuer's name, diacritics-insensitive" },
+  urgency: { type: 'string', enum: URGENCY, description: 'độ khẩn, exactly' },
+} as const;
+
+/** `status=a,b` as the list of statuses. */
+export const statusList = (status: string | undefined) => (status ? status.split(',').map((s) => s.trim()) : undefined);
+
 const listQuery = {
   type: 'object',
   properties: {
-    q: { type: 'string', maxLength: 500, description: 'full text, diacritics-insensitive' },
+    ...filterProperties,
     unit: { type: 'string' },
     year: { type: 'integer', minimum: 1900, maximum: 9999 },
-    status: { type: 'string', description: 'comma-separated statuses' },
     assignee: { type: 'string', description: 'user id, e-mail or "me"' },
     department: { type: 'string' },
     dueBefore: { type: 'string', format: 'date' },
     dueAfter: { type: 'string', format: 'date' },
     overdue: { type: 'boolean' },
-    typeCode: { type: 'string', maxLength: 20, description: 'Decree 30 type code, exactly' },
-    issuer: { type: 'string', maxLength: 300, description: "words of the issuer's name, diacritics-insensitive" },
     facets: { type: 'boolean', description: 'also answer types: the type codes of the matching documents (any typeCode)' },
     book: { type: 'string', enum: ['incoming', 'review'] },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
@@ -35,7 +45,7 @@ export function documentRoutes(rt: RegistryRuntime) {
   return async (app: FastifyInstance) => {
     const list = (q: ListQuery, extra: Partial<DocumentQuery> = {}) => ({
       ...q,
-      status: q.status ? q.status.split(',').map((s) => s.trim()) : undefined,
+      status: statusList(q.status),
       ...extra,
     });
 

@@ -7,7 +7,8 @@
  * that holds the browser's stream. Changes come from the register stage (a message decided: a new
  * review item, a registered document) and from the API's document actions (approve, reject,
  * assign, status, deadline, comment, forward — and an officer's extension request and a leader's
- * decision on it: the hook below publishes after a successful POST).
+ * decision on it: the hook below publishes after a successful POST) — and from a reply to a notice
+ * that ran its command (the act-by-mail stage: an extension asked, done, a comment by mail).
  * An action that changes documents beyond its own — "Chuyển" makes one in the receiving unit —
  * names them in `req.documentChanges`, published with it, so the receiving unit's queue refreshes.
  *

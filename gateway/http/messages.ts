@@ -14,9 +14,10 @@ import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
 import { inboundMessages, messageAttachments, messageStages } from '../store/schema.ts';
 import { recipientsFromHeaders } from '../mail/recipients.ts';
+import { parseMail } from '../mail/parse.ts';
 import { actorOf, authorizeRelayEnvelope, messageAccess, messageListScope, uploadTargets, type Principal } from '../registry/access/policy.ts';
 import { messageFacts, messageScopeCondition } from '../registry/access/records.ts';
-import { messageOutcomes } from '../registry/books/outcomes.ts';
+import { messageOutcomes, type MessageOutcome } from '../registry/books/outcomes.ts';
 import { MessageTooLargeError } from '../accept/spool.ts';
 import { ocrProgress } from '../store/ocr.ts';
 
@@ -93,10 +94,14 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       // One snapshot: the pipeline writes a stage's row and the message row in one statement, and a
       // poll must see both as of one moment (read apart, it could see the parse stage done with the
       // subject it wrote still empty, or the message decided without its register stage).
-      const { message, stages } = await db.transaction(
+      // The outcome too: read after the snapshot, a poll saw a message still "accepted", with no stage
+      // done, already registered (the pipeline finished in between) — `vanthu demo` read that as no signatures.
+      const { message, stages, outcomes } = await db.transaction(
         async (tx) => {
           const [m] = await tx.select().from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
-          return { message: m, stages: m ? await tx.select().from(messageStages).where(eq(messageStages.messageId, m.id)) : [] };
+          if (!m) return { message: m, stages: [], outcomes: new Map<string, MessageOutcome[]>() };
+          const stages = await tx.select().from(messageStages).where(eq(messageStages.messageId, m.id));
+          return { message: m, stages, outcomes: await messageOutcomes(tx, req.principal!, [m.id]) };
         },
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       );
@@ -104,7 +109,7 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
       const ocr = (await ocrProgress(deps.database, [message.id])).get(message.id) ?? null;
       // What the registry made of it, as in the list (vanthu show prints it).
-      const outcome = (await messageOutcomes(db, req.principal!, [message.id])).get(message.id) ?? [];
+      const outcome = outcomes.get(message.id) ?? [];
       return { ...message, stages: Object.fromEntries(stages.map((s) => [s.stage, s])), attachments, ocr, outcome };
     },
   );
@@ -119,6 +124,26 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
       reply.header('content-type', 'message/rfc822');
       reply.header('content-disposition', `attachment; filename="${req.params.id}.eml"`);
       return reply.send(await deps.blobs.stream(message.sha));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/messages/:id/html',
+    {
+      config: { permission: 'messages.read' },
+      schema: {
+        summary:
+          "The message's HTML body as it came, as JSON text (null when it has none) — never served as a page: a client sanitises it before drawing it (the web console: DOMPurify, docs/console.md)",
+        params: idParam,
+      },
+    },
+    async (req, reply) => {
+      if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
+      const [message] = await db.select({ sha: inboundMessages.blobSha256 }).from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
+      if (!message) return reply.code(404).send(notFound);
+      // The body is not stored apart (the parse stage keeps only its text): read again, under the same limits.
+      const { message: parsed } = await parseMail(await deps.blobs.stream(message.sha), deps.config.limits);
+      return { html: parsed.html };
     },
   );
 

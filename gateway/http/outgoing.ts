@@ -7,6 +7,7 @@ import type { RegistryRuntime } from '../registry/runtime.ts';
 import { actorOf } from '../registry/workflow/workflow.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { directoryOf, searchDirectory } from '../outgoing/directory.ts';
+import { MARK_PROPERTIES } from '../outgoing/marks.ts';
 import { sendDocument, type Enqueue } from '../outgoing/send.ts';
 import { outgoingCount, outgoingView } from '../outgoing/tracking.ts';
 import { issuedFileRoutes } from './outgoing-files.ts';
@@ -28,6 +29,8 @@ interface SendBody {
   typeName?: string;
   body?: string;
   signer?: string;
+  urgency?: string;
+  secrecy?: string;
   edxml?: boolean;
   smime?: boolean;
   /** Send a document without a valid signature anyway (audited; docs/issuance.md). */
@@ -47,6 +50,7 @@ const sendSchema = {
     typeName: { type: 'string' },
     body: { type: 'string' },
     signer: { type: 'string' },
+    ...MARK_PROPERTIES,
     edxml: { type: 'boolean' },
     smime: { type: 'boolean' },
     confirmUnsigned: { type: 'boolean', description: 'send although the PDF has no valid signature (audited)' },

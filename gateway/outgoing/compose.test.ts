@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { parseEdXml } from '../documents/edxml/parse.ts';
+import { subjectMarks } from '../documents/rules/marks.ts';
 import { composeDocument } from './compose.ts';
 
 const input = (edxml: boolean) => ({
@@ -39,5 +40,24 @@ describe('an outgoing document with appendices (sent for issuance from the add-i
     expect(refs.map((r) => r.name)).toEqual(['bao-cao.pdf', 'Phụ lục 1.xlsx']);
     expect(refs.map((r) => r.contentId)).toEqual(files.map((f) => f.contentId?.replace(/^<|>$/g, '')));
     expect(new Set(refs.map((r) => r.contentId)).size).toBe(2);
+  });
+});
+
+describe('the urgency of an outgoing document (docs/issuance.md, "Urgency and secrecy")', () => {
+  it('marks the subject as receivers read it, sets Importance, and puts the edXML Priority', async () => {
+    const mail = await simpleParser((await composeDocument({ ...input(true), urgency: 'hoa_toc' }, { dkim: null, smime: null })).raw);
+    expect(mail.subject).toBe('[HỎA TỐC] Báo cáo số 3/BC-STC: Tình hình thu chi ngân sách');
+    expect(subjectMarks(mail.subject ?? '')).toEqual({ urgency: 'hoa_toc', secrecy: 'normal' });
+    expect(mail.headerLines.filter((h) => /^(importance|x-priority)$/.test(h.key)).map((h) => h.line)).toEqual(['X-Priority: 1 (Highest)', 'Importance: High']);
+    const parsed = parseEdXml(mail.attachments[0].content.toString('utf8'));
+    expect(parsed?.kind === 'envelope' ? parsed.envelope.priority : null).toBe('3');
+  });
+
+  it('leaves a normal document unmarked', async () => {
+    const mail = await simpleParser((await composeDocument(input(true), { dkim: null, smime: null })).raw);
+    expect(mail.subject).toBe('Báo cáo số 3/BC-STC: Tình hình thu chi ngân sách');
+    expect(mail.headerLines.filter((h) => /^(importance|x-priority)$/.test(h.key))).toEqual([]);
+    const parsed = parseEdXml(mail.attachments[0].content.toString('utf8'));
+    expect(parsed?.kind === 'envelope' ? parsed.envelope.priority : null).toBe('0');
   });
 });

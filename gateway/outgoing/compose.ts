@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { buildEnvelope } from '../documents/edxml/build.ts';
+import type { Urgency } from '../documents/types.ts';
+import { subjectPrefix } from './marks.ts';
 import { dkimSignMessage, signSmime, type DkimKey, type SmimeKey } from './sign.ts';
 
 export interface ComposeInput {
@@ -22,6 +24,8 @@ export interface ComposeInput {
   appendices?: Array<{ filename: string; content: Buffer; contentType: string }>;
   edxml: boolean;
   signer: string | null;
+  /** Độ khẩn: the subject's mark, the edXML Priority and the mail's Importance (marks.ts). */
+  urgency?: Urgency;
   now: Date;
 }
 
@@ -44,8 +48,9 @@ export function toCrlf(raw: Buffer): Buffer {
   return Buffer.from(raw.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 }
 
-export function mailSubject(i: Pick<ComposeInput, 'notation' | 'typeName' | 'subject'>): string {
-  return `${i.typeName ?? 'Văn bản'} số ${i.notation}: ${i.subject}`.normalize('NFC');
+/** "[HỎA TỐC] Công văn số 12/UBND-VP: …": the mark first, where receivers read it (documents/rules/marks.ts subjectMarks). */
+export function mailSubject(i: Pick<ComposeInput, 'notation' | 'typeName' | 'subject' | 'urgency'>): string {
+  return `${subjectPrefix(i.urgency ?? 'normal')}${i.typeName ?? 'Văn bản'} số ${i.notation}: ${i.subject}`.normalize('NFC');
 }
 
 function bodyText(i: ComposeInput): string {
@@ -77,7 +82,7 @@ function edxmlPart(i: ComposeInput, documentId: string, cids: string[]): { filen
       subject: i.subject,
       signer: i.signer ? { name: i.signer, title: null, authority: null } : null,
       recipients: i.to.map((t) => t.name ?? t.address),
-      urgency: 'normal',
+      urgency: i.urgency ?? 'normal',
       secrecy: 'normal',
       dueDate: null,
     },
@@ -104,7 +109,12 @@ export async function composeDocument(i: ComposeInput, keys: { dkim: DkimKey | n
     messageId,
     date: i.now,
     attachments,
-    headers: { 'X-Vanthu-Notation': i.notation, ...(documentId ? { 'X-Vanthu-DocumentId': documentId } : {}) },
+    headers: {
+      'X-Vanthu-Notation': i.notation,
+      ...(documentId ? { 'X-Vanthu-DocumentId': documentId } : {}),
+      // Mail programs (Outlook, Thunderbird) show an urgent document as high importance.
+      ...(i.urgency && i.urgency !== 'normal' ? { 'X-Priority': '1 (Highest)', Importance: 'High' } : {}),
+    },
   }).compile();
   let raw = toCrlf(await streamToBuffer(mail));
   if (keys.smime) raw = await signSmime(raw, keys.smime, i.now);

@@ -79,6 +79,7 @@ export async function sendClaimed(rt: RegistryRuntime, blobs: BlobStore, enqueue
       subject: row.subject,
       typeCode: row.typeCode,
       typeName: row.typeName,
+      urgency: row.urgency,
       body: row.body,
       signer: row.signer,
       document,

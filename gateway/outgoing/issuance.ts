@@ -16,6 +16,7 @@ import { newId } from '../store/ids.ts';
 import { unsignedReason } from './issue/signed.ts';
 import { checkRecipients, issuanceById, type IssuanceView } from './issuance-view.ts';
 import { newClaimId, sendClaimed } from './issuance-claim.ts';
+import { parseSecrecy, parseUrgency, refuseSecret } from './marks.ts';
 import { issuanceRequests, type IssuanceFile, type IssuanceOptions, type IssuanceRecipient } from './schema.ts';
 import { documentType, SendError, type Enqueue } from './send.ts';
 
@@ -32,6 +33,10 @@ export interface SubmitInput {
   typeCode?: string | null;
   typeName?: string | null;
   signer?: string | null;
+  /** Độ khẩn (marks.ts parseUrgency); normal when not given. */
+  urgency?: string | null;
+  /** Độ mật: a secret draft is refused, as sending would be (marks.ts refuseSecret). */
+  secrecy?: string | null;
   body?: string | null;
   /** A note to the clerk. */
   note?: string | null;
@@ -88,6 +93,8 @@ export async function submitDraft(rt: RegistryRuntime, blobs: BlobStore, p: Prin
   if (!subject) throw new SendError(400, 'subject: thiếu trích yếu (subject is required)');
   checkFiles(input.files);
   const { typeCode, typeName } = documentType(input.typeCode, input.typeName);
+  const urgency = parseUrgency(input.urgency);
+  refuseSecret(parseSecrecy(input.secrecy));
   const recipients = recipientsOf(rt, input.to);
   // Told at once, so the officer can have it signed before the clerk sees it; the clerk decides.
   const unsigned = config.outgoing.requireSigned ? await unsignedReason(input.files[0], config.trust) : null;
@@ -110,6 +117,7 @@ export async function submitDraft(rt: RegistryRuntime, blobs: BlobStore, p: Prin
       subject,
       typeCode,
       typeName,
+      urgency,
       signer: text(input.signer),
       body: text(input.body),
       note: text(input.note),

@@ -25,6 +25,8 @@ export const outgoingMessages = pgTable(
     senderEmail: text('sender_email'),
     rawSha256: text('raw_sha256').notNull(),
     signing: jsonb('signing').$type<{ dkim: boolean; smime: boolean; edxml: boolean }>().notNull(),
+    /** Độ khẩn the mail carries (subject mark, edXML Priority): normal | khan | thuong_khan | hoa_toc; migration 0017. */
+    urgency: text('urgency').notNull().default('normal'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -105,6 +107,8 @@ export const issuanceRequests = pgTable(
     subject: text('subject').notNull(),
     typeCode: text('type_code'),
     typeName: text('type_name'),
+    /** Độ khẩn asked for by the submitter (normal | khan | thuong_khan | hoa_toc); migration 0017. */
+    urgency: text('urgency').notNull().default('normal'),
     signer: text('signer'),
     body: text('body'),
     /** The officer's note to the clerk. */

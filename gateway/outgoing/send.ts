@@ -20,6 +20,7 @@ import { appendixSignable, stampAppendix } from './issue/appendix.ts';
 import { DEFAULT_FONT, IssueError, issueConfigured, issueDocument, issuePreflight, loadIssueKeys, type IssueKeys } from './issue/issue.ts';
 import type { LtvSummary } from './issue/ltv.ts';
 import { unsignedReason } from './issue/signed.ts';
+import { parseSecrecy, parseUrgency, refuseSecret } from './marks.ts';
 import { loadDkimKey, loadPkcs12, type DkimKey, type SmimeKey } from './sign.ts';
 import { outgoingView, type OutgoingView } from './tracking.ts';
 import { recordIssuedFiles, storeIssuedFiles, type IssuedFile } from './issued-files.ts';
@@ -35,6 +36,10 @@ export interface SendInput {
   typeName?: string | null;
   body?: string | null;
   signer?: string | null;
+  /** Độ khẩn (normal | khan | thuong_khan | hoa_toc, or the Vietnamese mark): in the book and on the mail (marks.ts). */
+  urgency?: string | null;
+  /** Độ mật: anything but normal is refused before numbering (marks.ts refuseSecret). */
+  secrecy?: string | null;
   document: { filename: string; content: Buffer; contentType?: string };
   /** Files sent with the document as they are (appendices); the document alone is checked and issued. */
   appendices?: Array<{ filename: string; content: Buffer; contentType?: string }>;
@@ -136,6 +141,8 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
   const from = unitCfg?.from ?? unit.addresses[0];
   const { typeCode, typeName } = documentType(input.typeCode, input.typeName);
   const signer = input.signer?.normalize('NFC').trim() || null;
+  const urgency = parseUrgency(input.urgency);
+  refuseSecret(parseSecrecy(input.secrecy));
   // Nothing is numbered for a send that cannot happen: the signature and the issuing layout first.
   const unsigned = config.outgoing.requireSigned ? await unsignedReason(input.document, config.trust) : null;
   if (unsigned && !input.confirmUnsigned) {
@@ -170,6 +177,7 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
         subject,
         signer,
         recipients: list.map((r) => r.name ?? r.address),
+        urgency,
       },
       input.actor,
       rt.clock,
@@ -233,6 +241,7 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       appendices: appendices.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType ?? 'application/octet-stream' })),
       edxml: Boolean(input.edxml),
       signer,
+      urgency,
       now,
     },
     keys,
@@ -256,7 +265,8 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       notation: entry.notation,
       messageId: composed.messageId,
       documentId: composed.documentId,
-      subject: mailSubject({ notation: entry.notation, typeName: entry.typeName, subject }),
+      subject: mailSubject({ notation: entry.notation, typeName: entry.typeName, subject, urgency }),
+      urgency,
       fromAddress: from,
       senderEmail: input.senderEmail,
       rawSha256: sha256,

@@ -10,7 +10,7 @@ import { dkimSign } from 'mailauth';
 import forge from 'node-forge';
 import { PROJECT_ROOT } from '../config/load.ts';
 import { cadesDetached } from './issue/pades.ts';
-import { loadIssueKey, type IssueKey } from './issue/keys.ts';
+import { type FileIssueKey, loadIssueKey, type IssueKey } from './issue/keys.ts';
 import { pkcs12FromDer } from './pkcs12.ts';
 
 export class SigningError extends Error {}
@@ -28,7 +28,7 @@ export function splitMessage(raw: Buffer): { headers: string[]; body: Buffer } {
 const isContentHeader = (h: string) => /^(content-|mime-version:)/i.test(h) && !/^mime-version:/i.test(h);
 
 /** An RSA unit key (node-forge signs), or an EC one (`ec`: P-256/384/521, pkijs signs: smimeSignEc). */
-export type SmimeKey = RsaSmimeKey | { ec: IssueKey };
+export type SmimeKey = RsaSmimeKey | { ec: FileIssueKey };
 
 export interface RsaSmimeKey {
   key: forge.pki.PrivateKey;
@@ -61,7 +61,7 @@ export function loadPkcs12(file: string, password: string): SmimeKey {
 }
 
 /** An EC key and its certificates as issuance reads them (keys.ts), with S/MIME's error class. */
-function ecKey(full: string, password: string): IssueKey {
+function ecKey(full: string, password: string): FileIssueKey {
   try {
     return loadIssueKey(full, password);
   } catch (err) {

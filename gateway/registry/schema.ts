@@ -78,6 +78,10 @@ export const documents = pgTable(
     routing: jsonb('routing'), // the suggestion shown to the leader
     dueDate: text('due_date'),
     dueSource: text('due_source'), // document | default | manual
+    /** The leader's instructions with the current assignment (POST …/assign `note`), migration 0016; null: none given. */
+    assignmentNote: text('assignment_note'),
+    /** Why the deadline was last changed by hand (POST …/deadline `reason`), migration 0016. */
+    dueReason: text('due_reason'),
     handlingNotes: text('handling_notes'),
     remarks: text('remarks'),
     linkedTo: text('linked_to'),
@@ -120,6 +124,9 @@ export const outgoingEntries = pgTable(
     keepingUnit: text('keeping_unit'),
     copies: integer('copies'),
     remarks: text('remarks'),
+    /** Độ khẩn and độ mật (normal | khan | thuong_khan | hoa_toc; normal | mat | toi_mat | tuyet_mat), migration 0017. */
+    urgency: text('urgency').notNull().default('normal'),
+    secrecy: text('secrecy').notNull().default('normal'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('outgoing_book_number').on(t.unitId, t.year, t.number)],

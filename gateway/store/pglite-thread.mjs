@@ -25,9 +25,15 @@
  * every pipeline transaction queued before it. PGlite takes its own lock per turn too; this queue
  * only chooses who is next.
  */
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 
+// Postgres's WebAssembly is compiled by V8's baseline compiler only (Liftoff), never a second time
+// optimised (TurboFan): that second copy of its hot functions was ~35–50 MiB of the gateway's
+// resident memory, and the database thread was no slower without it in the same runs (2-core
+// machine under load; docs/operations.md, "Memory"). Process-wide, and set before PGlite compiles
+// its module; the gateway has no other WebAssembly on its hot path.
+setFlagsFromString('--liftoff-only');
 const pglite = await import('@electric-sql/pglite');
 const { PGlite, types } = pglite;
 

@@ -5,27 +5,24 @@
  * force), where the first stage that needs the parse makes it. What classify and verify store is
  * what classifyMessage and verifyMessage make of the raw bytes on their own.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../clock.ts';
-import { loadConfig, type Config } from '../config/load.ts';
+import type { Config } from '../config/load.ts';
 import { classifyLimits } from '../documents/limits.ts';
 import { classifyMessage } from '../documents/message.ts';
-import { silentLogger } from '../log.ts';
 import { MimeGuard } from '../mail/mime-guard.ts';
 import { BlobStore } from '../store/blobs.ts';
-import { openDatabase, type Database } from '../store/db.ts';
-import { newId } from '../store/ids.ts';
-import { inboundMessages, messageStages } from '../store/schema.ts';
+import type { Database } from '../store/db.ts';
+import { messageStages } from '../store/schema.ts';
 import { configuredTrust } from '../trust/configured.ts';
 import { verifyMessage } from '../trust/verify.ts';
-import { createTestStorage, type TestStorage } from '../../tests/helpers/databases.ts';
 import { withAttachment } from '../../tests/helpers/hostile.ts';
-import { ensureFixtures, type Fixtures } from '../../tests/fixtures/trust/make-fixtures.ts';
+import type { Fixtures } from '../../tests/fixtures/trust/make-fixtures.ts';
 import { runPipeline, type AnyStage, type InboundRow, type StageContext } from './pipeline.ts';
+import { openStageBench, type StageBench } from './stage-bench.ts';
 import { classifyStage } from './stages/classify.ts';
 import { parseStage } from './stages/parse.ts';
 import { verifyStage } from './stages/verify.ts';
@@ -72,9 +69,8 @@ const classifySpy: AnyStage = {
 const STAGES: AnyStage[] = [parseStage, classifySpy, verifyStage];
 
 describe('one parse per job', () => {
-  let storage: TestStorage;
+  let bench: StageBench<CountingBlobs>;
   let database: Database;
-  let blobRoot: string;
   let blobs: CountingBlobs;
   let fx: Fixtures;
   let config: Config;
@@ -83,21 +79,11 @@ describe('one parse per job', () => {
   let guardPasses: ReturnType<typeof vi.spyOn>;
 
   beforeAll(async () => {
-    fx = await ensureFixtures();
-    const base = loadConfig({});
-    // No DNS from a unit test; the test CA is the trust anchor.
-    config = { ...base, trust: { ...base.trust, dns: 'off', anchors: [fx.pki.root], crls: [fx.pki.crl] } };
-    storage = await createTestStorage('pglite');
-    database = await openDatabase({ url: storage.databaseUrl, dataDir: storage.dataDir });
-    await database.migrate();
-    blobRoot = mkdtempSync(path.join(tmpdir(), 'vanthu-parse-once-'));
-    blobs = new CountingBlobs(blobRoot);
-    await blobs.init();
+    bench = await openStageBench('vanthu-parse-once-', (root) => new CountingBlobs(root));
+    ({ fx, config, database, blobs } = bench);
   }, 120_000);
   afterAll(async () => {
-    await database?.close();
-    await storage?.cleanup();
-    if (blobRoot) rmSync(blobRoot, { recursive: true, force: true });
+    await bench?.close();
   });
   beforeEach(() => {
     guardPasses?.mockRestore();
@@ -107,18 +93,9 @@ describe('one parse per job', () => {
     blobs.reads.clear();
   });
 
-  async function message(raw: Buffer): Promise<InboundRow> {
-    const { sha256 } = await blobs.put(raw);
-    const id = newId();
-    const [row] = await database.db
-      .insert(inboundMessages)
-      .values({ id, source: 'api', messageId: `<${id}@test>`, contentHash: id, blobSha256: sha256, size: raw.length, rcptTo: [], unitIds: [] })
-      .returning();
-    return row;
-  }
-
-  const row = async (id: string) => (await database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)))[0];
-  const ctxOf = (m: InboundRow): StageContext => ({ message: m, database, blobs, config, log: silentLogger, clock, results: {} });
+  const message = (raw: Buffer) => bench.message(raw);
+  const row = (id: string) => bench.row(id);
+  const ctxOf = (m: InboundRow): StageContext => bench.ctxOf(m, clock);
   const rawReads = (m: InboundRow) => blobs.reads.get(m.blobSha256) ?? 0;
 
   /** What the stages stored equals what classifyMessage and verifyMessage make of the raw bytes alone. */

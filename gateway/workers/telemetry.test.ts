@@ -34,4 +34,19 @@ describe('reportStage', () => {
     reportStage({ events }, 'register', { decisions: [{ unitId: 'stc', documentId: 'D9', action: 'review' }] });
     expect(seen).toEqual([[{ unitId: 'stc', documentId: 'D9' }]]);
   });
+
+  it('names the document a reply to a notice acted on (docs/act-by-email.md), not one it only showed or refused', () => {
+    const { seen, events } = recorder();
+    reportStage({ events }, 'act-by-mail', {
+      outcome: { kind: 'applied', command: 'extend', documentId: 'D1', unitId: 'stc', status: 'assigned' },
+      answer: 'sent',
+    });
+    reportStage({ events }, 'act-by-mail', {
+      outcome: { kind: 'applied', command: 'view', documentId: 'D2', unitId: 'stc', status: 'assigned' },
+      answer: 'sent',
+    });
+    reportStage({ events }, 'act-by-mail', { outcome: { kind: 'refused', code: 'expired-token', documentId: 'D3' }, answer: 'sent' });
+    reportStage({ events }, 'act-by-mail', { outcome: { kind: 'not-a-reply' }, answer: 'none' });
+    expect(seen).toEqual([[{ unitId: 'stc', documentId: 'D1' }]]);
+  });
 });

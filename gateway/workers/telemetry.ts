@@ -52,6 +52,13 @@ export function reportStage(ports: { metrics?: PipelineMetrics; events?: Documen
     const changes = decisions.flatMap((d) => (d.documentId ? [{ unitId: d.unitId, documentId: d.documentId }] : []));
     if (changes.length) ports.events?.changed(changes);
   }
+  // A reply to a notice that ran its command (done, comment, an extension request, …;
+  // docs/act-by-email.md) changed the document as the same action in the console does: the same
+  // event, so the leader's open requests and the officer's "my work" refresh. "xem" changes nothing.
+  if (name === 'act-by-mail') {
+    const o = (result as StageResults['act-by-mail'] | null)?.outcome;
+    if (o?.kind === 'applied' && o.command !== 'view' && o.unitId) ports.events?.changed([{ unitId: o.unitId, documentId: o.documentId }]);
+  }
   // A receipt, status notice or DSN moved recipients of an outgoing document: the sending unit's
   // open outgoing trail refreshes (the change names the outgoing document; docs/console.md).
   if (name === 'link-outgoing') {

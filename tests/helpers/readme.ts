@@ -108,7 +108,7 @@ export const COVERAGE: Record<string, { runs: string; by: typeof MAIN | typeof Q
     runs: 'quick start, with a ke-hoach.pdf the leader signed (test CA) and the keys of the openssl lines',
     by: QUICK_START,
   },
-  'npx vanthu send-document ke-hoach.pdf --to "Văn phòng UBND tỉnh Lâm Đồng" --to vanthu@stp.lamdong.gov.vn --subject "Kiểm tra quyết toán ngân sách năm 2026" --type KH --signer "Nguyễn Văn An" --edxml --smime --unit stc':
+  'npx vanthu send-document ke-hoach.pdf --to "Văn phòng UBND tỉnh Lâm Đồng" --to vanthu@stp.lamdong.gov.vn --subject "Kiểm tra quyết toán ngân sách năm 2026" --type KH --signer "Nguyễn Văn An" --urgency "hỏa tốc" --edxml --smime --unit stc':
     { runs: 'quick start, as the curl line', by: QUICK_START },
   'npx vanthu directory "so tai chinh"': { runs: 'quick start (through the real npx)', by: QUICK_START },
   // Keys
@@ -134,6 +134,8 @@ export const COVERAGE: Record<string, { runs: string; by: typeof MAIN | typeof Q
       by: QUICK_START,
     },
   'openssl x509 -req -in stc.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 365 -extfile stc.ext -out stc.pem': { runs: 'keys', by: QUICK_START },
+  "cat > /etc/vanthu/stc-seal.svg <<'SVG'": { runs: 'keys: the seal the README configuration issues with', by: QUICK_START },
+  "node -e \"require('sharp')('/etc/vanthu/stc-seal.svg').png().toFile('/etc/vanthu/stc-seal.png')\"": { runs: 'keys', by: QUICK_START },
   // Classification and signatures (indented examples)
   'npx vanthu classify tests/corpus/two-page.pdf': { runs: 'classify, with the output the README shows', by: MAIN },
   'npx vanthu verify [--trust <pem-file-or-dir>]... [--crl <file>]... [--dns <zonefile>] <file.eml|.pdf|.xml>': {

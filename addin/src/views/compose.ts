@@ -7,7 +7,7 @@
 import { ApiError } from '../api.ts';
 import { button, field, h, replace, uid } from '../dom.ts';
 import { attachmentBase64, readDraft, type Draft } from '../host.ts';
-import { allResolved, canIssue, defaultDocument, orderFiles, recipientLines, refusalOf, replaceRecipient } from '../outgoing.ts';
+import { allResolved, canIssue, defaultDocument, orderFiles, recipientLines, refusalOf, replaceRecipient, URGENCIES, urgencyField } from '../outgoing.ts';
 import type { RecipientCheck, SentItem } from '../types.ts';
 import { infoBar, loading, problemBar, type ViewContext } from './common.ts';
 
@@ -58,6 +58,11 @@ export function sendForm(ctx: ViewContext, onSent: (item: SentItem) => void): HT
       TYPES.map(([code, name]) => h('option', { value: code }, code ? `${name} (${code})` : name)),
     );
     const signer = h('input', { name: 'signer', type: 'text', autocomplete: 'off' });
+    const urgency = h(
+      'select',
+      { name: 'urgency' },
+      URGENCIES.map((u) => h('option', { value: u }, t(`urgency_${u}`))),
+    );
     const to = h('textarea', { name: 'to', rows: 3, required: true }, (draft?.to ?? []).join('\n'));
     const checks = h('div', { class: 'recipient-checks', 'aria-live': 'polite' });
     const note = h('textarea', { name: 'note', rows: 2 });
@@ -199,6 +204,7 @@ export function sendForm(ctx: ViewContext, onSent: (item: SentItem) => void): HT
       h('p', { class: 'muted' }, direct ? t('sendIntroClerk') : t('sendIntroOfficer')),
       field(t('subject'), subject),
       h('div', { class: 'row2' }, field(t('sendDocType'), type), field(t('signer'), signer)),
+      field(t('urgency'), urgency),
       field(t('sendRecipients'), to, t('sendRecipientsHint')),
       h(
         'div',
@@ -243,6 +249,7 @@ export function sendForm(ctx: ViewContext, onSent: (item: SentItem) => void): HT
             subject: subject.value,
             ...(type.value ? { typeCode: type.value } : {}),
             ...(signer.value.trim() ? { signer: signer.value } : {}),
+            ...urgencyField(urgency.value),
             ...(!direct && note.value.trim() ? { note: note.value } : {}),
             files,
             direct,

@@ -8,7 +8,7 @@ import { button, h, replace } from '../dom.ts';
 import type { StringKey, Translate } from '../i18n.ts';
 import { canIssue, receiptOf, recipientStage, refusalOf, sentStage } from '../outgoing.ts';
 import type { SentItem } from '../types.ts';
-import { formatDateTime, infoBar, loading, problemBar, type ViewContext } from './common.ts';
+import { formatDateTime, infoBar, loading, problemBar, urgencyBadge, type ViewContext } from './common.ts';
 import { sendForm } from './compose.ts';
 
 export function outgoingView(ctx: ViewContext): HTMLElement {
@@ -68,6 +68,7 @@ function sentEntry(t: Translate, item: SentItem, actions: HTMLElement | null = n
       'div',
       { class: 'item-meta' },
       badge(stage.tone, t(stage.key), { 'data-stage': stage.key }),
+      urgencyBadge(t, item.urgency ?? 'normal'),
       item.outgoing ? h('span', { 'data-notation': item.outgoing.notation }, `${t('outgoingNumber')} ${item.outgoing.notation}`) : null,
       formatDateTime(item.createdAt),
       actions ? `· ${t('submittedBy')}: ${item.submitterName ?? item.submittedBy}` : null,

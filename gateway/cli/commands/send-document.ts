@@ -6,7 +6,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../config/load.ts';
+import { parseSecrecy, parseUrgency } from '../../outgoing/marks.ts';
 import type { SendResult } from '../../outgoing/send.ts';
+import type { RegistryError } from '../../registry/errors.ts';
 import { callRegistry, CliFailure, runCli } from '../registry-client.ts';
 import type { Command } from '../main.ts';
 import { parse, UsageError } from '../args.ts';
@@ -15,6 +17,7 @@ import { namesFrom, printAction } from '../output.ts';
 const USAGE = [
   'vanthu send-document <file.pdf> --to <unit|address|agency name>... --subject TEXT',
   '         [--type KH] [--type-name NAME] [--signer NAME] [--body TEXT] [--edxml] [--smime] [--unit ID]',
+  '         [--urgency khan|thuong_khan|hoa_toc]   (độ khẩn: "khẩn", "thượng khẩn", "hỏa tốc" too)',
   '         [--confirm-unsigned]   (send a PDF without a valid signature anyway; audited)   [--json]',
 ].join('\n');
 
@@ -61,6 +64,8 @@ export const command: Command = {
         type: { type: 'string' },
         'type-name': { type: 'string' },
         signer: { type: 'string' },
+        urgency: { type: 'string' },
+        secrecy: { type: 'string' },
         body: { type: 'string' },
         edxml: { type: 'boolean', default: false },
         smime: { type: 'boolean', default: false },
@@ -92,6 +97,13 @@ export const command: Command = {
       return 2;
     }
 
+    // The API takes the codes; a person may type the mark ("hỏa tốc"). A secret document is refused by the gateway (409).
+    let marks: { urgency: string; secrecy: string };
+    try {
+      marks = { urgency: parseUrgency(values.urgency), secrecy: parseSecrecy(values.secrecy) };
+    } catch (err) {
+      throw new UsageError(`--${(err as RegistryError).details?.reason ?? 'urgency'}: ${(err as Error).message}\nUsage: ${USAGE}`);
+    }
     const config = loadConfig();
     // One configured unit: it is the sender unless told otherwise (an admin token has no unit).
     const unit = values.unit ?? (config.units.length === 1 ? config.units[0].id : undefined);
@@ -104,6 +116,8 @@ export const command: Command = {
       ...(values.type ? { typeCode: values.type } : {}),
       ...(values['type-name'] ? { typeName: values['type-name'] } : {}),
       ...(values.signer ? { signer: values.signer } : {}),
+      ...(marks.urgency !== 'normal' ? { urgency: marks.urgency } : {}),
+      ...(marks.secrecy !== 'normal' ? { secrecy: marks.secrecy } : {}),
       ...(values.body ? { body: values.body } : {}),
       edxml: values.edxml,
       smime: values.smime,
@@ -130,6 +144,7 @@ export const command: Command = {
             typeCode: values.type ?? null,
             typeName: values['type-name'] ?? null,
             signer: values.signer ?? null,
+            ...marks,
             body: values.body ?? null,
             edxml: values.edxml,
             smime: values.smime,

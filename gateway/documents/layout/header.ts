@@ -6,7 +6,7 @@
  */
 import { foldSameLength } from '../text.ts';
 import { headingType } from '../rules/heading.ts';
-import { isBodyOpener } from '../rules/layout.ts';
+import { continuesSentence, isBodyOpener } from '../rules/layout.ts';
 import { cellsOf, merge, splitCellAt } from './rows.ts';
 import { blockLine } from './block-line.ts';
 import type { BlockLine, Cell, Geometry, Row, Run } from './types.ts';
@@ -191,7 +191,8 @@ function isHeading(row: Row): boolean {
 export function continuesHeader(row: Row, prev: Row, split: number): boolean {
   const text = row.cells.map((c) => c.text).join(' ');
   const f = foldSameLength(text);
-  if (isHeading(row) || /^kinh gui\b/.test(f) || isBodyOpener(f)) return false;
+  // "thực hiện …" in lower case goes on with the summary above; "Thực hiện …" opens the body.
+  if (isHeading(row) || /^kinh gui\b/.test(f) || (isBodyOpener(f) && !continuesSentence(text))) return false;
   if (row.page !== prev.page || prev.y - row.y > 3.2 * Math.max(row.size, prev.size, 1)) return false;
   // A row across the boundary is the title or the body.
   return row.cells.every((c) => c.x1 <= split + 6 || c.x0 >= split - 6);

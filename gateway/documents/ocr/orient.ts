@@ -9,7 +9,7 @@
  */
 import type { PagePlanes } from './planes.ts';
 import type { GrayImage, RgbImage } from './raster.ts';
-import { runTool, type RunOptions } from './run.ts';
+import { runTool, type RunOptions, withInputFile } from './run.ts';
 import type { OcrTools } from './probe.ts';
 
 export type QuarterTurn = 0 | 90 | 180 | 270;
@@ -62,15 +62,19 @@ export function parseOsd(out: string): Orientation | null {
 }
 
 /**
- * tesseract's orientation detection on an image: a file, or the bytes of one (PGM, PNG…) given on
- * its standard input; `args` are extra options (the binarisation the reading uses). null when it
- * cannot tell (too little text).
+ * tesseract's orientation detection on an image: a file, or the bytes of one (PGM, PNG…) — written
+ * to a file in `work` when given (run.ts withInputFile), else given on its standard input; `args`
+ * are extra options (the binarisation the reading uses). null when it cannot tell (too little text).
  */
 export async function detectOrientation(
   image: string | Uint8Array | readonly Uint8Array[],
   dpi: number,
-  opts: Pick<RunOptions, 'signal' | 'onSpawn'> & { tools?: OcrTools; threads?: number; args?: string[] },
+  opts: Pick<RunOptions, 'signal' | 'onSpawn'> & { tools?: OcrTools; threads?: number; args?: string[]; work?: string },
 ): Promise<Orientation | null> {
+  if (typeof image !== 'string' && opts.work) {
+    const { work, ...rest } = opts;
+    return withInputFile(work, image, (file) => detectOrientation(file, dpi, rest));
+  }
   const tools = opts.tools ?? {};
   const env = { ...(tools.env ?? process.env), OMP_THREAD_LIMIT: String(opts.threads ?? 1) };
   const file = typeof image === 'string' ? image : 'stdin';

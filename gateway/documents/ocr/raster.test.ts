@@ -9,6 +9,7 @@ import {
   parsePnm,
   PnmError,
   type RgbImage,
+  reduce,
   rotateGray,
   toGray,
   unrotatePoint,
@@ -144,5 +145,46 @@ describe('deskew', () => {
   it('does not throw on blank or tiny images', () => {
     expect(estimateSkew({ width: 10, height: 10, channels: 1, data: new Uint8Array(100).fill(255) }).angle).toBe(0);
     expect(rotateGray({ width: 1, height: 1, channels: 1, data: new Uint8Array([0]) }, 3).data[0]).toBe(255);
+  });
+});
+
+describe('reduced copy (the skew search)', () => {
+  /** Each output pixel the mean of its block, truncated, summed one pixel at a time. */
+  function plainReduce(img: GrayImage, f: number): number[] {
+    const W = Math.floor(img.width / f);
+    const H = Math.floor(img.height / f);
+    const out: number[] = [];
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        let s = 0;
+        for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += img.data[(y * f + dy) * img.width + x * f + dx];
+        out.push(Math.floor(s / (f * f)));
+      }
+    return out;
+  }
+  let seed = 7;
+  const noise = (n: number) =>
+    Uint8Array.from({ length: n }, () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      // Many 0s and 255s: the extremes are where sums two bytes at a time would overflow.
+      const v = seed >>> 24;
+      return v < 60 ? 0 : v > 190 ? 255 : v;
+    });
+
+  it('is the mean of each block, by 4 four pixels at a time and otherwise, aligned or not', () => {
+    const cases: Array<[GrayImage, number]> = [
+      [{ width: 64, height: 33, channels: 1, data: noise(64 * 33) }, 4], // whole words: four pixels a word
+      [{ width: 66, height: 33, channels: 1, data: noise(66 * 33) }, 4], // rows not whole words
+      [{ width: 64, height: 33, channels: 1, data: noise(64 * 33 + 1).subarray(1) }, 4], // buffer not word-aligned
+      [{ width: 61, height: 40, channels: 1, data: noise(61 * 40) }, 3],
+      [{ width: 40, height: 40, channels: 1, data: new Uint8Array(1600).fill(255) }, 4],
+    ];
+    for (const [img, f] of cases) {
+      const r = reduce(img, f);
+      expect([r.width, r.height]).toEqual([Math.floor(img.width / f), Math.floor(img.height / f)]);
+      expect([...r.data]).toEqual(plainReduce(img, f));
+    }
+    const white = reduce(cases[4][0], 4);
+    expect(white.data.every((v) => v === 255)).toBe(true);
   });
 });

@@ -230,22 +230,47 @@ export function* binarizeSauvolaSteps(img: GrayImage, window = 41, k = 0.2): Ste
   return { ...img, data: out };
 }
 
-/** Box-filter reduction by an integer factor (for the skew search). */
+/**
+ * Box-filter reduction by an integer factor (for the skew search): each output pixel the mean of
+ * its factor × factor block, truncated. The block sums are gathered a row of the page at a time.
+ * By 4 (a page 2450–3150 px wide, A4 or letter at 300 dpi, for the skew's 700 px copy), each row's
+ * used part is copied into a word-aligned buffer and four pixels are read as one 32-bit word,
+ * summed two bytes at a time in its halves (docs/ocr.md, "The skew's reduced copy"): the same
+ * sums in under half the time.
+ */
 export function reduce(img: GrayImage, factor: number): GrayImage {
   if (factor <= 1) return img;
   const W = Math.floor(img.width / factor);
   const H = Math.floor(img.height / factor);
   const out = new Uint8Array(W * H);
   const area = factor * factor;
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      let s = 0;
-      for (let dy = 0; dy < factor; dy++) {
-        const row = (y * factor + dy) * img.width + x * factor;
-        for (let dx = 0; dx < factor; dx++) s += img.data[row + dx];
-      }
-      out[y * W + x] = s / area;
+  const d = img.data;
+  const row4 = factor === 4 ? new Uint8Array(W * 4) : null;
+  const words = row4 ? new Uint32Array(row4.buffer) : null;
+  const sums = new Uint32Array(W);
+  for (let y = 0; y < H; y++) {
+    sums.fill(0);
+    for (let dy = 0; dy < factor; dy++) {
+      const row = (y * factor + dy) * img.width;
+      if (row4 && words) {
+        row4.set(d.subarray(row, row + W * 4));
+        for (let x = 0; x < W; x++) {
+          const v = words[x];
+          // Bytes 0+1 and 2+3 in the word's two halves (each at most 510), then the halves added.
+          const pairs = (v & 0x00ff00ff) + ((v >>> 8) & 0x00ff00ff);
+          sums[x] += (pairs & 0xffff) + (pairs >>> 16);
+        }
+      } else
+        for (let x = 0; x < W; x++) {
+          const at = row + x * factor;
+          let s = 0;
+          for (let dx = 0; dx < factor; dx++) s += d[at + dx];
+          sums[x] += s;
+        }
     }
+    const o = y * W;
+    for (let x = 0; x < W; x++) out[o + x] = sums[x] / area;
+  }
   return { width: W, height: H, channels: 1, data: out };
 }
 

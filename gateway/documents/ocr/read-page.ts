@@ -14,7 +14,7 @@ import { detectOrientation, MIN_OSD_CONFIDENCE, poorReading, type QuarterTurn, r
 import { isPlanes, type PagePlanes, releasePlanes, splitPlanesSteps } from './planes.ts';
 import { type Prepared, preprocess, sauvolaWindow } from './preprocess.ts';
 import { drainAsync, type GrayImage, pgmParts, type RgbImage, unrotatePoint } from './raster.ts';
-import { runTool } from './run.ts';
+import { runTool, withInputFile } from './run.ts';
 import { bandScore, checkBand, cropBand, mergeBand, signerBand, wordsIn } from './signer-band.ts';
 import { type OcrLine, type OcrWord, parseTsv, round1 } from './tsv.ts';
 import type { OcrOptions, OcrPage } from './types.ts';
@@ -43,7 +43,11 @@ export function binarizeArgs(binarizer: Prepared['binarizer'], dpi: number): str
   return args;
 }
 
-/** One tesseract run on an image: a file (path) or its bytes, whole or in parts (through standard input). */
+/**
+ * One tesseract run on an image: a file (path) or its bytes, whole or in parts — written to a file
+ * in `work` when there is one (run.ts withInputFile: tesseract reads a file far faster than its
+ * standard input), else through standard input.
+ */
 export async function tesseract(
   image: string | Uint8Array | readonly Uint8Array[],
   dpi: number,
@@ -51,6 +55,7 @@ export async function tesseract(
   opts: OcrOptions & { args?: string[]; work?: string },
   signal: AbortSignal,
 ): Promise<Recognised> {
+  if (typeof image !== 'string' && opts.work) return withInputFile(opts.work, image, (file) => tesseract(file, dpi, lang, opts, signal));
   const tools = opts.tools ?? {};
   const env = { ...(tools.env ?? process.env), OMP_THREAD_LIMIT: String(opts.threads ?? DEFAULTS.threads) };
   const input = typeof image === 'string' ? image : 'stdin';
@@ -104,7 +109,7 @@ async function rereadSignerBand(
   prep: Prepared,
   dpi: number,
   lang: string[],
-  opts: OcrOptions,
+  opts: OcrOptions & { work: string },
   signal: AbortSignal,
 ): Promise<Recognised | null> {
   const band = signerBand(rec.words, prep.image.width, prep.image.height);
@@ -161,6 +166,7 @@ async function readHeld(input: RgbImage | GrayImage | PagePlanes, ctx: PageConte
       onSpawn: opts.onSpawn,
       threads: opts.threads,
       args: binarizeArgs(p.binarizer, dpi),
+      work: ctx.work,
     });
   const orient = (opts.orient ?? true) && rd.osd;
 
@@ -215,7 +221,7 @@ async function readHeld(input: RgbImage | GrayImage | PagePlanes, ctx: PageConte
   // The signer block read again on its own when its words vouch for no title or no name (signer-band.ts).
   let signerBandReread: boolean | undefined;
   if (opts.signerBand ?? true) {
-    const again = await rereadSignerBand(rec, raw, prep, dpi, rd.lang, opts, signal);
+    const again = await rereadSignerBand(rec, raw, prep, dpi, rd.lang, { ...opts, work: ctx.work }, signal);
     if (again) {
       signerBandReread = again !== rec;
       rec = again;

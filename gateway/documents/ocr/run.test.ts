@@ -1,6 +1,9 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OcrAborted, OcrTimeout, OcrTooLarge, OcrUnavailable } from './errors.ts';
-import { runTool } from './run.ts';
+import { runTool, withInputFile } from './run.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -72,5 +75,37 @@ describe('runTool', () => {
     expect(alive(pid)).toBe(false);
     const timeout = AbortSignal.abort(new OcrTimeout(5));
     await expect(runTool('sleep', ['30'], { signal: timeout })).rejects.toBeInstanceOf(OcrTimeout);
+  });
+});
+
+describe('withInputFile', () => {
+  it('writes the parts one after the other into a file of the folder, gives its path, and removes it after', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-input-'));
+    try {
+      const pixels = new Uint8Array(3 * 1024 * 1024).fill(0x62);
+      const seen = await withInputFile(dir, [Buffer.from('P5\n2 3\n255\n'), pixels], async (file) => {
+        expect(path.dirname(file)).toBe(dir);
+        const bytes = readFileSync(file);
+        expect(bytes.subarray(0, 11).toString()).toBe('P5\n2 3\n255\n');
+        expect(bytes.length).toBe(11 + pixels.length);
+        expect(bytes.subarray(11).every((b) => b === 0x62)).toBe(true);
+        return 'read';
+      });
+      expect(seen).toBe('read');
+      expect(readdirSync(dir)).toEqual([]);
+      // Removed when the child fails too; a second file never takes the first's name.
+      const names: string[] = [];
+      await expect(
+        withInputFile(dir, new Uint8Array([1, 2]), async (file) => {
+          names.push(file);
+          await withInputFile(dir, new Uint8Array([3]), async (inner) => void names.push(inner));
+          throw new Error('child failed');
+        }),
+      ).rejects.toThrow('child failed');
+      expect(new Set(names).size).toBe(2);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

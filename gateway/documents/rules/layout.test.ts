@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldSameLength } from '../text.ts';
-import { AUTHORITY, isNationalTitle, isPersonName, isPreambleAuthority, isWebNoise } from './layout.ts';
+import { AUTHORITY, continuesSentence, isNationalTitle, isPersonName, isPreambleAuthority, isWebNoise } from './layout.ts';
 
 const f = foldSameLength;
 
@@ -21,6 +21,17 @@ describe('layout line classifiers', () => {
     expect(AUTHORITY.test(f('T/M ỦY BAN NHÂN DÂN'))).toBe(true);
     expect(AUTHORITY.test(f('Tiếp tục triển khai'))).toBe(false);
     expect(isWebNoise(f('Bạn Chưa Đăng Nhập Thành Viên!'))).toBe(true);
+  });
+});
+
+describe('a line that carries on the sentence above', () => {
+  it('begins with a lower-case word, not a capital or a list item', () => {
+    expect(continuesSentence('thực hiện an toàn đưa kho')).toBe(true);
+    expect(continuesSentence('  nhằm nâng cao hiệu quả')).toBe(true);
+    expect(continuesSentence('Thực hiện Công văn số 12/UBND-KT')).toBe(false);
+    expect(continuesSentence('a) Tổ chức kiểm tra')).toBe(false);
+    expect(continuesSentence('đ) Báo cáo kết quả')).toBe(false);
+    expect(continuesSentence('1. Mục đích')).toBe(false);
   });
 });
 

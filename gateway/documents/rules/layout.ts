@@ -54,6 +54,16 @@ export function isBodyOpener(folded: string): boolean {
   );
 }
 
+/**
+ * A line that carries on the sentence above instead of opening a paragraph: it begins with a
+ * lower-case word ("thực hiện an toàn đưa kho", the second line of a "V/v phúc đáp đề nghị hướng
+ * dẫn" summary). Paragraphs of a document begin with a capital; "a)", "b)" items are list items.
+ */
+export function continuesSentence(line: string): boolean {
+  const t = line.trimStart();
+  return /^\p{Ll}/u.test(t) && !/^[a-zđ]\s*\)/u.test(t);
+}
+
 /** "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" and similar lines that open the preamble of a decision. */
 export function isPreambleAuthority(folded: string): boolean {
   return (

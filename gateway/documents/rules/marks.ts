@@ -66,3 +66,15 @@ export function subjectMarks(subject: string): { urgency: Urgency; secrecy: Secr
   const secrecy = SECRECY.find(([m]) => marked(m))?.[1] ?? 'normal';
   return { urgency, secrecy };
 }
+
+/** The marks as Decree 30 prints them on a document; '' for none. */
+export const URGENCY_MARK: Record<Urgency, string> = { normal: '', khan: 'KHẨN', thuong_khan: 'THƯỢNG KHẨN', hoa_toc: 'HỎA TỐC' };
+export const SECRECY_MARK: Record<Secrecy, string> = { normal: '', mat: 'MẬT', toi_mat: 'TỐI MẬT', tuyet_mat: 'TUYỆT MẬT' };
+
+/** "Độ khẩn: Hỏa tốc; Độ mật: Mật" (a book's remarks), '' when both are normal or unknown. */
+export function marksText(urgency: string, secrecy: string): string {
+  const cap = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
+  const u = URGENCY_MARK[urgency as Urgency];
+  const s = SECRECY_MARK[secrecy as Secrecy];
+  return [u ? `Độ khẩn: ${cap(u)}` : null, s ? `Độ mật: ${cap(s)}` : null].filter(Boolean).join('; ');
+}

@@ -10,6 +10,7 @@ import { buildRows, rowsToLines } from '../layout/rows.ts';
 import type { PageLayout } from '../layout/types.ts';
 import { openFastPdf, OverBudget, PageBudget, type FastPdf, type TextItem as Item } from './pdf-fast.ts';
 import { DecodeBudget, importPdfjs, PdfjsTimeout, withDecodeBudget } from './pdfjs-guard.ts';
+import { PDFJS_ON_THREAD, pdfjsInThread } from './pdfjs-worker.ts';
 
 export interface PdfText {
   text: string;
@@ -102,10 +103,12 @@ function readReason(pages: number, wanted: number[], limits: ClassifyLimits): st
 /**
  * The fast path (pdf-fast.ts) for the common producers, pdfjs for everything else. pdfjs builds a
  * positioned item per glyph run and passes it between its "worker" and main sides, which costs
- * about 10 ms for a two-page document; the fast path reads the same runs in about 1 ms.
+ * about 10 ms for a two-page document; the fast path reads the same runs in about 1 ms. In the
+ * compiled gateway pdfjs runs on a thread that ends with the read, so its memory does not stay
+ * (pdfjs-worker.ts).
  */
 export async function pdfText(data: Uint8Array, limits: ClassifyLimits): Promise<PdfText> {
-  return fastPdfText(data, limits) ?? pdfjsText(data, limits);
+  return fastPdfText(data, limits) ?? (PDFJS_ON_THREAD ? pdfjsInThread(data, limits, TIME_BUDGET) : pdfjsText(data, limits));
 }
 
 /**

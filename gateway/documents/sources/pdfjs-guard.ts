@@ -95,6 +95,18 @@ const PATCHES: Array<[string, string]> = [
   ],
 ];
 
+/**
+ * pdf.mjs loads the native @napi-rs/canvas (skia, ~20 MiB resident, never unloaded) at import to
+ * polyfill DOMMatrix, ImageData and Path2D for rendering. Text extraction renders nothing: a pdfjs
+ * thread (pdfjs-thread.ts) hands over stand-ins under this symbol instead; elsewhere the library
+ * is loaded as before.
+ */
+export const CANVAS_STANDIN = 'vanthu.pdfjs.canvas';
+const CANVAS_PATCH: [string, string] = [
+  '      canvas = require("@napi-rs/canvas");\n',
+  `      canvas = globalThis[Symbol.for("${CANVAS_STANDIN}")] ?? require("@napi-rs/canvas");\n`,
+];
+
 export class PdfjsUnguarded extends Error {}
 
 /** The time budget of the document pdfjs is reading ran out (thrown inside pdfjs at every token from then on). */
@@ -198,8 +210,12 @@ export function withDecodeBudget<T>(budget: DecodeBudget, fn: () => Promise<T>):
 
 /** The worker source with the hooks added; throws PdfjsUnguarded when an anchor is not there exactly once. */
 export function guardedWorkerSource(source: string): string {
+  return withoutDynamicImport(patchedOnce(source, PATCHES));
+}
+
+function patchedOnce(source: string, patches: Array<[string, string]>): string {
   let out = source;
-  for (const [anchor, guarded] of PATCHES) {
+  for (const [anchor, guarded] of patches) {
     const first = out.indexOf(anchor);
     if (first < 0 || out.indexOf(anchor, first + 1) >= 0) {
       throw new PdfjsUnguarded(
@@ -208,7 +224,7 @@ export function guardedWorkerSource(source: string): string {
     }
     out = out.slice(0, first) + guarded + out.slice(first + anchor.length);
   }
-  return withoutDynamicImport(out);
+  return out;
 }
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -218,7 +234,7 @@ export async function importPdfjs(): Promise<{ pdfjs: PdfJs; worker: unknown }> 
   const require = createRequire(import.meta.url);
   const main = require.resolve('pdfjs-dist/legacy/build/pdf.mjs');
   const worker = require.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
-  const pdfjs = (await importCopy(main, withoutDynamicImport(readFileSync(main, 'utf8')))) as PdfJs;
+  const pdfjs = (await importCopy(main, withoutDynamicImport(patchedOnce(readFileSync(main, 'utf8'), [CANVAS_PATCH])))) as PdfJs;
   return { pdfjs, worker: await importCopy(worker, guardedWorkerSource(readFileSync(worker, 'utf8'))) };
 }
 

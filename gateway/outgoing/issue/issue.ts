@@ -37,6 +37,7 @@ import { PROJECT_ROOT } from '../../config/load.ts';
 import type { UnitSigning } from '../../config/outgoing.ts';
 import { IncrementalUpdate, IssueError, addAnnot, addField } from './incremental.ts';
 import { loadIssueKey, type IssueKey } from './keys.ts';
+import { openTokenKey } from './pkcs11.ts';
 import { addLongTermValidation, type LtvOptions, type LtvSummary } from './ltv.ts';
 import { httpCrlFetcher } from './crl-dp.ts';
 import { signPlaceholder, signatureDict } from './pades.ts';
@@ -45,6 +46,7 @@ import { findSignatureWidgets, sealRect, type SignatureWidget } from './widgets.
 
 export { IssueError } from './incremental.ts';
 export { loadIssueKey, type IssueKey } from './keys.ts';
+export { closeIssueTokens } from './pkcs11.ts';
 
 export const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf';
 export const DEFAULT_ITALIC = '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf';
@@ -111,7 +113,8 @@ export function loadIssueKeys(cfg: UnitSigning & { issue: NonNullable<UnitSignin
   } catch (err) {
     throw new IssueError('outgoing.issue.seal', `không đọc được ảnh con dấu (seal image unreadable): ${(err as Error).message}`);
   }
-  const key = loadIssueKey(c.pkcs12, process.env[c.passwordEnv] ?? '');
+  const secret = process.env[c.passwordEnv] ?? '';
+  const key = c.pkcs11 ? openTokenKey(c.pkcs11, secret) : loadIssueKey(c.pkcs12 ?? '', secret);
   const ltv = c.ltv
     ? {
         crls: c.ltv.crls,

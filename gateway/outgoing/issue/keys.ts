@@ -6,7 +6,7 @@
  * PKCS#8 and the certificates are kept as the DER bytes stored in the file, so the certificate
  * hash in the signature's signing-certificate-v2 attribute is the hash of the real certificate.
  */
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -14,12 +14,25 @@ import { PROJECT_ROOT } from '../../config/load.ts';
 import { pkcs12FromDer } from '../pkcs12.ts';
 import { IssueError } from './incremental.ts';
 
+/**
+ * What signs the unit's CMS (PAdES, appendices, EC S/MIME): a key read from a PKCS#12 file
+ * (`loadIssueKey`) or one that stays on a PKCS#11 token (pkcs11.ts). The CMS code only asks it to
+ * sign the DER of the signed attributes.
+ */
 export interface IssueKey {
-  privateKey: KeyObject;
   /** The signer's certificate, DER as issued. */
   certificate: Buffer;
-  /** Further certificates of the file (the issuing CAs), DER. */
+  /** Further certificates (the issuing CAs), DER. */
   chain: Buffer[];
+  /** RSASSA-PKCS1-v1_5 or ECDSA, always with SHA-256 (`signingAlgorithm`). */
+  algorithm: RsaHashedImportParams | EcKeyImportParams;
+  /** The signature over SHA-256(`data`): PKCS#1 v1.5 for RSA, a DER ECDSA-Sig-Value for EC (as CMS writes it). */
+  sign(data: Buffer): Promise<Buffer>;
+}
+
+/** A key read from a PKCS#12 file: the private key is in memory. */
+export interface FileIssueKey extends IssueKey {
+  privateKey: KeyObject;
 }
 
 type Bag = { key?: unknown; cert?: unknown; asn1?: forge.asn1.Asn1 };
@@ -28,7 +41,7 @@ type Bag = { key?: unknown; cert?: unknown; asn1?: forge.asn1.Asn1 };
  * Reads `file` (relative to the project root) with `password`. forge is asked to leave keys and
  * certificates undecoded, so every bag keeps the ASN.1 exactly as read.
  */
-export function loadIssueKey(file: string, password: string): IssueKey {
+export function loadIssueKey(file: string, password: string): FileIssueKey {
   const full = path.resolve(PROJECT_ROOT, file);
   const pki = forge.pki as unknown as Record<'privateKeyFromAsn1' | 'certificateFromAsn1', unknown>;
   const saved = { key: pki.privateKeyFromAsn1, cert: pki.certificateFromAsn1 };
@@ -60,7 +73,7 @@ export function loadIssueKey(file: string, password: string): IssueKey {
   } catch (err) {
     throw new IssueError('outgoing.issue.key', `${full}: the private key is unreadable (${(err as Error).message})`);
   }
-  signingAlgorithm(privateKey); // an unusable key fails here, before a number is taken
+  const algorithm = signingAlgorithm(privateKey); // an unusable key fails here, before a number is taken
   const spki = (k: KeyObject) => k.export({ format: 'der', type: 'spki' });
   const own = spki(createPublicKey(privateKey));
   const certificate = certs.find((c) => {
@@ -71,7 +84,13 @@ export function loadIssueKey(file: string, password: string): IssueKey {
     }
   });
   if (!certificate) throw new IssueError('outgoing.issue.key', `${full}: no certificate in the PKCS#12 matches its private key`);
-  return { privateKey, certificate, chain: certs.filter((c) => c !== certificate) };
+  return {
+    privateKey,
+    certificate,
+    chain: certs.filter((c) => c !== certificate),
+    algorithm,
+    sign: async (data) => cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'der' }),
+  };
 }
 
 const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };

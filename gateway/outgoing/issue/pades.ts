@@ -23,7 +23,7 @@ import {
   SignerInfo,
 } from 'pkijs';
 import { IssueError } from './incremental.ts';
-import { signingAlgorithm, type IssueKey } from './keys.ts';
+import type { IssueKey } from './keys.ts';
 import { fetchTimestamp } from './tsa.ts';
 
 const OID = {
@@ -111,7 +111,18 @@ export async function fillPlaceholder(pdf: Buffer, make: (signed: Buffer) => Pro
   return out;
 }
 
-const engine = new CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
+/** pkijs's crypto engine, except that the signature comes from the unit's key, in a file or on a token (keys.ts). */
+class SignerEngine extends CryptoEngine {
+  constructor(private readonly key: IssueKey) {
+    super({ name: 'node', crypto: webcrypto as unknown as Crypto });
+  }
+
+  override async signWithPrivateKey(data: BufferSource): Promise<ArrayBuffer> {
+    const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const signature = await this.key.sign(Buffer.from(bytes));
+    return new Uint8Array(signature).buffer;
+  }
+}
 
 /**
  * CMS SignedData over `content`, detached (CAdES-B-B as PAdES uses it): signed attributes
@@ -146,9 +157,9 @@ export async function cadesDetached(
       }),
     ],
   });
-  const algorithm = signingAlgorithm(key.privateKey);
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', key.privateKey.export({ format: 'der', type: 'pkcs8' }), algorithm, false, ['sign']);
-  await signedData.sign(privateKey as unknown as CryptoKey, 0, 'SHA-256', undefined, engine);
+  // pkijs reads only the algorithm from the key it is given; the signing itself is the signer's.
+  const handle = { type: 'private', algorithm: key.algorithm, extractable: false, usages: ['sign'] } as unknown as CryptoKey;
+  await signedData.sign(handle, 0, 'SHA-256', undefined, new SignerEngine(key));
   const signer = signedData.signerInfos[0];
   if (opts.stamp) {
     const token = await opts.stamp(Buffer.from(signer.signature.valueBlock.valueHexView));

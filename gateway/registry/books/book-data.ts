@@ -7,6 +7,8 @@ import type { Db } from '../../store/db.ts';
 import { documents, outgoingEntries, users } from '../schema.ts';
 import type { BookKind } from './books.ts';
 import { localDate } from '../../clock.ts';
+import { marksText } from '../../documents/rules/marks.ts';
+import { type BookFilter, filterConditions } from './search.ts';
 
 export interface BookTable {
   kind: BookKind;
@@ -55,6 +57,8 @@ export async function bookTable(
   units: Array<{ id: string; name: string }>,
   departments: Array<{ id: string; name: string }>,
   tz: string,
+  /** The incoming book as the console shows it filtered (GET /api/documents' filters, the same conditions). */
+  filter: BookFilter = {},
 ): Promise<BookTable> {
   const unitName = units.find((u) => u.id === unitId)?.name ?? unitId;
   if (kind === 'outgoing') {
@@ -77,15 +81,17 @@ export async function bookTable(
         recipients: o.recipients.join('; '),
         keeping: o.keepingUnit ?? '',
         copies: o.copies === null ? '' : String(o.copies),
-        remarks: o.remarks ?? '',
+        // Độ khẩn and độ mật (migration 0017) in the remarks, as the incoming book notes the deadline there.
+        remarks: [o.remarks, marksText(o.urgency, o.secrecy)].filter(Boolean).join('\n'),
       })),
     };
   }
+  const { anyType, type } = filterConditions(filter);
   const list = await db
     .select({ d: documents, assignee: users.name })
     .from(documents)
     .leftJoin(users, eq(users.id, documents.assigneeId))
-    .where(and(eq(documents.unitId, unitId), eq(documents.bookYear, year), isNotNull(documents.bookNumber)))
+    .where(and(eq(documents.unitId, unitId), eq(documents.bookYear, year), isNotNull(documents.bookNumber), ...anyType, ...type))
     .orderBy(asc(documents.bookNumber));
   const deptName = (id: string | null) => (id ? (departments.find((x) => x.id === id)?.name ?? id) : '');
   return {

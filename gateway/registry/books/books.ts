@@ -35,6 +35,9 @@ export interface OutgoingInput {
   keepingUnit?: string | null;
   copies?: number | null;
   remarks?: string | null;
+  /** Độ khẩn and độ mật (normal when not given), migration 0017. */
+  urgency?: string;
+  secrecy?: string;
 }
 
 export type OutgoingEntry = typeof outgoingEntries.$inferSelect;
@@ -64,6 +67,8 @@ export async function registerOutgoing(db: Db, input: OutgoingInput, actor: stri
         keepingUnit: input.keepingUnit ?? null,
         copies: input.copies ?? null,
         remarks: input.remarks ?? null,
+        urgency: input.urgency ?? 'normal',
+        secrecy: input.secrecy ?? 'normal',
         createdAt: at,
       })
       .returning();

@@ -25,12 +25,34 @@ export interface DocumentQuery {
   typeCode?: string;
   /** Words of the issuer's name, diacritics-insensitive. */
   issuer?: string;
+  /** Độ khẩn, exactly (normal, khan, thuong_khan, hoa_toc). */
+  urgency?: string;
   /** Also answer `types`: the type codes of the matching documents whatever `typeCode` says (the book's type filter). */
   facets?: boolean;
   /** Only book entries (registered), or only the clerk's queue. */
   book?: 'incoming' | 'review';
   limit?: number;
   offset?: number;
+}
+
+/** The filters the incoming book is shown with (console/src/books.ts), printed with the same meaning. */
+export type BookFilter = Pick<DocumentQuery, 'q' | 'status' | 'typeCode' | 'issuer' | 'urgency'>;
+
+/**
+ * Conditions of the book's filters: full text, state, urgency and issuer (`anyType`), and the type
+ * code (`type`, apart: the type facet counts every type). GET /api/documents and the printed book
+ * (GET /api/books/{unit}/{year}) both build their WHERE from it.
+ */
+export function filterConditions(f: BookFilter): { anyType: SQL[]; type: SQL[] } {
+  const anyType: SQL[] = [];
+  for (const t of queryTokens(f.q ?? '')) anyType.push(likeEscaped(documents.searchText, `%${escapeLike(t)}%`));
+  if (f.status?.length) anyType.push(inArray(documents.status, f.status));
+  if (f.urgency) anyType.push(eq(documents.urgency, f.urgency));
+  const issuer = foldDiacritics(f.issuer ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (issuer) anyType.push(likeEscaped(foldedColumn(documents.issuer), `%${escapeLike(issuer)}%`));
+  return { anyType, type: f.typeCode ? [eq(documents.typeCode, f.typeCode)] : [] };
 }
 
 export const OPEN_STATUSES = ['received', 'assigned', 'in_progress'];
@@ -74,9 +96,7 @@ export async function searchDocuments(rt: RegistryRuntime, p: Principal, query: 
   const scope = documentListScope(p, query.unit);
   if (scope.unitId) where.push(eq(documents.unitId, scope.unitId));
   if (scope.assigneeId) where.push(eq(documents.assigneeId, scope.assigneeId));
-  for (const t of queryTokens(query.q ?? '')) where.push(likeEscaped(documents.searchText, `%${escapeLike(t)}%`));
   if (query.year) where.push(eq(documents.bookYear, query.year));
-  if (query.status?.length) where.push(inArray(documents.status, query.status));
   if (query.assignee) where.push(eq(documents.assigneeId, await assigneeId(rt, p, query.assignee)));
   if (query.department) where.push(eq(documents.department, query.department));
   if (query.dueBefore) where.push(lte(documents.dueDate, query.dueBefore));
@@ -84,12 +104,10 @@ export async function searchDocuments(rt: RegistryRuntime, p: Principal, query: 
   if (query.overdue) where.push(and(lt(documents.dueDate, localDate(rt.clock.now(), rt.tz)), inArray(documents.status, OPEN_STATUSES)));
   if (query.book === 'incoming') where.push(isNotNull(documents.bookNumber));
   if (query.book === 'review') where.push(inArray(documents.status, ['review', 'quarantined']));
-  const issuer = foldDiacritics(query.issuer ?? '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (issuer) where.push(likeEscaped(foldedColumn(documents.issuer), `%${escapeLike(issuer)}%`));
+  const filters = filterConditions(query);
+  where.push(...filters.anyType);
   const anyType = and(...where);
-  if (query.typeCode) where.push(eq(documents.typeCode, query.typeCode));
+  where.push(...filters.type);
   const cond = and(...where);
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const [{ total }] = await rt.db.select({ total: count() }).from(documents).where(cond);
@@ -135,6 +153,9 @@ export const listColumns = {
   assigneeId: documents.assigneeId,
   assigneeEmail: sql<string | null>`${users.email}`,
   dueDate: documents.dueDate,
+  /** The leader's instructions and why the deadline last moved (migration 0016): "my work" shows them. */
+  assignmentNote: documents.assignmentNote,
+  dueReason: documents.dueReason,
   reasons: documents.reasons,
   linkedTo: documents.linkedTo,
   inboundId: documents.inboundId,

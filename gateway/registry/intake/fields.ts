@@ -28,7 +28,8 @@ export const EDITABLE: Array<keyof DocFields> = [
   'signer',
   'dueDate',
 ];
-const URGENCY = ['normal', 'khan', 'thuong_khan', 'hoa_toc'];
+/** Độ khẩn (Decree 30), as stored; the list API filters by it. */
+export const URGENCY = ['normal', 'khan', 'thuong_khan', 'hoa_toc'];
 const SECRECY = ['normal', 'mat', 'toi_mat', 'tuyet_mat'];
 
 export function fieldsFromClassification(c: Classification | null, fallbackSubject: string | null): DocFields {

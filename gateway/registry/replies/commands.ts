@@ -115,7 +115,7 @@ async function extend(ctx: CommandContext, dueDate: string, reason: string | nul
   const today = localDate(rt.clock.now(), rt.tz);
   if (dueDate < today) return { kind: 'not-applied', code: 'invalid', why: `Ngày ${vnDate(dueDate)} đã qua (the date is in the past).`, doc };
   if (hasPermission(p, 'documents.assign')) {
-    const row = await setDeadline(rt, p, doc.id, dueDate);
+    const row = await setDeadline(rt, p, doc.id, dueDate, reason);
     const settled = await settleExtensionRequests(rt, p, doc.id, dueDate);
     // The officers who had asked hear of it, as when the leader decides in the console.
     for (const r of settled) await tellAsker(rt, ctx.mailer, p, r, row, null);

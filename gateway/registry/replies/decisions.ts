@@ -214,7 +214,8 @@ export async function decideExtension(
     if (due < localDate(at, rt.tz)) throw new RegistryError(400, `Ngày ${vnDate(due)} đã qua (the date is in the past)`);
     const [row] = await tx
       .update(documents)
-      .set({ dueDate: due, dueSource: 'manual', followupPending: true, updatedAt: at })
+      // Why the deadline moved (documents.due_reason): the leader's note on granting, else the officer's reason for asking.
+      .set({ dueDate: due, dueSource: 'manual', dueReason: note ?? request.reason ?? null, followupPending: true, updatedAt: at })
       .where(eq(documents.id, doc.id))
       .returning();
     await appendAudit(

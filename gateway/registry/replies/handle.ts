@@ -46,7 +46,8 @@ export type ReplyOutcome =
   | { kind: 'refused'; code: RefusalCode; documentId: string | null }
   | { kind: 'replay'; firstInboundId: string }
   | { kind: 'help'; documentId: string | null }
-  | { kind: 'applied'; command: CommandKind; documentId: string; status: string }
+  /** `unitId`: the document's unit, for the live lists (gateway/workers/telemetry.ts); absent in outcomes stored before it was added. */
+  | { kind: 'applied'; command: CommandKind; documentId: string; unitId?: string; status: string }
   | { kind: 'not-applied'; command: CommandKind | 'invalid'; code: string; documentId: string | null };
 
 export interface ReplyResult {
@@ -167,7 +168,7 @@ async function decide(
   if (r.kind === 'applied')
     return {
       ...base,
-      outcome: { kind: 'applied', command: cmd.kind, documentId: doc.id, status: r.doc.status },
+      outcome: { kind: 'applied', command: cmd.kind, documentId: doc.id, unitId: doc.unitId, status: r.doc.status },
       answer: answer(confirmAnswer(r.applied, r.doc, now), r.attachments),
     };
   return {

@@ -20,8 +20,15 @@ export interface DeadlineSet {
   notified: string[];
 }
 
-export async function setDeadlineClosingRequests(rt: RegistryRuntime, mailer: Mailer | null, p: Principal, id: string, dueDate: string): Promise<DeadlineSet> {
-  const doc = await setDeadline(rt, p, id, dueDate);
+export async function setDeadlineClosingRequests(
+  rt: RegistryRuntime,
+  mailer: Mailer | null,
+  p: Principal,
+  id: string,
+  dueDate: string,
+  reason: string | null = null,
+): Promise<DeadlineSet> {
+  const doc = await setDeadline(rt, p, id, dueDate, reason);
   const settled = await settleExtensionRequests(rt, p, id, dueDate);
   const notified: string[] = [];
   for (const r of settled) notified.push(await tellAsker(rt, mailer, p, { ...r, status: 'granted' }, doc, null));

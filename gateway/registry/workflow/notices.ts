@@ -138,8 +138,10 @@ export function assignmentNotice(d: DocumentRow, officerName: string, unitName: 
       `${unitName} giao anh/chị xử lý văn bản ${book(d)}:`,
       about(d),
       d.dueDate ? `Hạn xử lý: ${vnDate(d.dueDate)}.` : 'Văn bản không có hạn xử lý.',
+      // The leader's instructions given with the assignment (POST …/assign `note`).
+      ...(d.assignmentNote ? [`Ý kiến chỉ đạo: ${d.assignmentNote}`] : []),
       '',
-      `A document was assigned to you${d.dueDate ? `, due ${d.dueDate}` : ''}.`,
+      `A document was assigned to you${d.dueDate ? `, due ${d.dueDate}` : ''}.${d.assignmentNote ? ' The instructions are above.' : ''}`,
     ].join('\n'),
   };
 }

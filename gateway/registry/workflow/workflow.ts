@@ -130,7 +130,12 @@ async function transition(
 export interface AssignInput {
   department?: string | null;
   officer?: string | null; // e-mail or user id
+  /** The leader's instructions ("ý kiến chỉ đạo"): kept with the assignment, in its audit entry and the officer's notice. */
+  note?: string | null;
 }
+
+/** NFC, trimmed; empty is none. */
+const said = (text: string | null | undefined) => text?.normalize('NFC').trim() || null;
 
 export async function assign(rt: RegistryRuntime, p: Principal, id: string, input: AssignInput): Promise<DocumentRow> {
   const current = await readDocument(rt, id);
@@ -152,6 +157,7 @@ export async function assign(rt: RegistryRuntime, p: Principal, id: string, inpu
     if (!officer) throw new RegistryError(400, `Không có cán bộ "${input.officer}" trong đơn vị (no such active user in the unit)`);
   }
   const department = input.department ?? officer?.department ?? current.department;
+  const note = said(input.note);
   if (!department && !officer) throw new RegistryError(400, 'Cần phòng ban hoặc cán bộ (department or officer required)');
   const row = await withDocument(rt, id, async (tx, doc) => {
     expectStatus(doc, OPEN);
@@ -161,20 +167,31 @@ export async function assign(rt: RegistryRuntime, p: Principal, id: string, inpu
       p,
       doc,
       'document.assign',
-      { status: officer ? 'assigned' : doc.status, department, assigneeId: officer?.id ?? doc.assigneeId },
-      { department, officer: officer?.email ?? null },
+      // The note belongs to this assignment: a new one without instructions clears the last one's.
+      { status: officer ? 'assigned' : doc.status, department, assigneeId: officer?.id ?? doc.assigneeId, assignmentNote: note },
+      { department, officer: officer?.email ?? null, note },
     );
   });
   forgetTraining(rt.db, current.unitId); // the next suggestion learns from this assignment
   return row;
 }
 
-export async function setDeadline(rt: RegistryRuntime, p: Principal, id: string, dueDate: string): Promise<DocumentRow> {
+/** `reason`: why it changed, kept with the deadline (`dueReason`) and in the audit entry. */
+export async function setDeadline(rt: RegistryRuntime, p: Principal, id: string, dueDate: string, reason?: string | null): Promise<DocumentRow> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(dueDate ?? '')) throw new RegistryError(400, 'dueDate: ngày dạng YYYY-MM-DD (expected an ISO date)');
+  const why = said(reason);
   return withDocument(rt, id, async (tx, doc) => {
     authorizeDocument(p, 'documents.assign', doc);
     expectStatus(doc, OPEN);
-    return transition(tx, rt, p, doc, 'document.deadline', { dueDate, dueSource: 'manual' }, { before: doc.dueDate, after: dueDate });
+    return transition(
+      tx,
+      rt,
+      p,
+      doc,
+      'document.deadline',
+      { dueDate, dueSource: 'manual', dueReason: why },
+      { before: doc.dueDate, after: dueDate, reason: why },
+    );
   });
 }
 

@@ -1,8 +1,10 @@
 /**
  * A job's CPU work on the pool (docs/architecture.md, "The CPU pool"): what the parse, classify and
  * verify stages ask of the pool's thread instead of running it on the main thread. The raw bytes
- * are read once per job on the main thread (parsed-message.ts rawMessage) and each task carries a
- * copy; the thread keeps the job's parse between its tasks (tasks.ts), so a job still parses once.
+ * are read once per job on the main thread (parsed-message.ts rawMessage); the first task of the
+ * job a thread gets carries one copy of them, transferred, and the thread keeps it and the parse it
+ * makes of it for the job's later tasks (tasks.ts), which carry none (pool.ts MakeTask): one copy
+ * and one parse per job.
  */
 import { randomUUID } from 'node:crypto';
 import { classifyLimits } from '../../documents/limits.ts';
@@ -23,20 +25,21 @@ export function jobKey(ctx: Pick<StageContext, 'mime'>): string {
 /** Bytes that crossed a thread (a Uint8Array) as a Buffer over the same memory. */
 const buffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-/** What every task of a job carries: its key, a copy of the raw bytes (transferred), the limits. */
+/** What every task of a job carries: its key, the limits, and a copy of the raw bytes (transferred) when the pool asks for them. */
 interface Carried {
   job: string;
-  raw: Uint8Array;
+  raw?: Uint8Array;
   limits: StageContext['config']['limits'];
 }
 
-/** Makes a task of the job's raw bytes: a fresh copy per attempt (a task run again needs bytes of its own). */
+/** Makes a task of the job's raw bytes: a fresh copy for an attempt that must carry them (transferred, they are gone from here). */
 async function carrying(ctx: StageContext) {
   const raw = await rawMessage(ctx);
   const job = jobKey(ctx);
   const limits = ctx.config.limits;
   return <T extends PoolTask>(task: (carried: Carried) => T) =>
-    (): { task: T; transfer: ArrayBuffer[] } => {
+    (o: { raw: boolean }): { task: T; transfer: ArrayBuffer[] } => {
+      if (!o.raw) return { task: task({ job, limits }), transfer: [] };
       const copy = new Uint8Array(raw);
       return { task: task({ job, raw: copy, limits }), transfer: [copy.buffer] };
     };

@@ -4,28 +4,23 @@
  * message that kills or hangs its thread gets a named outcome and is decided (review), and the
  * pool's new thread decides the next message.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.ts';
-import { loadConfig, type Config } from '../../config/load.ts';
-import { silentLogger } from '../../log.ts';
-import { BlobStore } from '../../store/blobs.ts';
-import { openDatabase, type Database } from '../../store/db.ts';
-import { newId } from '../../store/ids.ts';
-import { inboundMessages } from '../../store/schema.ts';
-import { createTestStorage, type TestStorage } from '../../../tests/helpers/databases.ts';
+import type { Config } from '../../config/load.ts';
 import { withAttachment } from '../../../tests/helpers/hostile.ts';
-import { ensureFixtures, type Fixtures } from '../../../tests/fixtures/trust/make-fixtures.ts';
+import type { Fixtures } from '../../../tests/fixtures/trust/make-fixtures.ts';
 import { INGEST_STAGES } from '../ingest-worker.ts';
 import { runPipeline, type AnyStage, type InboundRow, type StageContext } from '../pipeline.ts';
+import { openStageBench, type StageBench } from '../stage-bench.ts';
 import { classifyStage } from '../stages/classify.ts';
 import { parseStage } from '../stages/parse.ts';
 import { verifyStage } from '../stages/verify.ts';
+import { classifyLimits } from '../../documents/limits.ts';
 import { CpuPool } from './pool.ts';
+import { MAX_HELD_JOBS } from './tasks.ts';
 
 const CONTENT: AnyStage[] = [parseStage, classifyStage, verifyStage];
 /** A pool thread loads the gateway's modules (through tsx here) before its first task, again after each crash: slow on a busy machine. */
@@ -39,31 +34,19 @@ function marked(mark: 'crash' | 'hang'): Buffer {
 }
 
 describe('CPU pool', () => {
-  let storage: TestStorage;
-  let database: Database;
-  let blobRoot: string;
-  let blobs: BlobStore;
+  let bench: StageBench;
   let fx: Fixtures;
   let config: Config;
   const pools: CpuPool[] = [];
   const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
-    fx = await ensureFixtures();
-    const base = loadConfig({});
-    config = { ...base, trust: { ...base.trust, dns: 'off', anchors: [fx.pki.root], crls: [fx.pki.crl] } };
-    storage = await createTestStorage('pglite');
-    database = await openDatabase({ url: storage.databaseUrl, dataDir: storage.dataDir });
-    await database.migrate();
-    blobRoot = mkdtempSync(path.join(tmpdir(), 'vanthu-pool-'));
-    blobs = new BlobStore(blobRoot);
-    await blobs.init();
+    bench = await openStageBench('vanthu-pool-');
+    ({ fx, config } = bench);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.close()));
-    await database?.close();
-    await storage?.cleanup();
-    if (blobRoot) rmSync(blobRoot, { recursive: true, force: true });
+    await bench?.close();
   });
 
   const newPool = (o: Partial<ConstructorParameters<typeof CpuPool>[0]> = {}) => {
@@ -72,17 +55,9 @@ describe('CPU pool', () => {
     return pool;
   };
 
-  async function message(raw: Buffer): Promise<InboundRow> {
-    const { sha256 } = await blobs.put(raw);
-    const id = newId();
-    const [row] = await database.db
-      .insert(inboundMessages)
-      .values({ id, source: 'api', messageId: `<${id}@test>`, contentHash: id, blobSha256: sha256, size: raw.length, rcptTo: [], unitIds: [] })
-      .returning();
-    return row;
-  }
-  const row = async (id: string) => (await database.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)))[0];
-  const ctxOf = (m: InboundRow, pool?: CpuPool): StageContext => ({ message: m, database, blobs, config, log: silentLogger, clock, results: {}, pool });
+  const message = (raw: Buffer) => bench.message(raw);
+  const row = (id: string) => bench.row(id);
+  const ctxOf = (m: InboundRow, pool?: CpuPool): StageContext => bench.ctxOf(m, clock, { pool });
   const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
 
   it.each([
@@ -100,10 +75,64 @@ describe('CPU pool', () => {
       expect([...pool.stats.byThread.values()].reduce((a, b) => a + b, 0)).toBe(3);
       expect([...pool.stats.byThread.keys()]).not.toContain(threadId);
       expect(pooled.mime).toBeUndefined(); // verify let go of the job's parse
+      // The raw message crossed to the thread once, with the first task: classify and verify used the thread's copy.
+      expect(pool.stats).toMatchObject({ posted: 3, rawPosted: 1, bytesPosted: bytes.length });
 
       const inline = ctxOf(await message(bytes));
       await runPipeline(CONTENT, inline);
       for (const stage of ['parse', 'classify', 'verify'] as const) expect(json(pooled.results[stage])).toEqual(json(inline.results[stage]));
+    },
+    SLOW,
+  );
+
+  it(
+    "a thread that let go of a job's bytes (the oldest past MAX_HELD_JOBS) asks for them and gets them again",
+    async () => {
+      const pool = newPool();
+      const bytes = withAttachment('Công văn ngắn', 'a.txt', 'text/plain', Buffer.from('Nội dung.'));
+      const limits = config.limits;
+      /** The job's bytes, when the pool asks for them: a fresh copy, transferred. */
+      const carried = (raw: boolean) => {
+        const copy = raw ? new Uint8Array(bytes) : undefined;
+        return { raw: copy, transfer: copy ? [copy.buffer] : [] };
+      };
+      const parse =
+        (job: string) =>
+        ({ raw }: { raw: boolean }) => {
+          const c = carried(raw);
+          return { task: { kind: 'parse' as const, job, raw: c.raw, limits }, transfer: c.transfer };
+        };
+      const classify =
+        (job: string) =>
+        ({ raw }: { raw: boolean }) => {
+          const c = carried(raw);
+          return { task: { kind: 'classify' as const, job, raw: c.raw, limits, now: clock.now(), classify: classifyLimits(limits) }, transfer: c.transfer };
+        };
+      for (let i = 0; i <= MAX_HELD_JOBS; i++) await pool.run(`job-${i}`, parse(`job-${i}`));
+      expect(pool.stats.rawPosted).toBe(MAX_HELD_JOBS + 1);
+      // job-1 is still held: its classify goes without the bytes.
+      const held = await pool.run('job-1', classify('job-1'));
+      expect(held.unparsed).toBe(false);
+      expect(pool.stats).toMatchObject({ posted: MAX_HELD_JOBS + 2, rawPosted: MAX_HELD_JOBS + 1 });
+      // job-0 was let go of on the thread: asked without the bytes, it answers rawNeeded and is sent them.
+      const again = await pool.run('job-0', classify('job-0'));
+      expect(again.unparsed).toBe(false);
+      expect(again.classification).toEqual(held.classification); // the same bytes, the same message
+      expect(pool.stats).toMatchObject({ posted: MAX_HELD_JOBS + 4, rawPosted: MAX_HELD_JOBS + 2 });
+    },
+    SLOW,
+  );
+
+  it(
+    "a thread left holding more than recycleHeapMb after a task is replaced; the job's next task takes its bytes to the new thread",
+    async () => {
+      const pool = newPool({ recycleHeapMb: 1 }); // every thread holds more than 1 MiB: each is replaced after its task
+      const bytes = withAttachment('Công văn kèm tệp PDF', 'two-page.pdf', 'application/pdf', PDF);
+      const ctx = ctxOf(await message(bytes), pool);
+      await runPipeline(CONTENT, ctx);
+      expect((await row(ctx.message.id)).state).toBe('verified');
+      expect(pool.stats).toMatchObject({ posted: 3, rawPosted: 3, recycled: 3, started: 4 });
+      expect(pool.stats.byThread.size).toBe(3); // parse, classify and verify each on a thread of its own
     },
     SLOW,
   );

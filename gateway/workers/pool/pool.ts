@@ -13,6 +13,7 @@
  * transient (BullMQ retries the jobs).
  */
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PermanentError, TransientError } from '../../errors.ts';
 import { LimitExceeded, type LimitName } from '../../limits.ts';
@@ -27,9 +28,35 @@ export interface CpuPoolOptions {
   /** Tasks one thread runs at once (default 4). */
   tasksPerThread?: number;
   log?: Logger;
-  /** The thread's entry module (tests); default thread.mjs beside this file. */
+  /** The thread's entry module (tests); default THREAD_ENTRY. */
   entry?: URL;
+  /** A thread that holds more than this after a task (its isolate's heap and external memory) is replaced once idle (default RECYCLE_HEAP_MB). */
+  recycleHeapMb?: number;
 }
+
+/**
+ * A thread holding more than this after a task is replaced (CpuPoolOptions.recycleHeapMb): memory a
+ * hostile file made its isolate take stays with the thread otherwise (docs/operations.md, "The CPU
+ * pool's memory"), and a thread's start costs less than what it keeps.
+ */
+export const RECYCLE_HEAP_MB = 96;
+
+/** Set by the compiled CLI's build (bin/build.mjs `define`): the path of its bundle of the thread; absent when run from the sources. */
+declare const __vanthu_pool_thread: string | undefined;
+
+/**
+ * Where a thread starts: the compiled CLI's bundle of it (plain JavaScript, only the tasks'
+ * modules) when this module is part of that build, else thread.mjs beside this file, which loads
+ * the TypeScript (through tsx when the thread cannot by itself).
+ */
+export const THREAD_ENTRY: URL = typeof __vanthu_pool_thread === 'string' ? pathToFileURL(__vanthu_pool_thread) : new URL('./thread.mjs', import.meta.url);
+
+/**
+ * A thread's young generation, MiB (V8 sizes it from the machine's memory: 48 MiB here). 16 keeps
+ * ~10 MiB per thread resident less, as for the embedded database's thread (docs/operations.md,
+ * "Memory"). Only the young generation: an old-generation limit takes the whole process down (below).
+ */
+export const THREAD_YOUNG_GENERATION_MB = 16;
 
 /** A task's thread was stopped past its time or died under it: the message's named outcome (`worker-timeout`, `worker-crashed`). */
 export class PoolTaskFailed extends PermanentError {
@@ -44,8 +71,12 @@ export function defaultThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
-/** A task made afresh for each attempt: its bytes are transferred, so a run again needs new copies. */
-export type MakeTask<T extends PoolTask> = () => { task: T; transfer?: ArrayBuffer[] };
+/**
+ * A task made afresh for each attempt: its bytes are transferred, so a run again needs new copies.
+ * `raw` says whether the task must carry the job's raw bytes: false when the thread it goes to
+ * already got them with an earlier task of the job (one copy of the message per job, not per task).
+ */
+export type MakeTask<T extends PoolTask> = (o: { raw: boolean }) => { task: T; transfer?: ArrayBuffer[] };
 
 interface Entry {
   id: number;
@@ -54,6 +85,8 @@ interface Entry {
   make: MakeTask<PoolTask>;
   /** Run with no other task on its thread (after a crash it may have caused). */
   alone: boolean;
+  /** Carry the raw bytes whatever the pool believes the thread holds (it answered `rawNeeded`). */
+  withRaw?: boolean;
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer?: NodeJS.Timeout;
@@ -65,6 +98,8 @@ interface Thread {
   dead: boolean;
   /** Set while an `alone` task runs. */
   exclusive: boolean;
+  /** Takes no new tasks; replaced once those it runs are answered (recycleHeapMb). */
+  retiring: boolean;
   running: Map<number, Entry>;
   error: Error | null;
 }
@@ -76,10 +111,17 @@ export interface PoolStats {
   crashes: number;
   /** Threads started, replacements included. */
   started: number;
+  /** Tasks posted to a thread, and of those the ones that carried the job's raw bytes. */
+  posted: number;
+  rawPosted: number;
+  /** Bytes of the ArrayBuffers transferred to threads (the raw copies: the only bytes a task carries). */
+  bytesPosted: number;
+  /** Threads replaced because a task left them holding more than recycleHeapMb. */
+  recycled: number;
 }
 
 export class CpuPool {
-  readonly stats: PoolStats = { byThread: new Map(), timeouts: 0, crashes: 0, started: 0 };
+  readonly stats: PoolStats = { byThread: new Map(), timeouts: 0, crashes: 0, started: 0, posted: 0, rawPosted: 0, bytesPosted: 0, recycled: 0 };
   private readonly threads: Thread[] = [];
   private readonly queue: Entry[] = [];
   private readonly affinity = new Map<string, Thread>();
@@ -132,10 +174,10 @@ export class CpuPool {
 
   private spawn(): void {
     if (this.closed) return;
-    // No resourceLimits: a thread past its heap limit took the whole process down with it in Node 20
-    // (measured with a 25 MB text body, docs/architecture.md "The CPU pool").
-    const worker = new Worker(this.opts.entry ?? new URL('./thread.mjs', import.meta.url));
-    const t: Thread = { worker, ready: false, dead: false, exclusive: false, running: new Map(), error: null };
+    // No old-generation limit: a thread past its heap limit took the whole process down with it in
+    // Node 20 (measured with a 25 MB text body, docs/architecture.md "The CPU pool").
+    const worker = new Worker(this.opts.entry ?? THREAD_ENTRY, { resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
+    const t: Thread = { worker, ready: false, dead: false, exclusive: false, retiring: false, running: new Map(), error: null };
     this.threads.push(t);
     this.stats.started++;
     worker.unref();
@@ -153,12 +195,33 @@ export class CpuPool {
     }
     const e = t.running.get(r.id);
     if (!e) return;
+    if ('rawNeeded' in r) {
+      // The thread let go of the job's bytes (the oldest of tasks.ts MAX_HELD_JOBS): again, with them, first.
+      this.settle(t, e);
+      this.queue.unshift({ ...e, withRaw: true, timer: undefined });
+      this.pump();
+      return;
+    }
     this.stats.byThread.set(r.threadId, (this.stats.byThread.get(r.threadId) ?? 0) + 1);
     // Verify let go of the job's parse on the thread (tasks.ts).
     if (e.kind === 'verify' && e.job) this.affinity.delete(e.job);
     const { resolve, reject } = this.settle(t, e);
     if (r.ok) resolve(r.value);
     else reject(rebuildError(r.error));
+    if (!t.retiring && r.heap > (this.opts.recycleHeapMb ?? RECYCLE_HEAP_MB) * 2 ** 20) {
+      // No new tasks there; the jobs it holds send their bytes to another thread with their next task.
+      t.retiring = true;
+      this.stats.recycled++;
+      for (const [job, bound] of this.affinity) if (bound === t) this.affinity.delete(job);
+      this.opts.log?.info({ heapMb: Math.round(r.heap / 2 ** 20), task: e.kind }, 'CPU pool thread holds more than recycleHeapMb after a task; it is replaced');
+    }
+    if (t.retiring && !t.running.size) {
+      t.dead = true; // its exit is ours: onExit ignores it
+      const i = this.threads.indexOf(t);
+      if (i >= 0) this.threads.splice(i, 1);
+      void t.worker.terminate();
+      this.spawn();
+    }
     this.pump();
   }
 
@@ -188,7 +251,7 @@ export class CpuPool {
   }
 
   private pick(e: Entry): Thread | null {
-    const free = (t: Thread) => t.ready && !t.dead && !t.exclusive && (e.alone ? t.running.size === 0 : t.running.size < this.perThread);
+    const free = (t: Thread) => t.ready && !t.dead && !t.exclusive && !t.retiring && (e.alone ? t.running.size === 0 : t.running.size < this.perThread);
     const bound = e.job && !e.alone ? this.affinity.get(e.job) : undefined;
     if (bound && !bound.dead) return free(bound) ? bound : null;
     let best: Thread | null = null;
@@ -198,8 +261,11 @@ export class CpuPool {
 
   private start(t: Thread, e: Entry): void {
     let made: ReturnType<MakeTask<PoolTask>>;
+    // The thread has the job's bytes when an earlier task of the job went to it (the affinity ends
+    // when verify or a release lets go of them there, or the thread is lost).
+    const holds = e.job !== null && !e.withRaw && this.affinity.get(e.job) === t;
     try {
-      made = e.make();
+      made = e.make({ raw: !holds });
     } catch (err) {
       e.reject(err as Error);
       return;
@@ -210,7 +276,11 @@ export class CpuPool {
     t.running.set(e.id, e);
     const ms = this.taskMs;
     e.timer = setTimeout(() => this.timedOut(t, e, ms), ms);
-    t.worker.postMessage({ id: e.id, task: made.task }, made.transfer ?? []);
+    const transfer = made.transfer ?? [];
+    this.stats.posted++;
+    if ('raw' in made.task && made.task.raw) this.stats.rawPosted++;
+    for (const b of transfer) this.stats.bytesPosted += b.byteLength;
+    t.worker.postMessage({ id: e.id, task: made.task }, transfer);
   }
 
   private timedOut(t: Thread, e: Entry, ms: number): void {

@@ -14,8 +14,12 @@ import type { SignedRevision, SmtpSession, VerifyReport } from '../../trust/inde
 interface JobTask {
   /** This job's key (one pipeline run of one message, parsed-message.ts): its tasks share one parse on the thread. */
   job: string;
-  /** The raw message, a copy of its bytes (transferred): a thread that lacks the job's parse makes it from these. */
-  raw: Uint8Array;
+  /**
+   * The raw message, a copy of its bytes (transferred), on the first task of the job a thread gets:
+   * the thread keeps them for the job's later tasks, which come without (one copy per job, pool.ts).
+   * A thread asked without them that no longer has them answers `rawNeeded` and gets them.
+   */
+  raw?: Uint8Array;
   limits: Config['limits'];
 }
 
@@ -50,10 +54,17 @@ export interface TaskResults {
   ping: null;
 }
 
-/** A thread's answer: the value, or the error as plain fields (rebuilt into the project's error classes, pool-errors.ts). */
+/**
+ * A thread's answer: the value, or the error as plain fields (rebuilt into the project's error
+ * classes, pool.ts rebuildError), and `heap`, the bytes the thread's isolate holds after the task
+ * (V8 heap resident and external memory: ArrayBuffers, Buffers), for the pool to replace a thread a
+ * task made grow (pool.ts recycleHeapMb).
+ */
 export type Reply =
-  | { id: number; ok: true; value: unknown; threadId: number }
-  | { id: number; ok: false; error: ErrorFields; threadId: number }
+  | { id: number; ok: true; value: unknown; threadId: number; heap: number }
+  | { id: number; ok: false; error: ErrorFields; threadId: number; heap: number }
+  /** The task came without the raw bytes and the thread no longer has the job's (let go of, or never got): send it again with them. */
+  | { id: number; rawNeeded: true; threadId: number }
   /** Sent once the thread has loaded its modules. */
   | { ready: true; threadId: number };
 

@@ -1,14 +1,16 @@
 /**
  * The pool thread's side of the CPU work (docs/architecture.md, "The CPU pool"): the MIME parse,
  * the classifier and signature verification, the same functions the stages call when the pool is
- * off. A job's parse is made once on the thread and kept for that job's later tasks (the pool sends
- * a job's tasks to one thread), until verify or a release lets go of it; a thread that lacks it
- * (restarted, or the job resumed elsewhere) parses the raw bytes each task carries.
+ * off. A job's raw bytes come once, with the first of its tasks a thread gets; the thread keeps them
+ * and the parse it makes of them once for that job's later tasks (the pool sends a job's tasks to one
+ * thread), until verify or a release lets go of them. A task that comes without the bytes to a
+ * thread that lacks them (let go of as the oldest of MAX_HELD_JOBS) is answered `rawNeeded` and
+ * sent again with them (pool.ts).
  */
 import { createHash } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { classifyParsed, unparsedResult } from '../../documents/message.ts';
-import { textLayerSuffices } from '../../documents/ocr/index.ts';
+import { textLayerSuffices } from '../../documents/ocr/text-layer.ts';
 import type { ClassifyOptions } from '../../documents/types.ts';
 import { PermanentError, VanthuError } from '../../errors.ts';
 import { LimitExceeded } from '../../limits.ts';
@@ -18,21 +20,44 @@ import { verifyMessage, type DnsResolver, type SignedRevision, type TrustStore }
 import type { Config } from '../../config/load.ts';
 import type { ErrorFields, PoolTask, ReadNote, TaskResults } from './protocol.ts';
 
-/** Jobs whose parse a thread keeps at most (the oldest goes first): a job that never released its parse cannot pile up. */
+/** Jobs whose bytes and parse a thread keeps at most (the oldest goes first): a job that never released them cannot pile up. */
 export const MAX_HELD_JOBS = 64;
 
-const held = new Map<string, Promise<FullParse>>();
+/** What a thread keeps of a job between its tasks: the raw bytes it got once, the parse made of them once. */
+interface Held {
+  raw: Buffer;
+  parse?: Promise<FullParse>;
+}
 
-function jobParse(task: Extract<PoolTask, { raw: Uint8Array }>): Promise<FullParse> {
-  let p = held.get(task.job);
-  if (!p) {
-    const raw = Buffer.from(task.raw.buffer, task.raw.byteOffset, task.raw.byteLength);
-    p = Promise.resolve().then(() => parseMail(raw, task.limits));
-    p.catch(() => undefined); // kept: a failed parse fails the same way for the job's next task
-    held.set(task.job, p);
+const held = new Map<string, Held>();
+
+/** The task came without the raw bytes and this thread does not have the job's: the pool sends them (thread.ts answers `rawNeeded`). */
+export class RawNeeded extends Error {
+  constructor(job: string) {
+    super(`the thread does not hold job ${job}'s raw message`);
+    this.name = 'RawNeeded';
+  }
+}
+
+/** The job's bytes on this thread: kept from the task that brought them (made synchronously, before any other task of the job can ask). */
+function jobOf(task: Extract<PoolTask, { job: string; limits: unknown }>): Held {
+  let h = held.get(task.job);
+  if (!h) {
+    if (!task.raw) throw new RawNeeded(task.job);
+    h = { raw: Buffer.from(task.raw.buffer, task.raw.byteOffset, task.raw.byteLength) };
+    held.set(task.job, h);
     while (held.size > MAX_HELD_JOBS) held.delete(held.keys().next().value as string);
   }
-  return p;
+  return h;
+}
+
+function jobParse(task: Extract<PoolTask, { job: string; limits: unknown }>, h = jobOf(task)): Promise<FullParse> {
+  if (!h.parse) {
+    const p = Promise.resolve().then(() => parseMail(h.raw, task.limits));
+    p.catch(() => undefined); // kept: a failed parse fails the same way for the job's next task
+    h.parse = p;
+  }
+  return h.parse;
 }
 
 /** Trust stores by their settings: loaded once per thread, as the stage loads one per process. */
@@ -99,9 +124,10 @@ export async function runTask(task: PoolTask): Promise<Done<PoolTask['kind']>> {
     }
     case 'verify': {
       try {
+        const h = jobOf(task);
         const { trust, dns } = await trustFor(task.trust);
-        const attachments = (await jobParse(task).catch(() => null))?.mail.attachments;
-        const raw = Buffer.from(task.raw.buffer, task.raw.byteOffset, task.raw.byteLength);
+        const attachments = (await jobParse(task, h).catch(() => null))?.mail.attachments;
+        const raw = h.raw;
         const revisions: SignedRevision[] = [];
         const report = await verifyMessage(raw, { trust, dns, smtp: task.smtp, now: task.now, onSignedRevision: (r) => revisions.push(r) }, attachments);
         return { value: { report, revisions: revisions.map((r) => ({ ...r, bytes: own(r.bytes, transfer) as Buffer })) }, transfer };
