@@ -4,7 +4,7 @@
  * poppler's pdfsig and per vanthu's own verifier (gateway/trust/pdf.ts, pdf-changes.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
@@ -255,5 +255,23 @@ describe('sending: unsigned documents need a decision, signed ones are issued', 
     expect(reports[0].changesAfterSigning).toBe('permitted');
     const audit = await gw.database.db.select().from(auditLog).where(eq(auditLog.entityId, sent.id));
     expect(audit.filter((a) => a.action === 'outgoing.send_unsigned')).toHaveLength(0);
+  }, 60_000);
+  it('answers 503 with the code when the unit key or seal cannot be used, and numbers nothing', async () => {
+    const sealFile = join(dir, 'seal.png');
+    renameSync(sealFile, `${sealFile}.away`);
+    try {
+      const res = await send(leader);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { message: string; reason: string };
+      expect(body.reason).toBe('outgoing.issue.seal');
+      expect(body.message).toMatch(/unit key or seal unusable/);
+    } finally {
+      renameSync(`${sealFile}.away`, sealFile);
+    }
+    const before = await gw.database.db.select().from(outgoingMessages);
+    const res = await send(leader);
+    expect(res.status).toBe(201);
+    const sent = (await res.json()) as { notation: string };
+    expect(sent.notation).toBe(`${before.length + 1}/UBND-VP`); // the refused send took no number
   }, 60_000);
 });

@@ -18,6 +18,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 /** Registry errors answer with their status; validation errors with 400; anything else is logged as 500. */

@@ -158,7 +158,9 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
     try {
       issue = loadIssueKeys(unitCfg);
     } catch (err) {
-      throw new SendError(500, `Khóa hoặc con dấu của đơn vị không dùng được (unit key or seal unusable): ${(err as Error).message}`);
+      // The unit's key, token or seal (docs/issuance.md): the clerk cannot fix it, an admin can — 503 with its code.
+      const reason = err instanceof IssueError ? err.code : 'outgoing.issue.keys';
+      throw new SendError(503, `Khóa hoặc con dấu của đơn vị không dùng được (unit key or seal unusable): ${(err as Error).message}`, { reason });
     }
     await issuePreflight(input.document.content).catch(issueFailed);
     for (const a of input.appendices ?? []) {
