@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchPaneBrowser, publishScreenshots, snap, type OfficeItemSpec, type PaneBrowser } from '../addin/test/browser.ts';
+import { launchPaneBrowser, paneSignIn, paneSignOut, publishScreenshots, snap, type OfficeItemSpec, type PaneBrowser } from '../addin/test/browser.ts';
 import { withStcUnit } from './helpers/console.ts';
 import { startTestGateway, waitFor, type TestGateway, okJson } from './helpers/gateway.ts';
 
@@ -106,17 +106,8 @@ describe('Outlook add-in task pane in Chromium', { timeout: 120_000 }, () => {
     expect(overflow, `${name} overflows horizontally`).toBeLessThanOrEqual(0);
   };
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('input[name=password]').press('Enter');
-    await page.locator('header .user').waitFor();
-  }
-
-  async function signOut(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.locator('input[name=password]').waitFor();
-  }
+  const signIn = (page: Page, email: string) => paneSignIn(page, email, PASSWORD);
+  const signOut = paneSignOut;
 
   beforeAll(async () => {
     // First, so a machine without Chromium fails at once (the suite fails; it never skips).

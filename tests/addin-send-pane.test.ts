@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPaneBrowser, publishScreenshots, snap, type PaneBrowser } from '../addin/test/browser.ts';
+import { launchPaneBrowser, paneSignIn, paneSignOut, publishScreenshots, snap, type PaneBrowser } from '../addin/test/browser.ts';
 import { startTestGateway, waitFor, type TestGateway } from './helpers/gateway.ts';
 import { localUnits, namesakes } from './helpers/local-units.ts';
 
@@ -34,16 +34,8 @@ describe('"Gửi phát hành" in the task pane', { timeout: 180_000 }, () => {
   let browser: PaneBrowser;
   const base = () => `http://127.0.0.1:${gw.httpPort}`;
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('input[name=password]').press('Enter');
-    await page.locator('header .user').waitFor();
-  }
-  async function signOut(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.locator('input[name=password]').waitFor();
-  }
+  const signIn = (page: Page, email: string) => paneSignIn(page, email, PASSWORD);
+  const signOut = paneSignOut;
   const shots: string[] = [];
   const noOverflow = async (page: Page, name: string) => {
     shots.push(name);

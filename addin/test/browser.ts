@@ -98,3 +98,17 @@ export function publishScreenshots(names: string[], prefix = 'addin-'): void {
   for (const f of readdirSync(DOCS_SCREENSHOTS)) if (f.startsWith(prefix) && f.endsWith('.png')) rmSync(path.join(DOCS_SCREENSHOTS, f));
   for (const n of names) copyFileSync(path.join(ARTIFACTS, `${n}.png`), path.join(DOCS_SCREENSHOTS, `${prefix}${n}.png`));
 }
+
+/** Signs in through the pane's form and waits for the signed-in header. */
+export async function paneSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('input[name=password]').press('Enter');
+  await page.locator('header .user').waitFor();
+}
+
+/** Signs out from the pane's header and waits for the sign-in form. */
+export async function paneSignOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.locator('input[name=password]').waitFor();
+}
