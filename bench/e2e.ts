@@ -41,7 +41,7 @@ import { type Gateway, profiles, startGateway } from './e2e/gateway.ts';
 import { bigPhase, burstPhase, type Ctx, pacedPhase, serialPhase } from './e2e/phases.ts';
 import { makeBenchPki } from './e2e/pki.ts';
 import { cpuDelta, cpuSnapshot, round, RssSampler } from './e2e/procstat.ts';
-import { printSummary, summarize, type ProfileSummary } from './e2e/profile.ts';
+import { printSummary, summarize, threadOf, type ProfileSummary } from './e2e/profile.ts';
 import { details, lastDecision, latencies, phaseReport, stageTimes } from './e2e/report.ts';
 import { deleteKeys, logSize, scratchDatabase, serverLog, sqlShapes, treeState } from './e2e/run-env.ts';
 import { Poller, whenAccepted } from './e2e/sending.ts';
@@ -240,13 +240,22 @@ async function main(): Promise<void> {
 
     let profileTop: (ProfileSummary & { others: string[] }) | null = null;
     let profileBig: ProfileSummary | null = null;
+    let profileDb: ProfileSummary | null = null;
     if (profDir) {
-      const files = profiles(profDir);
+      const all = profiles(profDir);
+      // One file per thread: the main thread's first, the embedded database's thread summarised too.
+      const files = [...all.filter((f) => threadOf(f) === 'main'), ...all.filter((f) => threadOf(f) !== 'main')];
+      const dbFile = files.find((f) => threadOf(f) === 'database');
       if (files.length) {
         process.stderr.write('\n== CPU profile of the gateway, burst + paced phases ==\n');
         const s = summarize(files[0], ROOT, [burst.monoUs[0], pacedRun.monoUs[1]]);
         printSummary(s, (l) => process.stderr.write(l + '\n'));
         profileTop = { ...s, others: files.slice(1) };
+        if (dbFile) {
+          process.stderr.write('\n== CPU profile of the embedded database thread, burst + paced phases ==\n');
+          profileDb = summarize(dbFile, ROOT, [burst.monoUs[0], pacedRun.monoUs[1]]);
+          printSummary(profileDb, (l) => process.stderr.write(l + '\n'));
+        }
         if (big) {
           process.stderr.write('\n== CPU profile of the gateway, big phase ==\n');
           profileBig = summarize(files[0], ROOT, big.monoUs);
@@ -373,6 +382,7 @@ async function main(): Promise<void> {
       gateway_exit: stopped,
       profile_top: profileTop,
       profile_big: profileBig,
+      profile_db_thread: profileDb,
       run_folder: values.keep ? dir : null,
     };
   } finally {

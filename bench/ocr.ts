@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { confidentlyWrong, type FieldResult, IDENTITY } from '../tests/corpus/real/score.ts';
+import { toolEnv } from '../gateway/documents/ocr/run.ts';
+import { simdAvailable, simdPixels } from '../gateway/documents/ocr/split-simd.ts';
 import { accuracy, classifyScan, loadCases, ocrFile, readOriginal, SCANS_DIR } from '../tests/corpus/scans/score.ts';
 
 const DPI = 300;
@@ -29,16 +31,21 @@ function cpuMs(): number | null {
 }
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Bare tesseract on the page as the scan holds it: pdftoppm at the same dpi for a PDF, the image file itself otherwise. */
-function bare(file: string, pages: number[], dir: string): number {
+/**
+ * Bare tesseract on the page as the scan holds it: pdftoppm at the same dpi for a PDF, the image
+ * file itself otherwise. `sameEnv`: with the environment our children get (run.ts toolEnv: glibc's
+ * malloc on transparent huge pages), for the comparison on equal terms.
+ */
+function bare(file: string, pages: number[], dir: string, sameEnv = false): number {
   const full = path.join(SCANS_DIR, file);
-  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  const base = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  const env = sameEnv ? toolEnv(base) : base;
   const t0 = performance.now();
   for (const p of pages) {
     let img = full;
     if (file.endsWith('.pdf')) {
       const prefix = path.join(dir, `bare-${p}`);
-      execFileSync('pdftoppm', ['-r', String(DPI), '-f', String(p), '-l', String(p), '-singlefile', '-gray', full, prefix]);
+      execFileSync('pdftoppm', ['-r', String(DPI), '-f', String(p), '-l', String(p), '-singlefile', '-gray', full, prefix], { env });
       img = `${prefix}.pgm`;
     }
     execFileSync('tesseract', [img, 'stdout', '-l', 'vie', '--psm', '3', '--dpi', String(DPI), 'tsv'], { env, stdio: ['ignore', 'ignore', 'ignore'] });
@@ -58,6 +65,7 @@ async function main(): Promise<void> {
   let ocrOnly = 0;
   let ocrCpu = 0;
   let bareCpu = 0;
+  let bareSameCpu = 0;
   let tess = 0;
   let wrongIdentities = 0;
   let lowReads = 0;
@@ -77,9 +85,17 @@ async function main(): Promise<void> {
         dir,
       );
       const c3 = cpuMs();
-      if (c0 !== null && c1 !== null && c2 !== null && c3 !== null) {
+      bare(
+        c.file,
+        run.ocr.pages.map((p) => p.page),
+        dir,
+        true,
+      );
+      const c4 = cpuMs();
+      if (c0 !== null && c1 !== null && c2 !== null && c3 !== null && c4 !== null) {
         ocrCpu += c1 - c0;
         bareCpu += c3 - c2;
+        bareSameCpu += c4 - c3;
       }
       const original = await readOriginal(c);
       const wrong = run.fields.filter((f) => IDENTITY.includes(f.field) && confidentlyWrong(f));
@@ -147,6 +163,14 @@ async function main(): Promise<void> {
     ocrCpuMsPerPage: Math.round(ocrCpu / pages),
     bareTesseractCpuMsPerPage: Math.round(bareCpu / pages),
     cpuTimeRatioToBareTesseract: bareCpu ? round(ocrCpu / bareCpu) : null,
+    // Bare tesseract (and its pdftoppm) given the environment our children get (run.ts toolEnv):
+    // the comparison on equal terms, since bare tesseract as installed does not get it.
+    childEnv: { GLIBC_TUNABLES: toolEnv({ ...process.env }).GLIBC_TUNABLES ?? null },
+    bareTesseractSameEnvCpuMsPerPage: Math.round(bareSameCpu / pages),
+    cpuTimeRatioToBareTesseractSameEnv: bareSameCpu ? round(ocrCpu / bareSameCpu) : null,
+    // The colour pages split in WebAssembly SIMD (split-simd.ts): on here, and the pixels it split.
+    simdSplit: simdAvailable(),
+    simdPixelsSplit: simdPixels(),
     loadAverage: { start: loadAtStart, end: loadavg().map((x) => round(x, 1)) },
     documentsDetail: rows,
   };

@@ -28,10 +28,11 @@ if (argv.length === 1 && ['--version', '-V', 'version'].includes(argv[0])) {
   }
   let main;
   if (entry) {
-    // Stack traces name the .ts sources (the build writes source maps). Reading every loaded
-    // module's map costs a short command a noticeable share of its run, so only the long-running
-    // gateway, and whoever asks (VANTHU_SOURCE_MAPS=1), pays for it.
-    if (argv[0] === 'start' || process.env.VANTHU_SOURCE_MAPS === '1') process.setSourceMapsEnabled(true);
+    // Stack traces name the .ts sources (the build writes source maps) only when asked
+    // (VANTHU_SOURCE_MAPS=1): Node then reads every loaded module's map, dependencies' maps with
+    // their whole sources included, and keeps them for the process's life — ~9 MiB of the
+    // gateway's heap (docs/operations.md, "Memory"), and a noticeable share of a short command's run.
+    if (process.env.VANTHU_SOURCE_MAPS === '1') process.setSourceMapsEnabled(true);
     ({ main } = await import((await import('node:url')).pathToFileURL(entry).href));
   } else {
     const { register } = await import('tsx/esm/api');

@@ -14,7 +14,10 @@ import { ocrPdf, probeOcr } from '../gateway/documents/ocr/index.ts';
 import { renderArgs } from '../gateway/documents/ocr/ocr-pdf.ts';
 import { detectOrientation } from '../gateway/documents/ocr/orient.ts';
 import { tesseract } from '../gateway/documents/ocr/read-page.ts';
+import { PnmPlanes } from '../gateway/documents/ocr/planes.ts';
 import { pgmParts } from '../gateway/documents/ocr/raster.ts';
+import { runTool } from '../gateway/documents/ocr/run.ts';
+import { useSimd } from '../gateway/documents/ocr/split-simd.ts';
 
 const SCAN = path.join(import.meta.dirname, 'fixtures', 'ocr', 'decision-scan.pdf');
 const probe = await probeOcr();
@@ -124,4 +127,42 @@ describe.runIf(ready)('children given files, not pipes', () => {
     // The work folder with its rendering and input files is gone.
     expect(readdirSync(tmp)).toEqual([]);
   }, 120_000);
+});
+
+describe.runIf(ready)('the seventh round on a real rendering (docs/ocr.md, "Huge pages for the children, and the split in SIMD")', () => {
+  const render = async (name: string, env: NodeJS.ProcessEnv) => {
+    const root = path.join(dir, name);
+    const r = await runTool('pdftoppm', renderArgs(SCAN, 1, 300, false, root), { env });
+    expect(r.code).toBe(0);
+    return readFileSync(`${root}.ppm`);
+  };
+
+  it('pdftoppm renders the same page, byte for byte, with glibc malloc on huge pages and without', async () => {
+    const withHuge = await render('huge', { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
+    const without = await render('plain', { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' });
+    expect(withHuge.length).toBeGreaterThan(20_000_000);
+    expect(Buffer.compare(withHuge, without)).toBe(0);
+  }, 60_000);
+
+  it('the rendered colour page (A4, 300 dpi, red seal) splits into the same planes in SIMD and in JavaScript', async () => {
+    const ppm = await render('split', process.env);
+    const split = (simd: boolean) => {
+      useSimd(simd);
+      try {
+        const p = new PnmPlanes({ maxPixels: 40e6 });
+        // As ocr-pdf.ts reads it: 1 MB at a time (a pixel cut between two reads).
+        for (let at = 0; at < ppm.length; at += 1 << 20) p.push(ppm.subarray(at, at + (1 << 20)));
+        return p.end();
+      } finally {
+        useSimd(true);
+      }
+    };
+    const a = split(true);
+    const b = split(false);
+    expect([a.width, a.height]).toEqual([2481, 3508]);
+    expect(Buffer.compare(a.gray.data, b.gray.data)).toBe(0);
+    expect(Buffer.compare(a.red?.data ?? new Uint8Array(), b.red?.data ?? new Uint8Array())).toBe(0);
+    expect(a.redFraction).toBe(b.redFraction);
+    expect(a.redFraction).toBeGreaterThan(0);
+  }, 60_000);
 });

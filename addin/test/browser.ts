@@ -71,10 +71,34 @@ export async function launchPaneBrowser(): Promise<PaneBrowser> {
       return page;
     },
     async close() {
-      await context.close();
+      // Bounded: on two loaded cores Chromium once failed to exit and the suite's afterAll hung for
+      // its whole hook timeout. After 15 s its processes (found by their profile directory) are killed.
+      const closed = await Promise.race([context.close().then(() => true), new Promise<false>((r) => setTimeout(r, 15_000, false).unref())]);
+      if (!closed) killByArgument(userDataDir);
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** SIGKILLs every process whose command line contains `needle` (a browser's own profile directory). */
+export function killByArgument(needle: string): number {
+  let killed = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // it ended meanwhile
+    }
+    if (!cmdline.includes(needle)) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      killed += 1;
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
 }
 
 /** Saves a full-page screenshot under tests/artifacts/addin/ and returns its path. */

@@ -232,3 +232,15 @@ export function printSummary(s: ProfileSummary, out: (line: string) => void): vo
   section('mailparser time by calling project function', s.mailparserByCaller);
   section('self time by nearest project function on the stack (top 30)', s.byProjectCaller);
 }
+
+/**
+ * Which thread of the gateway a profile file is: node --cpu-prof writes one per thread, named
+ * CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile, thread 0 being the main thread. The
+ * embedded database's thread (gateway/store/pglite-thread.mjs) is the one whose frames include
+ * that file; the others are the CPU pool's and pdfjs's short-lived threads.
+ */
+export function threadOf(file: string): 'main' | 'database' | 'other' {
+  if (/\.\d+\.0\.\d+\.cpuprofile$/.test(path.basename(file))) return 'main';
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  return prof.nodes.some((n) => n.callFrame.url.endsWith('/pglite-thread.mjs')) ? 'database' : 'other';
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,12 +8,15 @@ import { AcceptJournal } from './journal.ts';
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function journal(rotateBytes?: number) {
+function journal(rotateBytes?: number, relistMs?: number) {
   const d = mkdtempSync(path.join(tmpdir(), 'vanthu-journal-'));
   dirs.push(d);
   const index = new PackIndex(d);
-  return { j: new AcceptJournal<{ id: string }>(index, rotateBytes), index };
+  return { j: new AcceptJournal<{ id: string }>(index, rotateBytes, relistMs), index };
 }
+
+/** Bytes of the journal's directory as `ls` would add them up. */
+const onDisk = (dir: string) => readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
 
 const blob = (text: string) => ({
   sha256: text
@@ -80,5 +83,33 @@ describe('accept journal', () => {
     // Their rows are in the database now; their bytes stay readable in the packs until unpacked.
     expect(readdirSync(j.dir).sort()).toEqual([dead.replace('.seg', '.pack'), live, mine.replace('.seg', '.pack')].sort());
     expect(await j.packs()).toHaveLength(2);
+  });
+
+  it('keeps its backlog and packs as it changes them, without listing the directory at every look', async () => {
+    const { j } = journal(undefined, 60_000);
+    await j.append([{ row: { id: 'a' }, blob: blob('first message') }]);
+    expect(await j.backlogBytes()).toBe(onDisk(j.dir));
+    await j.append([{ row: { id: 'b' }, blob: blob('second message, a little longer') }]);
+    expect(await j.backlogBytes()).toBe(onDisk(j.dir));
+    const [seg] = await j.seal();
+    const pack = await j.retire(seg);
+    expect(await j.packs()).toEqual([pack]);
+    await j.append([{ row: { id: 'c' }, blob: blob('third') }]);
+    expect(await j.backlogBytes()).toBe(onDisk(j.dir));
+    // A file put there behind its back (another process of this host) is not seen until the next
+    // listing: the tick's looks (every second) list nothing.
+    writeFileSync(path.join(j.dir, '0000-1-ffffffff.pack'), Buffer.alloc(1000));
+    expect(await j.backlogBytes()).toBe(onDisk(j.dir) - 1000);
+    await j.drop(pack);
+    expect(await j.packs()).toEqual([]);
+    expect(await j.backlogBytes()).toBe(onDisk(j.dir) - 1000);
+  });
+
+  it('lists the directory again after relistMs, finding what another process left', async () => {
+    const { j } = journal(undefined, 0);
+    await j.append([{ row: { id: 'a' }, blob: blob('first message') }]);
+    writeFileSync(path.join(j.dir, '0000-1-ffffffff.pack'), Buffer.alloc(1000));
+    expect(await j.backlogBytes()).toBe(onDisk(j.dir));
+    expect(await j.packs()).toEqual([path.join(j.dir, '0000-1-ffffffff.pack')]);
   });
 });

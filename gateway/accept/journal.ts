@@ -11,6 +11,7 @@
  * reply) is simply stored; the sender's retry is then a duplicate and gets 250 with the same id.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,8 @@ import { stampedName } from '../store/stamped-names.ts';
 import { encodeEntry, parseSegment, type PackEntry, type PackIndex } from '../store/packs.ts';
 
 const ROTATE_BYTES = 64 * 1024 * 1024;
+/** How often the directory is listed again for files this process did not make (another process of this host). */
+const RELIST_MS = 30_000;
 
 export type JournalRecord<Row> = PackEntry<Row>;
 
@@ -30,10 +33,19 @@ export class AcceptJournal<Row> {
   /** Segments closed by rotation, handed to the next seal(). */
   private rotated: string[] = [];
   readonly dir: string;
+  /**
+   * This directory's segments and packs with their sizes, kept as this process appends, retires and
+   * drops them, so the unpacker's tick (every second: backlogBytes, packs) lists no directory and
+   * stats no file (bench/e2e/FINDINGS.md, "Ninth round"); listed again every `relistMs` for files
+   * another process of this host left. Null until first listed.
+   */
+  private sizes: Map<string, number> | null = null;
+  private listedAt = 0;
 
   constructor(
     private readonly index: PackIndex,
     private readonly rotateBytes = ROTATE_BYTES,
+    private readonly relistMs = RELIST_MS,
   ) {
     // One directory per host: hosts sharing the blob root each recover only their own segments.
     this.dir = path.join(index.root, hostname());
@@ -55,6 +67,7 @@ export class AcceptJournal<Row> {
     await this.fh!.writev(bufs);
     await this.fh!.datasync();
     this.index.appended(this.segment, blobs, at);
+    this.sizes?.set(this.segment, at);
   }
 
   /** Closes the current segment (the next append opens a new one); returns it and any rotated before it. */
@@ -74,6 +87,10 @@ export class AcceptJournal<Row> {
   async retire(segment: string): Promise<string> {
     const pack = segment.replace(/\.seg$/, '.pack');
     await fs.rename(segment, pack);
+    const size = this.sizes?.get(segment);
+    this.sizes?.delete(segment);
+    if (size !== undefined) this.sizes?.set(pack, size);
+    else this.listedAt = 0; // not known here (a dead process's segment): listed again at the next look
     await fsyncDir(path.dirname(pack));
     this.index.moved(segment, pack);
     return pack;
@@ -81,31 +98,46 @@ export class AcceptJournal<Row> {
 
   /** This host's packs, oldest first. */
   async packs(): Promise<string[]> {
-    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    return names
-      .filter((n) => n.endsWith('.pack'))
-      .sort()
-      .map((n) => path.join(this.dir, n));
+    return [...this.files().keys()].filter((f) => f.endsWith('.pack')).sort();
   }
 
   /** Bytes in this host's segments and packs: raw messages not yet written out as loose blobs. */
   async backlogBytes(): Promise<number> {
-    const names = (await fs.readdir(this.dir).catch(() => [] as string[])).filter((n) => /\.(seg|pack)$/.test(n));
-    const sizes = await Promise.all(
-      names.map((n) =>
-        fs.stat(path.join(this.dir, n)).then(
-          (st) => st.size,
-          () => 0,
-        ),
-      ),
-    );
-    return sizes.reduce((a, b) => a + b, 0);
+    let bytes = 0;
+    for (const size of this.files().values()) bytes += size;
+    return bytes;
   }
 
   /** Deletes a pack whose raw messages are all loose blobs now. */
   async drop(pack: string): Promise<void> {
     await fs.rm(pack, { force: true });
+    this.sizes?.delete(pack);
     this.index.forget(pack);
+  }
+
+  /**
+   * The segments and packs with their sizes: as kept, or listed when the last listing is older
+   * than `relistMs`. The listing is synchronous (a few dozen names and stats, at most every
+   * `relistMs`), so no append, retire or drop can change the directory half-way through it.
+   */
+  private files(): Map<string, number> {
+    if (this.sizes && Date.now() - this.listedAt < this.relistMs) return this.sizes;
+    const listed = new Map<string, number>();
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      // no directory yet: nothing journaled
+    }
+    for (const n of names) {
+      if (!/\.(seg|pack)$/.test(n)) continue;
+      const file = path.join(this.dir, n);
+      const st = statSync(file, { throwIfNoEntry: false });
+      if (st) listed.set(file, st.size);
+    }
+    this.sizes = listed;
+    this.listedAt = Date.now();
+    return listed;
   }
 
   private async open(): Promise<void> {
@@ -117,6 +149,7 @@ export class AcceptJournal<Row> {
     this.segment = path.join(this.dir, `${stampedName(String(process.pid), randomBytes(4).toString('hex'))}.seg`);
     this.fh = await fs.open(this.segment, 'a');
     this.written = 0;
+    this.sizes?.set(this.segment, 0);
     await fsyncDir(this.dir); // the new segment's name must survive a crash too
   }
 
@@ -130,7 +163,10 @@ export class AcceptJournal<Row> {
       if (records.length) await apply(records);
       count += records.length;
       if (records.some((r) => r.blob)) await this.retire(seg);
-      else await fs.rm(seg, { force: true });
+      else {
+        await fs.rm(seg, { force: true });
+        this.sizes?.delete(seg);
+      }
     }
     return count;
   }

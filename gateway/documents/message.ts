@@ -13,7 +13,7 @@ import { DOCUMENT_EVIDENCE, extractDocument } from './extract.ts';
 import type { PageLayout } from './layout/types.ts';
 import { automatedReason, dsnReason, type MailFacts } from './kinds/automated.ts';
 import { receiptOf } from './kinds/receipt.ts';
-import { checkMime, mailparserOptions } from '../mail/mime-guard.ts';
+import { checkMime, feed, mailparserOptions } from '../mail/mime-guard.ts';
 import { LimitExceeded } from '../limits.ts';
 import { resolveLimits } from './limits.ts';
 import { fixLegacyEncoding } from './legacy-encoding.ts';
@@ -203,7 +203,7 @@ export async function classifyMessage(raw: Buffer, opts?: ClassifyOptions): Prom
   let mail: ParsedMail;
   try {
     mail = await simpleParser(
-      raw,
+      feed(raw),
       mailparserOptions({ headerBytes: limits.maxHeaderBytes, mimeParts: limits.maxMimeParts }) as Parameters<typeof simpleParser>[1],
     );
   } catch (err) {

@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import { localYear } from '../clock.ts';
 import { outgoingTrail } from '../registry/reports/trail.ts';
-import { usagePdf, usageXlsx } from '../registry/reports/usage-export.ts';
 import { usageReport } from '../registry/reports/usage.ts';
 import type { RegistryRuntime } from '../registry/runtime.ts';
 import { monthParam, reportUnit } from './overview.ts';
@@ -37,6 +36,8 @@ export function reportRoutes(rt: RegistryRuntime): (app: FastifyInstance) => Pro
           const report = await usageReport(rt, unit ? [unit] : rt.config.units.map((u) => u.id), req.query.month);
           const format = req.query.format ?? 'json';
           if (format === 'json') return report;
+          // The export (pdf-lib, fontkit, the XLSX writer) loads with the first download (docs/operations.md, "Memory").
+          const { usagePdf, usageXlsx } = await import('../registry/reports/usage-export.ts');
           const body = format === 'xlsx' ? await usageXlsx(report) : await usagePdf(report, rt.tz);
           reply.header('content-type', CONTENT[format]);
           reply.header('content-disposition', `attachment; filename="bao-cao-vbdt-${unit ?? 'all'}-${report.month}.${format}"`);

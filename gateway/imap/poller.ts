@@ -5,7 +5,7 @@
  * it holds the account's lease (lease.ts): otherwise it stands by. Its status feeds
  * GET /api/connectors.
  */
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { DurableAccept } from '../accept/durable-accept.ts';
 import type { Logger } from '../log.ts';
 import type { ImapAccountConfig, ResolvedTarget } from '../config/imap.ts';
@@ -178,7 +178,9 @@ export class AccountPoller {
   private async session(): Promise<void> {
     const { log } = this.deps;
     this.status.state = 'connecting';
-    const client = new ImapFlow(clientOptions(this.account));
+    // imapflow loads with the first session: a gateway without IMAP accounts never needs it (docs/operations.md, "Memory").
+    const { ImapFlow: Flow } = await import('imapflow');
+    const client = new Flow(clientOptions(this.account));
     this.client = client;
     // Without a listener an 'error' event would kill the process; the close that follows ends the session.
     client.on('error', (err: Error) => log.debug({ account: this.account.id, err: err.message }, 'imap connection error'));

@@ -11,7 +11,7 @@
  * (`message/rfc822`, `message/global`, not base64/quoted-printable encoded) is one level deeper
  * with its own header block. Only LF ends a line; a trailing CR is ignored.
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { DEFAULT_LIMITS_CONFIG, LimitExceeded, type Limits } from '../limits.ts';
 
 export type MimeLimits = Pick<Limits, 'headerBytes' | 'mimeParts' | 'mimeDepth' | 'attachments'>;
@@ -260,8 +260,34 @@ export class MimeGuardStream extends Transform {
 /**
  * mailparser's options for a message that passed checkMime: no link or HTML rewriting, and its own
  * caps set above the guard's limits (it counts a header line as at least 64 bytes), so that the
- * guard decides and mailparser's caps never name an outcome of their own.
+ * guard decides and mailparser's caps never name an outcome of their own. No MD5 of each
+ * attachment (`checksumAlgo: false`): nothing reads mailparser's `checksum`, and it was one more
+ * pass over every decoded byte.
  */
 export function mailparserOptions(limits: { headerBytes: number; mimeParts: number }) {
-  return { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHeadSize: limits.headerBytes * 64, maxChildNodes: limits.mimeParts + 16 };
+  return {
+    skipImageLinks: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    maxHeadSize: limits.headerBytes * 64,
+    maxChildNodes: limits.mimeParts + 16,
+    checksumAlgo: false as const,
+  };
+}
+
+/**
+ * mailparser reads a Buffer handed to it whole as one write, and its first stage copies that write
+ * (mailsplit's ChunkedPassthrough: Buffer.concat), then its base64 decoder turns the whole body into
+ * a string, filters that string with a regular expression and decodes it: three more copies of a
+ * 25 MB message at once, ~130 MB of transient memory per parse (bench/e2e/FINDINGS.md, "Ninth
+ * round"). Fed in slices of this size, each step holds one slice: ~50 MB per 25 MB parse.
+ */
+export const FEED_BYTES = 64 * 1024;
+
+/** `raw` as a stream of FEED_BYTES subarrays (no copy): how mailparser is given a message in memory. */
+export function feed(raw: Buffer): Readable {
+  function* slices() {
+    for (let at = 0; at < raw.length; at += FEED_BYTES) yield raw.subarray(at, at + FEED_BYTES);
+  }
+  return Readable.from(slices(), { objectMode: false });
 }

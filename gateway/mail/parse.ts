@@ -7,7 +7,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { PermanentError, TransientError, VanthuError } from '../errors.ts';
-import { checkMime, DEFAULT_MIME_LIMITS, mailparserOptions, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
+import { checkMime, DEFAULT_MIME_LIMITS, feed, mailparserOptions, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
 import { cleanField, cleanText } from '../sanitize.ts';
 
 export interface ParsedAddress {
@@ -94,8 +94,10 @@ export async function parseMessage(source: Readable | Buffer, limits: MimeLimits
 export async function parseMail(source: Readable | Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS): Promise<FullParse> {
   let input: Readable | Buffer = source;
   let sourceError: unknown = null;
-  if (Buffer.isBuffer(source)) checkMime(source, limits);
-  else {
+  if (Buffer.isBuffer(source)) {
+    checkMime(source, limits);
+    input = feed(source);
+  } else {
     const guard = new MimeGuardStream(limits);
     source.once('error', (err) => (sourceError = err));
     // pipeline: a limit in the guard destroys the source too (no file left open).

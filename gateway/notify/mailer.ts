@@ -19,12 +19,16 @@ export function createMailer(db: Db, config: Config, clock: Clock, shared?: Mail
       const to = [...new Set(mail.to.filter(Boolean).map((a) => a.toLowerCase()))];
       const cc = [...new Set((mail.cc ?? []).filter(Boolean).map((a) => a.toLowerCase()))].filter((a) => !to.includes(a));
       if (!to.length && !cc.length) return 'no-recipient';
-      await db
+      const fresh = await db
         .insert(outboundMail)
         .values({ key: mail.key, recipients: [...to, ...cc], subject: mail.subject, createdAt: clock.now() })
-        .onConflictDoNothing();
-      const [row] = await db.select().from(outboundMail).where(eq(outboundMail.key, mail.key));
-      if (row?.sentAt) return 'already-sent';
+        .onConflictDoNothing()
+        .returning({ key: outboundMail.key });
+      // A row made just now was never sent; only a key seen before is read (one statement less per mail).
+      if (!fresh.length) {
+        const [row] = await db.select({ sentAt: outboundMail.sentAt }).from(outboundMail).where(eq(outboundMail.key, mail.key));
+        if (row?.sentAt) return 'already-sent';
+      }
       try {
         const info = await transport.sendMail({
           from: mail.from ?? config.mail.from,

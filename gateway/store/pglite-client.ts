@@ -49,12 +49,13 @@ interface QueryOptions {
 }
 
 type Request =
-  | { op: 'open'; dir: string; sharedBuffersMb?: number }
+  | { op: 'open'; dir: string; sharedBuffersMb?: number; preparedStatements?: number }
   | { op: 'query'; text: string; params: unknown[]; mode: string; tx?: number; lane?: Lane }
   | { op: 'exec'; text: string; tx?: number }
   | { op: 'begin'; lane?: Lane }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'memory' }
+  | { op: 'prepared' }
   | { op: 'close' };
 
 /** The database thread's own memory (docs/operations.md, "Memory"): its JavaScript heap and PGlite's WebAssembly heap. */
@@ -65,6 +66,28 @@ export interface EmbeddedMemory {
   /** PGlite's WebAssembly memory (it grows and never shrinks). */
   wasmHeapBytes: number | null;
 }
+
+/**
+ * What the database thread's prepared-statement cache did (gateway/store/pglite-prepared.mjs;
+ * docs/architecture.md, "Prepared statements on the embedded database").
+ */
+export interface PreparedCounts {
+  /** Statements run under a name prepared before. */
+  hits: number;
+  /** Texts parsed under a name (once each, unless dropped). */
+  prepared: number;
+  /** Statements run unnamed (seen once so far, or never prepared: transaction control, DDL). */
+  unprepared: number;
+  /** Names closed: least recently used past the limit, or stale after an error. */
+  dropped: number;
+  /** Times every name was dropped because the schema may have changed. */
+  cleared: number;
+  /** Names held now. */
+  cached: number;
+}
+
+/** How many named prepared statements the database thread keeps (least recently used out). */
+export const DB_THREAD_PREPARED_STATEMENTS = 128;
 
 /**
  * The thread's young generation, in MiB (V8's default lets it grow to 48). PGlite's result decoding
@@ -88,6 +111,13 @@ export interface EmbeddedConnection {
   query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>>;
   exec(text: string): Promise<void>;
   transaction<T>(fn: (tx: EmbeddedConnection) => Promise<T>): Promise<T>;
+}
+
+export interface EmbeddedOptions {
+  /** shared_buffers in MiB (config database.embeddedSharedBuffersMb). */
+  sharedBuffersMb?: number;
+  /** Named prepared statements to keep; 0 runs every statement unnamed, as PGlite's `query` does. */
+  preparedStatements?: number;
 }
 
 export class EmbeddedDatabase implements EmbeddedConnection {
@@ -127,15 +157,15 @@ export class EmbeddedDatabase implements EmbeddedConnection {
    * ran on a thread of this process, ~130–160 MB stayed resident for the process's whole life even
    * after that thread ended (docs/operations.md, "Memory").
    */
-  static async open(dir: string, opts: { sharedBuffersMb?: number } = {}): Promise<EmbeddedDatabase> {
+  static async open(dir: string, opts: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
     if (!existsSync(path.join(dir, 'PG_VERSION'))) await initdb(dir);
     return EmbeddedDatabase.start(dir, opts);
   }
 
-  private static async start(dir: string, opts: { sharedBuffersMb?: number }): Promise<EmbeddedDatabase> {
+  private static async start(dir: string, opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
     const db = new EmbeddedDatabase();
     try {
-      await db.call({ op: 'open', dir, sharedBuffersMb: opts.sharedBuffersMb });
+      await db.call({ op: 'open', dir, sharedBuffersMb: opts.sharedBuffersMb, preparedStatements: opts.preparedStatements ?? DB_THREAD_PREPARED_STATEMENTS });
     } catch (err) {
       await db.worker.terminate();
       throw err;
@@ -169,6 +199,11 @@ export class EmbeddedDatabase implements EmbeddedConnection {
     }
     await this.call({ op: 'end', tx, commit: true });
     return value;
+  }
+
+  /** What the prepared-statement cache did so far (null when it is off). */
+  preparedCounts(): Promise<PreparedCounts | null> {
+    return this.call({ op: 'prepared' }) as Promise<PreparedCounts | null>;
   }
 
   /** What the database thread holds now (for tests and the memory figures of bench/e2e). */

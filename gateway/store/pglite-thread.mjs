@@ -9,12 +9,14 @@
  * the TypeScript sources (tsx, vitest) and from the compiled CLI.
  *
  * Requests: { id, op, ... } with op
- *   open   { dir, sharedBuffersMb }           → null (PGlite.create on the data directory)
+ *   open   { dir, sharedBuffersMb, preparedStatements } → null (PGlite.create on the data directory;
+ *          preparedStatements: how many to keep, 0 for none)
  *   query  { text, params, mode, tx?, lane? } → { rows, fields, affectedRows }
  *   exec   { text, tx?, lane? }               → null (several statements, no parameters)
  *   begin  { lane? }                          → tx number (a PGlite transaction is open and waits)
  *   end    { tx, commit }              → null once committed or rolled back
  *   memory {}                          → { heapTotalBytes, heapUsedBytes, wasmHeapBytes }
+ *   prepared {}                        → counts of the prepared-statement cache (pglite-prepared.mjs), or null
  *   close  {}                          → null
  * Replies: { id, ok: true, value } or { id, ok: false, error: { message, name, ...fields } }.
  *
@@ -25,8 +27,17 @@
  * every pipeline transaction queued before it. PGlite takes its own lock per turn too; this queue
  * only chooses who is next.
  */
+import { writeFileSync } from 'node:fs';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
+
+// The thread's name on Linux (top -H, /proc/<pid>/task/*/comm; bench/e2e's CPU per thread): every
+// worker thread is otherwise "node". A thread may rename itself through /proc/thread-self.
+try {
+  writeFileSync('/proc/thread-self/comm', 'vanthu-db');
+} catch {
+  /* not Linux */
+}
 
 // Postgres's WebAssembly is compiled by V8's baseline compiler only (Liftoff), never a second time
 // optimised (TurboFan): that second copy of its hot functions was ~35–50 MiB of the gateway's
@@ -36,6 +47,7 @@ import { parentPort } from 'node:worker_threads';
 setFlagsFromString('--liftoff-only');
 const pglite = await import('@electric-sql/pglite');
 const { PGlite, types } = pglite;
+const { PreparedStatements } = await import('./pglite-prepared.mjs');
 
 /** The parsers drizzle-orm's PGlite driver passes with its queries: dates and intervals stay text. */
 const keepText = (value) => value;
@@ -52,6 +64,8 @@ const DRIZZLE_PARSERS = {
 };
 
 let db = null;
+/** The hot SQL texts as named prepared statements (pglite-prepared.mjs); null when turned off at open. */
+let prepared = null;
 
 /** Whose turn it is on the connection; waiting turns by lane. */
 let busy = false;
@@ -138,25 +152,36 @@ async function end(tx, commit) {
   return null;
 }
 
+/** One statement on the database or an open transaction: prepared when it is worth it (same result either way). */
+function run(tx, text, params, options) {
+  const conn = target(tx);
+  return prepared ? prepared.query(conn, text, params, options) : conn.query(text, params, options);
+}
+
 async function handle(msg) {
   switch (msg.op) {
     case 'open': {
       const startParams = [...PGlite.defaultStartParams];
       if (msg.sharedBuffersMb) startParams.push('-c', `shared_buffers=${msg.sharedBuffersMb}MB`);
       db = await PGlite.create(msg.dir, { startParams });
+      if (msg.preparedStatements !== 0) prepared = new PreparedStatements(db, pglite, { max: msg.preparedStatements ?? undefined });
       return null;
     }
     case 'query': {
-      const r = await inTurn(msg.tx, msg.lane, () => target(msg.tx).query(msg.text, msg.params ?? [], queryOptions(msg.mode)));
+      const r = await inTurn(msg.tx, msg.lane, () => run(msg.tx, msg.text, msg.params ?? [], queryOptions(msg.mode)));
       return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
     }
     case 'exec':
+      // Whatever it runs (several statements, DDL), no prepared name may outlive a schema change.
+      prepared?.clear();
       await inTurn(msg.tx, msg.lane, () => target(msg.tx).exec(msg.text));
       return null;
     case 'begin':
       return begin(msg.lane);
     case 'end':
       return end(msg.tx, msg.commit);
+    case 'prepared':
+      return prepared ? { ...prepared.counts, cached: prepared.cache.size } : null;
     case 'memory': {
       const h = getHeapStatistics();
       return { heapTotalBytes: h.total_heap_size, heapUsedBytes: h.used_heap_size, wasmHeapBytes: db?.Module?.HEAPU8?.byteLength ?? null };

@@ -1,5 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { dkimSign } from 'mailauth';
 import { describe, expect, it } from 'vitest';
-import { headerOverLimit, MAX_ADDRESS_HEADER_BYTES, MAX_HEADER_LINES, verifyMailAuth } from './mailauth.ts';
+import { headerOverLimit, mailAuthInput, MAX_ADDRESS_HEADER_BYTES, MAX_HEADER_LINES, verifyMailAuth } from './mailauth.ts';
 
 const mail = (headers: string) => Buffer.from(`${headers}\r\nSubject: x\r\n\r\nbody\r\n`, 'latin1');
 
@@ -40,5 +42,46 @@ describe('header blocks mailauth would take minutes over', () => {
     );
     const reports = await verifyMailAuth(raw, {});
     expect(reports.every((r) => r.verdict === 'indeterminate' && /limit:header-lines/.test(r.reasons[0]))).toBe(true);
+  });
+});
+
+describe('what mailauth is given (bench/e2e/FINDINGS.md, "Ninth round")', () => {
+  const body = `--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${'QUFBQUFB\r\n'.repeat(1000)}--b--\r\n`;
+  const head = 'From: a@x.example\r\nTo: b@y.example\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n';
+
+  it('the header block only when no DKIM or ARC signature asks for a body hash', () => {
+    expect(mailAuthInput(Buffer.from(head + body)).toString()).toBe(head);
+    expect(mailAuthInput(Buffer.from(head.replace(/\r\n/g, '\n') + body)).toString()).toBe(head.replace(/\r\n/g, '\n'));
+    // A header that merely mentions a signature, or a signature header inside the body, changes nothing.
+    const note = 'X-Note: DKIM-Signature: none\r\n';
+    expect(mailAuthInput(Buffer.from(`${note}${head}${body}DKIM-Signature: v=1\r\n`)).toString()).toBe(note + head);
+  });
+
+  it('the whole message when the top header block has a DKIM or ARC signature, or no end', () => {
+    for (const sig of ['DKIM-Signature: v=1; d=x.example', 'dkim-signature : v=1', 'ARC-Seal: i=1; cv=none', 'ARC-Message-Signature: i=1'])
+      expect(mailAuthInput(Buffer.from(`Received: from a\r\n ${sig}\r\n${sig}\r\n${head}${body}`)).length).toBe(
+        Buffer.byteLength(`Received: from a\r\n ${sig}\r\n${sig}\r\n${head}${body}`),
+      );
+    const endless = Buffer.from('From: a@x.example\r\nSubject: x');
+    expect(mailAuthInput(endless)).toBe(endless);
+  });
+
+  it('still checks the body hash of a DKIM-signed message', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const raw = Buffer.from(head + body);
+    const signed = await dkimSign(raw, {
+      canonicalization: 'relaxed/relaxed',
+      signatureData: [{ signingDomain: 'x.example', selector: 's1', privateKey: pem, algorithm: 'rsa-sha256' }],
+    } as never);
+    const p = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const dns = (async (name: string, type: string) => {
+      if (type === 'TXT' && name === 's1._domainkey.x.example') return [[`v=DKIM1; k=rsa; p=${p}`]];
+      throw Object.assign(new Error('no record'), { code: 'ENOTFOUND' });
+    }) as never;
+    const message = Buffer.concat([Buffer.from(signed.signatures), raw]);
+    const dkim = async (m: Buffer) => (await verifyMailAuth(m, { dns })).find((r) => r.layer === 'dkim')?.verdict;
+    expect(await dkim(message)).toBe('valid');
+    expect(await dkim(Buffer.from(message.toString('latin1').replace('QUFBQUFB', 'QkJCQkJC'), 'latin1'))).toBe('invalid');
   });
 });

@@ -75,7 +75,7 @@ export class FollowupScheduler {
 
   constructor(
     private readonly rt: RegistryRuntime,
-    connection: Redis,
+    private readonly connection: Redis,
     prefix: string,
   ) {
     this.producer = new ProducerQueue<FollowupJob>(FOLLOWUP_QUEUE, connection, prefix);
@@ -174,6 +174,9 @@ export class FollowupScheduler {
   /** False while a job is running (it cannot be removed then; it finds the document closed and does nothing). */
   private async cancel(docId: string): Promise<boolean> {
     const ids = [`reminder-${docId}`, `escalate-${docId}`];
+    // Neither job there (a document that never had a deadline: most of them): one EXISTS instead
+    // of a removal script and a read per job (bench/e2e/FINDINGS.md, "Ninth round").
+    if (!(await this.connection.exists(...ids.map((id) => this.queue.toKey(id))))) return true;
     await Promise.all(ids.map((id) => this.queue.remove(id)));
     const left = await Promise.all(ids.map((id) => this.queue.getJob(id)));
     return left.every((j) => !j);

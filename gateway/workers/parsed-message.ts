@@ -62,13 +62,62 @@ export function rawMessage(ctx: MimeContext): Promise<Buffer> {
 }
 
 /**
+ * How many bytes of large raw messages this process reads and parses at once. A parse holds, besides
+ * the raw bytes, the decoded attachments and mailparser's working copies (~2× the message at its
+ * peak, bench/e2e/FINDINGS.md "Ninth round"); with `ingest.concurrency` jobs of 25 MB messages all
+ * parsing together that was the peak of the gateway's memory. A message of LARGE_MESSAGE_BYTES or
+ * more waits here until the large ones being parsed leave room for it (one larger than the budget
+ * runs alone); smaller messages never wait. Parsing is CPU work on one thread: running big parses
+ * one after another instead of interleaved costs no throughput.
+ */
+export const PARSE_BUDGET_BYTES = 32 * 1024 * 1024;
+export const LARGE_MESSAGE_BYTES = 1024 * 1024;
+
+/** A byte budget with a FIFO queue; `peak` is the most ever held at once (tests read it). */
+export class ByteGate {
+  private held = 0;
+  peak = 0;
+  private readonly waiting: Array<{ bytes: number; go: () => void }> = [];
+  constructor(readonly budget: number) {}
+
+  async run<T>(bytes: number, work: () => Promise<T>): Promise<T> {
+    const need = Math.min(bytes, this.budget);
+    if (this.waiting.length || (this.held > 0 && this.held + need > this.budget)) await new Promise<void>((go) => this.waiting.push({ bytes: need, go }));
+    else this.held += need; // a waiter's bytes are taken for it by wake()
+    this.peak = Math.max(this.peak, this.held);
+    try {
+      return await work();
+    } finally {
+      this.held -= need;
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    while (this.waiting.length) {
+      const next = this.waiting[0];
+      if (this.held > 0 && this.held + next.bytes > this.budget) return;
+      this.waiting.shift();
+      this.held += next.bytes;
+      next.go();
+    }
+  }
+}
+
+/** The gate every job's parse of a large message passes (PARSE_BUDGET_BYTES). */
+export const parseGate = new ByteGate(PARSE_BUDGET_BYTES);
+
+/**
  * The message parsed once per job (gateway/mail/parse.ts parseMail): the MIME guard first, against
  * the configured `limits:` (LimitExceeded at the first limit passed), then mailparser
  * (PermanentError 'mime-unreadable' when it gives up). A failure is kept too: it would fail again.
+ * A large message is read and parsed through parseGate.
  */
 export function parsedMessage(ctx: MimeContext): Promise<FullParse> {
   const mime = (ctx.mime ??= {});
-  mime.parse ??= rawMessage(ctx).then((raw) => parseMail(raw, ctx.config.limits));
+  const parse = () => rawMessage(ctx).then((raw) => parseMail(raw, ctx.config.limits));
+  const size = ctx.message.size ?? 0;
+  mime.parse ??= size >= LARGE_MESSAGE_BYTES ? parseGate.run(size, parse) : parse();
   return mime.parse;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OcrTooLarge } from './errors.ts';
-import { PnmPlanes, PlaneWriter, pnmHeader, releasePlanes, splitPlanesSteps } from './planes.ts';
+import { PnmPlanes, PlaneWriter, pnmHeader, releasePlanes, splitPlanesSteps, splitRgb } from './planes.ts';
+import { SIMD_BLOCK, simdAvailable, simdPixels, splitSimd, useSimd } from './split-simd.ts';
 import { drain, PnmError, type RgbImage, toGray } from './raster.ts';
 
 /** A colour page with red ink (a seal), dark text, JPEG-like reddish dark pixels and blue ink. */
@@ -104,5 +105,73 @@ describe('planes: a rendered page split as it arrives', () => {
     const other = new PlaneWriter(40, 30, 1);
     other.write(new Uint8Array(1200));
     expect(buffers).not.toContain(other.finish().gray.data);
+  });
+});
+
+describe('planes: the split in WebAssembly SIMD (split-simd.ts)', () => {
+  it('runs here (Node 20 has WebAssembly SIMD) and can be turned off', () => {
+    expect(simdAvailable()).toBe(true);
+    useSimd(false);
+    try {
+      expect(simdAvailable()).toBe(false);
+      expect(splitSimd(new Uint8Array(48), 0, 16, new Uint8Array(16), null, 0, 110)).toEqual({ done: 0, reds: 0 });
+    } finally {
+      useSimd(true);
+    }
+  });
+
+  it('gives the same grey, red channel and count as the JavaScript reference on every colour a pixel can have, with and without red removal', () => {
+    const n = 1 << 24;
+    const src = new Uint8Array(n * 3 + 5);
+    // Two bytes of something else first: the pixels start at an odd offset, as in a PPM after its header.
+    for (let i = 0; i < n; i++) src.set([i >> 16, (i >> 8) & 255, i & 255], 2 + i * 3);
+    for (const [removeRed, minRed] of [
+      [true, 110],
+      [false, 256],
+    ] as const) {
+      const want = { gray: new Uint8Array(n + 7), red: new Uint8Array(n + 7) };
+      const reds = splitRgb(src, 2, want.gray, want.red, 7, n + 7, removeRed);
+      const got = { gray: new Uint8Array(n + 7), red: new Uint8Array(n + 7) };
+      const r = splitSimd(src, 2, n, got.gray, got.red, 7, minRed);
+      expect(r).toEqual({ done: n, reds });
+      expect(reds).toBe(removeRed ? 3_059_941 : 0);
+      expect(Buffer.compare(got.gray, want.gray)).toBe(0);
+      expect(Buffer.compare(got.red, want.red)).toBe(0);
+    }
+  });
+
+  it('leaves the pixels past the last whole 16 to the caller, and splits without the red channel', () => {
+    const img = colour(SIMD_BLOCK / 64 + 3, 67, 5);
+    const n = img.width * img.height;
+    const gray = new Uint8Array(n).fill(7);
+    const r = splitSimd(img.data, 0, n, gray, null, 0, 110);
+    expect(r.done).toBe(n - (n % 16));
+    expect(n % 16).not.toBe(0);
+    const want = toGray(img, true).image.data;
+    expect(Buffer.compare(gray.subarray(0, r.done), want.subarray(0, r.done))).toBe(0);
+    expect([...gray.subarray(r.done)].every((v) => v === 7)).toBe(true);
+  });
+
+  it('a page split with SIMD is the page split in JavaScript, byte for byte, over several blocks', () => {
+    const img = colour(1003, 531, 9);
+    const bytes = ppm(img);
+    const split = (simd: boolean) => {
+      useSimd(simd);
+      const before = simdPixels();
+      try {
+        return { ...streamed(bytes, 100_003), simdPixels: simdPixels() - before };
+      } finally {
+        useSimd(true);
+      }
+    };
+    const a = split(true);
+    const b = split(false);
+    // The page went through the SIMD split (all but the pixels cut between reads and the last few), and not with it off.
+    expect(a.simdPixels).toBeGreaterThan(1003 * 531 * 0.99);
+    expect(b.simdPixels).toBe(0);
+    expect(Buffer.compare(a.gray.data, b.gray.data)).toBe(0);
+    expect(Buffer.compare(a.red?.data ?? new Uint8Array(), b.red?.data ?? new Uint8Array())).toBe(0);
+    expect(a.redFraction).toBe(b.redFraction);
+    expect(a.redFraction).toBeGreaterThan(0.1);
   });
 });

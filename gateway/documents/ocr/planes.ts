@@ -4,10 +4,12 @@
  * pixel as the image arrives. A PDF page comes from pdftoppm as a 26 MB PPM (A4 at 300 dpi, in
  * colour); it is split chunk by chunk as the pipe delivers it, into two planes of one byte a pixel
  * allocated from the PPM header's size, so the colour page is never held, joined or copied. A
- * decoded photo (raw RGB from sharp) is split by the same code.
+ * decoded photo (raw RGB from sharp) is split by the same code. The split runs in WebAssembly SIMD
+ * (split-simd.ts); the loops here are its reference and do the few pixels it leaves.
  */
 import { OcrTooLarge } from './errors.ts';
 import { type GrayImage, PnmError, type RgbImage, type Steps } from './raster.ts';
+import { splitSimd } from './split-simd.ts';
 
 export interface PagePlanes {
   width: number;
@@ -122,7 +124,11 @@ export class PlaneWriter {
   private rgb(src: Uint8Array, from: number, n: number): void {
     const { gray, red } = this;
     const end = this.i + n;
-    this.reds += red ? splitRgb(src, from, gray, red, this.i, end, this.removeRed) : grayRgb(src, from, gray, this.i, end, this.removeRed);
+    // Sixteen pixels at a time in WebAssembly SIMD (split-simd.ts), the few left over here.
+    const simd = n >= 16 ? splitSimd(src, from, n, gray, red, this.i, this.removeRed ? MIN_RED : 256) : { done: 0, reds: 0 };
+    const at = this.i + simd.done;
+    const j = from + simd.done * 3;
+    this.reds += simd.reds + (red ? splitRgb(src, j, gray, red, at, end, this.removeRed) : grayRgb(src, j, gray, at, end, this.removeRed));
     this.i = end;
   }
 
@@ -140,7 +146,7 @@ export class PlaneWriter {
 }
 
 /** Luminance (red removed) into `gray` and the red channel into `red`, pixels `i`…`end`; returns the pixels turned white. */
-function splitRgb(src: Uint8Array, j: number, gray: Uint8Array, red: Uint8Array, i: number, end: number, removeRed: boolean): number {
+export function splitRgb(src: Uint8Array, j: number, gray: Uint8Array, red: Uint8Array, i: number, end: number, removeRed: boolean): number {
   const minRed = removeRed ? MIN_RED : 256;
   let reds = 0;
   for (; i < end; i++, j += 3) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OcrAborted, OcrTimeout, OcrTooLarge, OcrUnavailable } from './errors.ts';
-import { runTool, withInputFile } from './run.ts';
+import { HUGE_PAGES, runTool, toolEnv, withInputFile } from './run.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -15,6 +15,19 @@ function alive(pid: number): boolean {
 }
 
 describe('runTool', () => {
+  it('gives every tool glibc malloc on transparent huge pages, keeping the tunables already set and an explicit choice', async () => {
+    expect(HUGE_PAGES).toBe('glibc.malloc.hugetlb=1');
+    const seen = async (env: NodeJS.ProcessEnv) => (await runTool('sh', ['-c', 'printf %s "$GLIBC_TUNABLES"'], { env })).stdout.toString();
+    expect(await seen({ PATH: process.env.PATH })).toBe('glibc.malloc.hugetlb=1');
+    expect(await seen({ PATH: process.env.PATH, GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
+    // An operator's own setting (=0 turns it off) is left alone.
+    expect(await seen({ PATH: process.env.PATH, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' })).toBe('glibc.malloc.hugetlb=0');
+    const env = { PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=0' };
+    expect(toolEnv(env)).toBe(env);
+    // Not a prefix match on another tunable's name.
+    expect(toolEnv({ GLIBC_TUNABLES: 'x.glibc.malloc.hugetlb=0' }).GLIBC_TUNABLES).toBe('x.glibc.malloc.hugetlb=0:glibc.malloc.hugetlb=1');
+  });
+
   it('runs a program without a shell and returns its output', async () => {
     const r = await runTool('printf', ['%s', 'a; echo injected $(id)']);
     expect(r.code).toBe(0);

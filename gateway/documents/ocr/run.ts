@@ -47,6 +47,23 @@ export function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof VanthuError ? signal.reason : new OcrAborted({ cause: signal.reason });
 }
 
+/** glibc's tunable asking malloc for transparent huge pages (madvise) on its large blocks. */
+export const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
+
+/**
+ * The environment a tool runs with: glibc's malloc told to ask for transparent huge pages, so the
+ * page image pdftoppm renders (26 MB in colour) and the images tesseract makes of it take a few
+ * hundred page faults instead of thousands — about a third of pdftoppm's CPU and a tenth of
+ * tesseract's, the output the same byte for byte (docs/ocr.md, "Huge pages for the children, and
+ * the split in SIMD"). A `glibc.malloc.hugetlb` already set (`=0` turns it off) is left as it is;
+ * glibc older than 2.35, or transparent huge pages set to `never`, ignore it.
+ */
+export function toolEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const tunables = env.GLIBC_TUNABLES;
+  if (tunables && /(^|:)glibc\.malloc\.hugetlb=/.test(tunables)) return env;
+  return { ...env, GLIBC_TUNABLES: tunables ? `${tunables}:${HUGE_PAGES}` : HUGE_PAGES };
+}
+
 export function runTool(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const { signal } = opts;
   const maxStdout = opts.maxStdout ?? 16 * 1024 * 1024;
@@ -55,7 +72,7 @@ export function runTool(file: string, args: string[], opts: RunOptions = {}): Pr
     let child: ReturnType<typeof spawn>;
     try {
       const stdin = opts.input ? 'pipe' : 'ignore';
-      child = spawn(file, args, { shell: false, stdio: [stdin, 'pipe', 'pipe'], env: opts.env ?? process.env, windowsHide: true });
+      child = spawn(file, args, { shell: false, stdio: [stdin, 'pipe', 'pipe'], env: toolEnv(opts.env ?? process.env), windowsHide: true });
     } catch (err) {
       reject(new OcrUnavailable(`không chạy được ${file} — cannot run ${file}: ${(err as Error).message}`, { cause: err }));
       return;

@@ -9,7 +9,6 @@
  * years later on its own (docs/issuance.md "Appendices").
  */
 import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFHexString, beginText, endText, moveText, setFontAndSize, showText } from 'pdf-lib';
 import { zonedIso } from '../../clock.ts';
 import { IncrementalUpdate, IssueError, addAnnot, addField } from './incremental.ts';
@@ -62,7 +61,8 @@ export async function stampAppendix(pdf: Buffer, input: AppendixInput): Promise<
     throw new IssueError('outgoing.issue.appendix', `không đọc được phụ lục PDF (appendix PDF unreadable): ${(err as Error).message}`);
   }
   const { doc } = u;
-  doc.registerFontkit(fontkit);
+  // Loaded on first use: fontkit is 2.7 MB of source a started gateway would otherwise keep (docs/operations.md, "Memory").
+  doc.registerFontkit((await import('@pdf-lib/fontkit')).default);
   const font = await doc.embedFont(readFileSync(input.font), { subset: true });
   const page = doc.getPages()[0];
   const { x: left, y: bottom, width, height } = page.getMediaBox();

@@ -15,7 +15,6 @@
  * would need P = 3 and new page content is never permitted.
  */
 import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import {
   PDFDict,
   PDFHexString,
@@ -156,7 +155,8 @@ export async function issueDocument(pdf: Buffer, input: IssueInput): Promise<Iss
   // Revision 1: the unit's signature field, not signed yet; its appearance shows the number, the
   // date and the seal, each where Appendix I puts it.
   const { doc } = first;
-  doc.registerFontkit(fontkit);
+  // Loaded on first use: fontkit is 2.7 MB of source a started gateway would otherwise keep (docs/operations.md, "Memory").
+  doc.registerFontkit((await import('@pdf-lib/fontkit')).default);
   const fonts = {
     F1: await doc.embedFont(readFileSync(input.font ?? DEFAULT_FONT), { subset: true }),
     F2: await doc.embedFont(readFileSync(input.italicFont ?? input.font ?? DEFAULT_ITALIC), { subset: true }),

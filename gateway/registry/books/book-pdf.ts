@@ -4,7 +4,6 @@
  * repeated on every page, and a closing line for the clerk's signature.
  */
 import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { BookTable } from './book-data.ts';
 
@@ -53,7 +52,8 @@ function readFont(file: string): Buffer {
 
 export async function bookPdf(t: BookTable, printedAt: string): Promise<Buffer> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  // Loaded on first use: fontkit is 2.7 MB of source a started gateway would otherwise keep (docs/operations.md, "Memory").
+  pdf.registerFontkit((await import('@pdf-lib/fontkit')).default);
   pdf.setTitle(t.title);
   pdf.setCreator('vanthu');
   const font = await pdf.embedFont(readFont(FONT_FILE), { subset: true });

@@ -7,7 +7,6 @@
  * VERIFIED_CHANNELS).
  */
 import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { vnDate } from '../books/book-data.ts';
 import { FONT_FILE, wrap } from '../books/book-pdf.ts';
@@ -170,7 +169,8 @@ const PAD = 3;
 
 export async function usagePdf(r: UsageReport, tz: string): Promise<Buffer> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  // Loaded on first use: fontkit is 2.7 MB of source a started gateway would otherwise keep (docs/operations.md, "Memory").
+  pdf.registerFontkit((await import('@pdf-lib/fontkit')).default);
   pdf.setTitle(reportTitle(r));
   pdf.setCreator('vanthu');
   let fontBytes: Buffer;

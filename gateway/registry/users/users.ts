@@ -11,7 +11,6 @@ import { newId } from '../../store/ids.ts';
 import { appendAudit } from '../audit.ts';
 import type { Clock } from '../../clock.ts';
 import { ROLES, type UserRole } from '../../config/registry.ts';
-import { ldapBind } from './ldap.ts';
 import { checkPassword, hashPassword } from './passwords.ts';
 import { sessions, users } from '../schema.ts';
 import { RegistryError } from '../errors.ts';
@@ -138,6 +137,8 @@ async function openSession(db: Db, config: Config, user: UserRow, clock: Clock):
 async function ldapLogin(config: Config, user: UserRow, password: string): Promise<boolean> {
   const ldap = config.registry.ldap;
   if (!ldap || !password) return false;
+  // ldapts loads with the first LDAP login (docs/operations.md, "Memory").
+  const { ldapBind } = await import('./ldap.ts');
   return ldapBind(ldap, user.email, password);
 }
 

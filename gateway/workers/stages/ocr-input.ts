@@ -32,7 +32,7 @@ import { ocrTools } from '../ocr.ts';
 import { markEnqueued } from '../outbox.ts';
 import { AwaitingWork, type StageContext } from '../pipeline.ts';
 import { heldMessage } from '../parsed-message.ts';
-import { WAITING_STATES } from '../states.ts';
+import { AFTER_OCR_STATE, WAITING_STATES } from '../states.ts';
 
 /** What the classification says about an OCR read (stored with it; the register stage reads `low`). */
 export interface OcrRead {
@@ -96,8 +96,33 @@ function fullTextLayer(ctx: StageContext, a: StoredAttachment): boolean {
   return false;
 }
 
+/**
+ * The message_ocr rows of a message back from OCR (state AFTER_OCR_STATE), read once for the scan
+ * check and ensureRows; null for a message that never waited for OCR (no statement then).
+ */
+class StoredScans {
+  private rows: OcrRow[] | null | undefined;
+
+  constructor(private readonly ctx: StageContext) {}
+
+  async get(): Promise<OcrRow[] | null> {
+    if (this.rows === undefined) this.rows = this.ctx.message.state === AFTER_OCR_STATE ? await ocrRows(this.ctx.database, this.ctx.message.id) : null;
+    return this.rows;
+  }
+
+  /**
+   * The pages of a PDF the scan check found needing OCR before the message waited for it, stored
+   * with the same bytes (sha256): the check of the same bytes gives the same pages, so poppler is
+   * not run again (three processes per scan, each forked from the gateway; docs/ocr.md).
+   */
+  async pagesOf(a: StoredAttachment): Promise<number[] | null> {
+    const row = (await this.get())?.find((r) => r.idx === a.idx);
+    return row && row.kind === 'pdf' && row.sha256 === a.sha256 && Array.isArray(row.pages) && row.pages.length ? row.pages : null;
+  }
+}
+
 /** The scans among the attachments the classifier reads (limits.read: size and count). */
-async function findScans(ctx: StageContext): Promise<Scan[]> {
+async function findScans(ctx: StageContext, stored: StoredScans): Promise<Scan[]> {
   const { config } = ctx;
   const attachments = (ctx.results.parse?.attachments ?? []).slice(0, config.limits.read.attachments);
   const env = { env: process.env, tesseract: config.ocr.tesseract };
@@ -110,6 +135,11 @@ async function findScans(ctx: StageContext): Promise<Scan[]> {
     if (type === 'application/pdf' || /\.pdf$/i.test(name)) {
       // This job's classifier read every page of it and found a full, sound text layer: no scan.
       if (fullTextLayer(ctx, a)) continue;
+      const known = await stored.pagesOf(a);
+      if (known) {
+        scans.push({ ...base, kind: 'pdf', pages: known, frames: 1 });
+        continue;
+      }
       try {
         const layers = await pagesNeedingOcr(await attachmentBytes(ctx, a), { tools: env, signal: AbortSignal.timeout(30_000) });
         const pages = layers.filter((p) => p.needsOcr).map((p) => p.page);
@@ -153,7 +183,8 @@ function withoutOcr(base: Classification, why: string, scans: Scan[]): Result {
 export async function classifyScans(ctx: StageContext, base: Classification): Promise<Result> {
   ctx.scansFound = 0;
   if (!wantsOcr(base)) return base;
-  const scans = await findScans(ctx);
+  const stored = new StoredScans(ctx);
+  const scans = await findScans(ctx, stored);
   ctx.scansFound = scans.length;
   if (!scans.length) return base;
   if (!ctx.config.ocr.enabled) return withoutOcr(base, REASON_OCR_DISABLED, scans);
@@ -165,7 +196,7 @@ export async function classifyScans(ctx: StageContext, base: Classification): Pr
       probe.pdfReason ?? 'thiếu poppler-utils',
       scans.filter((s) => s.kind === 'pdf'),
     );
-  const rows = await ensureRows(ctx, scans);
+  const rows = await ensureRows(ctx, scans, await stored.get());
   if (rows.some((r) => r.status === 'pending' || r.status === 'running')) {
     const id = ctx.message.id;
     throw new AwaitingWork(WAITING_STATES[0], 'scans wait for OCR', () => queueOcr(ctx, id));
@@ -177,10 +208,10 @@ export async function classifyScans(ctx: StageContext, base: Classification): Pr
 const UNAVAILABLE_RETRIES = 3;
 
 /** One row per scan: new scans pending; a scan whose bytes changed, or left unread for want of OCR (now installed), read again. */
-async function ensureRows(ctx: StageContext, scans: Scan[]): Promise<OcrRow[]> {
+async function ensureRows(ctx: StageContext, scans: Scan[], read: OcrRow[] | null): Promise<OcrRow[]> {
   const { db } = ctx.database;
   const id = ctx.message.id;
-  const have = new Map((await ocrRows(ctx.database, id)).map((r) => [r.idx, r]));
+  const have = new Map((read ?? (await ocrRows(ctx.database, id))).map((r) => [r.idx, r]));
   const maxPages = ctx.config.ocr.maxPages;
   for (const s of scans) {
     const row = have.get(s.idx);

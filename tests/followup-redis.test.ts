@@ -1,0 +1,89 @@
+/**
+ * What the follow-up sync costs Redis per document (bench/e2e/FINDINGS.md, "Ninth round"): a
+ * document registered without a deadline — most of them — has no reminder or escalation to cancel,
+ * and the sync finds that out in one EXISTS instead of a removal script and a read per job. The
+ * commands are counted on the scheduler's own connection (ioredis sendCommand); real Redis, real
+ * embedded database. A document that had jobs still has them removed when it closes.
+ */
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../gateway/clock.ts';
+import { loadConfig } from '../gateway/config/load.ts';
+import { silentLogger } from '../gateway/log.ts';
+import { createRuntime } from '../gateway/registry/runtime.ts';
+import { documents } from '../gateway/registry/schema.ts';
+import { BlobStore } from '../gateway/store/blobs.ts';
+import { openDatabase, type Database } from '../gateway/store/db.ts';
+import { newId } from '../gateway/store/ids.ts';
+import { FollowupScheduler } from '../gateway/workers/followup.ts';
+import { producerConnection } from '../gateway/workers/queues.ts';
+import { createTestStorage, type TestStorage } from './helpers/databases.ts';
+import { TEST_REDIS_URL, testEnv } from './helpers/gateway.ts';
+import { configureRegistry } from './helpers/registry-fixtures.ts';
+
+describe('the follow-up sync in Redis', () => {
+  let storage: TestStorage;
+  let database: Database;
+  let redis: Redis;
+  let followup: FollowupScheduler;
+  const sent: string[] = [];
+  const clock = new ManualClock('2026-11-23T02:00:00Z');
+
+  beforeAll(async () => {
+    storage = await createTestStorage('pglite');
+    const config = loadConfig(testEnv(storage));
+    configureRegistry(config);
+    config.redis.prefix = `fu-redis-${process.pid}-${Date.now().toString(36)}`;
+    database = await openDatabase({ url: storage.databaseUrl, dataDir: storage.dataDir });
+    await database.migrate();
+    const blobs = new BlobStore(path.join(storage.dataDir, 'blobs'));
+    await blobs.init();
+    const rt = createRuntime({ database, config, log: silentLogger, clock, blobs });
+    const url = new URL(TEST_REDIS_URL);
+    redis = producerConnection({ host: url.hostname, port: Number(url.port || 6379) });
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: { name: string }) => {
+      sent.push(command.name);
+      return send(command as never);
+    }) as typeof redis.sendCommand;
+    followup = new FollowupScheduler(rt, redis, config.redis.prefix);
+    await followup.sync(); // the queue's start-up commands, before anything is counted
+  }, 60_000);
+  afterAll(async () => {
+    await followup?.queue.obliterate({ force: true }).catch(() => undefined);
+    await followup?.close();
+    redis?.disconnect();
+    await database?.close();
+    await storage?.cleanup();
+  });
+
+  async function insertDocs(n: number, set: Partial<typeof documents.$inferInsert>): Promise<string[]> {
+    const ids = Array.from({ length: n }, () => newId());
+    await database.db
+      .insert(documents)
+      .values(ids.map((id) => ({ id, unitId: 'stc', status: 'received', arrivalAt: clock.now(), followupPending: true, ...set })));
+    return ids;
+  }
+
+  it('sends one command per document registered without a deadline', async () => {
+    await insertDocs(6, {});
+    sent.length = 0;
+    expect(await followup.sync()).toBe(6);
+    expect(sent.filter((c) => c !== 'exists')).toEqual([]);
+    expect(sent).toHaveLength(6);
+    const left = await database.db.select().from(documents).where(eq(documents.followupPending, true));
+    expect(left).toEqual([]);
+  });
+
+  it('still removes the reminder and escalation of a document that closes', async () => {
+    const [id] = await insertDocs(1, { dueDate: '2026-12-20' });
+    await followup.sync();
+    expect(await followup.queue.getJob(`escalate-${id}`)).toBeTruthy();
+    await database.db.update(documents).set({ status: 'done', followupPending: true, updatedAt: clock.now() }).where(eq(documents.id, id));
+    await followup.sync();
+    expect(await followup.queue.getJob(`reminder-${id}`)).toBeUndefined();
+    expect(await followup.queue.getJob(`escalate-${id}`)).toBeUndefined();
+  });
+});
