@@ -7,13 +7,13 @@
  * official document (so the scan check looks at it) runs none of them; a scanned PDF still runs
  * them and still goes to review for want of OCR.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway, waitFor } from './helpers/gateway.ts';
 import { transport } from './helpers/smtp.ts';
+import { type ToolCalls, wrapTools } from './helpers/tool-calls.ts';
 
 const SCAN = readFileSync(path.join(import.meta.dirname, 'fixtures', 'ocr', 'decision-scan.pdf'));
 const UNIT = 'vanthu@vpubnd.lamdong.gov.vn';
@@ -36,26 +36,15 @@ async function letterPdf(): Promise<Buffer> {
 
 describe('the scan check and the text layer the classifier already read', () => {
   let gw: TestGateway;
-  let dir: string;
-  let log: string;
-  const oldPath = process.env.PATH;
+  let tools: ToolCalls;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'vanthu-poppler-'));
-    log = path.join(dir, 'calls.log');
-    for (const tool of TOOLS) {
-      const real = ['/usr/bin', '/bin', '/usr/local/bin'].map((d) => path.join(d, tool)).find((p) => existsSync(p));
-      if (!real) throw new Error(`${tool} is not installed (poppler-utils)`);
-      writeFileSync(path.join(dir, tool), `#!/bin/sh\necho ${tool} >> '${log}'\nexec '${real}' "$@"\n`);
-      chmodSync(path.join(dir, tool), 0o755);
-    }
-    process.env.PATH = `${dir}:${oldPath}`;
+    tools = wrapTools(TOOLS);
     gw = await startTestGateway({ backend: 'postgres', configure: (c) => void (c.ocr.enabled = false) });
   });
   afterAll(async () => {
-    process.env.PATH = oldPath;
+    tools?.restore();
     await gw?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function mailAndDecide(filename: string, content: Buffer): Promise<{ state: string; reasons: string[] }> {
@@ -78,7 +67,7 @@ describe('the scan check and the text layer the classifier already read', () => 
     return { state: m.state, reasons: m.stages.classify?.result?.reasons ?? [] };
   }
 
-  const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+  const calls = () => tools.calls();
 
   it('a text PDF without a document: decided with no poppler process run', async () => {
     const m = await mailAndDecide('minutes.pdf', await letterPdf());

@@ -7,12 +7,12 @@
  * check only (the OCR worker renders pages with pdftoppm), so their count is the scan checks'.
  * Needs tesseract-ocr, tesseract-ocr-vie and poppler-utils.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway, waitFor } from './helpers/gateway.ts';
 import { transport } from './helpers/smtp.ts';
+import { type ToolCalls, wrapTools } from './helpers/tool-calls.ts';
 
 const SCAN = readFileSync(path.join(import.meta.dirname, 'fixtures', 'ocr', 'decision-scan.pdf'));
 const UNIT = 'vanthu@vpubnd.lamdong.gov.vn';
@@ -22,26 +22,15 @@ const OCR_WAIT_MS = 240_000;
 
 describe('the scan check of a message back from OCR', () => {
   let gw: TestGateway;
-  let dir: string;
-  let log: string;
-  const oldPath = process.env.PATH;
+  let tools: ToolCalls;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'vanthu-poppler-'));
-    log = path.join(dir, 'calls.log');
-    for (const tool of TOOLS) {
-      const real = ['/usr/bin', '/bin', '/usr/local/bin'].map((d) => path.join(d, tool)).find((p) => existsSync(p));
-      if (!real) throw new Error(`${tool} is not installed (poppler-utils)`);
-      writeFileSync(path.join(dir, tool), `#!/bin/sh\necho ${tool} >> '${log}'\nexec '${real}' "$@"\n`);
-      chmodSync(path.join(dir, tool), 0o755);
-    }
-    process.env.PATH = `${dir}:${oldPath}`;
+    tools = wrapTools(TOOLS);
     gw = await startTestGateway({ backend: 'postgres' });
   });
   afterAll(async () => {
-    process.env.PATH = oldPath;
+    tools?.restore();
     await gw?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it(
@@ -73,7 +62,7 @@ describe('the scan check of a message back from OCR', () => {
       expect(m.state).toBe('decided');
       expect(m.ocr).toMatchObject({ status: 'done', pagesDone: 1 });
       expect(m.stages.classify.result?.ocr).toBeTruthy();
-      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      const calls = tools.calls();
       // One scan check (before OCR), not two.
       expect(calls.filter((c) => c === 'pdfimages')).toHaveLength(1);
       expect(calls.filter((c) => c === 'pdftotext')).toHaveLength(1);

@@ -40,7 +40,7 @@ export class AcceptJournal<Row> {
    * another process of this host left. Null until first listed.
    */
   private sizes: Map<string, number> | null = null;
-  private listedAt = 0;
+  private listedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly index: PackIndex,
@@ -90,7 +90,7 @@ export class AcceptJournal<Row> {
     const size = this.sizes?.get(segment);
     this.sizes?.delete(segment);
     if (size !== undefined) this.sizes?.set(pack, size);
-    else this.listedAt = 0; // not known here (a dead process's segment): listed again at the next look
+    else this.listedAt = Number.NEGATIVE_INFINITY; // not known here (a dead process's segment): listed again at the next look
     await fsyncDir(path.dirname(pack));
     this.index.moved(segment, pack);
     return pack;
@@ -121,7 +121,7 @@ export class AcceptJournal<Row> {
    * `relistMs`), so no append, retire or drop can change the directory half-way through it.
    */
   private files(): Map<string, number> {
-    if (this.sizes && Date.now() - this.listedAt < this.relistMs) return this.sizes;
+    if (this.sizes && performance.now() - this.listedAt < this.relistMs) return this.sizes;
     const listed = new Map<string, number>();
     let names: string[] = [];
     try {
@@ -136,7 +136,7 @@ export class AcceptJournal<Row> {
       if (st) listed.set(file, st.size);
     }
     this.sizes = listed;
-    this.listedAt = Date.now();
+    this.listedAt = performance.now(); // an interval, on the monotonic clock: no time of day
     return listed;
   }
 
