@@ -82,7 +82,9 @@ describe('the embedded database and the gateway’s memory', () => {
         top = Math.max(top, (await db.memory()).heapTotalBytes);
       }
       // Measured: V8's default young generation +17–18 MiB (28 → 45) of kept free space; 16 MiB +3–5; 8 MiB +38 (promoted results).
-      expect(top - idle.heapTotalBytes, `heap ${Math.round(idle.heapTotalBytes / MiB)} → ${Math.round(top / MiB)} MiB`).toBeLessThan(10 * MiB);
+      // With prepared statements (docs/architecture.md) 16 MiB gives +3–5 on a quiet machine (+1–2 without them) and
+      // reached +10.1 once in the whole suite under load: the bound sits between that and the default's +17.
+      expect(top - idle.heapTotalBytes, `heap ${Math.round(idle.heapTotalBytes / MiB)} → ${Math.round(top / MiB)} MiB`).toBeLessThan(13 * MiB);
       expect(idle.wasmHeapBytes).toBeGreaterThan(16 * MiB);
     } finally {
       await db.close();
