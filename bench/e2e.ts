@@ -25,7 +25,7 @@
  * One JSON object on stdout; progress on stderr.
  *
  *   npm run bench:e2e [-- --burst 600 --rate 50 --seconds 20 --connections 10 --warmup 20 --serial 40
- *                        --pg [URL] --sql-log --big --cpu-prof --dns zone|system|off
+ *                        --pg [URL] --sql-log --big --cpu-prof --dns zone|system|off --settle 35
  *                        --ingest-concurrency N --cpu-threads N --root DIR --poll-ms 1000 --timeout 900 --keep]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +75,7 @@ const { values } = parseArgs({
     'poll-ms': { type: 'string', default: '1000' },
     'sql-log': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
+    settle: { type: 'string', default: '35' },
     keep: { type: 'boolean', default: false },
     workers: { type: 'string', default: '0' },
   },
@@ -226,11 +227,19 @@ async function main(): Promise<void> {
     // Idle a little: what the gateway keeps once the work is done.
     await sleep(3000);
     const rssFinalMb = round(sampler.sample() / 1024);
+    const finalAt = performance.now();
     await poller.stop();
     log('reading stage times and outcomes (GET /api/messages/:id)');
     const all = [...warm.recs, ...(serial?.recs ?? []), ...burst.recs, ...pacedRun.recs, ...(big?.recs ?? [])];
     const d = await details(gw.api, all);
     const cpuEnd = cpuSnapshot(gw.pid);
+    // Longer idle: the pdfjs thread and the OCR spawn helper end after 30 s with nothing to do.
+    const settleMs = Number(values.settle) * 1000;
+    if (settleMs > 0) {
+      log(`settling: RSS ${values.settle} s after the runs`);
+      await sleep(Math.max(0, settleMs - (performance.now() - finalAt)));
+    }
+    const rssSettledMb = settleMs > 0 ? round(sampler.sample() / 1024) : null;
     const rssPeakByProcess = Object.fromEntries(Object.entries(sampler.peakByProcess).map(([k, v]) => [k, round(v / 1024)]));
     sampler.stop();
     log('stopping the gateway');
@@ -320,6 +329,8 @@ async function main(): Promise<void> {
         idle_after_start: rssIdleMb,
         peak: round(sampler.peakKb / 1024),
         final: rssFinalMb,
+        settled: rssSettledMb,
+        settled_after_s: settleMs > 0 ? Number(values.settle) : null,
         peak_by_process: rssPeakByProcess,
         burst_peak: burst.rssPeakMb,
         paced_peak: pacedRun.rssPeakMb,

@@ -24,7 +24,7 @@ const FORMAT = 3;
 const ENTRY = 'gateway/cli/main.ts';
 /** The CPU pool's thread, a second entry: its threads load this bundle, not TypeScript (gateway/workers/pool/pool.ts). */
 const POOL_THREAD = 'gateway/workers/pool/thread-entry.ts';
-/** The short-lived thread pdfjs reads a PDF on, a third entry (gateway/documents/sources/pdfjs-worker.ts). */
+/** The thread pdfjs reads PDFs on, a third entry (gateway/documents/sources/pdfjs-worker.ts). */
 const PDFJS_THREAD = 'gateway/documents/sources/pdfjs-thread.ts';
 /** Old builds are kept this long: a process started from one may still load a command's chunk. */
 const KEEP_OLD_MS = 24 * 3600_000;
@@ -119,8 +119,9 @@ export async function build({ log = () => undefined, out = OUT } = {}) {
   const name = `b${started.toString(36)}-${process.pid}`;
   const dir = path.join(out, name);
   const manifest = path.join(out, 'manifest.json');
+  let esbuild = null;
   try {
-    const esbuild = loadEsbuild();
+    esbuild = loadEsbuild();
     let result;
     try {
       result = await esbuild.build({
@@ -170,6 +171,9 @@ export async function build({ log = () => undefined, out = OUT } = {}) {
     return path.join(dir, 'main.mjs');
   } finally {
     rmSync(lock, { force: true });
+    // esbuild's service is a child process of ~80 MB that would otherwise live as long as the
+    // gateway that built itself on start (docs/operations.md, "Memory").
+    await esbuild?.stop?.();
   }
 }
 
@@ -198,9 +202,12 @@ function prune(out, current) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const soft = process.argv.includes('--soft');
+  // --entry: as bin/vanthu.mjs runs it, quiet, the built entry's path on standard output.
+  const forBin = process.argv.includes('--entry');
   try {
-    const entry = await build({ log: (m) => process.stderr.write(`${m}\n`) });
-    if (!entry) process.stderr.write('vanthu: another process is building the CLI; it will be used when done\n');
+    const entry = await build({ log: forBin ? () => undefined : (m) => process.stderr.write(`${m}\n`) });
+    if (forBin) process.stdout.write(entry ?? '');
+    else if (!entry) process.stderr.write('vanthu: another process is building the CLI; it will be used when done\n');
   } catch (err) {
     process.stderr.write(`vanthu: could not build the CLI (${err.message}); it runs through tsx until a build succeeds\n`);
     process.exitCode = soft ? 0 : 1;

@@ -13,17 +13,22 @@ if (argv.length === 1 && ['--version', '-V', 'version'].includes(argv[0])) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`vanthu ${pkg.version}\n`);
 } else {
-  const { build, BuildError, freshBuild } = await import('./build.mjs');
+  const { freshBuild } = await import('./build.mjs');
   let entry = null;
   if (process.env.VANTHU_TSX !== '1') {
     entry = freshBuild();
     if (!entry && process.env.VANTHU_BUILD !== '0') {
-      entry = await build().catch((err) => {
-        // A source esbuild cannot read is worth saying (tsx will then name it too); a read-only
-        // installation simply runs through tsx.
-        if (err instanceof BuildError) process.stderr.write(`vanthu: running through tsx: ${err.message}\n`);
-        return null;
+      // Built by a process of its own: esbuild's module, its service process and the build's
+      // metafile would otherwise stay in this one for its life (~45 MB of a gateway's footprint,
+      // docs/operations.md "Memory"). A source esbuild cannot read is said on standard error (tsx
+      // will then name it too); a read-only installation simply runs through tsx.
+      const { spawnSync } = await import('node:child_process');
+      const { fileURLToPath } = await import('node:url');
+      const r = spawnSync(process.execPath, [fileURLToPath(new URL('./build.mjs', import.meta.url)), '--entry'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, NODE_OPTIONS: '' },
       });
+      entry = r.status === 0 && r.stdout.length ? r.stdout.toString('utf8') : null;
     }
   }
   let main;

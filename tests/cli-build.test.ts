@@ -83,6 +83,36 @@ describe('bin/build.mjs', () => {
     expect([...seen].every((f) => f.endsWith('.mjs'))).toBe(true);
   });
 
+  it("stops esbuild's service once built: a gateway that built itself on start keeps no esbuild process beside it", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vanthu-cli-build-stop-'));
+    try {
+      // A process of its own (vitest runs an esbuild service of its own): build, then list its children by name.
+      const script = `
+        import { readdirSync, readFileSync } from 'node:fs';
+        const { build } = await import(${JSON.stringify(pathToFileURL(path.join(PROJECT_ROOT, 'bin/build.mjs')).href)});
+        await build({ out: ${JSON.stringify(dir)} });
+        const children = () => {
+          const names = [];
+          for (const pid of readdirSync('/proc').filter((n) => /^\\d+$/.test(n))) {
+            try {
+              const stat = readFileSync('/proc/' + pid + '/stat', 'utf8');
+              const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+              if (Number(f[1]) === process.pid && f[0] !== 'Z') names.push(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+            } catch {}
+          }
+          return names;
+        };
+        // A stopped service is sent SIGTERM: give it time to go (and be reaped); a running one stays.
+        for (let i = 0; i < 50 && children().includes('esbuild'); i++) await new Promise((r) => setTimeout(r, 100));
+        process.stdout.write(JSON.stringify(children()));
+        process.exit(0);`;
+      const r = await exec(process.execPath, ['--input-type=module', '-e', script], { cwd: PROJECT_ROOT });
+      expect(JSON.parse(r.stdout)).not.toContain('esbuild');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('runs through tsx when asked (VANTHU_TSX=1), as when no build can be had', async () => {
     const r = await exec(process.execPath, [BIN, 'help'], { cwd: PROJECT_ROOT, env: { ...process.env, VANTHU_TSX: '1' } });
     expect(r.stdout).toContain('Cách dùng (Usage)');

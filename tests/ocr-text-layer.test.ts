@@ -4,8 +4,9 @@
  * every message without a document were a measured share of the gateway's CPU). A real gateway,
  * real poppler: pdfinfo, pdftotext and pdfimages are found through a PATH whose first folder holds
  * wrappers that write their name to a log and run the real program. A text PDF that holds no
- * official document (so the scan check looks at it) runs none of them; a scanned PDF still runs
- * them and still goes to review for want of OCR.
+ * official document (so the scan check looks at it) runs none of them, nor does one with a few
+ * words and no image (no page of it can need OCR); a scanned PDF, or one whose form XObject draws
+ * an image over a page of thin text, still runs them and still goes to review for want of OCR.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway, waitFor } from './helpers/gateway.ts';
 import { transport } from './helpers/smtp.ts';
+import { imagePdf } from './helpers/image-pdf.ts';
 import { type ToolCalls, wrapTools } from './helpers/tool-calls.ts';
 
 const SCAN = readFileSync(path.join(import.meta.dirname, 'fixtures', 'ocr', 'decision-scan.pdf'));
@@ -75,10 +77,25 @@ describe('the scan check and the text layer the classifier already read', () => 
     expect(calls()).toEqual([]);
   });
 
+  it('a PDF with a few words and no image: decided with no poppler process run', async () => {
+    const m = await mailAndDecide('cover-note.pdf', imagePdf(['Xin gui kem tai lieu cuoc hop.'], 'none'));
+    expect(m.state).toBe('decided');
+    expect(calls()).toEqual([]);
+    expect(m.reasons.some((r) => r.includes('không có OCR'))).toBe(false);
+  });
+
   it('a scanned PDF: poppler still looks at it, and it goes to review for want of OCR', async () => {
     const m = await mailAndDecide('decision-scan.pdf', SCAN);
     expect(m.state).toBe('decided');
     expect(calls()).toEqual(expect.arrayContaining(TOOLS));
+    expect(m.reasons.some((r) => r.includes('không có OCR'))).toBe(true);
+  });
+
+  it('a PDF whose form XObject draws an image over a page of a few words: poppler looks at it, review for want of OCR', async () => {
+    const before = calls().length;
+    const m = await mailAndDecide('form-scan.pdf', imagePdf(['Xin gui kem tai lieu cuoc hop.'], 'form'));
+    expect(m.state).toBe('decided');
+    expect(calls().slice(before)).toEqual(expect.arrayContaining(TOOLS));
     expect(m.reasons.some((r) => r.includes('không có OCR'))).toBe(true);
   });
 });

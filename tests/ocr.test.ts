@@ -23,6 +23,7 @@ import {
   probeOcr,
   REASON_NO_VIE,
 } from '../gateway/documents/ocr/index.ts';
+import { pidAlive } from './helpers/processes.ts';
 
 const DIR = path.join(import.meta.dirname, 'fixtures', 'ocr');
 const SCAN = path.join(DIR, 'decision-scan.pdf');
@@ -39,14 +40,7 @@ const expected = JSON.parse(readFileSync(path.join(DIR, 'expected.json'), 'utf8'
 
 const nfc = (s: string) => s.normalize('NFC');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = pidAlive;
 
 function lev(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -61,7 +61,7 @@ export interface CpuSnapshot {
   at: number;
   /** CPU seconds by "<comm> <pid>". */
   processes: Record<string, number>;
-  /** CPU seconds of the root process's threads, by thread name (libuv workers, V8 helpers, ...). */
+  /** CPU seconds of the root process's threads, by thread name (libuv workers, V8 helpers, ...); "(ended threads)": those gone. */
   threads: Record<string, number>;
 }
 
@@ -81,6 +81,12 @@ export function cpuSnapshot(root: number): CpuSnapshot {
       if (!st) continue;
       const name = tid === String(root) ? 'main (JS, event loop)' : st.comm.replace(/\d+$/, '').trim() || st.comm;
       threads[name] = (threads[name] ?? 0) + st.cpu;
+    }
+    // A thread that ended (a per-document worker thread, say) leaves no task behind: its CPU is
+    // still in the process's own utime+stime, so the difference is what ended threads used.
+    if (own) {
+      const live = Object.values(threads).reduce((s, v) => s + v, 0);
+      threads['(ended threads)'] = Math.max(0, own.cpu - live);
     }
   } catch {
     /* the process is gone */

@@ -118,6 +118,7 @@ export class DurableAccept {
     if (this.timer) clearInterval(this.timer);
     await this.settle();
     await this.unpacker.stop();
+    this.opts.blobs.packs.close(); // the packs it kept open for reads (store/packs.ts)
   }
 
   /** Checkpoints and unpacks everything now (tests, benchmarks); returns the raw messages written out. */

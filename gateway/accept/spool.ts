@@ -74,10 +74,19 @@ export async function spoolMessage(source: Readable, blobs: BlobStore, maxBytes:
     await discardFile(file);
     throw err;
   }
-  await file?.fh.close();
   if (tooLarge) {
     await discardFile(file);
     throw new MessageTooLargeError(maxBytes);
+  }
+  if (file) {
+    // Synced before it is closed: DurableAccept's commit then renames it without opening it again.
+    try {
+      await file.fh.datasync();
+    } catch (err) {
+      await discardFile(file);
+      throw err;
+    }
+    await file.fh.close();
   }
   if (header) {
     // No blank line: the whole message is header; its content hash is the raw hash.
@@ -86,6 +95,7 @@ export async function spoolMessage(source: Readable, blobs: BlobStore, maxBytes:
   }
   return {
     tmpPath: file?.path ?? '',
+    synced: file !== null,
     size,
     sha256: raw.digest('hex'),
     bodyHash: body.digest('hex'),

@@ -2,9 +2,11 @@
  * Content-addressed blob store: loose files <root>/<first two hex digits>/<sha256>, written under
  * <root>/tmp, fsync'd, renamed into place, directory fsync'd (`commit`). Small raw messages arrive
  * in packs instead (the accept journal's files under <root>/journal, see packs.ts) and become loose
- * files when the gateway is idle; readers look for a loose file first, then in the packs.
+ * files when the gateway is idle; readers look in a pack their index already names, then for a
+ * loose file, then in the packs again.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -17,6 +19,8 @@ export interface PendingBlob {
   size: number;
   /** The bytes of a small blob, kept by its writer (for the accept journal). */
   data?: Buffer;
+  /** The temp file's data is already fdatasync'd (its writer did it before closing): commit skips that. */
+  synced?: boolean;
 }
 
 /** Blobs up to this size are kept in memory by the spool and journaled; larger ones are fsync'd directly. */
@@ -51,9 +55,8 @@ export class BlobStore {
   /** Makes pending blobs durable under their content names. */
   async commit(items: PendingBlob[]): Promise<void> {
     if (!items.length) return;
-    await Promise.all(items.map((b) => fsyncFile(b.tmpPath)));
-    const dests = await this.place(items);
-    await Promise.all([...new Set(dests.map((d) => path.dirname(d)))].map(fsyncDir));
+    await Promise.all(items.filter((b) => !b.synced).map((b) => fsyncFile(b.tmpPath)));
+    await this.syncDirs((await this.place(items)).map((d) => path.dirname(d)));
   }
 
   /** Renames pending blobs into place without fsync; returns their paths. */
@@ -70,14 +73,34 @@ export class BlobStore {
 
   /** Writes buffers as loose blobs and makes them durable, skipping those already loose. */
   async putMany(items: Array<{ sha256: string; data: Buffer }>): Promise<void> {
-    const missing: PendingBlob[] = [];
-    for (const it of items) {
-      if (await this.holdsLoose(it.sha256, it.data.length)) continue;
-      const tmpPath = this.newTmpPath();
-      await fs.writeFile(tmpPath, it.data);
-      missing.push({ tmpPath, sha256: it.sha256, size: it.data.length });
-    }
-    await this.commit(missing);
+    await this.syncDirs((await this.writeLoose(items)).map((d) => path.dirname(d)));
+  }
+
+  /**
+   * Writes the buffers not already loose as loose blobs — each in ONE open: write, fdatasync, close,
+   * then renamed into place — and returns their paths. Their names are durable only once their
+   * directories are fsync'd (`syncDirs`): the unpacker does that once for all the packs of a run.
+   */
+  async writeLoose(items: Array<{ sha256: string; data: Buffer }>): Promise<string[]> {
+    const missing = items.filter((it) => !this.holdsLoose(it.sha256, it.data.length));
+    const pending = await Promise.all(
+      missing.map(async (it): Promise<PendingBlob> => {
+        const tmpPath = this.newTmpPath();
+        await writeSynced(tmpPath, it.data);
+        return { tmpPath, sha256: it.sha256, size: it.data.length, synced: true };
+      }),
+    );
+    return this.place(pending);
+  }
+
+  /** Fsyncs these directories (each once), so the names renamed into them survive a crash. */
+  async syncDirs(dirs: Iterable<string>): Promise<void> {
+    await Promise.all([...new Set(dirs)].map(fsyncDir));
+  }
+
+  /** The shard directory a blob's loose file is in. */
+  dirOf(sha256: string): string {
+    return path.dirname(this.pathOf(sha256));
   }
 
   async discard(item: Pick<PendingBlob, 'tmpPath'>): Promise<void> {
@@ -94,12 +117,16 @@ export class BlobStore {
 
   /** True when the blob exists, loose or packed, with the expected size. */
   async holds(sha256: string, size: number): Promise<boolean> {
-    return (await this.holdsLoose(sha256, size)) || (await this.packs.lookup(sha256))?.length === size;
+    return this.holdsLoose(sha256, size) || (await this.packs.lookup(sha256))?.length === size;
   }
 
-  private async holdsLoose(sha256: string, size: number): Promise<boolean> {
-    const st = await fs.stat(this.pathOf(sha256)).catch(() => null);
-    return st?.size === size;
+  /**
+   * A synchronous stat that answers "absent" without an exception: most blobs looked for are new,
+   * and a rejected fs.stat builds an ENOENT error with its stack for each (bench/e2e/FINDINGS.md,
+   * "Tenth round: file I/O"); a stat of a cached directory entry is a few microseconds.
+   */
+  private holdsLoose(sha256: string, size: number): boolean {
+    return statSync(this.pathOf(sha256), { throwIfNoEntry: false })?.size === size;
   }
 
   /** A stream of the blob's bytes; rejects with ENOENT when it is nowhere. */
@@ -120,10 +147,20 @@ export class BlobStore {
   }
 
   /**
-   * Loose file first, then the packs. A pack can be unpacked and deleted between the two looks,
-   * so a vanished pack means: look again (the loose file exists by then).
+   * A pack this process already knows to hold the blob first (a message read during a burst is
+   * still in its pack: trying the loose file first cost a failed open and its ENOENT error every
+   * time); then the loose file, then the packs looked up again. A pack can be unpacked and deleted
+   * between the looks, so a vanished pack means: look again (the loose file exists by then).
    */
   private async find<T>(sha256: string, loose: (p: string) => Promise<T>, packed: (loc: PackLocation) => Promise<T>): Promise<T> {
+    const known = this.packs.known(sha256);
+    if (known) {
+      try {
+        return await packed(known);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await loose(this.pathOf(sha256));
@@ -154,6 +191,17 @@ export class BlobStore {
       }
     }
     return removed;
+  }
+}
+
+/** Creates `p` with `data`, fdatasync'd, in one open (a temp file: it must not exist yet). */
+async function writeSynced(p: string, data: Buffer): Promise<void> {
+  const fh = await fs.open(p, 'wx');
+  try {
+    for (let at = 0; at < data.length; ) at += (await fh.write(data, at, data.length - at, at)).bytesWritten;
+    await fh.datasync();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -17,6 +17,8 @@ import { crc32 } from 'node:zlib';
 const MAGIC = Buffer.from('VTJ3');
 const ENTRY_HEAD = 4 + 4 + 32 + 4 + 8;
 const NO_BLOB = Buffer.alloc(32);
+/** How many packs a PackIndex keeps open for reading. */
+const OPEN_PACKS = 8;
 
 export interface PackBlob {
   sha256: string;
@@ -88,6 +90,17 @@ export function packedBlobs(buf: Buffer): PackBlob[] {
   return [...decodeEntries(buf)].flatMap((e) => (e.sha256 ? [{ sha256: e.sha256, data: buf.subarray(e.dataOffset, e.dataOffset + e.dataLength) }] : []));
 }
 
+/** The blob's bytes read from an open pack. */
+async function readAt(fh: fs.FileHandle, loc: PackLocation): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(loc.length);
+  for (let at = 0; at < loc.length; ) {
+    const { bytesRead } = await fh.read(buf, at, loc.length - at, loc.offset + at);
+    if (!bytesRead) throw new Error(`pack ${loc.file} is shorter than its index says`);
+    at += bytesRead;
+  }
+  return buf;
+}
+
 /** A segment file's stem: the same for its `.seg` and, once checkpointed, its `.pack` name. */
 const stemOf = (file: string) => path.basename(file).replace(/\.(seg|pack)$/, '');
 
@@ -108,6 +121,13 @@ export class PackIndex {
   private readonly where = new Map<string, { stem: string; offset: number; length: number }>();
   private readonly files = new Map<string, Scanned>();
   private refreshing: Promise<void> | null = null;
+  /**
+   * Packs kept open for reads, by stem (a handle outlives the `.seg` → `.pack` rename: same file),
+   * the most recently used last; closed when their pack is forgotten or pushed out. Reading a
+   * message out of a pack was open, read, close for every read (bench/e2e/FINDINGS.md, "Tenth
+   * round: file I/O").
+   */
+  private readonly handles = new Map<string, Promise<fs.FileHandle>>();
 
   /** `root` holds one directory of segments per host. */
   constructor(readonly root: string) {}
@@ -133,28 +153,71 @@ export class PackIndex {
   /** A pack deleted after unpacking. */
   forget(file: string): void {
     const stem = stemOf(file);
+    this.release(stem);
     for (const sha of this.files.get(stem)?.shas ?? []) if (this.where.get(sha)?.stem === stem) this.where.delete(sha);
     this.files.delete(stem);
   }
 
-  async lookup(sha256: string): Promise<PackLocation | null> {
-    // A refresh already under way may have listed the directory before this blob was written.
-    for (let i = 0; i < 2 && !this.where.has(sha256); i++) await this.refresh();
+  /** Where the blob is as far as this index knows now: no directory listed, no file read. */
+  known(sha256: string): PackLocation | null {
     const w = this.where.get(sha256);
     const f = w && this.files.get(w.stem);
     return w && f ? { file: f.file, offset: w.offset, length: w.length } : null;
   }
 
+  async lookup(sha256: string): Promise<PackLocation | null> {
+    // A refresh already under way may have listed the directory before this blob was written.
+    for (let i = 0; i < 2 && !this.where.has(sha256); i++) await this.refresh();
+    return this.known(sha256);
+  }
+
+  /** Rejects with ENOENT when the pack is gone (unpacked and deleted) before this opened it. */
   async read(loc: PackLocation): Promise<Buffer> {
-    const fh = await fs.open(loc.file, 'r');
-    try {
-      const buf = Buffer.alloc(loc.length);
-      const { bytesRead } = await fh.read(buf, 0, loc.length, loc.offset);
-      if (bytesRead !== loc.length) throw new Error(`pack ${loc.file} is shorter than its index says`);
-      return buf;
-    } finally {
-      await fh.close();
+    if (!this.files.has(stemOf(loc.file))) {
+      // Forgotten meanwhile (dropped): a handle kept now would never be released; open, read, close.
+      const fh = await fs.open(loc.file, 'r');
+      try {
+        return await readAt(fh, loc);
+      } finally {
+        await fh.close();
+      }
     }
+    const kept = this.handle(loc.file);
+    try {
+      return await readAt(await kept, loc);
+    } catch (err) {
+      // Closed under this read (its pack was dropped, or pushed out): as if gone, so the caller looks again.
+      if (this.handles.get(stemOf(loc.file)) !== kept && (err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw Object.assign(new Error(`pack ${loc.file} was closed`, { cause: err }), { code: 'ENOENT' });
+      throw err;
+    }
+  }
+
+  /** The pack's open handle: reused, or opened (a failed open is not kept). */
+  private handle(file: string): Promise<fs.FileHandle> {
+    const stem = stemOf(file);
+    let fh = this.handles.get(stem);
+    if (fh)
+      this.handles.delete(stem); // re-inserted below: most recently used last
+    else {
+      fh = fs.open(file, 'r');
+      fh.catch(() => this.handles.get(stem) === fh && this.handles.delete(stem));
+      for (const old of [...this.handles.keys()].slice(0, Math.max(0, this.handles.size - OPEN_PACKS + 1))) this.release(old);
+    }
+    this.handles.set(stem, fh);
+    return fh;
+  }
+
+  /** Closes the packs kept open for reading (shutting down); a later read opens its pack again. */
+  close(): void {
+    for (const stem of [...this.handles.keys()]) this.release(stem);
+  }
+
+  /** Closes a kept handle; FileHandle.close waits for reads still under way on it. */
+  private release(stem: string): void {
+    const fh = this.handles.get(stem);
+    this.handles.delete(stem);
+    fh?.then((h) => h.close()).catch(() => undefined);
   }
 
   /** Opens first, so a pack deleted meanwhile fails here (ENOENT) rather than in the stream. */

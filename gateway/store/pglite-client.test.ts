@@ -1,8 +1,8 @@
 /**
  * The embedded database in its own thread (gateway/store/pglite-client.ts): what drizzle and the
  * pipeline rely on — results, transactions that commit or roll back, errors with their SQLSTATE,
- * calls from outside a transaction waiting for it — and that the work really leaves the caller's
- * thread.
+ * calls from outside a transaction waiting for it — that the work really leaves the caller's
+ * thread, and how many messages cross to it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../errors.ts';
 import { openDatabase, type Database } from './db.ts';
-import { EmbeddedDatabaseGone } from './pglite-client.ts';
+import { drizzle } from 'drizzle-orm/pglite';
+import { type BridgeCounts, EmbeddedDatabase, EmbeddedDatabaseGone } from './pglite-client.ts';
 
 describe('the embedded database thread', () => {
   let dir: string;
@@ -149,4 +150,49 @@ describe('the embedded database thread, closed', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('what crosses to the embedded database thread (docs/architecture.md, "The embedded database runs beside the event loop")', () => {
+  let dir: string;
+  let client: EmbeddedDatabase;
+  let db: ReturnType<typeof drizzle>;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vanthu-pglite-bridge-'));
+    client = await EmbeddedDatabase.open(dir, { sharedBuffersMb: 16 });
+    db = drizzle(client as never);
+    await client.query('create table b (id int primary key)');
+  }, 120_000);
+  afterAll(async () => {
+    await client?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** What one piece of work posted and got back. */
+  async function crossing(work: () => Promise<unknown>): Promise<BridgeCounts> {
+    const before = { ...client.counts };
+    await work();
+    return { calls: client.counts.calls - before.calls, posts: client.counts.posts - before.posts, replies: client.counts.replies - before.replies };
+  }
+
+  it('posts a transaction as its statements and its commit: BEGIN rides with the first statement and has no reply', async () => {
+    const counts = await crossing(() =>
+      db.transaction(async (tx) => {
+        await tx.execute(sql`insert into b (id) values (1)`);
+        await tx.execute(sql`insert into b (id) values (2)`);
+      }),
+    );
+    expect(counts).toEqual({ calls: 4, posts: 3, replies: 3 });
+    expect((await client.query<{ n: number }>('select count(*)::int as n from b')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('posts the calls made in one turn of the event loop together, and answers each', async () => {
+    const counts = await crossing(() => Promise.all([1, 2, 3, 4, 5].map((n) => client.query('select $1::int as n', [n]))));
+    expect(counts).toEqual({ calls: 5, posts: 1, replies: 5 });
+  });
+
+  it('answers a statement naming a transaction that never began with an error, and one with no statement with its commit alone', async () => {
+    const err = await client.query('select 1', [], undefined, 999_999).catch((e: unknown) => e);
+    expect(String(err)).toContain('no open transaction 999999');
+    expect(await crossing(() => client.transaction(async () => 'nothing'))).toEqual({ calls: 2, posts: 1, replies: 1 });
+  });
 });

@@ -3,8 +3,9 @@
  * docs/architecture.md, "The embedded database runs beside the event loop"). PGlite runs
  * Postgres as WebAssembly on the thread that calls it; measured in the gateway (bench/e2e), that
  * and PGlite's protocol decoding were over half of the main thread's time, taking turns with SMTP
- * and the pipeline. Here each call is one message to a worker thread, which runs PGlite and
- * returns decoded rows, so both cores work.
+ * and the pipeline. Here each call is a request to a worker thread, which runs PGlite and returns
+ * decoded rows, so both cores work; the requests of one turn of the event loop go in one message,
+ * and BEGIN rides with its transaction's first statement (`send`, `transaction`).
  *
  * The object has the two methods drizzle-orm's PGlite driver calls (`query`, `transaction`) and
  * `exec`; drizzle's query options are recognised by their row mode (its parsers, functions that
@@ -52,7 +53,7 @@ type Request =
   | { op: 'open'; dir: string; sharedBuffersMb?: number; preparedStatements?: number }
   | { op: 'query'; text: string; params: unknown[]; mode: string; tx?: number; lane?: Lane }
   | { op: 'exec'; text: string; tx?: number }
-  | { op: 'begin'; lane?: Lane }
+  | { op: 'begin'; tx: number; lane?: Lane }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'memory' }
   | { op: 'prepared' }
@@ -106,6 +107,17 @@ export type Lane = 'accept' | 'pipeline';
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Record<string, unknown> };
 
+/**
+ * What crossed the thread boundary (docs/architecture.md, "The embedded database runs beside the
+ * event loop"): calls made, messages posted to the thread (a post carries every call made while the
+ * event loop's current callback and its promise continuations ran), replies received.
+ */
+export interface BridgeCounts {
+  calls: number;
+  posts: number;
+  replies: number;
+}
+
 /** A connection as drizzle sees it: the whole database, or one open transaction. */
 export interface EmbeddedConnection {
   query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>>;
@@ -123,6 +135,10 @@ export interface EmbeddedOptions {
 export class EmbeddedDatabase implements EmbeddedConnection {
   private readonly worker: Worker;
   private nextId = 1;
+  private nextTx = 1;
+  /** Calls not posted yet: they go together once the current callback's promise continuations have run. */
+  private outbox: Array<Request & { id?: number }> = [];
+  readonly counts: BridgeCounts = { calls: 0, posts: 0, replies: 0 };
   private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private gone: Error | null = null;
 
@@ -131,6 +147,7 @@ export class EmbeddedDatabase implements EmbeddedConnection {
       resourceLimits: { maxYoungGenerationSizeMb: DB_THREAD_YOUNG_GENERATION_MB },
     });
     this.worker.on('message', (reply: Reply) => {
+      this.counts.replies++;
       const w = this.waiting.get(reply.id);
       if (!w) return;
       this.waiting.delete(reply.id);
@@ -182,9 +199,16 @@ export class EmbeddedDatabase implements EmbeddedConnection {
     await this.call({ op: 'exec', text, tx });
   }
 
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. BEGIN is
+   * not a round trip of its own: it is posted without a reply, in the same message as the first
+   * statement `fn` makes, and takes its turn on the connection in the order of this call. When
+   * BEGIN fails, the statements and the commit fail with its error.
+   */
   async transaction<T>(fn: (tx: EmbeddedConnection) => Promise<T>): Promise<T> {
-    const tx = (await this.call({ op: 'begin' })) as number;
+    if (this.gone) throw this.gone;
+    const tx = this.nextTx++;
+    this.send({ op: 'begin', tx });
     const conn: EmbeddedConnection = {
       query: (text, params, options) => this.query(text, params, options, tx),
       exec: (text) => this.exec(text, tx),
@@ -222,9 +246,29 @@ export class EmbeddedDatabase implements EmbeddedConnection {
     return new Promise((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...req });
+      this.send({ id, ...req });
     });
   }
+
+  /**
+   * Queues a request for the next post. Posting costs the main thread far more than the message's
+   * size (bench/e2e/FINDINGS.md, "Tenth round: the database thread's bridge"), so the requests made
+   * while one callback of the event loop and its promise continuations run go as one message: the
+   * post waits for the microtask queue to drain (a tick queued from a microtask runs after it), not
+   * for another turn of the event loop.
+   */
+  private send(req: Request & { id?: number }): void {
+    this.counts.calls++;
+    if (this.outbox.push(req) === 1) queueMicrotask(() => process.nextTick(this.flush));
+  }
+
+  private readonly flush = (): void => {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (!batch.length || this.gone) return;
+    this.counts.posts++;
+    this.worker.postMessage(batch.length === 1 ? batch[0] : batch);
+  };
 }
 
 /** Thrown when the child process that creates a new database directory fails. */

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { TransientError, VanthuError } from '../errors.ts';
 import type { AttachmentText } from '../documents/sources/attachment.ts';
-import { textLayerSuffices } from '../documents/ocr/index.ts';
+import { cannotNeedOcr } from '../documents/ocr/index.ts';
 import { parseMail, type FullParse, type ParsedMessage } from '../mail/parse.ts';
 import type { StageContext } from './pipeline.ts';
 
@@ -27,8 +27,8 @@ export interface JobMime {
   /** This job's key on the CPU pool. */
   job?: string;
   /**
-   * The attachments this job's classifier read, as the scan check needs them: it looks at a PDF's
-   * text layer here before it runs poppler on the file (stages/ocr-input.ts). `sha256` is null for
+   * The attachments this job's classifier read, as the scan check needs them: it looks at what the
+   * classifier saw of a PDF here before it runs poppler on the file (stages/ocr-input.ts). `sha256` is null for
    * what has no page count (not a PDF read).
    */
   reads?: ReadNote[];
@@ -37,7 +37,8 @@ export interface JobMime {
 export interface ReadNote {
   size: number;
   sha256(): string | null;
-  fullTextLayer(): boolean;
+  /** No page can need OCR (documents/ocr/text-layer.ts cannotNeedOcr): a full text layer, or no large image. */
+  noScan(): boolean;
 }
 
 /** What the classifier read of an attachment, noted for the scan check (hashed only if asked). */
@@ -45,7 +46,7 @@ export function noteOf(content: Buffer, read: AttachmentText): ReadNote {
   return {
     size: content.length,
     sha256: () => (read.pageCount ? createHash('sha256').update(content).digest('hex') : null),
-    fullTextLayer: () => (read.pageCount ? textLayerSuffices(read.pages, read.pageCount) : false),
+    noScan: () => (read.pageCount ? cannotNeedOcr(read) : false),
   };
 }
 

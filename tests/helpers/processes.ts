@@ -91,3 +91,13 @@ export async function startRedis(port: number, dir: string): Promise<Child> {
   }
   throw new Error('redis-server did not start');
 }
+
+/** Whether a process of that pid exists (signal 0; a zombie not yet reaped still counts). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

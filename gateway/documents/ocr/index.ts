@@ -7,7 +7,7 @@ export { looksLikePage, type PageImageCheck, type PageImageOptions } from './pag
 export { meanConfidence, valueConfidence, type WordConfidence, wordConfidences, wordKey } from './confidence.ts';
 export { type BoxedWord, hasBoxes, type OcrPageBoxes, ocrLayouts, ocrPageLayout } from './layout.ts';
 export { brokenTextReason, type TextQuality, textQuality } from './text-quality.ts';
-export { textLayerSuffices } from './text-layer.ts';
+export { cannotNeedOcr, imagesTooSmall, MAX_IMAGE_SHARE, type PdfRead, textLayerSuffices } from './text-layer.ts';
 export { detectOrientation, type Orientation, parseOsd, type QuarterTurn, rotateQuarter } from './orient.ts';
 export { type SearchablePdf, searchablePdf, searchablePdfOfImage } from './searchable.ts';
 export { classifyOcr, type OcrClassification, type OcrClassifyOptions, type OcrReading, ocrReading } from './classify.ts';

@@ -4,15 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OcrAborted, OcrTimeout, OcrTooLarge, OcrUnavailable } from './errors.ts';
 import { HUGE_PAGES, runTool, toolEnv, withInputFile } from './run.ts';
+import { pidAlive } from '../../../tests/helpers/processes.ts';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = pidAlive;
 
 describe('runTool', () => {
   it('gives every tool glibc malloc on transparent huge pages, keeping the tunables already set and an explicit choice', async () => {

@@ -4,13 +4,16 @@
  * does), never through a shell. Output is bounded: past `maxStdout` bytes the child is killed and
  * OcrTooLarge is thrown. An abort (the caller's signal, or the document's time budget) kills the
  * child with SIGKILL and the promise settles only once the child has exited, so a rejected call
- * never leaves a process behind.
+ * never leaves a process behind. The children are forked by a small helper process (spawner.ts),
+ * not by this large one (docs/ocr.md, "Started from a small helper").
  */
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { VanthuError } from '../../errors.ts';
 import { OcrAborted, OcrTooLarge, OcrUnavailable } from './errors.ts';
+import { Spawner, type StartOptions, type ToolChild } from './spawner.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -58,10 +61,50 @@ export const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
  * the split in SIMD"). A `glibc.malloc.hugetlb` already set (`=0` turns it off) is left as it is;
  * glibc older than 2.35, or transparent huge pages set to `never`, ignore it.
  */
+const envCache = new WeakMap<object, NodeJS.ProcessEnv>();
+
 export function toolEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // Worked out once per environment object, not copied at every call (1.3 % of the gateway's main
+  // thread did that): the same object back for the same object. A variable changed later in that same
+  // object is not seen; the tools' environment is set at start.
+  let out = envCache.get(env);
+  if (out) return out;
   const tunables = env.GLIBC_TUNABLES;
-  if (tunables && /(^|:)glibc\.malloc\.hugetlb=/.test(tunables)) return env;
-  return { ...env, GLIBC_TUNABLES: tunables ? `${tunables}:${HUGE_PAGES}` : HUGE_PAGES };
+  out = tunables && /(^|:)glibc\.malloc\.hugetlb=/.test(tunables) ? env : { ...env, GLIBC_TUNABLES: tunables ? `${tunables}:${HUGE_PAGES}` : HUGE_PAGES };
+  envCache.set(env, out);
+  return out;
+}
+
+/**
+ * Who starts the tools: the spawn helper (spawner.ts), unless VANTHU_OCR_SPAWN=direct asks for the
+ * gateway's own process (as before; kept for comparison and as a way out).
+ */
+export const toolSpawner = new Spawner();
+const DIRECT = process.env.VANTHU_OCR_SPAWN === 'direct';
+
+/** Starts a tool from this process itself, with Node's child_process. */
+function startDirect(file: string, args: string[], opts: StartOptions): ToolChild {
+  const child = spawn(file, args, { shell: false, stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: opts.env, windowsHide: true });
+  const tool = new EventEmitter() as ToolChild;
+  tool.kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  if (opts.input && child.stdin) {
+    // A child that exits before reading all of it (an error, a kill) closes the pipe: EPIPE is
+    // not a failure of its own, the exit status says what happened.
+    child.stdin.on('error', () => {});
+    for (const part of opts.input.slice(0, -1)) child.stdin.write(part);
+    child.stdin.end(opts.input[opts.input.length - 1]);
+  }
+  child.stdout?.on('data', (chunk: Buffer) => tool.emit('stdout', chunk));
+  child.stderr?.on('data', (chunk: Buffer) => tool.emit('stderr', chunk.toString('utf8')));
+  child.on('error', (e) => tool.emit('error', e));
+  child.on('close', (code, sig) => tool.emit('close', code, sig));
+  if (child.pid !== undefined) {
+    const pid = child.pid;
+    process.nextTick(() => tool.emit('spawn', pid));
+  }
+  return tool;
 }
 
 export function runTool(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -69,10 +112,11 @@ export function runTool(file: string, args: string[], opts: RunOptions = {}): Pr
   const maxStdout = opts.maxStdout ?? 16 * 1024 * 1024;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise((resolve, reject) => {
-    let child: ReturnType<typeof spawn>;
+    let child: ToolChild;
     try {
-      const stdin = opts.input ? 'pipe' : 'ignore';
-      child = spawn(file, args, { shell: false, stdio: [stdin, 'pipe', 'pipe'], env: toolEnv(opts.env ?? process.env), windowsHide: true });
+      const input = opts.input === undefined ? undefined : opts.input instanceof Uint8Array ? [opts.input] : opts.input;
+      const start: StartOptions = { env: toolEnv(opts.env ?? process.env), input };
+      child = DIRECT ? startDirect(file, args, start) : toolSpawner.start(file, args, start);
     } catch (err) {
       reject(new OcrUnavailable(`không chạy được ${file} — cannot run ${file}: ${(err as Error).message}`, { cause: err }));
       return;
@@ -83,20 +127,12 @@ export function runTool(file: string, args: string[], opts: RunOptions = {}): Pr
     let failure: Error | null = null;
     const kill = (why: Error) => {
       failure ??= why;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      child.kill();
     };
     const onAbort = () => kill(abortError(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (child.pid !== undefined) opts.onSpawn?.({ pid: child.pid, tool: file });
-    if (opts.input && child.stdin) {
-      // A child that exits before reading all of it (an error, a kill) closes the pipe: EPIPE is
-      // not a failure of its own, the exit status says what happened.
-      child.stdin.on('error', () => {});
-      const parts = opts.input instanceof Uint8Array ? [opts.input] : opts.input;
-      for (const part of parts.slice(0, -1)) child.stdin.write(part);
-      child.stdin.end(parts[parts.length - 1]);
-    }
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.on('spawn', (pid) => opts.onSpawn?.({ pid, tool: file }));
+    child.on('stdout', (chunk) => {
       if (failure) return;
       outBytes += chunk.length;
       if (outBytes > maxStdout) {
@@ -111,14 +147,16 @@ export function runTool(file: string, args: string[], opts: RunOptions = {}): Pr
           kill(e instanceof Error ? e : new Error(String(e)));
         }
     });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString('utf8');
+    child.on('stderr', (text) => {
+      err += text;
       if (err.length > 2 * STDERR_KEEP) err = err.slice(-STDERR_KEEP);
     });
-    child.on('error', (e: NodeJS.ErrnoException) => {
+    child.on('error', (e) => {
       // ENOENT/EACCES: spawn failed, no process exists; 'close' still follows.
       if (e.code === 'ENOENT' || e.code === 'EACCES')
         failure ??= new OcrUnavailable(`không tìm thấy ${file} — ${file} not found or not executable (${e.code})`, { cause: e });
+      // The spawn helper died under it (spawner.ts): its child was killed; the next call starts another.
+      else if (e.code === 'EHELPER') failure ??= new OcrUnavailable(`không chạy được ${file} — cannot run ${file}: ${e.message}`, { cause: e });
       else failure ??= e;
     });
     child.on('close', (code, sig) => {

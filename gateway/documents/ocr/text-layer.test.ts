@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveLimits } from '../limits.ts';
 import { pdfText } from '../sources/pdf.ts';
-import { textLayerSuffices } from './text-layer.ts';
+import { imagePdf } from '../../../tests/helpers/image-pdf.ts';
+import { pdfjsText } from '../sources/pdf.ts';
+import { cannotNeedOcr, imagesTooSmall, textLayerSuffices } from './text-layer.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../tests/fixtures/ocr');
 const read = (name: string) => pdfText(readFileSync(path.join(FIXTURES, name)), resolveLimits());
@@ -37,5 +39,44 @@ describe('textLayerSuffices: may the scan check skip poppler for a PDF the class
     const strip = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd');
     const broken = r.layout.map((p) => ({ ...p, rows: p.rows.map((row) => ({ ...row, cells: row.cells.map((c) => ({ ...c, text: strip(c.text) })) })) }));
     expect(textLayerSuffices(broken, r.pages)).toBe(false);
+  });
+});
+
+describe('imagesTooSmall: a PDF whose pages draw no large image cannot be a scan, whatever its text', () => {
+  const thin = ['Xin gui kem tai lieu cuoc hop.'];
+  const readDrawn = (image: Parameters<typeof imagePdf>[1]) => pdfText(imagePdf(thin, image), resolveLimits());
+  const asRead = (r: Awaited<ReturnType<typeof pdfText>>) => ({ pages: r.layout, pageCount: r.pages, imageShare: r.imageShare });
+
+  it('thin text and no image, or only a small one (a logo in a corner): yes, though the text layer does not suffice', async () => {
+    for (const image of ['none', 'corner'] as const) {
+      const r = await readDrawn(image);
+      expect(textLayerSuffices(r.layout, r.pages)).toBe(false);
+      expect(imagesTooSmall(asRead(r))).toBe(true);
+      expect(cannotNeedOcr(asRead(r))).toBe(true);
+    }
+  });
+
+  it('an image over the page, drawn by the page, by a form XObject or by an annotation’s appearance: no', async () => {
+    for (const image of ['page', 'form', 'annotation'] as const) {
+      const r = await readDrawn(image);
+      expect(r.imageShare).toEqual([1]);
+      expect(cannotNeedOcr(asRead(r))).toBe(false);
+    }
+  });
+
+  it('an annotation the fast reader does not draw (a watermark), a file pdfjs read, pages left unread: no', async () => {
+    const watermark = await readDrawn('watermark');
+    expect(watermark.imageShare).toEqual([null]);
+    expect(cannotNeedOcr(asRead(watermark))).toBe(false);
+    const byPdfjs = await pdfjsText(imagePdf(thin, 'none'), resolveLimits());
+    expect(byPdfjs.imageShare).toBeUndefined();
+    expect(imagesTooSmall(asRead(byPdfjs))).toBe(false);
+    const none = await readDrawn('none');
+    expect(imagesTooSmall({ ...asRead(none), pageCount: 2 })).toBe(false);
+  });
+
+  it('the scanned fixture: no', async () => {
+    const r = await read('decision-scan.pdf');
+    expect(cannotNeedOcr(asRead(r))).toBe(false);
   });
 });

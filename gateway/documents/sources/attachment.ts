@@ -18,6 +18,8 @@ export interface AttachmentText {
   pages: PageLayout[];
   /** PDF: pages in the file (`pages` holds those read: the first and last ones of a long file). */
   pageCount?: number;
+  /** PDF read by the fast reader: per page read, at most what share images cover, null if unknown (pdf.ts PdfText). */
+  imageShare?: Array<number | null>;
 }
 
 export type FileKind = 'pdf' | 'docx' | 'txt' | 'xml' | 'other';
@@ -73,6 +75,7 @@ async function readInto(out: AttachmentText, name: string, contentType: string, 
       out.layout = true;
       out.pages = r.layout;
       out.pageCount = r.pages;
+      if (r.imageShare) out.imageShare = r.imageShare;
       out.reasons.push(...r.reasons.map((x) => `${label}: ${x}`));
       break;
     }

@@ -117,3 +117,25 @@ export function drawAnnotations(pdf: PdfFile, page: PdfDict, drawForm: DrawForm,
     drawText(text, r[0] + 2, r[1] + Math.max(0, (r[3] - r[1] - size) / 2) + 0.2 * size, size);
   }
 }
+
+/**
+ * Whether the page has an annotation a viewer (poppler) draws and drawAnnotations does not: a visible
+ * one with an appearance, of a kind it skips or placed where it cannot tell, or past MAX_ANNOTS. The
+ * scan check cannot say such a page draws no large image (docs/ocr.md, "In the pipeline").
+ */
+export function undrawnAppearance(pdf: PdfFile, page: PdfDict): boolean {
+  const list = pdf.resolve(page.get('Annots'));
+  if (!Array.isArray(list)) return false;
+  if (list.length > MAX_ANNOTS) return true;
+  for (const ref of list) {
+    const annot = pdf.dict(ref);
+    if (!annot) continue;
+    const flags = Number(pdf.resolve(annot.get('F')) ?? 0);
+    const form = normalAppearance(pdf, annot);
+    if (!form || flags & (HIDDEN | NO_VIEW)) continue;
+    const subtype = (pdf.resolve(annot.get('Subtype')) as PdfName | undefined)?.n ?? '';
+    const rect = numbers(pdf, annot.get('Rect'), 4);
+    if (!DRAWN.has(subtype) || !rect || !placement(pdf, form, rect)) return true;
+  }
+  return false;
+}

@@ -5,7 +5,7 @@
  */
 import type { TextItem, PageBudget } from './pdf-fast.ts';
 import { decodeChar, fontOf, type Font } from './pdf-fonts.ts';
-import { Lexer, type PdfName, PdfRef, PdfStream, Unsupported, type PdfDict, type PdfFile, type PdfObj } from './pdf-objects.ts';
+import { Lexer, PdfName, PdfRef, PdfStream, Unsupported, type PdfDict, type PdfFile, type PdfObj } from './pdf-objects.ts';
 
 export type Matrix = [number, number, number, number, number, number];
 const mul = (m: Matrix, n: Matrix): Matrix => [
@@ -29,6 +29,34 @@ interface TextState {
 }
 
 /**
+ * The images a page's content draws, as the scan check needs them (docs/ocr.md, "In the pipeline"):
+ * `area` bounds, in square user-space units, what the images drawn so far cover — each image's unit
+ * square through the CTM, |a|+|c| wide and |b|+|d| high, never less than poppler's pdfimages counts for
+ * it — and `unknown` is set by anything that may draw an image the reader does not follow (an XObject
+ * it cannot find or run, a soft mask, a tiling pattern). Inline images already send a file to pdfjs.
+ */
+export interface ImageDraws {
+  area: number;
+  unknown: boolean;
+}
+
+/** Notes an XObject drawn that is not a form the reader runs: an image, or something it cannot tell. */
+function drawXObject(pdf: PdfFile, x: PdfObj | undefined, ctm: Matrix, draws: ImageDraws): void {
+  const subtype = x instanceof PdfStream ? pdf.resolve(x.dict.get('Subtype')) : undefined;
+  if (subtype instanceof PdfName && subtype.n === 'Image') draws.area += (Math.abs(ctm[0]) + Math.abs(ctm[2])) * (Math.abs(ctm[1]) + Math.abs(ctm[3]));
+  else draws.unknown = true;
+}
+
+/** A graphics state with a soft mask (a form that may draw images), or a tiling pattern (a content stream): not followed. */
+function hides(pdf: PdfFile, resources: PdfDict | null, kind: 'ExtGState' | 'Pattern', name: PdfObj | undefined): boolean {
+  if (!(name instanceof PdfName)) return false;
+  const v = pdf.resolve(pdf.dict(resources?.get(kind))?.get(name.n));
+  if (kind === 'Pattern') return v instanceof PdfStream || v === undefined;
+  const smask = pdf.resolve(pdf.dict(v)?.get('SMask'));
+  return smask !== undefined && !(smask instanceof PdfName && smask.n === 'None');
+}
+
+/**
  * Whether `text` may extend a run ending in `prev`: spaces drawn as glyphs keep their own runs
  * (a run of them is how some producers space the two columns apart, layout/rows.ts tells a word
  * gap from a column gap by them), so a run never grows past one.
@@ -45,7 +73,7 @@ function joins(prev: string, text: string): boolean {
  * tenth of an em either way) extends it instead of adding an item: producers that place every glyph
  * on its own (Td before each letter) would otherwise give thousands of one-letter runs per page,
  * each costing the line builder. A word gap (a fifth of an em and more, layout/rows.ts) is never
- * closed this way.
+ * closed this way. With `draws`, the images drawn are noted there (ImageDraws).
  */
 export function runContent(
   pdf: PdfFile,
@@ -56,6 +84,7 @@ export function runContent(
   budget: PageBudget,
   depth: number,
   join = true,
+  draws?: ImageDraws,
 ): void {
   const fontsDict = pdf.dict(resources?.get('Font'));
   const xobjects = pdf.dict(resources?.get('XObject'));
@@ -207,10 +236,17 @@ export function runContent(
           if (depth >= 4) throw new Unsupported('nested forms');
           const m = pdf.resolve(x.dict.get('Matrix'));
           const fm = (Array.isArray(m) && m.length === 6 ? m.map(Number) : [1, 0, 0, 1, 0, 0]) as Matrix;
-          runContent(pdf, pdf.decode(x), pdf.dict(x.dict.get('Resources')) ?? resources, mul(fm, ctm), out, budget, depth + 1, join);
-        }
+          runContent(pdf, pdf.decode(x), pdf.dict(x.dict.get('Resources')) ?? resources, mul(fm, ctm), out, budget, depth + 1, join, draws);
+        } else if (draws) drawXObject(pdf, x, ctm, draws);
         break;
       }
+      case 'gs':
+        if (draws && hides(pdf, resources, 'ExtGState', ops[ops.length - 1])) draws.unknown = true;
+        break;
+      case 'scn':
+      case 'SCN':
+        if (draws && hides(pdf, resources, 'Pattern', ops[ops.length - 1])) draws.unknown = true;
+        break;
       case 'BI':
         throw new Unsupported('inline image');
     }

@@ -18,6 +18,11 @@ export interface PdfText {
   reasons: string[];
   /** The pages read, as positioned rows, for the layout reader (layout/bands.ts). */
   layout: PageLayout[];
+  /**
+   * Fast reader only, one per page of `layout`: at most what share of the page images cover, null
+   * when it cannot tell (FastPdf.imageShare); the scan check reads it (documents/ocr/text-layer.ts).
+   */
+  imageShare?: Array<number | null>;
 }
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -104,8 +109,8 @@ function readReason(pages: number, wanted: number[], limits: ClassifyLimits): st
  * The fast path (pdf-fast.ts) for the common producers, pdfjs for everything else. pdfjs builds a
  * positioned item per glyph run and passes it between its "worker" and main sides, which costs
  * about 10 ms for a two-page document; the fast path reads the same runs in about 1 ms. In the
- * compiled gateway pdfjs runs on a thread that ends with the read, so its memory does not stay
- * (pdfjs-worker.ts).
+ * compiled gateway pdfjs runs on a thread of its own, kept for the next PDF and ended when idle or
+ * after a bomb, so its memory does not stay (pdfjs-worker.ts).
  */
 export async function pdfText(data: Uint8Array, limits: ClassifyLimits): Promise<PdfText> {
   return fastPdfText(data, limits) ?? (PDFJS_ON_THREAD ? pdfjsInThread(data, limits, TIME_BUDGET) : pdfjsText(data, limits));
@@ -122,14 +127,16 @@ export function fastPdfText(data: Uint8Array, limits: ClassifyLimits): PdfText |
     const budget = new PageBudget(5_000_000, Date.now() + limits.pdfTimeBudgetMs);
     const lines: string[] = [];
     const layout: PageLayout[] = [];
+    const imageShare: Array<number | null> = [];
     for (const n of wanted) {
       const rows = buildRows(visibleItems(doc.pageItems(n - 1, budget)), n - 1);
       layout.push({ ...doc.pageSize(n - 1), rows });
+      imageShare.push(doc.imageShare(n - 1));
       lines.push(...rowsToLines(rows), '');
     }
     if (!lines.some((l) => l.trim())) return null;
     const reasons = readReason(doc.pages, wanted, limits);
-    return { text: lines.join('\n'), pages: doc.pages, reasons, layout };
+    return { text: lines.join('\n'), pages: doc.pages, reasons, layout, imageShare };
   } catch (err) {
     if (err instanceof LimitExceeded) throw err;
     if (err instanceof OverBudget) return { text: '', pages: 0, reasons: [TIME_BUDGET], layout: [] };

@@ -193,6 +193,12 @@ let current: DecodeBudget | null = null;
 };
 
 let queue: Promise<unknown> = Promise.resolve();
+let decodedTotal = 0;
+
+/** Bytes the decode buffers of every document read in this thread grew by, together (DecodeBudget.grown): a pdfjs thread that decoded a lot is replaced (pdfjs-worker.ts). */
+export function decodedBytes(): number {
+  return decodedTotal;
+}
 
 /** Runs fn with `budget` charged for every pdfjs decode; one document at a time. */
 export function withDecodeBudget<T>(budget: DecodeBudget, fn: () => Promise<T>): Promise<T> {
@@ -202,6 +208,7 @@ export function withDecodeBudget<T>(budget: DecodeBudget, fn: () => Promise<T>):
       return await fn();
     } finally {
       current = null;
+      decodedTotal += budget.grown;
     }
   });
   queue = run.catch(() => undefined);

@@ -68,7 +68,7 @@ export async function pooledClassify(ctx: StageContext, pool: CpuPool): Promise<
     make((c) => ({ ...c, ...extra, kind: 'classify' as const })),
   );
   const reads = ((ctx.mime ??= {}).reads ??= []);
-  for (const r of result.reads) reads.push({ size: r.size, sha256: () => r.sha256, fullTextLayer: () => r.fullTextLayer });
+  for (const r of result.reads) reads.push({ size: r.size, sha256: () => r.sha256, noScan: () => r.noScan });
   return result;
 }
 

@@ -42,8 +42,8 @@ export interface ReadNote {
   size: number;
   /** SHA-256 of the bytes read (a PDF with a page count only: the others are never compared). */
   sha256: string | null;
-  /** The classifier read every page and each has a sound text layer (documents/ocr textLayerSuffices). */
-  fullTextLayer: boolean;
+  /** No page can need OCR: every page read, each with a sound text layer or no large image (documents/ocr cannotNeedOcr). */
+  noScan: boolean;
 }
 
 export interface TaskResults {

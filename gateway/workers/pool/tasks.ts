@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { classifyParsed, unparsedResult } from '../../documents/message.ts';
-import { textLayerSuffices } from '../../documents/ocr/text-layer.ts';
+import { cannotNeedOcr } from '../../documents/ocr/text-layer.ts';
 import type { ClassifyOptions } from '../../documents/types.ts';
 import { PermanentError, VanthuError } from '../../errors.ts';
 import { LimitExceeded } from '../../limits.ts';
@@ -110,7 +110,7 @@ export async function runTask(task: PoolTask): Promise<Done<PoolTask['kind']>> {
           reads.push({
             size: content.length,
             sha256: read.pageCount ? createHash('sha256').update(content).digest('hex') : null,
-            fullTextLayer: read.pageCount ? textLayerSuffices(read.pages, read.pageCount) : false,
+            noScan: read.pageCount ? cannotNeedOcr(read) : false,
           }),
       };
       let parsed: FullParse;

@@ -86,12 +86,15 @@ async function attachmentBytes(ctx: StageContext, a: StoredAttachment): Promise<
   return ctx.blobs.read(a.sha256);
 }
 
-/** The classifier of this job read every page of this PDF, and each has a full text layer that is not garbage. */
-function fullTextLayer(ctx: StageContext, a: StoredAttachment): boolean {
+/**
+ * The classifier of this job read every page of this PDF, and no page can need OCR: each has a full
+ * text layer that is not garbage, or draws no large image (documents/ocr/text-layer.ts cannotNeedOcr).
+ */
+function noScan(ctx: StageContext, a: StoredAttachment): boolean {
   for (const read of ctx.mime?.reads ?? []) {
     if (read.size !== a.size) continue;
     const sha256 = read.sha256();
-    if (sha256 !== null && sha256 === a.sha256) return read.fullTextLayer();
+    if (sha256 !== null && sha256 === a.sha256) return read.noScan();
   }
   return false;
 }
@@ -133,8 +136,8 @@ async function findScans(ctx: StageContext, stored: StoredScans): Promise<Scan[]
     const type = a.contentType.toLowerCase();
     const base = { idx: a.idx, sha256: a.sha256, name };
     if (type === 'application/pdf' || /\.pdf$/i.test(name)) {
-      // This job's classifier read every page of it and found a full, sound text layer: no scan.
-      if (fullTextLayer(ctx, a)) continue;
+      // This job's classifier read every page of it: each has a full, sound text layer, or no large image.
+      if (noScan(ctx, a)) continue;
       const known = await stored.pagesOf(a);
       if (known) {
         scans.push({ ...base, kind: 'pdf', pages: known, frames: 1 });
