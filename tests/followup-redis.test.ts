@@ -77,6 +77,21 @@ describe('the follow-up sync in Redis', () => {
     expect(left).toEqual([]);
   });
 
+  it("places a new document's reminder and escalation without reading whole jobs", async () => {
+    const ids = await insertDocs(2, { status: 'assigned', dueDate: '2026-12-20' });
+    sent.length = 0;
+    expect(await followup.sync()).toBe(2);
+    // Per document: one EXISTS, the two adds, one read of each job's data (was a read of each whole job before and after its add).
+    expect(sent.filter((c) => c === 'hgetall')).toEqual([]);
+    expect(sent.filter((c) => c !== 'evalsha')).toEqual(['exists', 'hget', 'hget', 'exists', 'hget', 'hget']);
+    for (const id of ids) {
+      expect((await followup.queue.getJob(`reminder-${id}`))?.data).toMatchObject({ kind: 'reminder', dueDate: '2026-12-20' });
+      expect((await followup.queue.getJob(`escalate-${id}`))?.data).toMatchObject({ kind: 'escalate', dueDate: '2026-12-20' });
+    }
+    const left = await database.db.select().from(documents).where(eq(documents.followupPending, true));
+    expect(left).toEqual([]);
+  });
+
   it('still removes the reminder and escalation of a document that closes', async () => {
     const [id] = await insertDocs(1, { dueDate: '2026-12-20' });
     await followup.sync();

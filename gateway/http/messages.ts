@@ -37,6 +37,40 @@ export async function canReadMessage(db: Database['db'], p: Principal, id: strin
   return !!facts && messageAccess(p, facts) === 'full';
 }
 
+/**
+ * A message, its stage rows and what the registry made of it, as of one moment: the pipeline writes
+ * a stage's row and the message row in one statement, and a poll must see both together (read
+ * apart, it could see the parse stage done with the subject it wrote still empty, or the message
+ * decided without its register stage). The outcome too: read after the snapshot, a poll saw a
+ * message still "accepted", with no stage done, already registered (the pipeline finished in
+ * between) — `vanthu demo` read that as no signatures.
+ *
+ * On PostgreSQL a repeatable-read, read-only transaction. On the embedded database a plain one is
+ * already one moment: its one connection runs nothing else from BEGIN to the end of the
+ * transaction (docs/architecture.md "The accept lane"), and the mode would be one more statement
+ * (`set transaction` after the client's BEGIN), a round trip to the database thread, per read
+ * (tests/statements-per-message.test.ts). On PostgreSQL drizzle says it in the BEGIN.
+ */
+export async function messageSnapshot(
+  database: Database,
+  p: Principal,
+  id: string,
+): Promise<{
+  message: typeof inboundMessages.$inferSelect | undefined;
+  stages: Array<typeof messageStages.$inferSelect>;
+  outcomes: Map<string, MessageOutcome[]>;
+}> {
+  return database.db.transaction(
+    async (tx) => {
+      const [m] = await tx.select().from(inboundMessages).where(eq(inboundMessages.id, id));
+      if (!m) return { message: m, stages: [], outcomes: new Map<string, MessageOutcome[]>() };
+      const stages = await tx.select().from(messageStages).where(eq(messageStages.messageId, m.id));
+      return { message: m, stages, outcomes: await messageOutcomes(tx, p, [m.id]) };
+    },
+    database.kind === 'pglite' ? undefined : { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
 export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): Promise<void> {
   const { db } = deps.database;
   // Published unit addresses, and reply addresses act+<token>@<unit domain> (docs/act-by-email.md).
@@ -91,20 +125,7 @@ export async function messageRoutes(app: FastifyInstance, deps: MessagesDeps): P
     { config: { permission: 'messages.read' }, schema: { summary: 'One message with its stage results and attachments', params: idParam } },
     async (req, reply) => {
       if (!(await canReadMessage(db, req.principal!, req.params.id))) return reply.code(404).send(notFound);
-      // One snapshot: the pipeline writes a stage's row and the message row in one statement, and a
-      // poll must see both as of one moment (read apart, it could see the parse stage done with the
-      // subject it wrote still empty, or the message decided without its register stage).
-      // The outcome too: read after the snapshot, a poll saw a message still "accepted", with no stage
-      // done, already registered (the pipeline finished in between) — `vanthu demo` read that as no signatures.
-      const { message, stages, outcomes } = await db.transaction(
-        async (tx) => {
-          const [m] = await tx.select().from(inboundMessages).where(eq(inboundMessages.id, req.params.id));
-          if (!m) return { message: m, stages: [], outcomes: new Map<string, MessageOutcome[]>() };
-          const stages = await tx.select().from(messageStages).where(eq(messageStages.messageId, m.id));
-          return { message: m, stages, outcomes: await messageOutcomes(tx, req.principal!, [m.id]) };
-        },
-        { isolationLevel: 'repeatable read', accessMode: 'read only' },
-      );
+      const { message, stages, outcomes } = await messageSnapshot(deps.database, req.principal!, req.params.id);
       if (!message) return reply.code(404).send(notFound);
       const attachments = await db.select().from(messageAttachments).where(eq(messageAttachments.messageId, message.id)).orderBy(messageAttachments.idx);
       const ocr = (await ocrProgress(deps.database, [message.id])).get(message.id) ?? null;

@@ -62,19 +62,38 @@ export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date, alongside
 }
 
 /**
- * Appends entries in order, in two statements whatever their number: the head takes the next
+ * The audit head taken for `count` entries by a statement of the caller's, in the same transaction:
+ * intake takes it with the book number, one statement for both (registry/intake/intake.ts).
+ */
+export interface TakenHead {
+  seq: string | number;
+  hash: string;
+  count: number;
+}
+
+/**
+ * The statement that takes the next `count` sequence numbers (columns `seq`, the last of them, and
+ * `hash`): the head row's lock is held to the commit. No row when the head row is missing.
+ */
+function takeAuditHead(count: number): SQL {
+  return sql`update audit_head set seq = seq + ${count} where id = 1 returning seq, hash`;
+}
+
+/**
+ * Appends entries in order, in two statements whatever their number (one when the caller took
+ * the head in a statement of its own: `taken`): the head takes the next
  * sequence numbers (and keeps its row lock to the commit, so appends serialise), then one
  * statement inserts the rows and moves the head's hash. `alongside`, a data-modifying statement
  * (insert or update), runs in that second statement: the change the entries record, written with
  * them (intake's document row). The head row exists from migration 0010 on; a database without it
  * (rows deleted by hand) gets it at its first append.
  */
-export async function appendAudits(tx: Tx, entries: AuditEntry[], at: Date, alongside?: SQL): Promise<number[]> {
+export async function appendAudits(tx: Tx, entries: AuditEntry[], at: Date, alongside?: SQL, taken?: TakenHead | null): Promise<number[]> {
   if (!entries.length) throw new Error('appendAudits: no entries');
+  if (taken && taken.count !== entries.length) throw new Error(`appendAudits: head taken for ${taken.count} entries, ${entries.length} given`);
   const via = auditVia.getStore();
-  const take = () =>
-    rows<{ seq: string | number; hash: string }>(tx, sql`update audit_head set seq = seq + ${entries.length} where id = 1 returning seq, hash`);
-  let [head] = await take();
+  const take = () => rows<{ seq: string | number; hash: string }>(tx, takeAuditHead(entries.length));
+  let [head] = taken ? [taken] : await take();
   if (!head) {
     await tx.execute(sql`insert into audit_head (id, seq, hash) values (1, 0, ${GENESIS}) on conflict do nothing`);
     [head] = await take();

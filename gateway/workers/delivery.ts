@@ -38,7 +38,8 @@ export class DeliveryQueue {
       ids.map((id) => ({
         name: 'deliver',
         data: { id },
-        opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 },
+        // Removed when completed: the delivery row is the record, and a kept job cost a ZADD and a trim (docs/architecture.md).
+        opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: true, removeOnFail: 5000 },
       })),
     );
   }

@@ -86,7 +86,9 @@ export class MessageJobQueue {
       ids.map((id) => ({
         name,
         data: { id },
-        opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 },
+        // A completed job is removed at once: the row says the message is done, and keeping 1,000
+        // cost every job a ZADD and a trim (bench/e2e/FINDINGS.md, "Tenth round, second wave").
+        opts: { jobId: id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: true, removeOnFail: 5000 },
       })),
     );
   }

@@ -3,7 +3,7 @@
  * caller's transaction: the row lock serialises concurrent registrations, and a rolled-back
  * transaction gives its number back, so numbers are unique and gap-free from 1 each year.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../store/db.ts';
 import { newId } from '../../store/ids.ts';
 import { appendAudit } from '../audit.ts';
@@ -13,13 +13,18 @@ import { outgoingEntries } from '../schema.ts';
 
 export type BookKind = 'incoming' | 'outgoing';
 
+/**
+ * The statement that takes the next number (column `last`): the year's first number creates the
+ * row, every later one takes the row lock and counts on. Intake runs it inside a statement of its
+ * own (gateway/registry/intake/intake.ts `bookAndAuditHead`).
+ */
+export function nextBookNumberSql(unitId: string, year: number, kind: BookKind): SQL {
+  return sql`insert into book_counters as c (unit_id, year, kind, last) values (${unitId}, ${year}, ${kind}, 1)
+        on conflict (unit_id, year, kind) do update set last = c.last + 1 returning c.last`;
+}
+
 export async function nextBookNumber(tx: Tx, unitId: string, year: number, kind: BookKind): Promise<number> {
-  // One statement: the year's first number creates the row, every later one takes the row lock and counts on.
-  const [r] = await rows<{ last: number }>(
-    tx,
-    sql`insert into book_counters as c (unit_id, year, kind, last) values (${unitId}, ${year}, ${kind}, 1)
-        on conflict (unit_id, year, kind) do update set last = c.last + 1 returning c.last`,
-  );
+  const [r] = await rows<{ last: number }>(tx, nextBookNumberSql(unitId, year, kind));
   return Number(r.last);
 }
 

@@ -43,7 +43,8 @@ export interface BookEntry {
 
 /**
  * The book entry of a document: the next number of the unit's book for the year (taken in the
- * caller's transaction), the deadline and the route. Writes nothing to the document: intake writes
+ * caller's transaction, by `takeNumber` when given: intake's statement that also takes the audit
+ * head), the deadline and the route. Writes nothing to the document: intake writes
  * the row once with it (gateway/registry/intake/intake.ts), registerInTx updates one that waited.
  */
 export async function bookEntry(
@@ -52,10 +53,11 @@ export async function bookEntry(
   doc: Pick<DocumentRow, 'unitId' | 'dueDate' | 'dueSource' | 'typeCode' | 'urgency'>,
   route: RoutingSuggestion,
   at: Date,
+  takeNumber: (year: number) => Promise<number> = (year) => nextBookNumber(tx, doc.unitId, year, 'incoming'),
 ): Promise<BookEntry> {
   const today = localDate(at, rt.tz);
   const year = Number(today.slice(0, 4));
-  const number = await nextBookNumber(tx, doc.unitId, year, 'incoming');
+  const number = await takeNumber(year);
   const deadline = doc.dueDate
     ? { dueDate: doc.dueDate, source: doc.dueSource ?? 'document' }
     : computeDeadline(rt.config.registry, rt.calendar, { unitId: doc.unitId, typeCode: doc.typeCode, urgency: doc.urgency, statedDate: null, from: today });

@@ -8,11 +8,12 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Classification } from '../../documents/types.ts';
 import { newId } from '../../store/ids.ts';
 import type { inboundMessages } from '../../store/schema.ts';
-import { appendAudit, appendAudits, type AuditEntry } from '../audit.ts';
+import { appendAudit, appendAudits, type AuditEntry, type TakenHead } from '../audit.ts';
 import { lockKey, rows, type Tx } from '../db.ts';
 import { dedupKey, fieldsFromClassification, searchText, type DocFields } from './fields.ts';
 import { ALERT_ACTION, alertRaised, duplicateAlertReason, duplicateDifferences, type Difference, type DuplicateAlert } from './integrity.ts';
 import { decide, unitPolicy, type Action, type PolicyInput, type VerifyResult } from './decide.ts';
+import { nextBookNumberSql } from '../books/books.ts';
 import { bookEntry, routeFor, type DocumentRow } from '../books/register.ts';
 import type { RoutingSuggestion } from '../workflow/routing.ts';
 import type { RegistryRuntime } from '../runtime.ts';
@@ -136,8 +137,9 @@ const ACTION_OF: Record<string, Action> = { review: 'review', quarantined: 'quar
  * appends its audit entries (appendAudits).
  */
 async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promise<{ outcome: IntakeOutcome; followup: boolean }> {
-  // Duplicate detection and insertion must not interleave between workers of the same unit.
-  await lockKey(tx, `intake:${u.unitId}`);
+  // Duplicate detection and insertion must not interleave between workers of the same unit
+  // (PostgreSQL; the embedded database runs one transaction at a time: lockKey).
+  await lockKey(tx, rt.database.kind, `intake:${u.unitId}`);
   const key = dedupKey(u.fields);
   const { existing, original } = await readUnit(tx, u.unitId, u.message.id, key, u.hashes, u.parse?.messageId ?? u.message.messageId);
   if (existing && existing.status !== 'review') return { outcome: outcomeOf(existing, ACTION_OF[existing.status] ?? 'register'), followup: false };
@@ -210,14 +212,21 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
       data: { inboundId: u.message.id, unitId: u.unitId, decision: decision.action, reasons: decision.reasons, linkedTo: decision.linkTo },
     },
   ];
-  // Registered at once: the row is written with its book entry, and both audit entries with it.
-  const entry = decision.action === 'register' ? await bookEntry(tx, rt, { unitId: u.unitId, ...values }, u.route, at) : null;
+  // Registered at once: the row is written with its book entry, and both audit entries with it;
+  // the book number and the audit head for the two entries are taken in one statement.
+  let head: TakenHead | null = null;
+  const take = async (year: number) => {
+    const r = await bookAndAuditHead(tx, u.unitId, year, entries.length + 1);
+    head = r.head;
+    return r.number;
+  };
+  const entry = decision.action === 'register' ? await bookEntry(tx, rt, { unitId: u.unitId, ...values }, u.route, at, take) : null;
   if (entry) entries.push({ actor: SYSTEM, action: 'document.register', entity: 'document', entityId: id, data: entry.audit });
   const row = { ...values, ...entry?.set };
   const write = existing
     ? tx.update(documents).set(row).where(eq(documents.id, existing.id))
     : tx.insert(documents).values({ id, unitId: u.unitId, inboundId: u.message.id, arrivalAt: u.message.receivedAt, createdAt: at, ...row });
-  await appendAudits(tx, entries, at, write.getSQL());
+  await appendAudits(tx, entries, at, write.getSQL(), head);
   if (original && differences.length && !(await alertRaised(tx, original.id, id))) {
     const alert: DuplicateAlert = {
       duplicateId: id,
@@ -304,6 +313,23 @@ async function readUnit(
         }
       : null,
   };
+}
+
+/**
+ * The unit's next incoming book number and the audit head for `count` entries, in one statement
+ * (docs/architecture.md "Database writes"). The counter row is locked before the head row, the
+ * order every registration takes them in (bookEntry, then appendAudits): the head's update waits
+ * for the number (`exists` on it). `head` is null when the head row is missing (appendAudits then
+ * creates it).
+ */
+async function bookAndAuditHead(tx: Tx, unitId: string, year: number, count: number): Promise<{ number: number; head: TakenHead | null }> {
+  const [r] = await rows<{ last: number; seq: string | number | null; hash: string | null }>(
+    tx,
+    sql`with n as (${nextBookNumberSql(unitId, year, 'incoming')}),
+  h as (update audit_head set seq = seq + ${count} where id = 1 and exists (select 1 from n) returning seq, hash)
+select n.last, h.seq, h.hash from n left join h on true`,
+  );
+  return { number: Number(r.last), head: r.seq === null || r.hash === null ? null : { seq: r.seq, hash: r.hash, count } };
 }
 
 async function findOutgoing(tx: Tx, unitId: string, notation: string | null): Promise<string | null> {
