@@ -186,37 +186,35 @@ export class FollowupScheduler {
     const now = this.rt.clock.now();
     const t = fireTimes(this.rt, doc.unitId, dueDate, localDate(doc.registeredAt ?? now, this.rt.tz));
     let settled = true;
+    // A reminder whose escalation time has passed says nothing new.
+    const fireAt = (kind: 'reminder' | 'escalate'): Date | null => (kind === 'escalate' ? t.escalateAt : t.escalateAt <= now ? null : t.reminderAt);
+    const add = (kind: 'reminder' | 'escalate', at: Date) =>
+      this.queue.add(kind, { kind, docId: doc.id, dueDate, fireAt: at.getTime() }, jobOpts(`${kind}-${doc.id}`, Math.max(0, at.getTime() - now.getTime())));
     // Neither job there (a document just registered with a deadline): no old job to read or
     // replace, so the adds go out together and one pipelined read of their data checks them — a
     // sync of another gateway may have placed one first (bench/e2e/FINDINGS.md, "Tenth round, second wave").
     const keys = [`reminder-${doc.id}`, `escalate-${doc.id}`].map((id) => this.queue.toKey(id));
     if (!(await this.connection.exists(...keys))) {
-      const fire = { reminder: t.escalateAt <= now ? null : t.reminderAt, escalate: t.escalateAt };
-      const kinds = (['reminder', 'escalate'] as const).filter((k) => fire[k]);
-      await Promise.all(
-        kinds.map((kind) => {
-          const at = (fire[kind] as Date).getTime();
-          return this.queue.add(kind, { kind, docId: doc.id, dueDate, fireAt: at }, jobOpts(`${kind}-${doc.id}`, Math.max(0, at - now.getTime())));
-        }),
-      );
+      const kinds = (['reminder', 'escalate'] as const).filter((k) => fireAt(k));
+      await Promise.all(kinds.map((kind) => add(kind, fireAt(kind) as Date)));
       const read = this.connection.pipeline();
       for (const kind of kinds) read.hget(this.queue.toKey(`${kind}-${doc.id}`), 'data');
       const placed = (await read.exec()) ?? [];
       return placed.every(([err, data]) => !err && typeof data === 'string' && (JSON.parse(data) as { dueDate?: string }).dueDate === dueDate);
     }
-    const put = async (kind: 'reminder' | 'escalate', at: Date | null) => {
+    const put = async (kind: 'reminder' | 'escalate') => {
       const jobId = `${kind}-${doc.id}`;
       const existing = await this.queue.getJob(jobId);
       if (existing?.data && 'dueDate' in existing.data && existing.data.dueDate === dueDate) return;
       if (existing) await existing.remove().catch(() => undefined);
-      // A reminder whose escalation time has passed says nothing new.
-      if (!at || (kind === 'reminder' && t.escalateAt <= now)) return;
-      await this.queue.add(kind, { kind, docId: doc.id, dueDate, fireAt: at.getTime() }, jobOpts(jobId, Math.max(0, at.getTime() - now.getTime())));
+      const at = fireAt(kind);
+      if (!at) return;
+      await add(kind, at);
       const placed = await this.queue.getJob(jobId);
       if (!placed || !('dueDate' in placed.data) || placed.data.dueDate !== dueDate) settled = false; // an old one was running
     };
-    await put('reminder', t.reminderAt);
-    await put('escalate', t.escalateAt);
+    await put('reminder');
+    await put('escalate');
     return settled;
   }
 
