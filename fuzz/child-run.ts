@@ -116,8 +116,10 @@ export function runChild(ctx: ChildContext, task: Task, from: number, lastTry: b
     child.on('message', (m: FromChild) => {
       switch (m.t) {
         case 'ready':
+          // CPU counts from here: the child's start-up (loading tsx and the target) is not an input's.
           phase = 'run';
           lastStart = Date.now();
+          cpuAtStart = (child.pid ? procStat(child.pid)?.cpuMs : null) ?? 0;
           break;
         case 'start':
           // Decided to kill: the child may finish that input while it writes its stack and start

@@ -31,7 +31,43 @@ process.once('message', async (job) => {
 });
 `;
 
+// Set up, then idle a moment before the first input (a loaded machine delivers the messages apart).
+const SLOW_FIRST = `
+const send = (m) => new Promise((resolve) => process.send(m, undefined, {}, () => resolve()));
+process.once('message', async (job) => {
+  await send({ t: 'ready', seeds: {} });
+  await new Promise((r) => setTimeout(r, 600));
+  for (let i = job.from; i < job.to; i++) {
+    await send({ t: 'start', i, phase: 'gen', rss: 0 });
+    await send({ t: 'start', i, phase: 'run', rss: 0 });
+  }
+  await send({ t: 'done' });
+  process.exit(0);
+});
+`;
+
 describe('fuzz watchdog', () => {
+  it("does not count the child's start-up CPU against the time before its first input", async () => {
+    const module = join(dir, 'slow-first.mjs');
+    writeFileSync(module, SLOW_FIRST);
+    const task: Task = { target: 'cms', from: 0, to: 3 };
+    const summary: TargetSummary = { inputs: 0, crashes: 0, hangs: 0, rssExceeded: 0, peakRssMb: 0, seconds: 0, inputsPerSecond: 0, restarts: 0 };
+    const recorded: number[] = [];
+    const ctx: ChildContext = {
+      opts: { seed: 1, timeoutMs: 200, maxRssMb: 4096, minimizeMs: 0 },
+      stats: new Map([['cms', summary]]),
+      known: new Set(),
+      record: (_task, _kind, index) => recorded.push(index),
+      updateMinimized: () => {},
+      inputAt: async () => null,
+      childModule: module,
+    };
+    const r = await runChild(ctx, task, 0, false);
+    expect(recorded).toEqual([]);
+    expect(r).toMatchObject({ done: true, resume: 3 });
+    expect(summary.inputs).toBe(3);
+  }, 60_000);
+
   it('blames a hang on the input that was running when it decided, and resumes at the one after it', async () => {
     const module = join(dir, 'stand-in.mjs');
     writeFileSync(module, STAND_IN);
