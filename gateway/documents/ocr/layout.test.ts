@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutBlocks } from '../layout/bands.ts';
 import { hasBoxes, type OcrPageBoxes, ocrLayouts, ocrPageLayout } from './layout.ts';
 import { parseOsd, rotatePlanes, rotateQuarter, standing, turnedIsBetter } from './orient.ts';
-import { unrotatePoint } from './raster.ts';
+import { unrotatePoint } from './deskew.ts';
 import { textQuality } from './text-quality.ts';
 
 /** An A4 page at 300 dpi with lines of words: [x (px), y top (px), text], 40 px high words. */

@@ -13,7 +13,7 @@
  */
 import { buildRows } from '../layout/rows.ts';
 import type { PageLayout, Run } from '../layout/types.ts';
-import { unrotatePoint } from './raster.ts';
+import { unrotatePoint } from './deskew.ts';
 
 /** A word as stored in message_ocr.result: text, confidence, box (px) and tesseract line index. */
 export type BoxedWord = [text: string, conf: number, x: number, y: number, w: number, h: number, line: number];

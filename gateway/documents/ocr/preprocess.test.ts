@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { rotateQuarter } from './orient.ts';
 import { preprocess } from './preprocess.ts';
-import { estimateSkew, type GrayImage, rotateGray, type RgbImage } from './raster.ts';
+import { type GrayImage, type RgbImage } from './raster.ts';
+import { estimateSkew, rotateGray } from './deskew.ts';
 import { binarizeArgs } from './read-page.ts';
 
 /**

@@ -10,7 +10,8 @@
  * tesseract 5 itself, `-c thresholding_method=2`, or in JavaScript for tesseract 4) remain options;
  * the corpus read worse and slower with them.
  */
-import { binarizeOtsu, binarizeSauvolaSteps, drainAsync, estimateSkewSteps, type GrayImage, type RgbImage, rotateGraySteps, toGraySteps } from './raster.ts';
+import { binarizeOtsu, binarizeSauvolaSteps, drainAsync, type GrayImage, type RgbImage, toGraySteps } from './raster.ts';
+import { estimateSkewSteps, rotateGraySteps } from './deskew.ts';
 import { isPlanes, type PagePlanes } from './planes.ts';
 import { abortError } from './run.ts';
 import type { OcrOptions } from './types.ts';

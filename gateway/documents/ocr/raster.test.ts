@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  binarizeOtsu,
-  binarizeSauvola,
-  encodePgm,
-  estimateSkew,
-  type GrayImage,
-  otsuThreshold,
-  parsePnm,
-  PnmError,
-  type RgbImage,
-  reduce,
-  rotateGray,
-  toGray,
-  unrotatePoint,
-} from './raster.ts';
+import { binarizeOtsu, binarizeSauvola, encodePgm, type GrayImage, otsuThreshold, parsePnm, PnmError, type RgbImage, toGray } from './raster.ts';
+import { estimateSkew, reduce, rotateGray, unrotatePoint } from './deskew.ts';
 
 /** A white page with black horizontal "text lines" (dashes), as a grey image. */
 function page(width = 800, height = 1000): GrayImage {

@@ -14,7 +14,7 @@
  */
 import { wordKey } from '../../documents/ocr/confidence.ts';
 import { ocrLayouts, type BoxedWord, type OcrPageBoxes } from '../../documents/ocr/layout.ts';
-import { unrotatePoint } from '../../documents/ocr/raster.ts';
+import { unrotatePoint } from '../../documents/ocr/deskew.ts';
 import { layoutBlocks } from '../../documents/layout/bands.ts';
 import { documentLines, fieldSources, rowBlocks, type FieldSource, type Span, type SpanField } from '../../documents/layout/spans.ts';
 import { foldDiacritics } from '../../documents/text.ts';
