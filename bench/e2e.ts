@@ -37,7 +37,7 @@ import { SMTPServer } from 'smtp-server';
 import { Redis } from 'ioredis';
 import { log, percentiles, sleep } from './e2e/common.ts';
 import { buildMessages, DEFAULT_MIX, loadCorpus, pdfTemplate } from './e2e/corpus.ts';
-import { type Gateway, profiles, startGateway } from './e2e/gateway.ts';
+import { type Gateway, profiles, startGateway, TOKEN } from './e2e/gateway.ts';
 import { bigPhase, burstPhase, type Ctx, pacedPhase, serialPhase } from './e2e/phases.ts';
 import { makeBenchPki } from './e2e/pki.ts';
 import { cpuDelta, cpuSnapshot, round, RssSampler } from './e2e/procstat.ts';
@@ -240,6 +240,7 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, settleMs - (performance.now() - finalAt)));
     }
     const rssSettledMb = settleMs > 0 ? round(sampler.sample() / 1024) : null;
+    const memoryTrim = await trimCounters(gw.api);
     const rssPeakByProcess = Object.fromEntries(Object.entries(sampler.peakByProcess).map(([k, v]) => [k, round(v / 1024)]));
     sampler.stop();
     log('stopping the gateway');
@@ -331,6 +332,8 @@ async function main(): Promise<void> {
         final: rssFinalMb,
         settled: rssSettledMb,
         settled_after_s: settleMs > 0 ? Number(values.settle) : null,
+        // The idle trim (gateway/memory-trim.ts; VANTHU_MEMORY_TRIM=off for the A/B): calls, MB given back, ms in them.
+        trim: memoryTrim,
         peak_by_process: rssPeakByProcess,
         burst_peak: burst.rssPeakMb,
         paced_peak: pacedRun.rssPeakMb,
@@ -408,6 +411,18 @@ async function main(): Promise<void> {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+/** The idle trim's counters from /metrics; null when the gateway has none (trim off or older code). */
+async function trimCounters(api: string): Promise<{ trims: number; released_mb: number; ms: number } | null> {
+  const text = await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then(
+    (r) => r.text(),
+    () => '',
+  );
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const trims = read('vanthu_memory_trims_total');
+  if (Number.isNaN(trims)) return null;
+  return { trims, released_mb: round(read('vanthu_memory_trimmed_bytes_total') / 2 ** 20), ms: round(read('vanthu_memory_trim_seconds_total') * 1000) };
 }
 
 main().then(

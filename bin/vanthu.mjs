@@ -3,9 +3,9 @@
 // build is up to date with the sources (bin/build.mjs: a manifest of their mtimes), builds it when
 // it is missing or stale, and runs the TypeScript through tsx when no build can be had (esbuild
 // failed, another process is building, or VANTHU_TSX=1). `--version` needs neither.
-// Durable accepts and checkpoints are fsync-heavy: give libuv more than its default four threads.
-// Must be set before the first asynchronous file operation, hence before anything is imported.
-process.env.UV_THREADPOOL_SIZE ??= '16';
+// libuv's threadpool (file operations, fsyncs) keeps its default four threads unless the
+// environment that starts Node sets UV_THREADPOOL_SIZE: setting it here is too late, Node's ES
+// module loader has already started the pool to read this file (docs/operations.md "Threads").
 const argv = process.argv.slice(2);
 
 if (argv.length === 1 && ['--version', '-V', 'version'].includes(argv[0])) {

@@ -57,6 +57,7 @@ import { createMailer } from './notify/mailer.ts';
 import { probeOcr } from './documents/ocr/index.ts';
 import { OcrQueue, ocrTools, startOcrWorker } from './workers/ocr.ts';
 import { LocalFirstTransport } from './notify/local.ts';
+import { startMemoryTrim, type MemoryTrimmer } from './memory-trim.ts';
 
 /** What one process runs (not a user's role: that is UserRole, gateway/config/registry.ts). */
 export type ProcessRole = 'all' | 'gateway' | 'worker';
@@ -77,8 +78,8 @@ export interface Vanthu {
   mail: { transport: LocalFirstTransport; mailer: Mailer };
   /** Outgoing documents: the delivery queue (gateway/workers/delivery.ts). */
   outgoing: { queue: DeliveryQueue } | null;
-  /** Prometheus metrics of this process (GET /metrics) and the document changes live lists hear (GET /api/events). */
-  telemetry: { metrics: GatewayMetrics; events: DocumentEventHub };
+  /** Prometheus metrics of this process (GET /metrics), the document changes live lists hear (GET /api/events), the idle trim (memory-trim.ts). */
+  telemetry: { metrics: GatewayMetrics; events: DocumentEventHub; trim: MemoryTrimmer | null };
   stop(): Promise<void>;
 }
 
@@ -144,6 +145,9 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
     if (config.registry.actByMail.enabled) actKey(config);
     const mailer = createMailer(rt.db, config, rt.clock, transport);
     stops.push(async () => transport.close());
+    const metrics = new GatewayMetrics();
+    const trim = startMemoryTrim(log, metrics.registry);
+    stops.push(async () => trim?.stop());
     const app: Vanthu = {
       config,
       database,
@@ -157,7 +161,7 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
       registry: null,
       mail: { transport, mailer },
       outgoing: null,
-      telemetry: { metrics: new GatewayMetrics(), events: eventHub(redis.options, config, stops) },
+      telemetry: { metrics, events: eventHub(redis.options, config, stops), trim },
       stop,
     };
     app.registry = { rt, followup: await startFollowup(app, rt, role, log, stops) };
@@ -186,6 +190,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
     maxPackedBytes: config.ingest.maxPackedBytes,
     onCommitted: (ids) => {
       app.telemetry.metrics.accepted(ids.length);
+      app.telemetry.trim?.work();
       void enqueueAccepted(database, queue, ids, log);
     },
     onCheckpointError: (err) => log.error({ err: (err as Error).message }, 'accept journal checkpoint or unpacking failed; will retry'),
@@ -286,6 +291,7 @@ async function startWorker(app: Vanthu, log: Logger, stops: Array<() => Promise<
     conn,
     app.config.ingest.concurrency,
   );
+  app.telemetry.trim?.watch(worker);
   stops.push(async () => {
     await worker.close();
     conn.disconnect();
@@ -316,6 +322,7 @@ async function startOcr(app: Vanthu, log: Logger, stops: Array<() => Promise<unk
   const ingest = new IngestQueue(producerConnection(app.redis.options), config.redis.prefix);
   const deps = { database: app.database, blobs: app.blobs, config, log: log.child({ component: 'ocr' }), clock: app.registry?.rt.clock ?? systemClock, ingest };
   const ocr = startOcrWorker(deps, conn);
+  app.telemetry.trim?.watch(ocr.worker);
   stops.push(async () => {
     await ocr.close();
     conn.disconnect();
@@ -343,6 +350,7 @@ async function startFollowup(
   if (role === 'gateway') return followup;
   const workerConn = workerConnection(app.redis.options);
   const worker = startFollowupWorker({ rt, mailer: app.mail.mailer, blobs: app.blobs }, workerConn, app.config.redis.prefix);
+  app.telemetry.trim?.watch(worker);
   stops.push(async () => {
     // A mail job stuck on a slow remote server must not hold the shutdown: after a grace period
     // the worker is closed by force and the job runs again later (its mail key prevents a resend
@@ -377,6 +385,7 @@ function startDelivery(app: Vanthu, rt: RegistryRuntime, role: ProcessRole, log:
     },
     conn,
   );
+  app.telemetry.trim?.watch(worker);
   const run = () => {
     void queue.sweep(rt.db).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'delivery sweep failed'));
     // Drafts a crash left "issuing" are issued or given back to the clerk (docs/issuance.md, "A crash while issuing").

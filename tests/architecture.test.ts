@@ -13,7 +13,25 @@ const ROOT = path.resolve(import.meta.dirname, '..', 'gateway');
 
 /** Lowest first. A module may import its own layer and the ones below, never one above. */
 const LAYERS: Array<{ layer: string; units: string[] }> = [
-  { layer: 'leaf', units: ['clock.ts', 'errors.ts', 'limits.ts', 'log.ts', 'sanitize.ts', 'config', 'documents', 'trust', 'store', 'mail', 'accept'] },
+  {
+    layer: 'leaf',
+    units: [
+      'clock.ts',
+      'errors.ts',
+      'heap-release.ts',
+      'limits.ts',
+      'log.ts',
+      'memory-trim.ts',
+      'memory-released.ts',
+      'sanitize.ts',
+      'config',
+      'documents',
+      'trust',
+      'store',
+      'mail',
+      'accept',
+    ],
+  },
   { layer: 'domain', units: ['registry', 'outgoing'] },
   { layer: 'pipeline', units: ['workers'] },
   { layer: 'adapter', units: ['smtp', 'imap', 'haraka', 'http', 'notify'] },

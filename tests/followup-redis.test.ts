@@ -28,7 +28,11 @@ describe('the follow-up sync in Redis', () => {
   let database: Database;
   let redis: Redis;
   let followup: FollowupScheduler;
+  let rt: ReturnType<typeof createRuntime>;
+  let prefix: string;
   const sent: string[] = [];
+  /** The number of commands sent when each socket write went out (a pipeline is one write). */
+  const writes: number[] = [];
   const clock = new ManualClock('2026-11-23T02:00:00Z');
 
   beforeAll(async () => {
@@ -40,16 +44,24 @@ describe('the follow-up sync in Redis', () => {
     await database.migrate();
     const blobs = new BlobStore(path.join(storage.dataDir, 'blobs'));
     await blobs.init();
-    const rt = createRuntime({ database, config, log: silentLogger, clock, blobs });
+    rt = createRuntime({ database, config, log: silentLogger, clock, blobs });
     const url = new URL(TEST_REDIS_URL);
     redis = producerConnection({ host: url.hostname, port: Number(url.port || 6379) });
     const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }) => {
+    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
       sent.push(command.name);
-      return send(command as never);
+      return (send as (...a: unknown[]) => unknown)(command, ...rest); // the rest: a pipeline's stream
     }) as typeof redis.sendCommand;
     followup = new FollowupScheduler(rt, redis, config.redis.prefix);
+    prefix = config.redis.prefix;
     await followup.sync(); // the queue's start-up commands, before anything is counted
+    // Round trips: each write to the socket (a pipeline is one).
+    const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+    const write = stream.write.bind(stream);
+    stream.write = (...a: unknown[]) => {
+      writes.push(sent.length);
+      return write(...a);
+    };
   }, 60_000);
   afterAll(async () => {
     await followup?.queue.obliterate({ force: true }).catch(() => undefined);
@@ -70,9 +82,11 @@ describe('the follow-up sync in Redis', () => {
   it('sends one command per document registered without a deadline', async () => {
     await insertDocs(6, {});
     sent.length = 0;
+    writes.length = 0;
     expect(await followup.sync()).toBe(6);
     expect(sent.filter((c) => c !== 'exists')).toEqual([]);
     expect(sent).toHaveLength(6);
+    expect(writes).toEqual([6]); // pipelined: one round trip for the six
     const left = await database.db.select().from(documents).where(eq(documents.followupPending, true));
     expect(left).toEqual([]);
   });
@@ -80,10 +94,13 @@ describe('the follow-up sync in Redis', () => {
   it("places a new document's reminder and escalation without reading whole jobs", async () => {
     const ids = await insertDocs(2, { status: 'assigned', dueDate: '2026-12-20' });
     sent.length = 0;
+    writes.length = 0;
     expect(await followup.sync()).toBe(2);
     // Per document: one EXISTS, the two adds, one read of each job's data (was a read of each whole job before and after its add).
     expect(sent.filter((c) => c === 'hgetall')).toEqual([]);
-    expect(sent.filter((c) => c !== 'evalsha')).toEqual(['exists', 'hget', 'hget', 'exists', 'hget', 'hget']);
+    expect(sent).toEqual(['exists', 'exists', 'evalsha', 'evalsha', 'evalsha', 'evalsha', 'hget', 'hget', 'hget', 'hget']);
+    // In three round trips for both (the EXISTS, the adds, the reads: bench/e2e/FINDINGS.md, "Eleventh round: Redis"); it was four a document.
+    expect(writes).toEqual([2, 6, 10]);
     for (const id of ids) {
       expect((await followup.queue.getJob(`reminder-${id}`))?.data).toMatchObject({ kind: 'reminder', dueDate: '2026-12-20' });
       expect((await followup.queue.getJob(`escalate-${id}`))?.data).toMatchObject({ kind: 'escalate', dueDate: '2026-12-20' });
@@ -100,5 +117,28 @@ describe('the follow-up sync in Redis', () => {
     await followup.sync();
     expect(await followup.queue.getJob(`reminder-${id}`)).toBeUndefined();
     expect(await followup.queue.getJob(`escalate-${id}`)).toBeUndefined();
+  });
+  it('runs the kicks of a burst as one sync, after a wait (a sync per registered document before)', async () => {
+    const own = new FollowupScheduler(rt, redis, prefix, 60_000); // a wait no test machine outlasts
+    let syncs = 0;
+    const sync = own.sync.bind(own);
+    own.sync = (limit?: number) => {
+      syncs++;
+      return sync(limit);
+    };
+    try {
+      for (let i = 0; i < 3; i++) {
+        await insertDocs(1, {});
+        rt.kick();
+        for (let j = 0; j < 5; j++) await new Promise((r) => setImmediate(r));
+      }
+      expect(syncs).toBe(0); // still waiting
+      await own.settle(); // runs it now
+      expect(syncs).toBe(1);
+      const left = await database.db.select().from(documents).where(eq(documents.followupPending, true));
+      expect(left).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });

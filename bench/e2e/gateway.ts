@@ -71,9 +71,9 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   };
   const configFile = path.join(o.dir, 'vanthu.yaml');
   writeFileSync(configFile, stringify(config));
-  // Nothing from the caller's environment may point the gateway elsewhere.
+  // Nothing from the caller's environment may point the gateway elsewhere; VANTHU_MEMORY_TRIM (A/B of the idle trim) passes.
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(VANTHU_|DATABASE_URL$|NODE_OPTIONS$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(VANTHU_(?!MEMORY_TRIM$)|DATABASE_URL$|NODE_OPTIONS$)/.test(k)) env[k] = v;
   Object.assign(env, { VANTHU_CONFIG: configFile, VANTHU_REDIS_PREFIX: o.redisPrefix, VANTHU_LOG_LEVEL: 'warn' });
   const nodeArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
   if (o.cpuProfDir) mkdirSync(o.cpuProfDir, { recursive: true });

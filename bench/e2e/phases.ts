@@ -12,6 +12,7 @@ import { machineCpu, log, monoUs, sleep, TERMINAL } from './common.ts';
 import { UNIT_ADDRESSES, withMessageId, type OutMessage } from './corpus.ts';
 import { apiGet, type Gateway } from './gateway.ts';
 import { cpuDelta, cpuSnapshot, round, type CpuSnapshot, type RssSampler } from './procstat.ts';
+import { cpuByKind, kindDelta, type UserSystem } from './threads.ts';
 import { sendRaw, smtpData } from './raw-smtp.ts';
 import { accepted, type Poller, type Rec, send, transportFor } from './sending.ts';
 import { type PgWatch, redisInfo } from './watch.ts';
@@ -25,6 +26,8 @@ export interface PhaseResult {
   emptySeenAt: number;
   settled: boolean;
   cpu: ReturnType<typeof cpuDelta>;
+  /** User and system CPU seconds by kind of thread (threads.ts). */
+  kinds: Record<string, UserSystem>;
   clientCpu: number;
   redis: { cpu: number; commands: number } | null;
   postgresCpu: number | null;
@@ -51,6 +54,7 @@ export async function phase(ctx: Ctx, name: string, run: () => Promise<Rec[]>, t
   ctx.sampler.begin(name);
   ctx.poller.resetPeak();
   const cpu0 = cpuSnapshot(ctx.gw.pid);
+  const kinds0 = cpuByKind(ctx.gw.pid);
   const client0 = process.cpuUsage();
   const redis0 = await redisInfo(ctx.redis);
   const pg0 = ctx.pgWatch?.cpu() ?? null;
@@ -69,6 +73,7 @@ export async function phase(ctx: Ctx, name: string, run: () => Promise<Rec[]>, t
   // CPU and memory until the backlog was seen empty (the poller's lag is at most its interval).
   const mono1 = monoUs();
   const cpu1: CpuSnapshot = cpuSnapshot(ctx.gw.pid);
+  const kinds = kindDelta(kinds0, cpuByKind(ctx.gw.pid));
   const client = process.cpuUsage(client0);
   const redis1 = await redisInfo(ctx.redis);
   const m1 = machineCpu();
@@ -86,6 +91,7 @@ export async function phase(ctx: Ctx, name: string, run: () => Promise<Rec[]>, t
     emptySeenAt,
     settled,
     cpu,
+    kinds,
     clientCpu: round((client.user + client.system) / 1e6, 2),
     redis: redis0 && redis1 ? { cpu: round(redis1.cpu - redis0.cpu, 2), commands: redis1.commands - redis0.commands } : null,
     postgresCpu: pg0 === null ? null : round(ctx.pgWatch!.cpu() - pg0, 2),

@@ -135,6 +135,7 @@ export function phaseReport(p: PhaseResult, d: Map<string, Detail>) {
       gateway_per_message_ms: round((1000 * p.cpu.total) / Math.max(1, decided), 1),
       gateway_by_process: p.cpu.processes,
       gateway_by_thread: p.cpu.threads,
+      gateway_by_thread_kind: p.kinds,
       redis_shared_server: p.redis?.cpu ?? null,
       redis_commands: p.redis?.commands ?? null,
       postgres_backends: p.postgresCpu,

@@ -36,18 +36,44 @@ declare module 'fastify' {
 
 type Listener = (changes: DocumentChange[]) => void;
 
+/** Changes that follow a published one within this window go out together (the console settles 150 ms itself, console/src/live.ts). */
+export const EVENT_BATCH_MS = 250;
+
 export class DocumentEventHub implements DocumentEvents {
   private readonly listeners = new Set<Listener>();
   private subscriber: Redis | null = null;
+  /** Changes waiting for the window's end, by unit and document (one change named twice goes once). */
+  private pending = new Map<string, DocumentChange>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly publisher: Redis,
     private readonly channel: string,
+    private readonly batchMs = EVENT_BATCH_MS,
   ) {}
 
-  /** Publishes to every process; a Redis that does not answer loses the event (a list is refreshed on the next one, or on reload). */
+  /**
+   * Publishes to every process: a change at once, and the changes that follow it within `batchMs`
+   * together at the window's end — a burst of decided messages is one PUBLISH (and one refresh per
+   * stream) a window, not one per message (bench/e2e/FINDINGS.md, "Eleventh round: Redis"). A
+   * Redis that does not answer loses the event (a list is refreshed on the next one, or on reload).
+   */
   changed(changes: DocumentChange[]): void {
-    if (changes.length) void this.publisher.publish(this.channel, JSON.stringify(changes)).catch(() => undefined);
+    for (const c of changes) this.pending.set(`${c.unitId}\u0000${c.documentId}`, c);
+    if (!this.timer) this.flush();
+  }
+
+  /** Publishes the changes waiting now, and opens a window in which the next ones wait (close: the last ones). */
+  flush(last = false): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.pending.size) return;
+    const changes = [...this.pending.values()];
+    this.pending = new Map();
+    void this.publisher.publish(this.channel, JSON.stringify(changes)).catch(() => undefined);
+    if (last) return;
+    this.timer = setTimeout(() => this.flush(), this.batchMs);
+    this.timer.unref();
   }
 
   /**
@@ -76,6 +102,7 @@ export class DocumentEventHub implements DocumentEvents {
   }
 
   async close(): Promise<void> {
+    this.flush(true);
     this.listeners.clear();
     this.subscriber?.disconnect();
     this.subscriber = null;

@@ -107,12 +107,22 @@ export class BlobStore {
     if (item.tmpPath) await fs.rm(item.tmpPath, { force: true });
   }
 
-  /** Stores a whole buffer durably (attachments; recovery). */
+  /** Stores one whole buffer durably. */
   async put(data: Buffer): Promise<{ sha256: string; size: number }> {
-    const sha256 = createHash('sha256').update(data).digest('hex');
+    return (await this.putAll([data]))[0];
+  }
+
+  /**
+   * Stores buffers durably, together (a message's attachments): written in parallel, each content
+   * once, and each shard directory fsync'd once for all of them (stored one by one, each waited for
+   * its own write and directory fsync). All of them are durable when it resolves. At most
+   * `limits.attachments` buffers (100 by default): the file operations queue on libuv's pool.
+   */
+  async putAll(datas: Buffer[]): Promise<Array<{ sha256: string; size: number }>> {
+    const named = datas.map((data) => ({ sha256: createHash('sha256').update(data).digest('hex'), data }));
     // Loose only: looking in the packs would rescan them for every attachment, and a loose copy is harmless.
-    await this.putMany([{ sha256, data }]);
-    return { sha256, size: data.length };
+    await this.putMany([...new Map(named.map((it) => [it.sha256, it])).values()]);
+    return named.map((it) => ({ sha256: it.sha256, size: it.data.length }));
   }
 
   /** True when the blob exists, loose or packed, with the expected size. */

@@ -81,6 +81,8 @@ export interface PreparedCounts {
   unprepared: number;
   /** Names closed: least recently used past the limit, or stale after an error. */
   dropped: number;
+  /** Row descriptions Postgres sent on the named path: one per text prepared (its columns are kept with its name). */
+  described: number;
   /** Times every name was dropped because the schema may have changed. */
   cleared: number;
   /** Names held now. */

@@ -48,7 +48,7 @@ export class PreparedStatements {
     /** Names to close with the next call into the database. */
     this.closing = [];
     this.nextName = 1;
-    this.counts = { hits: 0, prepared: 0, unprepared: 0, dropped: 0, cleared: 0 };
+    this.counts = { hits: 0, prepared: 0, unprepared: 0, dropped: 0, cleared: 0, described: 0 };
     /** Caller's parsers object → PGlite's parsers with those on top (PGlite's own are fixed once it is open). */
     this.merged = new WeakMap();
   }
@@ -108,7 +108,9 @@ export class PreparedStatements {
     const name = `v${this.nextName++}`;
     const s = this.serialize;
     const { messages } = await this.call([s.parse({ name, text }), s.describe({ type: 'S', name }), s.sync()]);
-    const st = { name, types: this.parseDescribe(messages) };
+    // The statement's row description, read once here: an execution by name then sends no Describe
+    // of its own (Postgres would describe the same columns again, and this thread parse them again).
+    const st = { name, types: this.parseDescribe(messages), rowDescription: messages.find((m) => m.name === 'rowDescription') ?? null };
     this.cache.set(text, st);
     this.counts.prepared++;
     while (this.cache.size > this.max) {
@@ -128,7 +130,8 @@ export class PreparedStatements {
       const encode = options?.serializers?.[oid] ?? this.db.serializers[oid];
       return encode ? encode(value) : value.toString();
     });
-    const { messages } = await this.call([s.bind({ statement: st.name, values }), s.describe({ type: 'P' }), s.execute({}), s.sync()]);
+    const { messages: out } = await this.call([s.bind({ statement: st.name, values }), s.execute({}), s.sync()]);
+    const messages = st.rowDescription ? [st.rowDescription, ...out] : out;
     if (!this.db.isInTransaction()) await this.db.syncToFs();
     if (!options?.parsers) return this.parseResults(messages, this.db.parsers, options)[0];
     return this.parseResults(messages, this.parsersWith(options.parsers), { ...options, parsers: undefined })[0];
@@ -165,6 +168,8 @@ export class PreparedStatements {
       buf.set(p, at);
       at += p.length;
     }
-    return this.db.execProtocol(buf, { syncToFs: false });
+    const r = await this.db.execProtocol(buf, { syncToFs: false });
+    for (const m of r.messages) if (m.name === 'rowDescription') this.counts.described++;
+    return r;
   }
 }

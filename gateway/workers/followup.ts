@@ -67,16 +67,55 @@ const jobOpts = (jobId: string, delay = 0) => ({
   removeOnFail: 1000,
 });
 
+/** A job the sync adds (its id decides: adding an id that exists does nothing). */
+interface FollowupAdd {
+  name: FollowupJob['kind'];
+  data: FollowupJob;
+  opts: ReturnType<typeof jobOpts>;
+}
+
+const job = (data: FollowupJob, jobId: string, delay = 0): FollowupAdd => ({ name: data.kind, data, opts: jobOpts(jobId, delay) });
+
+function deadlineJob(kind: 'reminder' | 'escalate', docId: string, dueDate: string, at: Date, now: Date): FollowupAdd {
+  return job({ kind, docId, dueDate, fireAt: at.getTime() }, `${kind}-${docId}`, Math.max(0, at.getTime() - now.getTime()));
+}
+
+/** The mails a document's state asks for: receipt, alert, assignment, return, "done" to the sender. */
+function mailJobs(doc: PendingDoc): FollowupAdd[] {
+  const out: FollowupAdd[] = [];
+  if (doc.bookNumber !== null && doc.senderAddress) out.push(job({ kind: 'receipt', docId: doc.id }, `receipt-${doc.id}`));
+  if (doc.status === 'quarantined') out.push(job({ kind: 'alert', docId: doc.id }, `alert-${doc.id}`));
+  // A copy that differs from the document it repeats (gateway/registry/intake/integrity.ts): the clerks are told.
+  else if (isDuplicateAlert(doc.reasons)) out.push(job({ kind: 'alert', docId: doc.id }, `dupalert-${doc.id}`));
+  if (doc.status === 'assigned' && doc.assigneeId)
+    out.push(job({ kind: 'assign', docId: doc.id, assigneeId: doc.assigneeId }, `assign-${doc.id}-${doc.assigneeId}`));
+  if (doc.status === 'returned') out.push(job({ kind: 'return', docId: doc.id }, `return-${doc.id}`));
+  // Tells the sender the document was handled (gateway/outgoing tracks it as "handled").
+  if (doc.status === 'done' && doc.bookNumber !== null && doc.senderAddress) out.push(job({ kind: 'done', docId: doc.id }, `done-${doc.id}`));
+  return out;
+}
+
+/**
+ * A kick's sync starts this long after it, so the documents a burst registers share one sync — one
+ * read and one update of the pending rows and one addBulk for all of them, not a sync per document
+ * (bench/e2e/FINDINGS.md, "Eleventh round: Redis"). Receipts and reminders are mail: a quarter of
+ * a second is nothing to them.
+ */
+export const KICK_DELAY_MS = 250;
+
 export class FollowupScheduler {
   private readonly producer: ProducerQueue<FollowupJob>;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private kicked = false;
+  /** The kick's wait before its sync is chained. */
+  private wait: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly rt: RegistryRuntime,
     private readonly connection: Redis,
     prefix: string,
+    private readonly kickDelayMs = KICK_DELAY_MS,
   ) {
     this.producer = new ProducerQueue<FollowupJob>(FOLLOWUP_QUEUE, connection, prefix);
     rt.kick = () => this.kick();
@@ -120,6 +159,12 @@ export class FollowupScheduler {
   kick(): void {
     if (this.kicked) return;
     this.kicked = true;
+    this.wait = setTimeout(() => this.run(), this.kickDelayMs);
+  }
+
+  private run(): void {
+    if (this.wait) clearTimeout(this.wait);
+    this.wait = null;
     this.chain = this.chain
       .then(() => {
         this.kicked = false;
@@ -128,23 +173,55 @@ export class FollowupScheduler {
       .catch((err) => this.rt.log.warn({ err: (err as Error).message }, 'follow-up sync failed; the next sweep retries'));
   }
 
-  /** Waits for kicked syncs to finish (tests, shutdown). */
+  /** Runs a kicked sync now, without its wait, and waits for kicked syncs to finish (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.kicked) await this.chain;
+    while (this.kicked) {
+      if (this.wait) this.run();
+      await this.chain;
+    }
     await this.chain;
   }
 
   async sync(limit = 200): Promise<number> {
-    await this.producer.get(); // a Queue whose start-up failed is replaced before it is used
-    // The columns apply() reads, through the partial index documents_followup.
+    const queue = await this.producer.get(); // a Queue whose start-up failed is replaced before it is used
+    // The columns the sync reads, through the partial index documents_followup.
     const found = await this.rt.database.query<Record<string, unknown>>(
       `select id, unit_id as "unitId", status, due_date as "dueDate", book_number as "bookNumber", sender_address as "senderAddress", reasons,
   assignee_id as "assigneeId", registered_at as "registeredAt", updated_at as "updatedAt" from documents where followup_pending limit $1`,
       [limit],
     );
     const pending = found.map(pendingDoc);
-    const settled: PendingDoc[] = [];
-    for (const doc of pending) if (await this.apply(doc)) settled.push(doc);
+    // The sync's Redis work in three round trips however many documents are pending — one EXISTS
+    // per document's reminder and escalation, pipelined; every new job in one addBulk; one read of
+    // each new reminder's and escalation's data — instead of three or more per document, one after
+    // the other (bench/e2e/FINDINGS.md, "Eleventh round: Redis"). A document whose jobs exist
+    // (its deadline changed, it closed) goes through the old path of reads and removals.
+    const had = pending.length ? await this.deadlineJobsExist(pending) : [];
+    const adds: FollowupAdd[] = [];
+    const placed: Array<{ doc: number; jobId: string; dueDate: string }> = [];
+    const ok = pending.map(() => true);
+    for (const [i, doc] of pending.entries()) {
+      const open = OPEN_STATUSES.includes(doc.status) && doc.dueDate;
+      if (had[i]) ok[i] = open ? await this.scheduleDeadline(doc, doc.dueDate as string) : await this.cancel(doc.id);
+      else if (open)
+        for (const add of this.newDeadlineJobs(doc, doc.dueDate as string)) {
+          adds.push(add);
+          placed.push({ doc: i, jobId: add.opts.jobId, dueDate: doc.dueDate as string });
+        }
+      adds.push(...mailJobs(doc));
+    }
+    if (adds.length) await queue.addBulk(adds);
+    // A sync of another gateway may have placed a reminder or escalation with another date first.
+    if (placed.length) {
+      const read = this.connection.pipeline();
+      for (const p of placed) read.hget(this.queue.toKey(p.jobId), 'data');
+      const data = (await read.exec()) ?? [];
+      placed.forEach((p, j) => {
+        const [err, text] = data[j] ?? [new Error('no reply'), null];
+        if (err || typeof text !== 'string' || (JSON.parse(text) as { dueDate?: string }).dueDate !== p.dueDate) ok[p.doc] = false;
+      });
+    }
+    const settled = pending.filter((_, i) => ok[i]);
     // Cleared only if nobody changed the row meanwhile; else the next sync sees it again. One statement for all.
     if (settled.length)
       await this.rt.database.query(
@@ -154,54 +231,45 @@ export class FollowupScheduler {
     return pending.length;
   }
 
-  private async apply(doc: PendingDoc): Promise<boolean> {
-    let settled = true;
-    if (OPEN_STATUSES.includes(doc.status) && doc.dueDate) settled = await this.scheduleDeadline(doc, doc.dueDate);
-    else settled = await this.cancel(doc.id);
-    if (doc.bookNumber !== null && doc.senderAddress) await this.queue.add('receipt', { kind: 'receipt', docId: doc.id }, jobOpts(`receipt-${doc.id}`));
-    if (doc.status === 'quarantined') await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`alert-${doc.id}`));
-    // A copy that differs from the document it repeats (gateway/registry/intake/integrity.ts): the clerks are told.
-    else if (isDuplicateAlert(doc.reasons)) await this.queue.add('alert', { kind: 'alert', docId: doc.id }, jobOpts(`dupalert-${doc.id}`));
-    if (doc.status === 'assigned' && doc.assigneeId)
-      await this.queue.add('assign', { kind: 'assign', docId: doc.id, assigneeId: doc.assigneeId }, jobOpts(`assign-${doc.id}-${doc.assigneeId}`));
-    if (doc.status === 'returned') await this.queue.add('return', { kind: 'return', docId: doc.id }, jobOpts(`return-${doc.id}`));
-    // Tells the sender the document was handled (gateway/outgoing tracks it as "handled").
-    if (doc.status === 'done' && doc.bookNumber !== null && doc.senderAddress)
-      await this.queue.add('done', { kind: 'done', docId: doc.id }, jobOpts(`done-${doc.id}`));
-    return settled;
+  /** Whether each document has a reminder or an escalation job (one pipelined EXISTS each). */
+  private async deadlineJobsExist(docs: PendingDoc[]): Promise<boolean[]> {
+    const read = this.connection.pipeline();
+    for (const doc of docs) read.exists(this.queue.toKey(`reminder-${doc.id}`), this.queue.toKey(`escalate-${doc.id}`));
+    const replies = (await read.exec()) ?? [];
+    return docs.map((_, i) => {
+      const [err, n] = replies[i] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return Number(n) > 0;
+    });
   }
 
-  /** False while a job is running (it cannot be removed then; it finds the document closed and does nothing). */
+  /** Removes a closed document's reminder and escalation. False while one runs (it cannot be removed then; it finds the document closed and does nothing). */
   private async cancel(docId: string): Promise<boolean> {
     const ids = [`reminder-${docId}`, `escalate-${docId}`];
-    // Neither job there (a document that never had a deadline: most of them): one EXISTS instead
-    // of a removal script and a read per job (bench/e2e/FINDINGS.md, "Ninth round").
-    if (!(await this.connection.exists(...ids.map((id) => this.queue.toKey(id))))) return true;
     await Promise.all(ids.map((id) => this.queue.remove(id)));
     const left = await Promise.all(ids.map((id) => this.queue.getJob(id)));
     return left.every((j) => !j);
   }
 
-  private async scheduleDeadline(doc: PendingDoc, dueDate: string): Promise<boolean> {
+  /** The reminder and escalation of a document that has neither yet (a reminder whose escalation time has passed says nothing new). */
+  private newDeadlineJobs(doc: PendingDoc, dueDate: string): FollowupAdd[] {
+    const { fireAt, now } = this.fireAtOf(doc, dueDate);
+    return (['reminder', 'escalate'] as const).flatMap((kind) => {
+      const at = fireAt(kind);
+      return at ? [deadlineJob(kind, doc.id, dueDate, at, now)] : [];
+    });
+  }
+
+  private fireAtOf(doc: PendingDoc, dueDate: string): { fireAt: (kind: 'reminder' | 'escalate') => Date | null; now: Date } {
     const now = this.rt.clock.now();
     const t = fireTimes(this.rt, doc.unitId, dueDate, localDate(doc.registeredAt ?? now, this.rt.tz));
+    return { now, fireAt: (kind) => (kind === 'escalate' ? t.escalateAt : t.escalateAt <= now ? null : t.reminderAt) };
+  }
+
+  /** A document whose reminder or escalation exists: each replaced when its deadline is not the document's. */
+  private async scheduleDeadline(doc: PendingDoc, dueDate: string): Promise<boolean> {
+    const { fireAt, now } = this.fireAtOf(doc, dueDate);
     let settled = true;
-    // A reminder whose escalation time has passed says nothing new.
-    const fireAt = (kind: 'reminder' | 'escalate'): Date | null => (kind === 'escalate' ? t.escalateAt : t.escalateAt <= now ? null : t.reminderAt);
-    const add = (kind: 'reminder' | 'escalate', at: Date) =>
-      this.queue.add(kind, { kind, docId: doc.id, dueDate, fireAt: at.getTime() }, jobOpts(`${kind}-${doc.id}`, Math.max(0, at.getTime() - now.getTime())));
-    // Neither job there (a document just registered with a deadline): no old job to read or
-    // replace, so the adds go out together and one pipelined read of their data checks them — a
-    // sync of another gateway may have placed one first (bench/e2e/FINDINGS.md, "Tenth round, second wave").
-    const keys = [`reminder-${doc.id}`, `escalate-${doc.id}`].map((id) => this.queue.toKey(id));
-    if (!(await this.connection.exists(...keys))) {
-      const kinds = (['reminder', 'escalate'] as const).filter((k) => fireAt(k));
-      await Promise.all(kinds.map((kind) => add(kind, fireAt(kind) as Date)));
-      const read = this.connection.pipeline();
-      for (const kind of kinds) read.hget(this.queue.toKey(`${kind}-${doc.id}`), 'data');
-      const placed = (await read.exec()) ?? [];
-      return placed.every(([err, data]) => !err && typeof data === 'string' && (JSON.parse(data) as { dueDate?: string }).dueDate === dueDate);
-    }
     const put = async (kind: 'reminder' | 'escalate') => {
       const jobId = `${kind}-${doc.id}`;
       const existing = await this.queue.getJob(jobId);
@@ -209,7 +277,8 @@ export class FollowupScheduler {
       if (existing) await existing.remove().catch(() => undefined);
       const at = fireAt(kind);
       if (!at) return;
-      await add(kind, at);
+      const job = deadlineJob(kind, doc.id, dueDate, at, now);
+      await this.queue.add(job.name, job.data, job.opts);
       const placed = await this.queue.getJob(jobId);
       if (!placed || !('dueDate' in placed.data) || placed.data.dueDate !== dueDate) settled = false; // an old one was running
     };

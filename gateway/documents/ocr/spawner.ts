@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { memoryReleased } from '../../memory-released.ts';
 
 /** A tool's process as runTool sees it, started directly or by the helper. */
 export interface ToolChild extends EventEmitter {
@@ -195,6 +196,7 @@ export class Spawner {
   /** The helper died: its process group (the tools it started) is killed and their calls fail; the next call starts another helper. */
   private onHelperExit(helper: ChildProcess): void {
     if (this.helper === helper) this.helper = null;
+    memoryReleased();
     if (helper.pid !== undefined)
       try {
         process.kill(-helper.pid, 'SIGKILL');

@@ -25,6 +25,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LimitExceeded, type LimitName } from '../../limits.ts';
+import { memoryReleased } from '../../memory-released.ts';
 import type { ClassifyLimits } from '../types.ts';
 import type { PdfText } from './pdf.ts';
 
@@ -217,7 +218,8 @@ export class PdfjsThreads {
     clearTimeout(slot.idle);
     this.slots.delete(slot);
     this.stats.ended[why] = (this.stats.ended[why] ?? 0) + 1;
-    void slot.worker.terminate();
+    // Its C heap, freed, stays in glibc's arena until trimmed (gateway/memory-trim.ts).
+    void slot.worker.terminate().then(() => memoryReleased());
   }
 }
 

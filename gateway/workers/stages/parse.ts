@@ -31,20 +31,19 @@ on conflict (message_id, idx) do update set filename = excluded.filename, conten
     // the context for classify and verify: one read and one parse per job (parsed-message.ts).
     // With a CPU pool the parse runs on its thread and stays there for the job (pool/job.ts).
     const parsed = ctx.pool ? await pooledMessage(ctx, ctx.pool) : (await parsedMessage(ctx)).message;
-    const stored: (typeof messageAttachments.$inferInsert)[] = [];
-    for (const [idx, a] of parsed.attachments.entries()) {
-      const { sha256 } = await blobs.put(a.content);
-      stored.push({
-        messageId: message.id,
-        idx,
-        filename: a.filename,
-        contentType: a.contentType,
-        disposition: a.disposition,
-        contentId: a.contentId,
-        size: a.size,
-        sha256,
-      });
-    }
+    // All of the message's attachments stored together: written in parallel, a shard directory
+    // fsync'd once for those that share it (BlobStore.putAll).
+    const names = await blobs.putAll(parsed.attachments.map((a) => a.content));
+    const stored: (typeof messageAttachments.$inferInsert)[] = parsed.attachments.map((a, idx) => ({
+      messageId: message.id,
+      idx,
+      filename: a.filename,
+      contentType: a.contentType,
+      disposition: a.disposition,
+      contentId: a.contentId,
+      size: a.size,
+      sha256: names[idx].sha256,
+    }));
     const { attachments: _a, html: _h, ...rest } = parsed;
     return { ...rest, hasHtml: parsed.html !== null, attachments: stored.map(({ messageId: _m, ...s }) => s) };
   },
