@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
 import { DurableAccept } from '../gateway/accept/durable-accept.ts';
-import { openStorage } from '../gateway/app.ts';
+import { openStorage } from '../gateway/store/storage.ts';
 import { loadConfig } from '../gateway/config/load.ts';
 import { imapSectionSchema } from '../gateway/config/imap.ts';
 import { clientOptions } from '../gateway/imap/poller.ts';

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import nodemailer from 'nodemailer';
 import { DurableAccept, type AcceptEnvelope } from '../gateway/accept/durable-accept.ts';
-import { openStorage } from '../gateway/app.ts';
+import { openStorage } from '../gateway/store/storage.ts';
 import { loadConfig } from '../gateway/config/load.ts';
 import { silentLogger } from '../gateway/log.ts';
 import { createSmtpListener, listen } from '../gateway/smtp/server.ts';

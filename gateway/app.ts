@@ -18,6 +18,7 @@ import { buildApi } from './http/server.ts';
 import { unitRoutes } from './http/units.ts';
 import { connectorsReport, ImapConnectors, type ConnectorsReport } from './imap/connectors.ts';
 import { FolderStateStore } from './imap/state.ts';
+import { openStorage } from './store/storage.ts';
 import { connectorRoutes } from './http/connectors.ts';
 import { listenerReport, retryRoutes } from './http/admin-ops.ts';
 import { DocumentEventHub, eventRoutes } from './http/events.ts';
@@ -84,29 +85,6 @@ export interface Vanthu {
 }
 
 export class StartupError extends Error {}
-
-export interface Storage {
-  database: Database;
-  blobs: BlobStore;
-  close(): Promise<void>;
-}
-
-export async function openStorage(config: Config): Promise<Storage> {
-  const database = await openDatabase({ url: config.database.url, dataDir: config.instance.dataDir, sharedBuffersMb: config.database.embeddedSharedBuffersMb });
-  try {
-    await database.migrate();
-    const blobs = new BlobStore(path.join(config.instance.dataDir, 'blobs'));
-    await blobs.init();
-    return {
-      database,
-      blobs,
-      close: () => database.close(),
-    };
-  } catch (err) {
-    await database.close();
-    throw err;
-  }
-}
 
 export type { ConnectorsReport };
 

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DurableAccept } from '../gateway/accept/durable-accept.ts';
-import { openStorage } from '../gateway/app.ts';
+import { openStorage } from '../gateway/store/storage.ts';
 import { loadConfig } from '../gateway/config/load.ts';
 import { inboundMessages } from '../gateway/store/schema.ts';
 import { stampedName } from '../gateway/store/stamped-names.ts';

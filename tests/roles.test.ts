@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStorage, type Storage } from '../gateway/app.ts';
+import { openStorage, type Storage } from '../gateway/store/storage.ts';
 import { loadConfig } from '../gateway/config/load.ts';
 import { inboundMessages, messageStages } from '../gateway/store/schema.ts';
 import { createTestStorage, type TestStorage } from './helpers/databases.ts';

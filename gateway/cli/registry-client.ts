@@ -45,13 +45,13 @@ export async function callRegistry<T>(config: Config, call: RegistryCall<T>): Pr
     if (!isUnreachable(err)) throw err;
   }
   // No gateway: storage opened here, loading only what this path needs (docs/cli.md, "Fast start").
-  const [{ openCliStorage }, { createRuntime }, { silentLogger }, { withAuditVia }] = await Promise.all([
-    import('./storage.ts'),
+  const [{ openStorage }, { createRuntime }, { silentLogger }, { withAuditVia }] = await Promise.all([
+    import('../store/storage.ts'),
     import('../registry/runtime.ts'),
     import('../log.ts'),
     import('../registry/audit.ts'),
   ]);
-  const storage = await openCliStorage(config);
+  const storage = await openStorage(config);
   try {
     const rt = createRuntime({ database: storage.database, config, log: silentLogger, blobs: storage.blobs });
     // What it records says it was done at the command line (as the gateway does for its API, gateway/http/channel.ts).

@@ -198,7 +198,7 @@ class DirectStore {
   private constructor(
     private readonly config: Config,
     private readonly parts: {
-      storage: Awaited<ReturnType<typeof import('../storage.ts').openCliStorage>>;
+      storage: Awaited<ReturnType<typeof import('../../store/storage.ts').openStorage>>;
       accept: DurableAccept;
       queue: InstanceType<typeof import('../../workers/queues.ts').IngestQueue>;
       policy: typeof import('../../registry/access/policy.ts');
@@ -209,9 +209,9 @@ class DirectStore {
   ) {}
 
   static async open(config: Config): Promise<DirectStore> {
-    const [policy, { openCliStorage }, { DurableAccept }, recipients, log, outbox, queues, redis] = await Promise.all([
+    const [policy, { openStorage }, { DurableAccept }, recipients, log, outbox, queues, redis] = await Promise.all([
       import('../../registry/access/policy.ts'),
-      import('../storage.ts'),
+      import('../../store/storage.ts'),
       import('../../accept/durable-accept.ts'),
       import('../../mail/recipients.ts'),
       import('../../log.ts'),
@@ -219,7 +219,7 @@ class DirectStore {
       import('../../workers/queues.ts'),
       import('../../workers/redis.ts'),
     ]);
-    const storage = await openCliStorage(config);
+    const storage = await openStorage(config);
     const accept = new DurableAccept({ database: storage.database, blobs: storage.blobs, maxBytes: config.smtp.maxMessageBytes });
     await accept.init();
     const queue = new queues.IngestQueue(

@@ -25,16 +25,16 @@ interface Row {
 
 /** No gateway: storage opened directly, as the operator (an admin: every unit). */
 async function readDirect(config: Config, limit: number, state: string | undefined): Promise<{ items: Row[]; total: number }> {
-  const [{ and, count, desc, eq }, { OPERATOR, messageListScope }, { messageScopeCondition }, { inboundMessages }, { messageOutcomes }, { openCliStorage }] =
+  const [{ and, count, desc, eq }, { OPERATOR, messageListScope }, { messageScopeCondition }, { inboundMessages }, { messageOutcomes }, { openStorage }] =
     await Promise.all([
       import('drizzle-orm'),
       import('../../registry/access/policy.ts'),
       import('../../registry/access/records.ts'),
       import('../../store/schema.ts'),
       import('../../registry/books/outcomes.ts'),
-      import('../storage.ts'),
+      import('../../store/storage.ts'),
     ]);
-  const storage = await openCliStorage(config);
+  const storage = await openStorage(config);
   try {
     const { db } = storage.database;
     const where = and(messageScopeCondition(messageListScope(OPERATOR)), state ? eq(inboundMessages.state, state) : undefined);

@@ -27,14 +27,14 @@ interface Shown {
 
 /** No gateway: the same view from storage, as the operator (an admin). */
 async function readDirect(config: Config, id: string): Promise<Shown | null> {
-  const [{ asc, eq }, { OPERATOR }, { inboundMessages, messageAttachments, messageStages }, { messageOutcomes }, { openCliStorage }] = await Promise.all([
+  const [{ asc, eq }, { OPERATOR }, { inboundMessages, messageAttachments, messageStages }, { messageOutcomes }, { openStorage }] = await Promise.all([
     import('drizzle-orm'),
     import('../../registry/access/policy.ts'),
     import('../../store/schema.ts'),
     import('../../registry/books/outcomes.ts'),
-    import('../storage.ts'),
+    import('../../store/storage.ts'),
   ]);
-  const storage = await openCliStorage(config);
+  const storage = await openStorage(config);
   try {
     const { db } = storage.database;
     const [message] = await db.select().from(inboundMessages).where(eq(inboundMessages.id, id));

@@ -15,9 +15,9 @@ import { localTime } from '../output.ts';
 async function offlineStatus(): Promise<PipelineStatus> {
   const config = loadConfig();
   requirePermission(OPERATOR, 'status.read'); // storage opened directly: the operator, an admin
-  const { openCliStorage } = await import('../storage.ts');
+  const { openStorage } = await import('../../store/storage.ts');
   const { readPipelineStatus } = await import('../../workers/backlog.ts');
-  const storage = await openCliStorage(config);
+  const storage = await openStorage(config);
   try {
     const status = await readPipelineStatus(storage.database, systemClock, null);
     return { ...status, queuesError: 'gateway not running: queue depths unknown' };

@@ -1,21 +1,20 @@
 /**
- * Storage for a CLI command when no gateway answers: the same steps as openStorage in app.ts
- * (database, migrations, blob store) without loading app.ts, which would load every adapter and
- * worker — seconds of module loading for a command that reads one table (docs/cli.md, "Fast start").
- * Loaded lazily by the commands, only on that path.
+ * The gateway's storage opened on its own: the database (migrated) and the blob store. The gateway
+ * (app.ts) and the CLI's commands when no gateway answers open it the same way; the CLI loads only
+ * this, not app.ts and every adapter with it (docs/cli.md, "Fast start").
  */
 import path from 'node:path';
 import type { Config } from '../config/load.ts';
-import { BlobStore } from '../store/blobs.ts';
-import { openDatabase, type Database } from '../store/db.ts';
+import { BlobStore } from './blobs.ts';
+import { openDatabase, type Database } from './db.ts';
 
-export interface CliStorage {
+export interface Storage {
   database: Database;
   blobs: BlobStore;
   close(): Promise<void>;
 }
 
-export async function openCliStorage(config: Config): Promise<CliStorage> {
+export async function openStorage(config: Config): Promise<Storage> {
   const database = await openDatabase({ url: config.database.url, dataDir: config.instance.dataDir, sharedBuffersMb: config.database.embeddedSharedBuffersMb });
   try {
     await database.migrate();
