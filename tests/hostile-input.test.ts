@@ -23,12 +23,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
-import { testEnv, waitFor } from './helpers/gateway.ts';
+import { startGatewayProcess, waitFor } from './helpers/gateway.ts';
 import { deepNesting, hugeHeader, manyParts, nulSubject, pdfWithContent, withAttachment, zerosZlib, zipBombMessage } from './helpers/hostile.ts';
-import { freePort, killHard, spawnVanthu, waitForHttp, type Child } from './helpers/processes.ts';
+import { killHard, type Child } from './helpers/processes.ts';
 import { transport } from './helpers/smtp.ts';
 
 const UNIT = 'vanthu@vpubnd.lamdong.gov.vn';
@@ -101,20 +100,7 @@ describe.each(BACKENDS)('hostile input against a gateway process on %s', (backen
 
   beforeAll(async () => {
     storage = await createTestStorage(backend);
-    const config = path.join(storage.dataDir, 'hostile.yaml');
-    // Notices of this gateway never reach real MX hosts: port 9 on loopback refuses at once.
-    writeFileSync(
-      config,
-      'ingest:\n  outboxSweepMs: 200\nmail:\n  transport: { kind: smarthost, host: 127.0.0.1, port: 9, secure: false, requireTls: false, user: null, pass: null }\n',
-    );
-    env = testEnv(storage, {
-      VANTHU_CONFIG: config,
-      VANTHU_SMTP_PORT: String(await freePort()),
-      VANTHU_HTTP_PORT: String(await freePort()),
-      VANTHU_LOG_LEVEL: 'warn',
-    });
-    child = spawnVanthu(['start'], env);
-    await waitForHttp(`http://127.0.0.1:${env.VANTHU_HTTP_PORT}/healthz`, child);
+    ({ child, env } = await startGatewayProcess(storage, { name: 'hostile' }));
     pid = child.proc.pid!;
     await new Promise((r) => setTimeout(r, 1000)); // settled: workers and timers started
     idle = status(pid).VmRSS;

@@ -6,13 +6,11 @@
  * resident bytes they gave back. Idle is 1 s here (VANTHU_MEMORY_TRIM=1); the test polls
  * /metrics and asserts counts, never times.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from './helpers/databases.ts';
-import { testEnv, waitFor } from './helpers/gateway.ts';
+import { startGatewayProcess, waitFor } from './helpers/gateway.ts';
 import { plainMail } from './helpers/mime.ts';
-import { freePort, killHard, spawnVanthu, waitForHttp, type Child } from './helpers/processes.ts';
+import { killHard, type Child } from './helpers/processes.ts';
 import { transport } from './helpers/smtp.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -25,22 +23,13 @@ describe('a gateway process gives its freed C heap back when idle', { timeout: 2
 
   beforeAll(async () => {
     storage = await createTestStorage('pglite');
-    const config = path.join(storage.dataDir, 'trim.yaml');
-    // Notices of this gateway never reach real MX hosts: port 9 on loopback refuses at once. No OCR: the
-    // spawn helper's exit after the OCR probe would ask for a trim of its own, and the trim after the mail must come from the work.
-    writeFileSync(
-      config,
-      'ocr:\n  enabled: false\ningest:\n  outboxSweepMs: 200\nmail:\n  transport: { kind: smarthost, host: 127.0.0.1, port: 9, secure: false, requireTls: false, user: null, pass: null }\n',
-    );
-    env = testEnv(storage, {
-      VANTHU_CONFIG: config,
-      VANTHU_SMTP_PORT: String(await freePort()),
-      VANTHU_HTTP_PORT: String(await freePort()),
-      VANTHU_LOG_LEVEL: 'warn',
-      VANTHU_MEMORY_TRIM: '1',
-    });
-    child = spawnVanthu(['start'], env);
-    await waitForHttp(`http://127.0.0.1:${env.VANTHU_HTTP_PORT}/healthz`, child, 120_000);
+    // No OCR: the spawn helper's exit after the OCR probe would ask for a trim of its own, and the trim after the mail must come from the work.
+    ({ child, env } = await startGatewayProcess(storage, {
+      name: 'trim',
+      yaml: 'ocr:\n  enabled: false\n',
+      env: { VANTHU_MEMORY_TRIM: '1' },
+      timeoutMs: 120_000,
+    }));
   }, 150_000);
 
   afterAll(async () => {

@@ -3,11 +3,14 @@
  * loopback ports, the machine's Redis (REDIS_URL or 127.0.0.1:6379) under a private key prefix.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startVanthu, type ProcessRole, type Vanthu } from '../../gateway/app.ts';
 import type { Clock } from '../../gateway/clock.ts';
 import { loadConfig, type Config } from '../../gateway/config/load.ts';
 import { createLogger, silentLogger } from '../../gateway/log.ts';
 import { createTestStorage, type Backend, type TestStorage } from './databases.ts';
+import { freePort, spawnVanthu, waitForHttp, type Child } from './processes.ts';
 
 export interface TestGateway extends Vanthu {
   storage: TestStorage;
@@ -39,6 +42,32 @@ export function testEnv(storage: TestStorage, extra: Record<string, string> = {}
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
     ...extra,
   };
+}
+
+/**
+ * A gateway process (`vanthu start`, the compiled CLI) on `storage`: free SMTP and HTTP ports, log
+ * level warn, its config `yaml` plus a smarthost on port 9 of loopback, which refuses at once (its
+ * notices never reach real MX hosts) and an outbox sweep every 200 ms. Resolves once /healthz answers.
+ */
+export async function startGatewayProcess(
+  storage: TestStorage,
+  opts: { name: string; yaml?: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<{ child: Child; env: Record<string, string> }> {
+  const config = path.join(storage.dataDir, `${opts.name}.yaml`);
+  writeFileSync(
+    config,
+    `${opts.yaml ?? ''}ingest:\n  outboxSweepMs: 200\nmail:\n  transport: { kind: smarthost, host: 127.0.0.1, port: 9, secure: false, requireTls: false, user: null, pass: null }\n`,
+  );
+  const env = testEnv(storage, {
+    VANTHU_CONFIG: config,
+    VANTHU_SMTP_PORT: String(await freePort()),
+    VANTHU_HTTP_PORT: String(await freePort()),
+    VANTHU_LOG_LEVEL: 'warn',
+    ...opts.env,
+  });
+  const child = spawnVanthu(['start'], env);
+  await waitForHttp(`http://127.0.0.1:${env.VANTHU_HTTP_PORT}/healthz`, child, opts.timeoutMs);
+  return { child, env };
 }
 
 export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGateway> {
