@@ -109,6 +109,29 @@ describe('the follow-up sync in Redis', () => {
     expect(left).toEqual([]);
   });
 
+  it('keeps a document pending that changed while the sync ran, even with the same updated_at', async () => {
+    const [id] = await insertDocs(1, { status: 'received', updatedAt: clock.now() });
+    const query = database.query.bind(database);
+    // Between the sync's read and its clear, the document is returned at the same instant (a clock that stood still).
+    database.query = (async (text: string, params: unknown[]) => {
+      const rows = await query(text, params);
+      if (/where followup_pending limit/.test(text)) {
+        database.query = query;
+        await database.db.update(documents).set({ status: 'returned', followupPending: true, updatedAt: clock.now() }).where(eq(documents.id, id));
+      }
+      return rows;
+    }) as typeof database.query;
+    try {
+      await followup.sync();
+    } finally {
+      database.query = query;
+    }
+    const [row] = await database.db.select().from(documents).where(eq(documents.id, id));
+    expect([row.status, row.followupPending]).toEqual(['returned', true]);
+    await followup.sync();
+    expect(await followup.queue.getJob(`return-${id}`)).toBeTruthy();
+  });
+
   it('still removes the reminder and escalation of a document that closes', async () => {
     const [id] = await insertDocs(1, { dueDate: '2026-12-20' });
     await followup.sync();

@@ -23,7 +23,10 @@ export const FOLLOWUP_QUEUE = 'followup';
 type PendingDoc = Pick<
   DocumentRow,
   'id' | 'unitId' | 'status' | 'dueDate' | 'bookNumber' | 'senderAddress' | 'reasons' | 'assigneeId' | 'registeredAt' | 'updatedAt'
->;
+> & {
+  /** The row version read (Postgres's xmin): every update changes it, even one within the same millisecond or on a clock that stood still. */
+  version: string;
+};
 
 function pendingDoc(r: Record<string, unknown>): PendingDoc {
   const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string));
@@ -187,7 +190,7 @@ export class FollowupScheduler {
     // The columns the sync reads, through the partial index documents_followup.
     const found = await this.rt.database.query<Record<string, unknown>>(
       `select id, unit_id as "unitId", status, due_date as "dueDate", book_number as "bookNumber", sender_address as "senderAddress", reasons,
-  assignee_id as "assigneeId", registered_at as "registeredAt", updated_at as "updatedAt" from documents where followup_pending limit $1`,
+  assignee_id as "assigneeId", registered_at as "registeredAt", updated_at as "updatedAt", xmin::text as "version" from documents where followup_pending limit $1`,
       [limit],
     );
     const pending = found.map(pendingDoc);
@@ -222,11 +225,13 @@ export class FollowupScheduler {
       });
     }
     const settled = pending.filter((_, i) => ok[i]);
-    // Cleared only if nobody changed the row meanwhile; else the next sync sees it again. One statement for all.
+    // Cleared only if nobody changed the row meanwhile (its version is still the one read: an update
+    // with the same updated_at — same millisecond, a clock that stood still — changes it too); else the
+    // next sync sees it again. One statement for all.
     if (settled.length)
       await this.rt.database.query(
-        `update documents d set followup_pending = false from unnest($1::text[], $2::timestamptz[]) as u(id, at) where d.id = u.id and d.updated_at = u.at`,
-        [settled.map((d) => d.id), settled.map((d) => d.updatedAt.toISOString())],
+        `update documents d set followup_pending = false from unnest($1::text[], $2::text[]) as u(id, v) where d.id = u.id and d.xmin = u.v::xid`,
+        [settled.map((d) => d.id), settled.map((d) => d.version)],
       );
     return pending.length;
   }
