@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentEventHub } from '../gateway/http/events.ts';
 import { workerConnection } from '../gateway/workers/queues.ts';
 import type { DocumentChange } from '../gateway/workers/telemetry.ts';
-import { TEST_REDIS_URL } from './helpers/gateway.ts';
+import { TEST_REDIS_OPTIONS } from './helpers/gateway.ts';
 
-const url = new URL(TEST_REDIS_URL);
-const options = { host: url.hostname, port: Number(url.port || 6379) };
+const options = TEST_REDIS_OPTIONS;
 
 describe('document events', () => {
   const channel = `doc-events-${process.pid}-${performance.now().toString(36)}`;

@@ -20,7 +20,7 @@ import { newId } from '../gateway/store/ids.ts';
 import { FollowupScheduler } from '../gateway/workers/followup.ts';
 import { producerConnection } from '../gateway/workers/queues.ts';
 import { createTestStorage, type TestStorage } from './helpers/databases.ts';
-import { TEST_REDIS_URL, testEnv } from './helpers/gateway.ts';
+import { TEST_REDIS_OPTIONS, testEnv } from './helpers/gateway.ts';
 import { configureRegistry } from './helpers/registry-fixtures.ts';
 
 describe('the follow-up sync in Redis', () => {
@@ -45,8 +45,7 @@ describe('the follow-up sync in Redis', () => {
     const blobs = new BlobStore(path.join(storage.dataDir, 'blobs'));
     await blobs.init();
     rt = createRuntime({ database, config, log: silentLogger, clock, blobs });
-    const url = new URL(TEST_REDIS_URL);
-    redis = producerConnection({ host: url.hostname, port: Number(url.port || 6379) });
+    redis = producerConnection(TEST_REDIS_OPTIONS);
     const send = redis.sendCommand.bind(redis);
     redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
       sent.push(command.name);

@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../gateway/config/load.ts';
 import { DELIVERY_QUEUE, DeliveryQueue } from '../gateway/workers/delivery.ts';
 import { INGEST_QUEUE, IngestQueue, producerConnection, workerConnection } from '../gateway/workers/queues.ts';
-import { TEST_REDIS_URL } from './helpers/gateway.ts';
+import { TEST_REDIS_OPTIONS } from './helpers/gateway.ts';
 
-const url = new URL(TEST_REDIS_URL);
-const options = { host: url.hostname, port: Number(url.port || 6379) };
+const options = TEST_REDIS_OPTIONS;
 
 describe('ingest jobs in Redis', () => {
   const prefix = `ingest-cmds-${process.pid}-${Date.now().toString(36)}`;

@@ -37,7 +37,7 @@ import { classifyScans } from '../gateway/workers/stages/ocr-input.ts';
 import { producerConnection } from '../gateway/workers/queues.ts';
 import { PENDING_STATES } from '../gateway/workers/states.ts';
 import { BACKENDS, createTestStorage, type TestStorage } from './helpers/databases.ts';
-import { TEST_REDIS_URL, testEnv } from './helpers/gateway.ts';
+import { TEST_REDIS_OPTIONS, testEnv } from './helpers/gateway.ts';
 import { classification, configureRegistry, insertArrival, VALID } from './helpers/registry-fixtures.ts';
 
 const UNIT = 'vanthu@stc.lamdong.gov.vn';
@@ -175,8 +175,7 @@ describe.each(BACKENDS)('statements per message on %s', (backend) => {
     blobs = new BlobStore(path.join(storage.dataDir, 'blobs'));
     await blobs.init();
     rt = createRuntime({ database, config, log: silentLogger, clock, blobs });
-    const url = new URL(TEST_REDIS_URL);
-    redis = producerConnection({ host: url.hostname, port: Number(url.port || 6379) });
+    redis = producerConnection(TEST_REDIS_OPTIONS);
     followup = new FollowupScheduler(rt, redis, config.redis.prefix);
     restore = instrument(database);
   }, 60_000);

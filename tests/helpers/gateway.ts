@@ -30,6 +30,9 @@ export interface TestGatewayOptions {
 }
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = new URL(TEST_REDIS_URL);
+/** TEST_REDIS_URL as ioredis connection options (the queues' own connections take host and port). */
+export const TEST_REDIS_OPTIONS = { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) };
 
 export function testEnv(storage: TestStorage, extra: Record<string, string> = {}): Record<string, string> {
   return {
