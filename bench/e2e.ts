@@ -20,13 +20,15 @@
  * seconds per process and per thread (/proc), Redis CPU and commands, PostgreSQL backends' CPU and
  * pg_stat write counts (--pg), every statement counted by shape (--pg --sql-log), and with
  * --cpu-prof a V8 CPU profile of the gateway summarised by function, file and area (stderr, and
- * "profile_top" in the JSON).
+ * "profile_top" in the JSON), and the host's speed on a fixed piece of work before and after the run
+ * (host.calibration_ms, e2e/calibrate.ts: read a run's figures against it).
  *
  * One JSON object on stdout; progress on stderr.
  *
  *   npm run bench:e2e [-- --burst 600 --rate 50 --seconds 20 --connections 10 --warmup 20 --serial 40
  *                        --pg [URL] --sql-log --big --cpu-prof --dns zone|system|off --settle 35
- *                        --ingest-concurrency N --cpu-threads N --root DIR --poll-ms 1000 --timeout 900 --keep]
+ *                        --ingest-concurrency N --cpu-threads N --root DIR --poll-ms 1000 --timeout 900 --keep
+ *                        --node-arg FLAG (repeatable: a flag for the gateway's node, e.g. --node-arg=--trace-deopt)]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +40,7 @@ import { buildMessages, DEFAULT_MIX, loadCorpus, pdfTemplate } from './e2e/corpu
 import { type Gateway, profiles, startGateway, TOKEN } from './e2e/gateway.ts';
 import { bigPhase, burstPhase, type Ctx, pacedPhase, serialPhase } from './e2e/phases.ts';
 import { makeBenchPki } from './e2e/pki.ts';
+import { calibrate } from './e2e/calibrate.ts';
 import { cpuDelta, cpuSnapshot, round, RssSampler } from './e2e/procstat.ts';
 import { printSummary, summarize, threadOf, type ProfileSummary } from './e2e/profile.ts';
 import { details, lastDecision, latencies, phaseReport, stageTimes } from './e2e/report.ts';
@@ -67,6 +70,10 @@ async function main(): Promise<void> {
   log(
     `built ${WARMUP + SERIAL + BURST + paced} messages in ${((Date.now() - tBuild) / 1000).toFixed(1)} s (corpus: ${corpus.pdfCases.length} PDF cases, ${corpus.textCases.length} text cases, ${corpus.otherCases.length} others, ${templates.length} signed-document templates: ${templates.map((t) => t.case.replace(/\.eml$/, '')).join(' ')})`,
   );
+
+  // This host's speed before the gateway starts and once it is idle again (e2e/calibrate.ts).
+  const calBefore = calibrate();
+  log(`calibration: ${calBefore.ms} ms of CPU for the fixed work`);
 
   // DNS for SPF/DMARC/DKIM: by default a zone file with the senders' SPF and DMARC records (the
   // bench then depends on no network); --dns system uses this machine's resolver.
@@ -120,6 +127,7 @@ async function main(): Promise<void> {
     smarthostPort: sinkPort,
     redisPrefix,
     cpuProfDir: profDir,
+    nodeArgs: values['node-arg'],
     ingestConcurrency: values['ingest-concurrency'] ? Number(values['ingest-concurrency']) : null,
     cpuThreads: values['cpu-threads'] !== undefined ? Number(values['cpu-threads']) : null,
     workers: WORKERS,
@@ -193,6 +201,7 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, settleMs - (performance.now() - finalAt)));
     }
     const rssSettledMb = settleMs > 0 ? round(sampler.sample() / 1024) : null;
+    const calAfter = calibrate();
     const memoryTrim = await trimCounters(gw.api);
     const rssPeakByProcess = Object.fromEntries(Object.entries(sampler.peakByProcess).map(([k, v]) => [k, round(v / 1024)]));
     sampler.stop();
@@ -254,6 +263,8 @@ async function main(): Promise<void> {
         node: process.version,
         load_average_start: loadStart,
         load_average_end: os.loadavg().map((v) => round(v, 2)),
+        // ms of CPU for e2e/calibrate.ts's fixed work, before the gateway started and once it was idle after the run.
+        calibration_ms: { before: calBefore.ms, after: calAfter.ms, rounds_before: calBefore.rounds_ms, rounds_after: calAfter.rounds_ms },
       },
       backend: database ? 'postgres' : 'pglite',
       tree: tree,

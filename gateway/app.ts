@@ -199,6 +199,7 @@ async function startGateway(app: Vanthu, log: Logger, stops: Array<() => Promise
     blobs,
     accept,
     log,
+    clock: rt.clock,
     checks: { database: () => database.ping(), redis: () => ping(conn) },
     plugins: [
       lookupRoutes({ config, database, blobs, accept }),

@@ -82,15 +82,16 @@ describe('setting a deadline directly', { timeout: 120_000 }, () => {
     try {
       const ask = await gw.send({ to: replyToOf(assignment)!, body: 'Gia hạn đến 11/12 vì chờ ý kiến Kho bạc', id: 'events-ask' });
       expect(ask.result.outcome).toMatchObject({ kind: 'applied', command: 'extend', documentId: other, unitId: 'stc' });
-      // Then a change made through the API, whose event comes after the reply's (one publisher, in order):
-      // without the reply's event, it would be the first one heard.
+      // Then a change made through the API, whose event comes after the reply's (one publisher, in order)
+      // or with it (changes within EVENT_BATCH_MS of an earlier one go out together, gateway/http/events.ts):
+      // without the reply's event, the first one heard would name only the commented document.
       const comment = await fetch(`http://127.0.0.1:${gw.app.httpPort}/api/documents/${docId}/comments`, {
         method: 'POST',
         headers: { authorization: `Bearer ${leaderToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ body: 'Đề nghị phòng Ngân sách báo cáo tiến độ' }),
       });
       expect(comment.status).toBe(201);
-      expect(await events.firstDocuments()).toEqual([other]);
+      expect(await events.firstDocuments()).toContain(other);
       await events.until(new RegExp(`"documents":\\["${docId}"\\]`));
     } finally {
       events.close();

@@ -138,6 +138,12 @@ describe('leader pages of the web console in Chromium', { timeout: 180_000 }, ()
   it('the usage report shows its indicators and exports XLSX and PDF', async () => {
     const page = await signIn(LEADER.email);
     await page.locator('nav a[data-page=reports]').click();
+    // The overview has a month field too: fill the report's, once its page is there.
+    await page.locator('h2', { hasText: 'Báo cáo tình hình sử dụng văn bản điện tử' }).waitFor();
+    // Its default month is the gateway's (the Date header follows the gateway's clock), not the PC's.
+    expect(await page.locator('input[name=month]').inputValue()).toBe('2026-11');
+    const served = await gw.api('/healthz');
+    expect(served.headers.get('date')).toBe(clock.now().toUTCString());
     await page.locator('input[name=month]').fill('2026-11');
     await page.locator('input[name=month]').dispatchEvent('change');
     const electronic = page.locator('section[data-unit=stc] tr[data-indicator=receivedElectronic]');

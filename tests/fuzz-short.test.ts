@@ -1,6 +1,6 @@
 /**
  * The short fuzz run of CI (docs/fuzzing.md): every regression fixture under fuzz/regressions is
- * replayed, then ≈10,000 generated and mutated inputs (a fixed seed, so CI sees the same inputs
+ * replayed, then ≈5,000 generated and mutated inputs (a fixed seed, so CI sees the same inputs
  * every time) go through every target — the MIME parser, the classifier, the signature verifier,
  * CMS, the PDF/DOCX/edXML readers and the SMTP listener on 127.0.0.1 — each target in a child
  * process under the harness's watchdog. Any crash, hang (5 s) or memory blow-up (1 GiB) fails,
@@ -16,7 +16,7 @@ import { listFixtures, REGRESSIONS_DIR } from '../fuzz/fixtures.ts';
 import { defaultJobs, runFuzz, type Summary } from '../fuzz/harness.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 5_000);
 const BASE = { timeoutMs: 5000, maxRssMb: 1024, jobs: defaultJobs(), targets: [] as string[] };
 
 function explain(s: Summary): string {

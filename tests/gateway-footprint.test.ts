@@ -4,7 +4,9 @@
  * (tests/fixtures/footprint/loaded-scripts.mjs) lists the scripts compiled in its main thread. Every
  * module's source stays in the heap for the process's life, so what a started gateway does not use
  * until asked loads on first use: fontkit (2.7 MB of source; PDF book and report printing, issuing),
- * imapflow (IMAP accounts), ldapts (LDAP logins). Source maps stay off unless VANTHU_SOURCE_MAPS=1
+ * pdf-lib (issuing, the book as PDF, a scan's searchable copy), imapflow (IMAP accounts), ldapts (LDAP
+ * logins), @fastify/swagger (the first OpenAPI request), ical-generator and its time zones (the first
+ * meeting invitation). Source maps stay off unless VANTHU_SOURCE_MAPS=1
  * asks for them: Node keeps every loaded module's map, dependencies' with their whole sources
  * (~9 MiB of the main heap, measured 2026-12-04). With these the idle gateway was 30 MiB smaller
  * on PGlite (300/310 → 269/280 MiB, bench/e2e/FINDINGS.md "Ninth round").
@@ -21,7 +23,7 @@ const MiB = 1024 * 1024;
 /** Idle RSS measured 2026-12-04 on the loaded 2-core machine: PGlite 269–280 MiB, PostgreSQL ~190; the bounds leave ~25 % margin. */
 const IDLE_BOUND = { pglite: 352 * MiB, postgres: 256 * MiB };
 /** Packages a started gateway must not load before it needs them. */
-const LAZY = ['@pdf-lib/fontkit', 'imapflow', 'ldapts'];
+const LAZY = ['@pdf-lib/fontkit', 'pdf-lib', 'imapflow', 'ldapts', '@fastify/swagger', 'ical-generator', '@touch4it/ical-timezones'];
 
 function rss(pid: number): number {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;

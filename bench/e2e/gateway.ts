@@ -33,6 +33,8 @@ export interface GatewayOptions {
   smarthostPort: number;
   redisPrefix: string;
   cpuProfDir: string | null;
+  /** Flags for the gateway's node before the script (--node-arg). */
+  nodeArgs?: string[];
   ingestConcurrency: number | null;
   /** `ingest.cpuThreads` (docs/architecture.md, "The CPU pool"): 0 = the stages' work on the main thread; null = as configured. */
   cpuThreads?: number | null;
@@ -75,7 +77,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(VANTHU_(?!MEMORY_TRIM$)|DATABASE_URL$|NODE_OPTIONS$)/.test(k)) env[k] = v;
   Object.assign(env, { VANTHU_CONFIG: configFile, VANTHU_REDIS_PREFIX: o.redisPrefix, VANTHU_LOG_LEVEL: 'warn' });
-  const nodeArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
+  const nodeArgs = [...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), ...(o.nodeArgs ?? [])];
   if (o.cpuProfDir) mkdirSync(o.cpuProfDir, { recursive: true });
   const logFile = path.join(o.dir, 'gateway.log');
   const logStream = createWriteStream(logFile);

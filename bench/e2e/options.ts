@@ -37,6 +37,8 @@ export const { values } = parseArgs({
     settle: { type: 'string', default: '35' },
     keep: { type: 'boolean', default: false },
     workers: { type: 'string', default: '0' },
+    // A flag for the gateway's node (V8 flags such as --trace-opt; its output goes to gateway.log, kept with --keep).
+    'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 

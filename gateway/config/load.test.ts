@@ -28,6 +28,11 @@ describe('configuration', () => {
     expect(cfg.smtp.port).toBe(2525);
   });
 
+  it('gives the embedded database a 16 MiB page cache unless told otherwise (docs/operations.md, "Memory")', () => {
+    expect(loadConfig({}).database.embeddedSharedBuffersMb).toBe(16);
+    expect(loadConfig(withFile('database:\n  url: null\n')).database.embeddedSharedBuffersMb).toBe(16);
+  });
+
   it('deep-merges VANTHU_CONFIG over the defaults and applies environment overrides last', () => {
     const env = { ...withFile('smtp:\n  port: 25\nhttp:\n  port: 9000\n'), VANTHU_HTTP_PORT: '9100', DATABASE_URL: 'postgres://db/vanthu' };
     const cfg = loadConfig(env);

@@ -10,6 +10,9 @@ import { parseNotation } from './rules/notation.ts';
 import { FOLDED_TYPE_NAMES, typeByName } from './rules/type-codes.ts';
 import { foldSameLength, normalizeVietnamese } from './text.ts';
 
+/** Each type name as a word of the subject, longest first: compiled once, not per subject. */
+const TYPE_NAME_WORDS = FOLDED_TYPE_NAMES.map((k) => [k, new RegExp(`(^|[\\s\\]:-])${k}\\b`)] as const);
+
 export function extractFromSubject(raw: string): Fields | null {
   const subject = normalizeVietnamese(raw).replace(/^((fw|fwd|chuyển tiếp)\s*:\s*)+/iu, '');
   // A reply talks about a document; it is not one.
@@ -20,7 +23,7 @@ export function extractFromSubject(raw: string): Fields | null {
   if (!/^(so\b|v\/v|ve viec)/.test(opening) && !FOLDED_TYPE_NAMES.some((k) => opening.startsWith(k))) return null;
   const notation = parseNotation(subject);
   const vv = /(?:^|[\s\-–:,])(v\/v|ve viec)\s*[:.]?\s+/.exec(folded);
-  const typeKey = FOLDED_TYPE_NAMES.find((k) => new RegExp(`(^|[\\s\\]:-])${k}\\b`).test(folded));
+  const typeKey = TYPE_NAME_WORDS.find(([, re]) => re.test(folded))?.[0];
   if (!notation || (!vv && !typeKey)) return null;
   const type = notation.type?.code !== 'CV' ? notation.type : typeKey ? typeByName(typeKey) : notation.type;
   const afterNotation = folded.slice(folded.indexOf(foldSameLength(notation.notation.split('/').pop() ?? '')));

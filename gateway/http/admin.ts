@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { authorizeUnit, unitScope } from '../registry/access/policy.ts';
 import { verifyAudit } from '../registry/audit.ts';
 import { bookCsv, bookTable, bookXlsx } from '../registry/books/book-data.ts';
-import { bookPdf } from '../registry/books/book-pdf.ts';
 import { registerOutgoing } from '../registry/books/books.ts';
 import { SECRECIES, URGENCIES } from '../outgoing/marks.ts';
 import { localDate } from '../clock.ts';
@@ -71,7 +70,7 @@ export function adminRoutes(rt: RegistryRuntime) {
             ? bookCsv(table)
             : format === 'xlsx'
               ? await bookXlsx(table)
-              : await bookPdf(table, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
+              : await (await import('../registry/books/book-pdf.ts')).bookPdf(table, localDate(rt.clock.now(), rt.tz).split('-').reverse().join('/'));
         reply.header('content-type', CONTENT[format]);
         reply.header('content-disposition', `attachment; filename="so-${table.kind}-${table.unitId}-${table.year}.${format}"`);
         return reply.send(body);

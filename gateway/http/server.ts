@@ -6,20 +6,26 @@
  * response (security-headers.ts).
  */
 import helmet from '@fastify/helmet';
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FORBIDDEN_MESSAGE, isRouteAccess, routeDecision } from '../registry/access/policy.ts';
 import { ConfigError, PROJECT_ROOT, type Config } from '../config/load.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { authenticate, UNAUTHENTICATED } from './auth.ts';
 import { installAuditChannel } from './channel.ts';
 import { messageRoutes, type MessagesDeps } from './messages.ts';
+import { openApiDocument } from './openapi.ts';
 import { apiHeaders } from './security-headers.ts';
 
 export interface ApiDeps extends MessagesDeps {
   log: Logger;
+  /**
+   * The gateway's clock (the system clock unless a test sets one): the `Date` header of every answer
+   * is read from it, and the console and add-in take "today" from that header (docs/console.md).
+   */
+  clock?: Clock;
   /** Readiness checks by name (database, redis): each throws when not ready. */
   checks: Record<string, () => Promise<void>>;
   /** Further route sets (registry, add-in, ...) registered after the core ones. */
@@ -51,6 +57,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // What an /api call records in the audit log says which client made it (channel.ts).
   installAuditChannel(app);
   await app.register(helmet, { global: true, ...apiHeaders(deps.config) });
+  // The clients' "today" (a report's default month, overdue marks) is the gateway's calendar, not the PC's.
+  const clock = deps.clock ?? systemClock;
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.header('date', clock.now().toUTCString());
+  });
   // The single enforcement point: authenticate, then the route's declared permission.
   app.addHook('onRequest', async (req, reply) => {
     const access = req.routeOptions.config?.permission;
@@ -65,13 +76,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (decision === 'forbidden') return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: FORBIDDEN_MESSAGE });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'vanthu API', version: '0.1.0', description: 'Official correspondence gateway (văn thư điện tử)' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  const openApi = openApiDocument(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
@@ -88,7 +93,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
     return reply.code(ok ? 200 : 503).send({ ok, checks: results });
   });
-  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, openApi);
   for (const plugin of deps.publicPlugins ?? []) await plugin(app);
 
   await app.register(async (api) => {

@@ -46,6 +46,21 @@ interface Frame {
 
 type Mode = 'header' | 'body';
 
+/**
+ * The body of a leaf entity (not multipart, not an embedded message) as the guard saw it: bytes
+ * [start, end) of what was pushed, from after its header's empty line to the start of the delimiter
+ * line that ends it (or the end of input), with its first Content-Type and Content-Transfer-Encoding
+ * (base64-leaves.ts decodes large base64 ones without mailparser).
+ */
+export interface LeafBody {
+  start: number;
+  end: number;
+  /** Lower-cased media type without parameters ('' when there was no Content-Type). */
+  type: string;
+  /** Lower-cased first token of Content-Transfer-Encoding ('' when absent). */
+  encoding: string;
+}
+
 export class MimeGuard {
   readonly stats: MimeStats = { parts: 1, depth: 0, attachments: 0, headerBytes: 0 };
   private frames: Frame[] = [];
@@ -59,10 +74,30 @@ export class MimeGuard {
   private carry: Buffer | null = null;
   /** The line being read is past MAX_DELIMITER_LINE in a body: skip to its end. */
   private skipping = false;
+  /** Bytes pushed before the current chunk, and where the line being handled starts and ends (after its LF). */
+  private base = 0;
+  private lineStart = 0;
+  private lineEnd = 0;
+  /** Leaf bodies, when asked for (`collectLeaves`); `open` is the one being read. */
+  readonly leaves: LeafBody[] | null;
+  private open: LeafBody | null = null;
 
-  constructor(readonly limits: MimeLimits = DEFAULT_MIME_LIMITS) {}
+  constructor(
+    readonly limits: MimeLimits = DEFAULT_MIME_LIMITS,
+    collectLeaves = false,
+  ) {
+    this.leaves = collectLeaves ? [] : null;
+  }
 
   push(chunk: Buffer): void {
+    try {
+      this.scan(chunk);
+    } finally {
+      this.base += chunk.length;
+    }
+  }
+
+  private scan(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(LF, pos);
@@ -86,15 +121,29 @@ export class MimeGuard {
         line = Buffer.concat([this.carry, line]);
         this.carry = null;
       }
+      this.lineEnd = this.base + pos;
+      this.lineStart = this.lineEnd - line.length - 1;
       this.line(line);
     }
   }
 
   /** End of input: a last line without LF is a line too. */
   end(): MimeStats {
-    if (this.carry && !this.skipping) this.line(this.carry);
+    if (this.carry && !this.skipping) {
+      this.lineEnd = this.base;
+      this.lineStart = this.base - this.carry.length;
+      this.line(this.carry);
+    }
     this.carry = null;
+    this.closeLeaf(this.base);
     return this.stats;
+  }
+
+  private closeLeaf(end: number): void {
+    if (!this.open) return;
+    this.open.end = Math.max(this.open.start, end);
+    this.leaves?.push(this.open);
+    this.open = null;
   }
 
   private partial(rest: Buffer): void {
@@ -172,6 +221,7 @@ export class MimeGuard {
       this.enter(this.depth + 1);
       return;
     }
+    if (this.leaves) this.open = { start: this.lineEnd, end: this.lineEnd, type, encoding: enc };
     if (/^\s*attachment/i.test(disposition) || /(^|;)\s*(file)?name\*?(0\*?)?\s*=/i.test(`${ct};${disposition}`)) {
       if (++this.stats.attachments > this.limits.attachments) {
         throw new LimitExceeded('attachments', this.limits.attachments, this.stats.attachments, `more than ${this.limits.attachments} attachments`);
@@ -195,6 +245,7 @@ export class MimeGuard {
   private delimiter(value: string): void {
     for (let i = this.frames.length - 1; i >= 0; i--) {
       const b = this.frames[i].boundary;
+      if (value === b || (value.length === b.length + 2 && value.endsWith('--') && value.startsWith(b))) this.closeLeaf(this.lineStart);
       if (value === b) {
         this.frames.length = i + 1;
         this.enter(this.frames[i].depth + 1);
@@ -225,6 +276,14 @@ export function checkMime(raw: Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS)
   const guard = new MimeGuard(limits);
   guard.push(raw);
   return guard.end();
+}
+
+/** checkMime, also giving the leaf bodies with their offsets in `raw` (LeafBody). */
+export function checkMimeLeaves(raw: Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS): { stats: MimeStats; leaves: LeafBody[] } {
+  const guard = new MimeGuard(limits, true);
+  guard.push(raw);
+  const stats = guard.end();
+  return { stats, leaves: guard.leaves ?? [] };
 }
 
 /** The same check as a pass-through stream: it errors (LimitExceeded) at the first limit passed. */

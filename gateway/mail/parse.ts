@@ -7,7 +7,8 @@
 import { pipeline, type Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { PermanentError, TransientError, VanthuError } from '../errors.ts';
-import { checkMime, DEFAULT_MIME_LIMITS, feed, mailparserOptions, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
+import { restoreLeaves, substituteLeaves } from './base64-leaves.ts';
+import { checkMimeLeaves, DEFAULT_MIME_LIMITS, feed, mailparserOptions, MimeGuardStream, type MimeLimits } from './mime-guard.ts';
 import { cleanField, cleanText } from '../sanitize.ts';
 
 export interface ParsedAddress {
@@ -90,23 +91,51 @@ export async function parseMessage(source: Readable | Buffer, limits: MimeLimits
   return (await parseMail(source, limits)).message;
 }
 
-/** parseMessage, keeping mailparser's result too (FullParse); the same checks and errors. */
-export async function parseMail(source: Readable | Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS): Promise<FullParse> {
-  let input: Readable | Buffer = source;
-  let sourceError: unknown = null;
-  if (Buffer.isBuffer(source)) {
-    checkMime(source, limits);
-    input = feed(source);
-  } else {
-    const guard = new MimeGuardStream(limits);
-    source.once('error', (err) => (sourceError = err));
-    // pipeline: a limit in the guard destroys the source too (no file left open).
-    pipeline(source, guard, () => undefined);
-    input = guard;
+/** Bytes of messages in memory given to mailparser, and of large base64 leaves decoded without it (base64-leaves.ts), since start. */
+export const parseCounters = { mailparserBytes: 0, leavesDecoded: 0, leafBytes: 0, leafFallbacks: 0 };
+
+export interface ParseOptions {
+  /** Base64 leaves from this size on are decoded without mailparser (base64-leaves.ts); Infinity: never. */
+  largeLeafBytes?: number;
+}
+
+const parserOptions = (limits: MimeLimits) => ({ ...mailparserOptions(limits), maxHtmlLengthToParse: TEXT_CAP }) as Parameters<typeof simpleParser>[1];
+
+/**
+ * mailparser's result for a message in memory: large clean base64 leaves decoded apart
+ * (base64-leaves.ts), the rest by mailparser; the original given whole to mailparser whenever that
+ * cannot be shown to give the same result.
+ */
+async function parseBuffer(raw: Buffer, limits: MimeLimits, options: ParseOptions): Promise<ParsedMail> {
+  const { leaves } = checkMimeLeaves(raw, limits);
+  const sub = substituteLeaves(raw, leaves, options.largeLeafBytes);
+  if (sub) {
+    parseCounters.mailparserBytes += sub.bytes;
+    const m = await simpleParser(sub.input(), parserOptions(limits)).catch(() => null);
+    if (m && restoreLeaves(m, sub.replaced)) {
+      parseCounters.leavesDecoded += sub.replaced.length;
+      parseCounters.leafBytes += sub.skippedBytes;
+      return m;
+    }
+    parseCounters.leafFallbacks++;
   }
-  let m;
+  parseCounters.mailparserBytes += raw.length;
+  return simpleParser(feed(raw), parserOptions(limits));
+}
+
+/** parseMessage, keeping mailparser's result too (FullParse); the same checks and errors. */
+export async function parseMail(source: Readable | Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS, options: ParseOptions = {}): Promise<FullParse> {
+  let sourceError: unknown = null;
+  let m: ParsedMail;
   try {
-    m = await simpleParser(input, { ...mailparserOptions(limits), maxHtmlLengthToParse: TEXT_CAP } as Parameters<typeof simpleParser>[1]);
+    if (Buffer.isBuffer(source)) m = await parseBuffer(source, limits, options);
+    else {
+      const guard = new MimeGuardStream(limits);
+      source.once('error', (err) => (sourceError = err));
+      // pipeline: a limit in the guard destroys the source too (no file left open).
+      pipeline(source, guard, () => undefined);
+      m = await simpleParser(guard, parserOptions(limits));
+    }
   } catch (err) {
     if (err instanceof VanthuError) throw err;
     if (sourceError !== null && err === sourceError)

@@ -10,7 +10,6 @@ import { hidden, requirePermission, type Principal } from '../registry/access/po
 import type { Exec, Tx } from '../registry/db.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { newId } from '../store/ids.ts';
-import { archiveExpiry } from './issue/renew.ts';
 import { issuedFiles, outgoingMessages } from './schema.ts';
 
 export interface IssuedFile {
@@ -31,6 +30,8 @@ export async function storeIssuedFiles(
   const stored = await Promise.all(
     files.map(async (f) => {
       const { sha256, size } = await blobs.put(f.content);
+      // pdf-lib loads with the first issued file, not when the gateway starts (docs/operations.md, "Memory").
+      const { archiveExpiry } = await import('./issue/renew.ts');
       return { f, sha256, size, renewBefore: await archiveExpiry(f.content) };
     }),
   );

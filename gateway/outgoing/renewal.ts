@@ -19,7 +19,7 @@ import type { RegistryRuntime } from '../registry/runtime.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { newId } from '../store/ids.ts';
 import { httpCrlFetcher } from './issue/crl-dp.ts';
-import { archiveExpiry, renewArchiveTimestamp, type RenewResult } from './issue/renew.ts';
+import type { RenewResult } from './issue/renew.ts';
 import { issuedFiles } from './schema.ts';
 
 /** A claim older than this belongs to a sweep that died (a renewal takes seconds: OCSP, CRL, TSA). */
@@ -74,6 +74,8 @@ async function renewOne(rt: RegistryRuntime, blobs: BlobStore, row: Row): Promis
     .returning({ pending: t.renewPending });
   if (!held) return { outcome: 'taken' };
   const current = await blobs.read(row.sha256);
+  // pdf-lib and the renewal code load with the first file due, not when the gateway starts (docs/operations.md, "Memory").
+  const { archiveExpiry, renewArchiveTimestamp } = await import('./issue/renew.ts');
 
   // A renewal that crashed after storing its bytes: those bytes, when they extend this version.
   if (held.pending) {

@@ -16,8 +16,8 @@ import { composeDocument, mailSubject } from './compose.ts';
 import { directoryOf, resolveRecipient, type ResolvedRecipient } from './directory.ts';
 import { outgoingDeliveries, outgoingMessages } from './schema.ts';
 import { appendAudit } from '../registry/audit.ts';
-import { appendixSignable, stampAppendix } from './issue/appendix.ts';
-import { DEFAULT_FONT, IssueError, issueConfigured, issueDocument, issuePreflight, loadIssueKeys, type IssueKeys } from './issue/issue.ts';
+import { IssueError } from './issue/issue-error.ts';
+import { DEFAULT_FONT, issueConfigured, loadIssueKeys, type IssueKeys } from './issue/issue-keys.ts';
 import type { LtvSummary } from './issue/ltv.ts';
 import { unsignedReason } from './issue/signed.ts';
 import { parseSecrecy, parseUrgency, refuseSecret } from './marks.ts';
@@ -123,6 +123,18 @@ export function documentType(code: string | null | undefined, name: string | nul
 
 const isPdf = (b: Buffer) => b.subarray(0, 1024).includes('%PDF-');
 
+/**
+ * The unit's keys with the issuing code, which (pdf-lib) loads with the first document a unit issues,
+ * not when the gateway starts (docs/operations.md, "Memory").
+ */
+async function issuingWith(keys: IssueKeys) {
+  const [{ issueDocument, issuePreflight }, { appendixSignable, stampAppendix }] = await Promise.all([
+    import('./issue/issue.ts'),
+    import('./issue/appendix.ts'),
+  ]);
+  return { keys, issueDocument, issuePreflight, appendixSignable, stampAppendix };
+}
+
 /** Issuance refused the document (no place for the number, no visible signature): 422 with the reason. */
 function issueFailed(err: unknown): never {
   if (err instanceof IssueError) throw new SendError(422, `Không ban hành được văn bản (cannot issue the document): ${err.message}`, { reason: err.code });
@@ -153,18 +165,20 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       { reason: 'unsigned', verdicts: unsigned.verdicts },
     );
   }
-  let issue: IssueKeys | null = null;
+  let issuing: Awaited<ReturnType<typeof issuingWith>> | null = null;
   if (!unsigned && issueConfigured(unitCfg)) {
+    let issueKeys: IssueKeys;
     try {
-      issue = loadIssueKeys(unitCfg);
+      issueKeys = loadIssueKeys(unitCfg);
     } catch (err) {
       // The unit's key, token or seal (docs/issuance.md): the clerk cannot fix it, an admin can — 503 with its code.
       const reason = err instanceof IssueError ? err.code : 'outgoing.issue.keys';
       throw new SendError(503, `Khóa hoặc con dấu của đơn vị không dùng được (unit key or seal unusable): ${(err as Error).message}`, { reason });
     }
-    await issuePreflight(input.document.content).catch(issueFailed);
+    issuing = await issuingWith(issueKeys);
+    await issuing.issuePreflight(input.document.content).catch(issueFailed);
     for (const a of input.appendices ?? []) {
-      if (isPdf(a.content) && !(await appendixSignable(a.content)))
+      if (isPdf(a.content) && !(await issuing.appendixSignable(a.content)))
         throw new SendError(422, `Không ký được phụ lục "${a.filename}" (cannot sign the appendix: unreadable PDF)`, { reason: 'outgoing.issue.appendix' });
     }
   }
@@ -195,20 +209,23 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
       })))
     : await register(rt.db);
   const now = rt.clock.now();
-  const issued = issue
-    ? await issueDocument(input.document.content, {
-        ...issue,
-        notation: entry.notation,
-        issuedDate: entry.issuedDate,
-        unitName: unit.name,
-        now,
-      }).catch(issueFailed)
+  const issued = issuing
+    ? await issuing
+        .issueDocument(input.document.content, {
+          ...issuing.keys,
+          notation: entry.notation,
+          issuedDate: entry.issuedDate,
+          unitName: unit.name,
+          now,
+        })
+        .catch(issueFailed)
     : null;
   const content = issued ? issued.pdf : input.document.content;
   // PDF appendices get the unit's signature at the top right of page 1 (docs/issuance.md, "Appendices"); others go as they are.
   const appendices = await Promise.all(
     (input.appendices ?? []).map(async (a) => {
-      if (!issue || !isPdf(a.content)) return { ...a, validation: null, issued: false };
+      if (!issuing || !isPdf(a.content)) return { ...a, validation: null, issued: false };
+      const issue = issuing.keys;
       const stamp = {
         notation: entry.notation,
         unitName: unit.name,
@@ -220,7 +237,7 @@ export async function sendDocument(rt: RegistryRuntime, blobs: BlobStore, enqueu
         tsa: issue.tsa,
         ltv: issue.ltv,
       };
-      const stamped = await stampAppendix(a.content, stamp).catch(issueFailed);
+      const stamped = await issuing.stampAppendix(a.content, stamp).catch(issueFailed);
       return { ...a, content: stamped.pdf, validation: stamped.validation, issued: true };
     }),
   );

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { dkimSign } from 'mailauth';
 import forge from 'node-forge';
 import { PROJECT_ROOT } from '../config/load.ts';
-import { cadesDetached } from './issue/pades.ts';
 import { type FileIssueKey, loadIssueKey, type IssueKey } from './issue/keys.ts';
 import { pkcs12FromDer } from './pkcs12.ts';
 
@@ -114,6 +113,8 @@ function innerEntity(raw: Buffer): { outer: string[]; inner: Buffer } {
  */
 export async function smimeSignEc(raw: Buffer, key: IssueKey): Promise<Buffer> {
   const { outer, inner } = innerEntity(raw);
+  // pades.ts brings pdf-lib: loaded with the first message signed this way, not when the gateway starts (docs/operations.md, "Memory").
+  const { cadesDetached } = await import('./issue/pades.ts');
   return multipartSigned(outer, inner, await cadesDetached(inner, key));
 }
 

@@ -6,8 +6,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { asc, gt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../store/db.ts';
 import { auditLog } from './schema.ts';
+import { commitWithNext, type Db } from '../store/db.ts';
 import { rows, type Tx } from './db.ts';
 
 export const GENESIS = '0'.repeat(64);
@@ -52,12 +52,24 @@ export function rowHash(prevHash: string, r: Hashed): string {
  * same transaction as the change it records.
  */
 const auditVia = new AsyncLocalStorage<Record<string, unknown>>();
-export function withAuditVia<T>(via: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
-  return auditVia.run(via, fn);
+/** withAuditVia runs not yet settled: the storage is on while there is one (see withAuditVia). */
+let viaRuns = 0;
+export async function withAuditVia<T>(via: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+  viaRuns++;
+  try {
+    return await auditVia.run(via, fn);
+  } finally {
+    // On Node 20 a storage that ran once keeps async hooks on for every promise the process makes
+    // (every await then pays init/before/after hooks: ~2.5× the cost of a bare await), and every
+    // /api call runs in one: the ingest pipeline paid it from the first console request on.
+    // Turned off once no run is in flight; the next run turns it on again. A continuation a
+    // handler leaves behind (not awaited) may so find no `via` once its request has ended.
+    if (--viaRuns === 0) auditVia.disable();
+  }
 }
 
-export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date, alongside?: SQL): Promise<number> {
-  const [seq] = await appendAudits(tx, [entry], at, alongside);
+export async function appendAudit(tx: Tx, entry: AuditEntry, at: Date, alongside?: SQL, opts: AppendOptions = {}): Promise<number> {
+  const [seq] = await appendAudits(tx, [entry], at, alongside, null, opts);
   return seq;
 }
 
@@ -69,6 +81,17 @@ export interface TakenHead {
   seq: string | number;
   hash: string;
   count: number;
+  /**
+   * The head was read and locked (`for update`) but not moved: `seq` is what it will be, and the
+   * statement that inserts the entries moves it too (intake on the embedded database).
+   */
+  unmoved?: boolean;
+}
+
+/** How an append ends its transaction's work (appendAudits). */
+export interface AppendOptions {
+  /** The statement that inserts the entries is the transaction's last: its commit goes with it (pglite-client.ts commitWithNext). */
+  last?: boolean;
 }
 
 /**
@@ -86,9 +109,17 @@ function takeAuditHead(count: number): SQL {
  * statement inserts the rows and moves the head's hash. `alongside`, a data-modifying statement
  * (insert or update), runs in that second statement: the change the entries record, written with
  * them (intake's document row). The head row exists from migration 0010 on; a database without it
- * (rows deleted by hand) gets it at its first append.
+ * (rows deleted by hand) gets it at its first append. A head taken `unmoved` (read and locked, not
+ * moved) is moved by that second statement; `opts.last` sends the commit with it.
  */
-export async function appendAudits(tx: Tx, entries: AuditEntry[], at: Date, alongside?: SQL, taken?: TakenHead | null): Promise<number[]> {
+export async function appendAudits(
+  tx: Tx,
+  entries: AuditEntry[],
+  at: Date,
+  alongside?: SQL,
+  taken?: TakenHead | null,
+  opts: AppendOptions = {},
+): Promise<number[]> {
   if (!entries.length) throw new Error('appendAudits: no entries');
   if (taken && taken.count !== entries.length) throw new Error(`appendAudits: head taken for ${taken.count} entries, ${entries.length} given`);
   const via = auditVia.getStore();
@@ -120,8 +151,10 @@ export async function appendAudits(tx: Tx, entries: AuditEntry[], at: Date, alon
     seqs.push(row.seq);
     prevHash = hash;
   }
+  const moved = taken?.unmoved ? sql`, seq = seq + ${entries.length}` : sql``;
+  if (opts.last) commitWithNext(tx);
   await tx.execute(sql`with ${alongside ? sql`change as (${alongside}), ` : sql``}entries as (insert into audit_log (seq, at, actor, action, entity, entity_id, data, prev_hash, hash) values ${sql.join(values, sql`, `)})
-    update audit_head set hash = ${prevHash} where id = 1`);
+    update audit_head set hash = ${prevHash}${moved} where id = 1`);
   return seqs;
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../errors.ts';
-import { openDatabase, type Database } from './db.ts';
+import { commitWithNext, openDatabase, type Database } from './db.ts';
 import { drizzle } from 'drizzle-orm/pglite';
 import { type BridgeCounts, EmbeddedDatabase, EmbeddedDatabaseGone } from './pglite-client.ts';
 
@@ -183,6 +183,29 @@ describe('what crosses to the embedded database thread (docs/architecture.md, "T
     );
     expect(counts).toEqual({ calls: 4, posts: 3, replies: 3 });
     expect((await client.query<{ n: number }>('select count(*)::int as n from b')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('posts the commit with the statement commitWithNext names (no post of its own), and a failed last statement rolls back', async () => {
+    const counts = await crossing(() =>
+      db.transaction(async (tx) => {
+        await tx.execute(sql`insert into b (id) values (3)`);
+        commitWithNext(tx);
+        await tx.execute(sql`insert into b (id) values (4)`);
+      }),
+    );
+    expect(counts).toEqual({ calls: 4, posts: 2, replies: 3 });
+    expect((await client.query<{ id: number }>('select id from b where id in (3, 4) order by id')).rows).toEqual([{ id: 3 }, { id: 4 }]);
+    const failed = await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`insert into b (id) values (5)`);
+        commitWithNext(tx);
+        await tx.execute(sql`insert into b (id) values (3)`); // already there: the transaction fails
+      })
+      .catch((e: unknown) => e);
+    expect(describeError(failed)).toMatchObject({ code: 'db:23505' });
+    expect((await client.query<{ n: number }>('select count(*)::int as n from b where id = 5')).rows).toEqual([{ n: 0 }]);
+    // The connection is free again: a statement from outside runs.
+    expect((await client.query<{ n: number }>('select count(*)::int as n from b')).rows).toEqual([{ n: 4 }]);
   });
 
   it('posts the calls made in one turn of the event loop together, and answers each', async () => {

@@ -125,6 +125,12 @@ export interface EmbeddedConnection {
   query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>>;
   exec(text: string): Promise<void>;
   transaction<T>(fn: (tx: EmbeddedConnection) => Promise<T>): Promise<T>;
+  /**
+   * In a transaction: the next statement is its last, and the commit goes in the same post as it
+   * (no round trip of its own; see `transaction`). Nothing may be sent, and nothing may throw,
+   * after that statement.
+   */
+  commitWithNext?(): void;
 }
 
 export interface EmbeddedOptions {
@@ -205,25 +211,44 @@ export class EmbeddedDatabase implements EmbeddedConnection {
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. BEGIN is
    * not a round trip of its own: it is posted without a reply, in the same message as the first
    * statement `fn` makes, and takes its turn on the connection in the order of this call. When
-   * BEGIN fails, the statements and the commit fail with its error.
+   * BEGIN fails, the statements and the commit fail with its error. Neither need the commit be:
+   * `commitWithNext()` before the last statement posts the commit with it. The connection is held
+   * from BEGIN to the commit, every other statement waiting, and each round trip inside holds it
+   * for as long as this thread takes to answer the reply (docs/architecture.md, "Database writes").
    */
   async transaction<T>(fn: (tx: EmbeddedConnection) => Promise<T>): Promise<T> {
     if (this.gone) throw this.gone;
     const tx = this.nextTx++;
     this.send({ op: 'begin', tx });
+    // The commit posted with the statement `commitWithNext` named (the thread runs it once that statement is done).
+    let commitNext = false;
+    let committed: Promise<unknown> | null = null;
+    const last = <R>(sent: Promise<R>): Promise<R> => {
+      if (commitNext) {
+        commitNext = false;
+        committed = this.call({ op: 'end', tx, commit: true });
+        committed.catch(() => undefined);
+      }
+      return sent;
+    };
     const conn: EmbeddedConnection = {
-      query: (text, params, options) => this.query(text, params, options, tx),
-      exec: (text) => this.exec(text, tx),
+      query: (text, params, options) => last(this.query(text, params, options, tx)),
+      exec: (text) => last(this.exec(text, tx)),
       transaction: () => Promise.reject(new Error('nested transactions use savepoints (drizzle does)')),
+      commitWithNext: () => {
+        commitNext = true;
+      },
     };
     let value: T;
     try {
       value = await fn(conn);
     } catch (err) {
-      await this.call({ op: 'end', tx, commit: false }).catch(() => undefined);
+      // A failed last statement fails the commit sent with it: Postgres rolls the transaction back.
+      if (committed) await (committed as Promise<unknown>).catch(() => undefined);
+      else await this.call({ op: 'end', tx, commit: false }).catch(() => undefined);
       throw err;
     }
-    await this.call({ op: 'end', tx, commit: true });
+    await (committed ?? this.call({ op: 'end', tx, commit: true }));
     return value;
   }
 

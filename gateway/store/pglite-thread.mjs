@@ -15,7 +15,8 @@
  *   exec   { text, tx?, lane? }               → null (several statements, no parameters)
  *   begin  { tx, lane? }                      → no reply: transaction `tx` (the caller's number) begins
  *          in its turn; its statements and its end wait for that, and fail if BEGIN failed
- *   end    { tx, commit }              → null once committed or rolled back
+ *   end    { tx, commit }              → null once committed or rolled back (after the transaction's
+ *          statements sent before it: a commit may ride in the same post as the last one)
  *   memory {}                          → { heapTotalBytes, heapUsedBytes, wasmHeapBytes }
  *   prepared {}                        → counts of the prepared-statement cache (pglite-prepared.mjs), or null
  *   close  {}                          → null
@@ -101,6 +102,8 @@ async function inTurn(tx, lane, run) {
 const txs = new Map();
 /** Transactions by the caller's number → their BEGIN (a promise: statements wait for it, and fail with its error). */
 const beginnings = new Map();
+/** Transactions by the caller's number → their statements not yet answered (the end waits for them: a commit may come in the same post as the last). */
+const inFlight = new Map();
 const ROLLBACK = Symbol('rollback');
 
 function queryOptions(mode) {
@@ -156,8 +159,10 @@ async function begin(lane, n) {
 async function end(tx, commit) {
   try {
     await opened(tx);
+    await inFlight.get(tx);
   } finally {
     beginnings.delete(tx);
+    inFlight.delete(tx);
   }
   const open = txs.get(tx);
   if (!open) throw new Error(`no open transaction ${tx}`);
@@ -230,7 +235,9 @@ function receive(msg) {
     beginnings.set(msg.tx, begun);
     return;
   }
-  handle(msg).then(
+  const done = handle(msg);
+  if (msg.tx != null && msg.op !== 'end') inFlight.set(msg.tx, Promise.all([inFlight.get(msg.tx), done.catch(() => undefined)]));
+  done.then(
     (value) => parentPort.postMessage({ id: msg.id, ok: true, value }),
     (err) => parentPort.postMessage({ id: msg.id, ok: false, error: describe(err) }),
   );

@@ -40,15 +40,28 @@ export function parseEntity(raw: Buffer): MimeEntity {
   return { raw, headers, type, params, body: raw.subarray(bodyStart) };
 }
 
-/** Headers end at the first empty line (CRLF CRLF or LF LF); none at all if the entity starts with one. */
+/** Bytes of an entity's start searched for its header's end, doubled until one is found. */
+export const HEADER_SEARCH_BYTES = 64 * 1024;
+
+/**
+ * Headers end at the first empty line (CRLF CRLF or LF LF); none at all if the entity starts with one.
+ * Both are looked for in a prefix that grows until either is found: searched over the whole entity,
+ * the one a message does not use ("\n\n" in CRLF mail) scanned every byte of a 25 MB attachment
+ * (bench/e2e/FINDINGS.md, "Thirteenth round: 25 MB messages"). The first found in the prefix is the
+ * first in the entity, and the other cannot start before it unseen (the two overlap only in ways
+ * that make one of them absent).
+ */
 function headerBoundary(raw: Buffer): { headerEnd: number; bodyStart: number } {
   if (raw[0] === LF) return { headerEnd: 0, bodyStart: 1 };
   if (raw[0] === CR && raw[1] === LF) return { headerEnd: 0, bodyStart: 2 };
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headerEnd: crlf, bodyStart: crlf + 4 };
-  if (lf >= 0) return { headerEnd: lf, bodyStart: lf + 2 };
-  return { headerEnd: raw.length, bodyStart: raw.length };
+  for (let size = HEADER_SEARCH_BYTES; ; size *= 2) {
+    const head = size >= raw.length ? raw : raw.subarray(0, size);
+    const crlf = head.indexOf('\r\n\r\n');
+    const lf = head.indexOf('\n\n');
+    if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headerEnd: crlf, bodyStart: crlf + 4 };
+    if (lf >= 0) return { headerEnd: lf, bodyStart: lf + 2 };
+    if (head === raw) return { headerEnd: raw.length, bodyStart: raw.length };
+  }
 }
 
 export function contentType(value: string | undefined): { type: string; params: Record<string, string> } {

@@ -80,7 +80,10 @@ async function person(rt: RegistryRuntime, id: string | null): Promise<Person | 
 }
 
 async function record(rt: RegistryRuntime, action: string, doc: DocumentRow, data: Record<string, unknown>): Promise<void> {
-  await rt.db.transaction((tx) => appendAudit(tx, { actor: SYSTEM, action, entity: 'document', entityId: doc.id, data }, rt.clock.now()));
+  // The entry's statement is the transaction's last: the commit goes with it (store/db.ts commitWithNext).
+  await rt.db.transaction((tx) =>
+    appendAudit(tx, { actor: SYSTEM, action, entity: 'document', entityId: doc.id, data }, rt.clock.now(), undefined, { last: true }),
+  );
 }
 
 const unitName = (rt: RegistryRuntime, unitId: string) => rt.config.units.find((u) => u.id === unitId)?.name ?? unitId;

@@ -25,13 +25,22 @@ export interface Read {
   numberMissing: boolean;
 }
 
+/** Each name by its fold, the first of the list where two fold alike (as a search of the list finds it). */
+function byFold(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const n of names) if (!out.has(foldSameLength(n))) out.set(foldSameLength(n), n);
+  return out;
+}
+const FOLDED_CITIES = byFold(CITIES);
+const FOLDED_PROVINCES = byFold(PROVINCES);
+
 /** "Bình Thuận" → "tỉnh Bình Thuận", "Hà Nội" → "thành phố Hà Nội"; null for other places. */
 export function localityFromPlace(place: string | null): string | null {
   if (!place) return null;
   const key = foldSameLength(place);
-  const city = CITIES.find((c) => foldSameLength(c) === key);
+  const city = FOLDED_CITIES.get(key);
   if (city) return `thành phố ${city}`;
-  const province = PROVINCES.find((p) => foldSameLength(p) === key);
+  const province = FOLDED_PROVINCES.get(key);
   return province ? `tỉnh ${province}` : null;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isNumberLine, mottoAt } from './header.ts';
-import { buildRows, cellsOf } from './rows.ts';
+import { blank, buildRows, cellsOf } from './rows.ts';
 import type { Run } from './types.ts';
 
 /** Runs of one word each, at the advance of a 13 pt serif (about 6.5 pt a letter). */
@@ -78,5 +78,16 @@ describe('look-alike letters of a text layer', () => {
     // cv-dck-bct-1178.pdf: "V/v hƣớng dẫn về công tác quản".
     const [cell] = cellsOf(runs('V/v h\u01a3\u1edbng dẫn', 60, 700));
     expect(cell.text).toBe('V/v hướng dẫn');
+  });
+});
+
+describe('blank runs', () => {
+  it('takes for white space what \\s does: every BMP unit', () => {
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      expect(blank(ch), `U+${c.toString(16)}`).toBe(!/\S/.test(ch));
+      expect(blank(` ${ch}\t`)).toBe(!/\S/.test(` ${ch}\t`));
+    }
+    expect(blank('')).toBe(true);
   });
 });

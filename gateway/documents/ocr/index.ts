@@ -9,5 +9,9 @@ export { type BoxedWord, hasBoxes, type OcrPageBoxes, ocrLayouts, ocrPageLayout 
 export { brokenTextReason, type TextQuality, textQuality } from './text-quality.ts';
 export { cannotNeedOcr, imagesTooSmall, MAX_IMAGE_SHARE, type PdfRead, textLayerSuffices } from './text-layer.ts';
 export { detectOrientation, type Orientation, parseOsd, type QuarterTurn, rotateQuarter } from './orient.ts';
-export { type SearchablePdf, searchablePdf, searchablePdfOfImage } from './searchable.ts';
+export type { SearchablePdf } from './searchable.ts';
+// pdf-lib loads with the first searchable copy, not when the gateway starts (docs/operations.md, "Memory").
+export const searchablePdf: typeof import('./searchable.ts').searchablePdf = async (...a) => (await import('./searchable.ts')).searchablePdf(...a);
+export const searchablePdfOfImage: typeof import('./searchable.ts').searchablePdfOfImage = async (...a) =>
+  (await import('./searchable.ts')).searchablePdfOfImage(...a);
 export { classifyOcr, type OcrClassification, type OcrClassifyOptions, type OcrReading, ocrReading } from './classify.ts';

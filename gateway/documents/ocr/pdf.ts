@@ -103,24 +103,32 @@ export async function pagesNeedingOcr(input: string | Uint8Array, opts: PagesNee
   }
 }
 
+function settled<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
 async function pagesOf(file: string, opts: PagesNeedingOcrOptions): Promise<PageTextLayer[]> {
   const maxPages = opts.maxPages ?? 200;
   const minChars = opts.minChars ?? 100;
   const minCoverage = opts.minImageCoverage ?? 0.5;
-  const info = await pdfInfo(file, maxPages, opts);
+  const run = { env: opts.tools?.env, signal: opts.signal, onSpawn: opts.onSpawn };
+  // The three tools run at once (docs/ocr.md, "Which pages need OCR"): pdftotext and pdfimages stop
+  // at the document's last page themselves, so neither waits for pdfinfo's page count.
+  const upTo = String(Math.max(1, maxPages));
+  const [infoRun, textRun, listRun] = await Promise.allSettled([
+    pdfInfo(file, maxPages, opts),
+    runTool(opts.tools?.pdftotext ?? 'pdftotext', ['-q', '-f', '1', '-l', upTo, '-enc', 'UTF-8', file, '-'], { ...run, maxStdout: 64 * 1024 * 1024 }),
+    runTool(opts.tools?.pdfimages ?? 'pdfimages', ['-list', '-f', '1', '-l', upTo, file], { ...run, maxStdout: 16 * 1024 * 1024 }),
+  ]);
+  // Failures in the order the tools ran in one after another: pdfinfo's first.
+  const info = settled(infoRun);
   const last = Math.min(info.pages, maxPages);
   if (last < 1) return [];
-  const run = { env: opts.tools?.env, signal: opts.signal, onSpawn: opts.onSpawn };
-  const text = await runTool(opts.tools?.pdftotext ?? 'pdftotext', ['-q', '-f', '1', '-l', String(last), '-enc', 'UTF-8', file, '-'], {
-    ...run,
-    maxStdout: 64 * 1024 * 1024,
-  });
+  const text = settled(textRun);
   if (text.code !== 0) throw badPdf('pdftotext', text.stderr);
   const pageTexts = text.stdout.toString('utf8').split('\f');
-  const list = await runTool(opts.tools?.pdfimages ?? 'pdfimages', ['-list', '-f', '1', '-l', String(last), file], {
-    ...run,
-    maxStdout: 16 * 1024 * 1024,
-  });
+  const list = settled(listRun);
   if (list.code !== 0) throw badPdf('pdfimages', list.stderr);
   const coverage = new Map<number, number>();
   const largest = new Map<number, { width: number; height: number; ppi: number }>();

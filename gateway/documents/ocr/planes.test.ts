@@ -1,3 +1,4 @@
+// own-process: the page-buffer pool (planes.ts) must start empty for the reuse test.
 import { describe, expect, it } from 'vitest';
 import { OcrTooLarge } from './errors.ts';
 import { PnmPlanes, PlaneWriter, pnmHeader, releasePlanes, splitPlanesSteps, splitRgb } from './planes.ts';

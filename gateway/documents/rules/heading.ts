@@ -4,7 +4,7 @@
  * its broken lines joined.
  */
 import { docFromLines, type Doc } from '../prepare.ts';
-import { foldSameLength, isUpperLine, modernToneMarks } from '../text.ts';
+import { foldSameLength, isUpperLine, letterWords, modernToneMarks } from '../text.ts';
 import { isBodyOpener, isNationalTitle, isPreambleAuthority } from './layout.ts';
 import { FOLDED_TYPE_NAMES, typeByName, type DocType } from './type-codes.ts';
 
@@ -32,14 +32,13 @@ function inlineHeading(line: string, folded: string): { type: DocType; at: numbe
   return undefined;
 }
 
+const TYPE_NAME_SET = new Set(FOLDED_TYPE_NAMES);
+
 /** A line that is exactly a type name (not "QUYẾT ĐỊNH:", the enacting word before Điều 1). */
 export function headingType(line: string, folded: string): DocType | undefined {
   if (/:\s*$/.test(line)) return undefined;
-  const key = folded
-    .replace(/[^a-z ]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!FOLDED_TYPE_NAMES.includes(key)) return undefined;
+  const key = letterWords(folded);
+  if (!TYPE_NAME_SET.has(key)) return undefined;
   // Headings are in capitals; a mixed-case "Chỉ thị" is a table cell or a sentence, not a heading.
   return isUpperLine(line) ? typeByName(key) : undefined;
 }

@@ -1,14 +1,12 @@
 /** Line classifiers shared by the rules: what a line of the document layout is. */
+import { letterWords } from '../text.ts';
 
 /**
  * "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự do - Hạnh phúc", whole or split in two; and
  * "ĐẢNG CỘNG SẢN VIỆT NAM", which stands in its place on Party documents (layout/header.ts).
  */
 export function isNationalTitle(folded: string): boolean {
-  const f = folded
-    .replace(/[^a-z ]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const f = letterWords(folded);
   return (
     f.startsWith('cong hoa xa hoi') ||
     f === 'chu nghia viet nam' ||

@@ -27,14 +27,16 @@ function key(line: string): string {
 /** Every mark holds one of these (folded): a line without them is not a mark, whatever its brackets. */
 const MARK_WORD = /khan|mat|hoa[^a-z0-9]*toc/;
 
-function lookup<T>(line: string, table: Array<[string, T]>): T | undefined {
-  if (!MARK_WORD.test(foldSameLength(line))) return undefined;
+/** `folded`: the line's foldSameLength, which a Doc holds already (prepare.ts): not folded again. */
+function lookup<T>(line: string, folded: string, table: Array<[string, T]>): T | undefined {
+  if (!MARK_WORD.test(folded)) return undefined;
   const k = key(line);
   return table.find(([mark]) => k === mark)?.[1];
 }
 
 export function isMarkLine(line: string): boolean {
-  return lookup(line, URGENCY) !== undefined || lookup(line, SECRECY) !== undefined;
+  const folded = foldSameLength(line);
+  return lookup(line, folded, URGENCY) !== undefined || lookup(line, folded, SECRECY) !== undefined;
 }
 
 /** Marks as whole lines within the header (first `limit` lines); body words like "khẩn trương" never count. */
@@ -44,11 +46,17 @@ export function findMarks(doc: Doc, limit = 40): { urgency: Urgency; secrecy: Se
   for (let i = 0; i < Math.min(limit, doc.lines.length); i++) {
     const line = doc.lines[i];
     if (line.length > 24) continue;
-    urgency = urgency === 'normal' ? (lookup(line, URGENCY) ?? urgency) : urgency;
-    secrecy = secrecy === 'normal' ? (lookup(line, SECRECY) ?? secrecy) : secrecy;
+    urgency = urgency === 'normal' ? (lookup(line, doc.folded[i], URGENCY) ?? urgency) : urgency;
+    secrecy = secrecy === 'normal' ? (lookup(line, doc.folded[i], SECRECY) ?? secrecy) : secrecy;
   }
   return { urgency, secrecy };
 }
+
+/** A mark at the start of a subject: in lower case and delimited, or in capitals (subjectMarks); compiled once. */
+type SubjectMark = [RegExp, RegExp];
+const subjectMark = (m: string): SubjectMark => [new RegExp(`^[\\[(]?\\s*${m}\\s*([\\])\\-:–]|$)`, 'u'), new RegExp(`^[\\[(]?\\s*${m.toUpperCase()}\\s`, 'u')];
+const SUBJECT_URGENCY = URGENCY.map(([m, u]) => [u, subjectMark(m)] as const);
+const SUBJECT_SECRECY = SECRECY.map(([m, v]) => [v, subjectMark(m)] as const);
 
 /**
  * Marks at the start of a mail subject: "[KHẨN] …", "HỎA TỐC: …", "MẬT - …". A delimiter or capitals
@@ -57,13 +65,9 @@ export function findMarks(doc: Doc, limit = 40): { urgency: Urgency; secrecy: Se
 export function subjectMarks(subject: string): { urgency: Urgency; secrecy: Secrecy } {
   const text = modernToneMarks(subject.trim());
   const head = text.toLowerCase();
-  const marked = (m: string) => {
-    const re = new RegExp(`^[\\[(]?\\s*${m}\\s*([\\])\\-:–]|$)`, 'u');
-    const caps = new RegExp(`^[\\[(]?\\s*${m.toUpperCase()}\\s`, 'u');
-    return re.test(head) || caps.test(text);
-  };
-  const urgency = URGENCY.find(([m]) => marked(m))?.[1] ?? 'normal';
-  const secrecy = SECRECY.find(([m]) => marked(m))?.[1] ?? 'normal';
+  const marked = ([re, caps]: SubjectMark) => re.test(head) || caps.test(text);
+  const urgency = SUBJECT_URGENCY.find(([, mark]) => marked(mark))?.[0] ?? 'normal';
+  const secrecy = SUBJECT_SECRECY.find(([, mark]) => marked(mark))?.[0] ?? 'normal';
   return { urgency, secrecy };
 }
 

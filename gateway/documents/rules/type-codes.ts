@@ -47,6 +47,8 @@ export const DOC_TYPES: DocType[] = [
 
 const byCode = new Map(DOC_TYPES.map((t) => [t.code, t]));
 const byFoldedName = new Map(DOC_TYPES.map((t) => [foldSameLength(t.name), t]));
+/** Each type's code folded (foldSameLength), in DOC_TYPES order: folded once, not per lookup. */
+const FOLDED_CODES = DOC_TYPES.map((t) => foldSameLength(t.code));
 
 /**
  * A code as written in a notation. Exact first ("HD" Hướng dẫn vs "HĐ" Hợp đồng differ only by Đ);
@@ -56,7 +58,7 @@ export function typeByCode(code: string): DocType | undefined {
   const exact = byCode.get(code) ?? byCode.get(code.toUpperCase());
   if (exact) return exact;
   const key = foldSameLength(code);
-  const candidates = DOC_TYPES.filter((t) => foldSameLength(t.code) === key);
+  const candidates = DOC_TYPES.filter((_, i) => FOLDED_CODES[i] === key);
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 

@@ -1,3 +1,4 @@
+// own-process: checks that pdfjs is never loaded into the calling thread.
 /**
  * pdfjs on a thread of its own (pdfjs-worker.ts; docs/operations.md, "Memory"): the caller gets
  * what pdfjsText would have given it — the text, or the same named LimitExceeded — while pdfjs

@@ -9,7 +9,7 @@ import { Certificate, CRLDistributionPoints } from 'pkijs';
 import type { CertInfo } from '../../trust/certs.ts';
 import { crlSignedBy, parseCrl, type CrlInfo } from '../../trust/crl.ts';
 import { fetchBytes } from './http.ts';
-import { IssueError } from './incremental.ts';
+import { IssueError } from './issue-error.ts';
 
 /** Fetches the bytes at a CRL distribution point URL (DER or PEM). */
 export type CrlFetcher = (url: string) => Promise<Buffer>;

@@ -9,10 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, type PDFObject } from 'pdf-lib';
-import { PermanentError } from '../../errors.ts';
+import { IssueError } from './issue-error.ts';
 
-/** The document cannot be read or updated in place. */
-export class IssueError extends PermanentError {}
+export { IssueError };
 
 export class IncrementalUpdate {
   private readonly before: Set<number>;

@@ -31,24 +31,18 @@ import {
   showText,
   type PDFFont,
 } from 'pdf-lib';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../../config/load.ts';
-import type { UnitSigning } from '../../config/outgoing.ts';
 import { IncrementalUpdate, IssueError, addAnnot, addField } from './incremental.ts';
-import { loadIssueKey, type IssueKey } from './keys.ts';
-import { openTokenKey } from './pkcs11.ts';
+import { DEFAULT_FONT, DEFAULT_ITALIC } from './issue-keys.ts';
+import type { IssueKey } from './keys.ts';
 import { addLongTermValidation, type LtvOptions, type LtvSummary } from './ltv.ts';
-import { httpCrlFetcher } from './crl-dp.ts';
 import { signPlaceholder, signatureDict } from './pades.ts';
 import { findHeaderPlaces, type TextPlace } from './places.ts';
 import { findSignatureWidgets, sealRect, type SignatureWidget } from './widgets.ts';
 
 export { IssueError } from './incremental.ts';
+export { DEFAULT_FONT, DEFAULT_ITALIC, issueConfigured, loadIssueKeys, type IssueKeys } from './issue-keys.ts';
 export { loadIssueKey, type IssueKey } from './keys.ts';
 export { closeIssueTokens } from './pkcs11.ts';
-
-export const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf';
-export const DEFAULT_ITALIC = '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf';
 
 export interface IssueInput {
   /** The outgoing book's notation, e.g. "125/UBND-VP". */
@@ -95,36 +89,6 @@ export function dateLine(place: string, issuedDate: string): string {
 }
 
 const FIELD = 'VanThu';
-
-/** What the unit's configuration gives issuance (outgoing.units.<id>.issue). */
-export type IssueKeys = Pick<IssueInput, 'place' | 'key' | 'seal' | 'sealMm' | 'font' | 'italicFont' | 'tsa' | 'ltv'>;
-
-export function issueConfigured(cfg: UnitSigning | undefined): cfg is UnitSigning & { issue: NonNullable<UnitSigning['issue']> } {
-  return Boolean(cfg?.issue);
-}
-
-/** The unit's key (passphrase from the environment variable named in the config) and seal. */
-export function loadIssueKeys(cfg: UnitSigning & { issue: NonNullable<UnitSigning['issue']> }): IssueKeys {
-  const c = cfg.issue;
-  let seal: Buffer;
-  try {
-    seal = readFileSync(path.resolve(PROJECT_ROOT, c.seal));
-  } catch (err) {
-    throw new IssueError('outgoing.issue.seal', `không đọc được ảnh con dấu (seal image unreadable): ${(err as Error).message}`);
-  }
-  const secret = process.env[c.passwordEnv] ?? '';
-  const key = c.pkcs11 ? openTokenKey(c.pkcs11, secret) : loadIssueKey(c.pkcs12 ?? '', secret);
-  const ltv = c.ltv
-    ? {
-        crls: c.ltv.crls,
-        certificates: c.ltv.certificates,
-        ocsp: c.ltv.ocsp ?? null,
-        archive: c.ltv.archive,
-        fetchCrl: c.ltv.crlDistributionPoints ? httpCrlFetcher() : null,
-      }
-    : null;
-  return { place: c.place, key, seal, sealMm: c.sealMm, font: c.font, italicFont: c.italicFont, tsa: c.tsa ?? null, ltv };
-}
 
 /** The checks issuance makes before anything is written: a place for the number, the leader's visible signature. */
 export async function issuePreflight(pdf: Buffer): Promise<void> {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import forge from 'node-forge';
 import { PROJECT_ROOT } from '../../config/load.ts';
 import { pkcs12FromDer } from '../pkcs12.ts';
-import { IssueError } from './incremental.ts';
+import { IssueError } from './issue-error.ts';
 
 /**
  * What signs the unit's CMS (PAdES, appendices, EC S/MIME): a key read from a PKCS#12 file

@@ -9,7 +9,7 @@ import { Certificate, CryptoEngine, OCSPRequest } from 'pkijs';
 import type { CertInfo } from '../../trust/certs.ts';
 import { ocspEntryFor, parseOcsp, type OcspEntry } from '../../trust/ocsp.ts';
 import { answerProblem, fetchBytes } from './http.ts';
-import { IssueError } from './incremental.ts';
+import { IssueError } from './issue-error.ts';
 
 const engine = new CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
 

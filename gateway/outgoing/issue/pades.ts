@@ -22,7 +22,7 @@ import {
   SignedData,
   SignerInfo,
 } from 'pkijs';
-import { IssueError } from './incremental.ts';
+import { IssueError } from './issue-error.ts';
 import type { IssueKey } from './keys.ts';
 import { fetchTimestamp } from './tsa.ts';
 

@@ -5,7 +5,7 @@
  * error until the configuration is fixed.
  */
 import type { OutgoingConfig } from '../../config/outgoing.ts';
-import { IssueError } from './incremental.ts';
+import { IssueError } from './issue-error.ts';
 import { openTokenKey } from './pkcs11.ts';
 
 interface StartupLog {

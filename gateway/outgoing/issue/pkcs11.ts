@@ -18,7 +18,7 @@ import path from 'node:path';
 import * as asn1js from 'asn1js';
 import type * as Pkcs11js from 'pkcs11js';
 import { PROJECT_ROOT } from '../../config/load.ts';
-import { IssueError } from './incremental.ts';
+import { IssueError } from './issue-error.ts';
 import { type IssueKey, signingAlgorithm } from './keys.ts';
 
 /** outgoing.units.<id>.issue.pkcs11 (gateway/config/outgoing.ts). */

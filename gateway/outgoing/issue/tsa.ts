@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import { answerProblem, fetchBytes } from './http.ts';
-import { IssueError } from './incremental.ts';
+import { IssueError } from './issue-error.ts';
 
 const asn1 = forge.asn1;
 type Asn1 = forge.asn1.Asn1;

@@ -13,7 +13,7 @@ import { lockKey, rows, type Tx } from '../db.ts';
 import { dedupKey, fieldsFromClassification, searchText, type DocFields } from './fields.ts';
 import { ALERT_ACTION, alertRaised, duplicateAlertReason, duplicateDifferences, type Difference, type DuplicateAlert } from './integrity.ts';
 import { decide, unitPolicy, type Action, type PolicyInput, type VerifyResult } from './decide.ts';
-import { nextBookNumberSql } from '../books/books.ts';
+import { nextBookNumber, nextBookNumberSql } from '../books/books.ts';
 import { bookEntry, routeFor, type DocumentRow } from '../books/register.ts';
 import type { RoutingSuggestion } from '../workflow/routing.ts';
 import type { RegistryRuntime } from '../runtime.ts';
@@ -141,7 +141,11 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
   // (PostgreSQL; the embedded database runs one transaction at a time: lockKey).
   await lockKey(tx, rt.database.kind, `intake:${u.unitId}`);
   const key = dedupKey(u.fields);
-  const { existing, original } = await readUnit(tx, u.unitId, u.message.id, key, u.hashes, u.parse?.messageId ?? u.message.messageId);
+  // The embedded database runs one transaction at a time: the audit head is read (and locked) with the unit's documents, a
+  // round trip less in a transaction that holds its one connection. On PostgreSQL the head is taken after the book number,
+  // the order every registration locks them in.
+  const headFirst = rt.database.kind === 'pglite';
+  const { existing, original, head: read } = await readUnit(tx, u.unitId, u.message.id, key, u.hashes, u.parse?.messageId ?? u.message.messageId, headFirst);
   if (existing && existing.status !== 'review') return { outcome: outcomeOf(existing, ACTION_OF[existing.status] ?? 'register'), followup: false };
   // A copy that differs from the document it repeats (other bytes, another verdict) is never a
   // silent link: the original's record gets an alert, and a copy of a document still waiting for
@@ -213,21 +217,26 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
     },
   ];
   // Registered at once: the row is written with its book entry, and both audit entries with it;
-  // the book number and the audit head for the two entries are taken in one statement.
+  // the book number and the audit head for the two entries are taken in one statement (on the
+  // embedded database the lookup read the head: the book number alone).
   let head: TakenHead | null = null;
   const take = async (year: number) => {
+    if (read) return nextBookNumber(tx, u.unitId, year, 'incoming');
     const r = await bookAndAuditHead(tx, u.unitId, year, entries.length + 1);
     head = r.head;
     return r.number;
   };
   const entry = decision.action === 'register' ? await bookEntry(tx, rt, { unitId: u.unitId, ...values }, u.route, at, take) : null;
   if (entry) entries.push({ actor: SYSTEM, action: 'document.register', entity: 'document', entityId: id, data: entry.audit });
+  if (read) head = { seq: Number(read.seq) + entries.length, hash: read.hash, count: entries.length, unmoved: true };
   const row = { ...values, ...entry?.set };
   const write = existing
     ? tx.update(documents).set(row).where(eq(documents.id, existing.id))
     : tx.insert(documents).values({ id, unitId: u.unitId, inboundId: u.message.id, arrivalAt: u.message.receivedAt, createdAt: at, ...row });
-  await appendAudits(tx, entries, at, write.getSQL(), head);
-  if (original && differences.length && !(await alertRaised(tx, original.id, id))) {
+  const alerting = !!original && differences.length > 0;
+  // Without an alert to raise, the write is the transaction's last statement: its commit goes with it.
+  await appendAudits(tx, entries, at, write.getSQL(), head, { last: !alerting });
+  if (alerting && original && !(await alertRaised(tx, original.id, id))) {
     const alert: DuplicateAlert = {
       duplicateId: id,
       inboundId: u.message.id,
@@ -259,7 +268,7 @@ async function intakeForUnit(tx: Tx, rt: RegistryRuntime, u: UnitIntake): Promis
 }
 
 /** readUnit's statement (tests/statements-per-message.test.ts checks its plan: no sequential scan). */
-export function unitLookup(unitId: string, inboundId: string, key: string | null, hashes: string[], mid: string | null): SQL {
+export function unitLookup(unitId: string, inboundId: string, key: string | null, hashes: string[], mid: string | null, head = false): SQL {
   const open = sql`and inbound_id <> ${inboundId} and status <> all(${sql.param(SETTLED_ELSEWHERE)}::text[])`;
   const cols = sql`id, status, book_number, verdict, attachment_hashes, created_at`;
   // The same Message-ID with other bytes (the accept path merges identical ones): a copy to compare.
@@ -268,8 +277,8 @@ export function unitLookup(unitId: string, inboundId: string, key: string | null
     select ${cols} from documents where unit_id = ${unitId} and dedup_key = ${key} ${open}
     union select ${cols} from documents where attachment_hashes ?| ${sql.param(hashes)}::text[] and unit_id = ${unitId} ${open}
     union select ${cols} from documents where internet_message_id = ${mid} and unit_id = ${unitId} ${open}
-    order by created_at limit 1)
-select (select row_to_json(e) from e) as existing, (select row_to_json(o) from o) as original`;
+    order by created_at limit 1)${head ? sql`, h as (select seq, hash from audit_head where id = 1 for update)` : sql``}
+select (select row_to_json(e) from e) as existing, (select row_to_json(o) from o) as original${head ? sql`, (select row_to_json(h) from h) as head` : sql``}`;
 }
 
 /**
@@ -277,7 +286,8 @@ select (select row_to_json(e) from e) as existing, (select row_to_json(o) from o
  * intake), and the earliest earlier document of the unit this one repeats — same notation + issuer
  * + date, same attachment, or same Internet Message-ID. Each of the three is its own indexed
  * lookup (documents_dedup; the GIN index documents_attachment_hashes of migration 0010;
- * documents_mid): an OR of them would read the unit's whole book for every message.
+ * documents_mid): an OR of them would read the unit's whole book for every message. With `head`
+ * (the embedded database), the audit head too, locked to the commit and not moved yet.
  */
 async function readUnit(
   tx: Tx,
@@ -286,12 +296,15 @@ async function readUnit(
   key: string | null,
   hashes: string[],
   mid: string | null,
-): Promise<{ existing: ExistingDoc | null; original: OriginalDoc | null }> {
-  const [r] = await rows<{ existing: unknown; original: unknown }>(tx, unitLookup(unitId, inboundId, key, hashes, mid));
+  head: boolean,
+): Promise<{ existing: ExistingDoc | null; original: OriginalDoc | null; head: { seq: string | number; hash: string } | null }> {
+  const [r] = await rows<{ existing: unknown; original: unknown; head?: unknown }>(tx, unitLookup(unitId, inboundId, key, hashes, mid, head));
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown> | null;
   const e = json(r?.existing);
   const o = json(r?.original);
+  const h = json(r?.head);
   return {
+    head: h ? { seq: h.seq as string | number, hash: h.hash as string } : null,
     existing: e
       ? {
           id: e.id as string,

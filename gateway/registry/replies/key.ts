@@ -4,7 +4,7 @@
  * whichever process gets there first. The key is never logged, printed or stored elsewhere.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config/load.ts';
 import { TransientError } from '../../errors.ts';
@@ -32,17 +32,43 @@ export function actKey(config: Config): Buffer {
 
 function keyFromFile(file: string): Buffer {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    try {
-      // 'wx': never overwrite a key another process wrote first (tokens already sent depend on it).
-      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const text = readFileSync(file, 'utf8').trim();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!fs.existsSync(file)) createOnce(file, `${randomBytes(32).toString('base64url')}\n`);
+    const text = fs.readFileSync(file, 'utf8').trim();
     if (text.length < 32) throw Object.assign(new Error('key file too short'), { code: 'ESHORT' });
     return Buffer.from(text, 'utf8');
   } catch (err) {
     throw new ActKeyError(file, err);
+  }
+}
+
+/**
+ * Creates `file` with `content` unless it exists, never overwriting a key another process wrote
+ * first (tokens already sent depend on it). The content is written and fsync'd under a temporary
+ * name, then linked to `file` (which fails if it exists): a process starting at the same moment
+ * sees no file or the whole key, never the empty file an exclusive create shows between its open
+ * and its write (the roles of `vanthu start --role` started together read "key file too short").
+ */
+function createOnce(file: string, content: string): void {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = fs.openSync(tmp, 'wx', 0o600);
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.linkSync(tmp, file);
+    const dir = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
 }

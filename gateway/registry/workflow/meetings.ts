@@ -25,7 +25,6 @@ import { RegistryError, notFound } from '../errors.ts';
 import type { Mailer } from '../ports.ts';
 import type { RegistryRuntime } from '../runtime.ts';
 import { documents, users } from '../schema.ts';
-import { meetingCalendar, meetingUid } from './meeting-ical.ts';
 import { documentMeetings, meetingInvites } from './schema.ts';
 import { actorOf } from './workflow.ts';
 
@@ -208,6 +207,8 @@ async function send(
 ): Promise<number | null> {
   const [officer] = await rt.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, prev.userId));
   if (!officer) return null;
+  // ical-generator and the time zones load with the first invitation, not when the gateway starts (docs/operations.md, "Memory").
+  const { meetingCalendar, meetingUid } = await import('./meeting-ical.ts');
   const organizer = unit.addresses[0];
   const uid = prev.uid ?? meetingUid(doc.id, officer.id, organizer);
   const sequence = prev.sequence + 1;
