@@ -64,6 +64,8 @@ export interface EmbeddedMemory {
   /** V8 heap of the thread: reserved (`total`) and live (`used`) bytes. */
   heapTotalBytes: number;
   heapUsedBytes: number;
+  /** V8's young generation of the thread (its new space, as reserved now): bounded by DB_THREAD_YOUNG_GENERATION_MB. */
+  youngGenerationBytes: number | null;
   /** PGlite's WebAssembly memory (it grows and never shrinks). */
   wasmHeapBytes: number | null;
 }

@@ -17,7 +17,7 @@
  *          in its turn; its statements and its end wait for that, and fail if BEGIN failed
  *   end    { tx, commit }              → null once committed or rolled back (after the transaction's
  *          statements sent before it: a commit may ride in the same post as the last one)
- *   memory {}                          → { heapTotalBytes, heapUsedBytes, wasmHeapBytes }
+ *   memory {}                          → { heapTotalBytes, heapUsedBytes, youngGenerationBytes, wasmHeapBytes }
  *   prepared {}                        → counts of the prepared-statement cache (pglite-prepared.mjs), or null
  *   close  {}                          → null
  * A message is one request or an array of them (handled in order). Replies, one message each:
@@ -31,7 +31,7 @@
  * only chooses who is next.
  */
 import { writeFileSync } from 'node:fs';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 
 // The thread's name on Linux (top -H, /proc/<pid>/task/*/comm; bench/e2e's CPU per thread): every
@@ -206,7 +206,13 @@ async function handle(msg) {
       return prepared ? { ...prepared.counts, cached: prepared.cache.size } : null;
     case 'memory': {
       const h = getHeapStatistics();
-      return { heapTotalBytes: h.total_heap_size, heapUsedBytes: h.used_heap_size, wasmHeapBytes: db?.Module?.HEAPU8?.byteLength ?? null };
+      const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      return {
+        heapTotalBytes: h.total_heap_size,
+        heapUsedBytes: h.used_heap_size,
+        youngGenerationBytes: young?.space_size ?? null,
+        wasmHeapBytes: db?.Module?.HEAPU8?.byteLength ?? null,
+      };
     }
     case 'close':
       if (db && !db.closed) await db.close();
