@@ -90,12 +90,36 @@ export function runContent(
   const xobjects = pdf.dict(resources?.get('XObject'));
   const fonts = new Map<string, Font>();
   const lx = new Lexer(data);
+  // The operands of the operator being read: the first `nOps` (reset by a count, not by the array's length).
   const ops: PdfObj[] = [];
+  let nOps = 0;
   const stack: Array<{ ctm: Matrix; ts: TextState }> = [];
   let ctm = ctm0;
   let ts: TextState = { font: null, fontName: '', size: 0, tc: 0, tw: 0, th: 1, tl: 0, rise: 0 };
-  let tm: Matrix = [1, 0, 0, 1, 0, 0];
-  let tlm: Matrix = [1, 0, 0, 1, 0, 0];
+  // The text matrix and the text line matrix, written in place (they change with every run shown).
+  // The arithmetic is `mul`'s, term for term (its products by 0 and 1 included), so the positions are
+  // the same to the bit, NaN and infinities from a damaged file too.
+  const tm = Float64Array.of(1, 0, 0, 1, 0, 0);
+  const tlm = Float64Array.of(1, 0, 0, 1, 0, 0);
+  /** tm = tlm = [a b c d e f]. */
+  const setLine = (a: number, b: number, c: number, d: number, e: number, f: number) => {
+    tm[0] = tlm[0] = a;
+    tm[1] = tlm[1] = b;
+    tm[2] = tlm[2] = c;
+    tm[3] = tlm[3] = d;
+    tm[4] = tlm[4] = e;
+    tm[5] = tlm[5] = f;
+  };
+  /** tm = tlm = [1 0 0 1 x y] × tlm. */
+  const nextLine = (x: number, y: number) =>
+    setLine(
+      1 * tlm[0] + 0 * tlm[2],
+      1 * tlm[1] + 0 * tlm[3],
+      0 * tlm[0] + 1 * tlm[2],
+      0 * tlm[1] + 1 * tlm[3],
+      x * tlm[0] + y * tlm[2] + tlm[4],
+      x * tlm[1] + y * tlm[3] + tlm[5],
+    );
   // Operands come from the file: an operator may be missing its string or get another type.
   const show = (s: PdfObj | undefined) => {
     const font = ts.font;
@@ -142,15 +166,16 @@ export function runContent(
       }
     }
     // tm = [1 0 0 1 advance 0] × tm
-    tm = [tm[0], tm[1], tm[2], tm[3], advance * tm[0] + tm[4], advance * tm[1] + tm[5]];
+    tm[4] = advance * tm[0] + tm[4];
+    tm[5] = advance * tm[1] + tm[5];
   };
   // Defined once, not per operator: a closure made in the loop costs more than the operator.
-  const n = (k: number) => Number(ops[ops.length - k]);
+  const n = (k: number) => Number(ops[nOps - k]);
   for (;;) {
     const t = lx.next();
     if (t === undefined) break;
     if (typeof t !== 'string') {
-      ops.push(t);
+      ops[nOps++] = t;
       continue;
     }
     budget.tick();
@@ -170,10 +195,10 @@ export function runContent(
         ctm = mul([n(6), n(5), n(4), n(3), n(2), n(1)], ctm);
         break;
       case 'BT':
-        tm = tlm = [1, 0, 0, 1, 0, 0];
+        setLine(1, 0, 0, 1, 0, 0);
         break;
       case 'Tf': {
-        const name = (ops[ops.length - 2] as PdfName)?.n ?? '';
+        const name = (ops[nOps - 2] as PdfName)?.n ?? '';
         // Identity is the font object, not its resource name (producers add one name per use).
         const ref = fontsDict?.get(name);
         const key = ref instanceof PdfRef ? `ref:${ref.num}` : `${depth}:${name}`;
@@ -199,39 +224,54 @@ export function runContent(
         ts.rise = n(1);
         break;
       case 'Td':
-        tm = tlm = mul([1, 0, 0, 1, n(2), n(1)], tlm);
+        nextLine(n(2), n(1));
         break;
       case 'TD':
         ts.tl = -n(1);
-        tm = tlm = mul([1, 0, 0, 1, n(2), n(1)], tlm);
+        nextLine(n(2), n(1));
         break;
       case 'Tm':
-        tm = tlm = [n(6), n(5), n(4), n(3), n(2), n(1)];
+        setLine(n(6), n(5), n(4), n(3), n(2), n(1));
         break;
       case 'T*':
-        tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm);
+        nextLine(0, -ts.tl);
         break;
       case 'Tj':
-        show(ops[ops.length - 1]);
+        show(ops[nOps - 1]);
         break;
       case "'":
-        tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm);
-        show(ops[ops.length - 1]);
+        nextLine(0, -ts.tl);
+        show(ops[nOps - 1]);
         break;
       case '"':
         ts.tw = n(3);
         ts.tc = n(2);
-        tm = tlm = mul([1, 0, 0, 1, 0, -ts.tl], tlm);
-        show(ops[ops.length - 1]);
+        nextLine(0, -ts.tl);
+        show(ops[nOps - 1]);
         break;
-      case 'TJ':
-        for (const el of Array.isArray(ops[ops.length - 1]) ? (ops[ops.length - 1] as PdfObj[]) : []) {
+      case 'TJ': {
+        const arr = ops[nOps - 1];
+        for (const el of Array.isArray(arr) ? arr : []) {
           if (el instanceof Uint8Array) show(el);
-          else if (typeof el === 'number') tm = mul([1, 0, 0, 1, (-el / 1000) * ts.size * ts.th, 0], tm);
+          else if (typeof el === 'number') {
+            // tm = [1 0 0 1 x 0] × tm
+            const x = (-el / 1000) * ts.size * ts.th;
+            const m0 = tm[0];
+            const m1 = tm[1];
+            const m2 = tm[2];
+            const m3 = tm[3];
+            tm[0] = 1 * m0 + 0 * m2;
+            tm[1] = 1 * m1 + 0 * m3;
+            tm[2] = 0 * m0 + 1 * m2;
+            tm[3] = 0 * m1 + 1 * m3;
+            tm[4] = x * m0 + 0 * m2 + tm[4];
+            tm[5] = x * m1 + 0 * m3 + tm[5];
+          }
         }
         break;
+      }
       case 'Do': {
-        const x = pdf.resolve(xobjects?.get((ops[ops.length - 1] as PdfName)?.n ?? ''));
+        const x = pdf.resolve(xobjects?.get((ops[nOps - 1] as PdfName)?.n ?? ''));
         if (x instanceof PdfStream && (x.dict.get('Subtype') as PdfName | undefined)?.n === 'Form') {
           if (depth >= 4) throw new Unsupported('nested forms');
           const m = pdf.resolve(x.dict.get('Matrix'));
@@ -241,15 +281,15 @@ export function runContent(
         break;
       }
       case 'gs':
-        if (draws && hides(pdf, resources, 'ExtGState', ops[ops.length - 1])) draws.unknown = true;
+        if (draws && hides(pdf, resources, 'ExtGState', ops[nOps - 1])) draws.unknown = true;
         break;
       case 'scn':
       case 'SCN':
-        if (draws && hides(pdf, resources, 'Pattern', ops[ops.length - 1])) draws.unknown = true;
+        if (draws && hides(pdf, resources, 'Pattern', ops[nOps - 1])) draws.unknown = true;
         break;
       case 'BI':
         throw new Unsupported('inline image');
     }
-    ops.length = 0;
+    nOps = 0;
   }
 }

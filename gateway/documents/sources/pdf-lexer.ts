@@ -40,6 +40,20 @@ export const MAX_TOKEN_BYTES = 4096;
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
+/**
+ * The content-stream operators (ISO 32000-1, Annex A) of up to three bytes, by their bytes: the lexer
+ * returns these strings instead of making one per operator read (a page has thousands), and the
+ * content interpreter's `switch` meets the same strings each time.
+ */
+const OPERATORS = new Map<number, string>();
+for (const op of 'b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y \' "'.split(
+  ' ',
+)) {
+  let key = 0;
+  for (let i = 0; i < op.length; i++) key |= op.charCodeAt(i) << (8 * i);
+  OPERATORS.set(key, op);
+}
+
 /** Escapes of a literal string: \n \r \t \b \f. */
 const ESCAPES: Record<number, number> = { 110: 10, 114: 13, 116: 9, 98: 8, 102: 12 };
 
@@ -69,6 +83,11 @@ export class Lexer {
     const end = Math.min(b.length, start + MAX_TOKEN_BYTES + 1);
     while (this.pos < end && !WS[b[this.pos]] && !DELIM[b[this.pos]]) this.pos++;
     if (this.pos - start > MAX_TOKEN_BYTES) throw new Unsupported(`a token longer than ${MAX_TOKEN_BYTES} bytes`);
+    const len = this.pos - start;
+    if (len <= 3) {
+      const op = OPERATORS.get(len === 1 ? b[start] : len === 2 ? b[start] | (b[start + 1] << 8) : b[start] | (b[start + 1] << 8) | (b[start + 2] << 16));
+      if (op !== undefined && op.length === len) return op;
+    }
     let s = '';
     for (let i = start; i < this.pos; i++) s += String.fromCharCode(b[i]);
     return s;
@@ -215,7 +234,9 @@ export class Lexer {
       this.pos++;
       return String.fromCharCode(c);
     }
-    if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e) {
+    // Only a word starting with a digit, a sign or a point can be a number (NUMBER): operators skip the test.
+    const numeric = (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e;
+    if (numeric) {
       const v = this.number();
       if (v !== null) return v;
     }
@@ -224,7 +245,7 @@ export class Lexer {
       this.pos++;
       return '';
     }
-    if (NUMBER.test(w)) return Number(w);
+    if (numeric && NUMBER.test(w)) return Number(w);
     if (w === 'true' || w === 'false') return w === 'true';
     if (w === 'null') return null;
     return w;
