@@ -24,6 +24,7 @@ const LAYERS: Array<{ layer: string; units: string[] }> = [
       'memory-trim.ts',
       'memory-released.ts',
       'sanitize.ts',
+      'shutdown.ts',
       'config',
       'documents',
       'trust',
