@@ -44,6 +44,12 @@ export interface InboundFixture {
   subject?: string;
   /** The arrival time: the test's clock, never the wall clock (the book prints it as "Ngày đến"). */
   receivedAt: Date;
+  /**
+   * The row's state (default `parsed`). Written with the row: a running gateway's outbox sweep queues
+   * every pending row it sees, so a row inserted pending and moved to another state after may be
+   * queued in between.
+   */
+  state?: string;
 }
 
 /** An inbound row as the accept path would have written it (content is not needed by the registry). */
@@ -63,7 +69,7 @@ export async function insertInbound(db: Db, f: InboundFixture): Promise<string> 
     unitIds: f.unitIds ?? ['stc'],
     subject: f.subject ?? 'Công văn 123/UBND-VX',
     receivedAt: f.receivedAt,
-    state: 'parsed',
+    state: f.state ?? 'parsed',
   });
   return id;
 }

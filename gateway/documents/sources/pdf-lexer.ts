@@ -46,9 +46,9 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
  * content interpreter's `switch` meets the same strings each time.
  */
 const OPERATORS = new Map<number, string>();
-for (const op of 'b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y \' "'.split(
-  ' ',
-)) {
+const OPERATOR_NAMES =
+  'b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y \' "';
+for (const op of OPERATOR_NAMES.split(' ')) {
   let key = 0;
   for (let i = 0; i < op.length; i++) key |= op.charCodeAt(i) << (8 * i);
   OPERATORS.set(key, op);
