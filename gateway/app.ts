@@ -59,7 +59,7 @@ import { probeOcr } from './documents/ocr/index.ts';
 import { OcrQueue, ocrTools, startOcrWorker } from './workers/ocr.ts';
 import { LocalFirstTransport } from './notify/local.ts';
 import { startMemoryTrim, type MemoryTrimmer } from './memory-trim.ts';
-import { stopInReverse } from './shutdown.ts';
+import { stopInReverse, type StopStep } from './shutdown.ts';
 
 /** What one process runs (not a user's role: that is UserRole, gateway/config/registry.ts). */
 export type ProcessRole = 'all' | 'gateway' | 'worker';
@@ -107,7 +107,7 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
   const clock = opts.clock ?? systemClock;
   const storage = await openStorage(config);
   const { database, blobs } = storage;
-  const stops: Array<() => Promise<unknown>> = [() => storage.close()];
+  const stops: StopStep[] = [() => storage.close()];
   const stop = () => stopInReverse(stops, log);
   try {
     const redis = await resolveRedis(config.redis.url, config.instance.dataDir, log);

@@ -12,7 +12,7 @@ export const STOP_STEP_MS = 15_000;
 
 export type StopStep = () => Promise<unknown>;
 
-/** What a step is, for the log: its source text's first line (the closures are one-liners mostly). */
+/** What a step is, for the log: its source text on one line, at most 160 characters (the closures are one-liners mostly). */
 function describe(step: StopStep): string {
   const text = step.toString().replace(/\s+/g, ' ');
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
