@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cleanDeep, cleanField, cleanText, needsCleaning } from './sanitize.ts';
 
 describe('cleaning mail text', () => {
@@ -34,5 +34,27 @@ describe('cleaning mail text', () => {
     const dirty = { subject: 'a\u0000b', list: ['ok', '\ud800'], nested: { 'k\u0000': 'v' }, n: 3, none: null };
     expect(cleanDeep(dirty)).toEqual({ subject: 'ab', list: ['ok', '\ufffd'], nested: { k: 'v' }, n: 3, none: null });
     expect(JSON.stringify(cleanDeep(dirty))).not.toMatch(/\\u0000|\\ud800/);
+  });
+
+  it('reads a clean stage result without building entry lists, and copies a dirty one in its key order', () => {
+    const entries = vi.spyOn(Object, 'entries');
+    try {
+      const clean = { notation: '11902/BNV-TCPCP', fields: { type: 'Công văn', signer: null, recipients: ['UBND tỉnh'] }, n: 3 };
+      expect(cleanDeep(clean)).toBe(clean);
+      expect(entries).not.toHaveBeenCalled();
+    } finally {
+      entries.mockRestore();
+    }
+    const dirty = { a: 1, b: { c: 'x' }, 'd\u0000': 'y', e: 'z\u0001', f: [1] };
+    const out = cleanDeep(dirty);
+    expect(Object.keys(out)).toEqual(['a', 'b', 'd', 'e', 'f']);
+    expect(out).toEqual({ a: 1, b: { c: 'x' }, d: 'y', e: 'z', f: [1] });
+    expect(out.b).toBe(dirty.b);
+    // A "__proto__" key (JSON.parse makes one) stays an own key of the copy, not its prototype.
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "s": "a\\u0000"}') as Record<string, unknown>;
+    const copy = cleanDeep(parsed);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 's']);
+    expect(copy.s).toBe('a');
   });
 });

@@ -59,13 +59,22 @@ export function cleanDeep<T>(value: T, depth = 0): T {
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  let changed = false;
-  const cleaned = entries.map(([k, v]): [string, unknown] => {
+  // Most values need nothing: they are read without building anything, and copied (in the same
+  // order) only from the first key or value that changes.
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = obj[k];
     const ck = cleanText(k);
     const cv = cleanDeep(v, depth + 1);
-    if (ck !== k || cv !== v) changed = true;
-    return [ck, cv];
-  });
-  return changed ? (Object.fromEntries(cleaned) as T) : value;
+    if (ck === k && cv === v) continue;
+    // As entries, not assignments: a key "__proto__" stays a key (JSON.parse makes such keys).
+    const entries: Array<[string, unknown]> = [];
+    for (let j = 0; j < i; j++) entries.push([keys[j], obj[keys[j]]]);
+    entries.push([ck, cv]);
+    for (let j = i + 1; j < keys.length; j++) entries.push([cleanText(keys[j]), cleanDeep(obj[keys[j]], depth + 1)]);
+    return Object.fromEntries(entries) as T;
+  }
+  return value;
 }

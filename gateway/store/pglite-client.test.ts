@@ -208,6 +208,16 @@ describe('what crosses to the embedded database thread (docs/architecture.md, "T
     expect((await client.query<{ n: number }>('select count(*)::int as n from b')).rows).toEqual([{ n: 4 }]);
   });
 
+  it('answers a statement with its rows and the rows it changed, without column descriptions (nothing reads them)', async () => {
+    const read = await client.query('select id, id * 2 as twice from b where id = 1');
+    expect(read).toEqual({ rows: [{ id: 1, twice: 2 }], affectedRows: 0 });
+    // drizzle's array rows are mapped by its own column list: the same rows as before.
+    const [row] = await db.select({ id: sql<number>`id`, twice: sql<number>`id * 2` }).from(sql`b`).where(sql`id = 1`);
+    expect(row).toEqual({ id: 1, twice: 2 });
+    const write = await client.query('update b set id = id where id in (1, 2)');
+    expect(write).toEqual({ rows: [], affectedRows: 2 });
+  });
+
   it('posts the calls made in one turn of the event loop together, and answers each', async () => {
     const counts = await crossing(() => Promise.all([1, 2, 3, 4, 5].map((n) => client.query('select $1::int as n', [n]))));
     expect(counts).toEqual({ calls: 5, posts: 1, replies: 5 });

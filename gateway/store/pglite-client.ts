@@ -38,9 +38,9 @@ export class EmbeddedDatabaseGone extends Error {
   readonly code = 'db-thread-gone';
 }
 
+/** A statement's result: its rows, and for a write the rows it changed. No column descriptions. */
 export interface QueryResult<Row> {
   rows: Row[];
-  fields: Array<{ name: string; dataTypeID: number }>;
   affectedRows?: number;
 }
 

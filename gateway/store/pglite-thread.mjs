@@ -11,7 +11,7 @@
  * Requests: { id, op, ... } with op
  *   open   { dir, sharedBuffersMb, preparedStatements } → null (PGlite.create on the data directory;
  *          preparedStatements: how many to keep, 0 for none)
- *   query  { text, params, mode, tx?, lane? } → { rows, fields, affectedRows }
+ *   query  { text, params, mode, tx?, lane? } → { rows, affectedRows }
  *   exec   { text, tx?, lane? }               → null (several statements, no parameters)
  *   begin  { tx, lane? }                      → no reply: transaction `tx` (the caller's number) begins
  *          in its turn; its statements and its end wait for that, and fail if BEGIN failed
@@ -192,7 +192,9 @@ async function handle(msg) {
       // (Only inside a transaction: a statement outside one asks for its turn without a pause, in the order it came.)
       if (msg.tx != null) await opened(msg.tx);
       const r = await inTurn(msg.tx, msg.lane, () => run(msg.tx, msg.text, msg.params ?? [], queryOptions(msg.mode)));
-      return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
+      // No `fields`: nothing reads them (drizzle maps rows by its own column list), and a reply's
+      // column descriptions were a third of its structured clone (bench/e2e/FINDINGS.md, sixteenth round).
+      return { rows: r.rows, affectedRows: r.affectedRows };
     }
     case 'exec':
       // Whatever it runs (several statements, DDL), no prepared name may outlive a schema change.
