@@ -19,6 +19,7 @@ import { unitRoutes } from './http/units.ts';
 import { connectorsReport, ImapConnectors, type ConnectorsReport } from './imap/connectors.ts';
 import { FolderStateStore } from './imap/state.ts';
 import { openStorage } from './store/storage.ts';
+import { startEmbeddedVacuum } from './store/vacuum.ts';
 import { connectorRoutes } from './http/connectors.ts';
 import { listenerReport, retryRoutes } from './http/admin-ops.ts';
 import { DocumentEventHub, eventRoutes } from './http/events.ts';
@@ -110,6 +111,9 @@ export async function startVanthu(config: Config, role: ProcessRole, log: Logger
   const stops: StopStep[] = [() => storage.close()];
   const stop = () => stopInReverse(stops, log);
   try {
+    // PGlite has no autovacuum: dead row versions and stale statistics are this process's to clear.
+    const vacuum = startEmbeddedVacuum(database, log);
+    stops.push(async () => vacuum?.stop());
     const redis = await resolveRedis(config.redis.url, config.instance.dataDir, log);
     stops.push(() => redis.stop());
     // Issuing keys on PKCS#11 tokens: a start-up line per unit (docs/issuance.md); sessions closed last.
