@@ -58,6 +58,9 @@ export class EmbeddedVacuum {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private busy = false;
+  /** Passes under way (never more than one from the timer). */
+  inFlight = 0;
   /** Passes done (tests and the log). */
   passes = 0;
 
@@ -70,12 +73,14 @@ export class EmbeddedVacuum {
   start(): void {
     if (this.timer || this.stopped) return;
     this.timer = setInterval(() => {
-      // One pass at a time: a pass still running when the next is due is not doubled.
-      this.running = this.running.then(() =>
-        this.stopped
-          ? null
-          : this.runOnce().catch((err: Error) => this.log.warn({ err: err.message }, 'embedded database upkeep failed; next pass as planned')),
-      );
+      // One pass at a time: a tick that finds one still running is skipped, not queued behind it.
+      if (this.busy || this.stopped) return;
+      this.busy = true;
+      this.running = this.runOnce()
+        .catch((err: Error) => this.log.warn({ err: err.message }, 'embedded database upkeep failed; next pass as planned'))
+        .finally(() => {
+          this.busy = false;
+        });
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -102,6 +107,15 @@ export class EmbeddedVacuum {
   /** One pass: each table that needs it vacuumed or analysed, one statement each. */
   async runOnce(): Promise<UpkeepPass> {
     const started = performance.now();
+    this.inFlight++;
+    try {
+      return await this.pass(started);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async pass(started: number): Promise<UpkeepPass> {
     const pass: UpkeepPass = { vacuumed: [], analyzed: [], ms: 0 };
     for (const t of await this.activity()) {
       if (this.stopped) break;
