@@ -67,18 +67,23 @@ describe('the embedded database’s upkeep', () => {
     throw new Error(`no statistics for ${table}`);
   }
 
-  it('clears the dead row versions a message’s moves leave, so the outbox sweep reads a few pages again', async () => {
-    const n = 3000;
+  /** n messages' rows, moved as the pipeline moves them: the outbox stamp, then their states (each a new version in every index). */
+  async function messagesMoved(n: number, from: number): Promise<void> {
     await database.query(
       `insert into inbound_messages (id, source, message_id, content_hash, blob_sha256, size, rcpt_to, unit_ids)
-       select 'm' || g, 'smtp', '<' || g || '@x.gov.vn>', 'h' || g, 's' || g, 1000, '[]', '[]' from generate_series(1, $1::int) g`,
-      [n],
+       select 'm' || g, 'smtp', '<' || g || '@x.gov.vn>', 'h' || g, 's' || g, 1000, '[]', '[]' from generate_series($1::int, $2::int) g`,
+      [from, from + n - 1],
     );
-    // As the pipeline moves a message: the outbox stamp, then its states (each a new version in every index).
-    await database.query('update inbound_messages set enqueued_at = now()', []);
-    for (const state of ['parsed', 'classified', 'verified', 'decided']) await database.query('update inbound_messages set state = $1', [state]);
+    const mine = `id in (select 'm' || g from generate_series(${from}, ${from + n - 1}) g)`;
+    await database.query(`update inbound_messages set enqueued_at = now() where ${mine}`, []);
+    for (const state of ['parsed', 'classified', 'verified', 'decided']) await database.query(`update inbound_messages set state = $1 where ${mine}`, [state]);
+  }
 
+  it('clears the dead row versions a message’s moves leave, so the outbox sweep reads a few pages again', async () => {
     const v = new EmbeddedVacuum(database, silentLogger);
+    await v.runOnce(); // a process's first pass vacuums every table (see the restart case below)
+    const n = 3000;
+    await messagesMoved(n, 1);
     // Statistics are flushed a transaction at a time, at most once a second: wait for all of them.
     const before = await settledActivity(v, 'inbound_messages', (dead) => dead >= 4 * n);
     expect(before.dead).toBeGreaterThanOrEqual(4 * n);
@@ -97,6 +102,28 @@ describe('the embedded database’s upkeep', () => {
     await settledActivity(v, 'inbound_messages', (dead) => dead === 0);
     const again = await v.runOnce();
     expect(again.vacuumed).not.toContain('inbound_messages');
+  }, 60_000);
+
+  it('vacuums every table on a process’s first pass: PGlite starts with no statistics, so what the last run left shows nowhere', async () => {
+    const n = 3000;
+    await messagesMoved(n, 100_001);
+    const left = await settledActivity(new EmbeddedVacuum(database, silentLogger), 'inbound_messages', (dead) => dead >= 4 * n);
+    expect(left.dead).toBeGreaterThanOrEqual(4 * n);
+    // A restart: the same data directory opened again.
+    await database.close();
+    database = await openDatabase({ url: null, dataDir: dir, sharedBuffersMb: 16 });
+    const v = new EmbeddedVacuum(database, silentLogger);
+    const counted = (await v.activity()).find((a) => a.table === 'inbound_messages');
+    expect(counted).toMatchObject({ dead: 0, live: 0 }); // the dead versions are there, the counts are not
+    expect(counted && upkeepFor(counted)).toBeNull();
+
+    const first = await v.runOnce();
+    expect(first.vacuumed).toContain('inbound_messages');
+    expect(first.vacuumed).toContain('documents');
+    expect((await v.activity()).find((a) => a.table === 'inbound_messages')).toMatchObject({ live: 2 * n, dead: 0 });
+    // Later passes go by the thresholds again.
+    const second = await v.runOnce();
+    expect(second.vacuumed).not.toContain('documents');
   }, 60_000);
 
   it('runs on its timer, never two passes at once, and stops with the pass under way finished', async () => {

@@ -9,10 +9,11 @@
  *
  * Every `intervalMs` this does what autovacuum would, with its default thresholds: a table whose
  * dead rows exceed 50 + 20 % of its live rows, or whose inserts since its last vacuum exceed 1,000 +
- * 20 %, is vacuumed (with ANALYZE), one whose rows changed
- * since its last ANALYZE by more than 50 + 10 % is analysed. One table per statement, so the
- * statements of the pipeline and the accept side take their turns in between. PostgreSQL has its
- * own autovacuum: this runs for the embedded database only.
+ * 20 %, is vacuumed (with ANALYZE), one whose rows changed since its last ANALYZE by more than
+ * 50 + 10 % is analysed. One table per statement, so the statements of the pipeline and the accept
+ * side take their turns in between. PGlite keeps no statistics across a restart (the counts start
+ * at zero, so dead rows the last run left would never reach a threshold): a process's first pass
+ * vacuums every table. PostgreSQL has its own autovacuum: this runs for the embedded database only.
  */
 import type { Logger } from '../log.ts';
 import type { Database } from './db.ts';
@@ -117,9 +118,10 @@ export class EmbeddedVacuum {
 
   private async pass(started: number): Promise<UpkeepPass> {
     const pass: UpkeepPass = { vacuumed: [], analyzed: [], ms: 0 };
+    const first = this.passes === 0;
     for (const t of await this.activity()) {
       if (this.stopped) break;
-      const need = upkeepFor(t);
+      const need = first ? 'vacuum' : upkeepFor(t);
       if (!need) continue;
       const t0 = performance.now();
       await this.database.query(need === 'vacuum' ? `vacuum (analyze) ${quoted(t.table)}` : `analyze ${quoted(t.table)}`, []);
