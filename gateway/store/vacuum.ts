@@ -59,7 +59,6 @@ export class EmbeddedVacuum {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
-  private busy = false;
   /** Passes under way (never more than one from the timer). */
   inFlight = 0;
   /** Passes done (tests and the log). */
@@ -75,13 +74,8 @@ export class EmbeddedVacuum {
     if (this.timer || this.stopped) return;
     this.timer = setInterval(() => {
       // One pass at a time: a tick that finds one still running is skipped, not queued behind it.
-      if (this.busy || this.stopped) return;
-      this.busy = true;
-      this.running = this.runOnce()
-        .catch((err: Error) => this.log.warn({ err: err.message }, 'embedded database upkeep failed; next pass as planned'))
-        .finally(() => {
-          this.busy = false;
-        });
+      if (this.inFlight > 0 || this.stopped) return;
+      this.running = this.runOnce().catch((err: Error) => this.log.warn({ err: err.message }, 'embedded database upkeep failed; next pass as planned'));
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -108,25 +102,21 @@ export class EmbeddedVacuum {
   /** One pass: each table that needs it vacuumed or analysed, one statement each. */
   async runOnce(): Promise<UpkeepPass> {
     const started = performance.now();
-    this.inFlight++;
-    try {
-      return await this.pass(started);
-    } finally {
-      this.inFlight--;
-    }
-  }
-
-  private async pass(started: number): Promise<UpkeepPass> {
     const pass: UpkeepPass = { vacuumed: [], analyzed: [], ms: 0 };
     const first = this.passes === 0;
-    for (const t of await this.activity()) {
-      if (this.stopped) break;
-      const need = first ? 'vacuum' : upkeepFor(t);
-      if (!need) continue;
-      const t0 = performance.now();
-      await this.database.query(need === 'vacuum' ? `vacuum (analyze) ${quoted(t.table)}` : `analyze ${quoted(t.table)}`, []);
-      (need === 'vacuum' ? pass.vacuumed : pass.analyzed).push(t.table);
-      this.log.debug({ ...t, ms: Math.round(performance.now() - t0) }, `embedded database: ${need}`);
+    this.inFlight++;
+    try {
+      for (const t of await this.activity()) {
+        if (this.stopped) break;
+        const need = first ? 'vacuum' : upkeepFor(t);
+        if (!need) continue;
+        const t0 = performance.now();
+        await this.database.query(need === 'vacuum' ? `vacuum (analyze) ${quoted(t.table)}` : `analyze ${quoted(t.table)}`, []);
+        (need === 'vacuum' ? pass.vacuumed : pass.analyzed).push(t.table);
+        this.log.debug({ ...t, ms: Math.round(performance.now() - t0) }, `embedded database: ${need}`);
+      }
+    } finally {
+      this.inFlight--;
     }
     pass.ms = Math.round(performance.now() - started);
     this.passes++;
